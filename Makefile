@@ -1,0 +1,43 @@
+# lockwarden — the two commands: `make demo` and `make test`.
+# Each target installs what is missing, configures and builds first.
+
+SHELL := /bin/bash
+ifeq ($(CI),true)
+TEST_PRESET ?= ci
+else
+TEST_PRESET ?= debug
+endif
+RUN_PRESET ?= release
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build build-test demo test bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build/%/build.ninja: CMakeLists.txt CMakePresets.json | deps
+	cmake --preset $* >/dev/null
+
+build: deps build/$(RUN_PRESET)/build.ninja
+	cmake --build build/$(RUN_PRESET) -j $(JOBS)
+
+build-test: deps build/$(TEST_PRESET)/build.ninja
+	cmake --build build/$(TEST_PRESET) -j $(JOBS)
+
+demo: build
+	./build/$(RUN_PRESET)/lockwarden demo $(DEMO_ARGS)
+
+test: build-test
+	scripts/check-layers
+	cd build/$(TEST_PRESET) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	scripts/run-bench build/$(RUN_PRESET)
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

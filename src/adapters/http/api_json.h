@@ -1,0 +1,18 @@
+// JSON shapes of the REST API v1 (docs/openapi.yaml): one function per domain
+// value. Times are `*_ms` (ms since the epoch), absent optional values null.
+// Threading: pure functions.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include "core/lock/records.h"
+#include "core/ports/store.h"
+
+namespace lw::adapters::http {
+
+boost::json::value to_json(const core::LockRecord& lock);
+boost::json::value to_json(const core::Action& action);
+boost::json::value to_json(const core::EventRecord& event);
+boost::json::value to_json(const core::EventPage& page);
+
+}  // namespace lw::adapters::http

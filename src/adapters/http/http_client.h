@@ -1,0 +1,33 @@
+// A small synchronous HTTP/1.1 client for the CLI (`lockwarden status`, `lock`,
+// ...) and black-box tests. One request per connection, plain HTTP only.
+//
+// Example:
+//   auto r = http_request("GET", "http://127.0.0.1:8080/api/v1/locks", "", 5s);
+//   if (!r) { std::cerr << r.error().message; }  // "cannot reach the hub at http://127.0.0.1:8080: Connection refused"
+//
+// Threading: blocking; call from any thread that does not run the hub's io_context.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "base/time.h"
+
+namespace lw::adapters::http {
+
+struct HttpResponse {
+  int status{0};
+  std::string body;
+};
+
+/// Sends `method` to `url` ("http://host:port/path?query") with `body` (sent as
+/// application/json when not empty) and waits up to `timeout` for the whole
+/// answer. Any HTTP status is a success here; the caller reads `status`.
+/// Errors: invalid_argument ("url: ...") for a URL that is not http://host[:port]/path;
+/// unavailable ("cannot reach the hub at http://host:port: <reason>") when the
+/// connection fails; deadline_exceeded when the answer does not come in time.
+Result<HttpResponse> http_request(std::string_view method, std::string_view url, std::string_view body,
+                                  Duration timeout);
+
+}  // namespace lw::adapters::http

@@ -1,0 +1,86 @@
+#include "adapters/native/native_gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "adapters/mqtt/mqtt_client.h"
+#include "protocol/codec.h"
+#include "protocol/topics.h"
+
+namespace lw::adapters::native {
+
+NativeGateway::NativeGateway(mqtt::MqttClient& client, protocol::SigningKey key)
+    : client_(client), key_(std::move(key)) {}
+
+void NativeGateway::attach(core::Hub& hub) {
+  hub_ = &hub;
+  client_.on_message([this](std::string_view topic, std::string_view payload, bool /*retained*/) {
+    handle(topic, payload);
+  });
+  (void)client_.subscribe(protocol::kHubSubscription, mqtt::Qos::at_least_once);
+}
+
+void NativeGateway::reject(const std::string& reason) {
+  hub_->on_rejected(reason);
+  if (reported_.insert(reason).second) {
+    spdlog::warn("rejected a message: {} (further rejections for this reason are only counted)", reason);
+  }
+}
+
+void NativeGateway::handle(std::string_view topic_text, std::string_view payload) {
+  if (!hub_) return;
+  auto topic = protocol::parse_topic(topic_text);
+  if (!topic) return reject(topic.error().message);
+  const core::LockAddress& from = topic->address;
+  Result<void> applied;
+  switch (topic->channel) {
+    case protocol::Channel::cmd: return;  // our own commands, echoed by the broker
+    case protocol::Channel::status: {
+      auto v = protocol::decode_status(payload);
+      if (!v) return reject(v.error().message);
+      applied = hub_->on_status(from, *v);
+      break;
+    }
+    case protocol::Channel::telemetry: {
+      auto v = protocol::decode_telemetry(payload);
+      if (!v) return reject(v.error().message);
+      applied = hub_->on_telemetry(from, *v);
+      break;
+    }
+    case protocol::Channel::state: {
+      auto v = protocol::decode_state(payload);
+      if (!v) return reject(v.error().message);
+      applied = hub_->on_state(from, *v);
+      break;
+    }
+    case protocol::Channel::event: {
+      auto v = protocol::decode_event(payload);
+      if (!v) return reject(v.error().message);
+      applied = hub_->on_event(from, *v);
+      break;
+    }
+    case protocol::Channel::result: {
+      auto v = protocol::decode_result(payload);
+      if (!v) return reject(v.error().message);
+      applied = hub_->on_command_result(from, *v);
+      break;
+    }
+  }
+  if (!applied) {
+    if (applied.error().code == ErrorCode::not_found) {
+      reject(std::string(protocol::to_string(topic->channel)) + ": from an unknown or misplaced lock");
+    } else {
+      spdlog::error("could not apply a {} message from {}/{}: {}", protocol::to_string(topic->channel),
+                    from.site, from.lock, applied.error().to_string());
+    }
+  }
+}
+
+Result<void> NativeGateway::send_command(const core::Command& command) {
+  std::string envelope = protocol::seal_command(command, key_);
+  return client_.publish(protocol::topic_for(command.target, protocol::Channel::cmd), envelope,
+                         mqtt::Qos::at_least_once, false);
+}
+
+}  // namespace lw::adapters::native

@@ -1,0 +1,51 @@
+// NativeGateway: connects lockwarden-native locks on MQTT to the Hub.
+//
+// Up: subscribes to every lock channel (lw/v1/+/+/+), decodes each message with
+// the protocol codec and hands the domain value to the Hub. A message that does
+// not decode, or that the Hub refuses (unknown lock with auto-registration off,
+// a lock id reused under another site), is dropped and counted by its reason
+// (Hub::on_rejected); the first occurrence of each reason is logged at warn.
+// Down: implements core::DeviceLink — signs each Command with the hub's
+// Ed25519 key and publishes the envelope on the lock's `cmd` topic at QoS 1.
+//
+// Threading: everything on the MqttClient's io_context thread.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "core/hub/hub.h"
+#include "core/ports/device_link.h"
+#include "protocol/envelope.h"
+
+namespace lw::adapters::mqtt {
+class MqttClient;
+}
+
+namespace lw::adapters::native {
+
+class NativeGateway final : public core::DeviceLink {
+ public:
+  NativeGateway(mqtt::MqttClient& client, protocol::SigningKey key);
+
+  /// Starts routing incoming messages to `hub` and subscribes. Call once, before
+  /// the client connects (subscriptions are re-sent on every reconnect).
+  void attach(core::Hub& hub);
+
+  /// Errors: unavailable when the broker is not connected.
+  Result<void> send_command(const core::Command& command) override;
+
+  /// Routes one incoming message (exposed for tests).
+  void handle(std::string_view topic, std::string_view payload);
+
+ private:
+  void reject(const std::string& reason);
+
+  mqtt::MqttClient& client_;
+  protocol::SigningKey key_;
+  core::Hub* hub_{nullptr};
+  std::set<std::string, std::less<>> reported_;
+};
+
+}  // namespace lw::adapters::native

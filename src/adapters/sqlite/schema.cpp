@@ -1,0 +1,183 @@
+#include "adapters/sqlite/schema.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace lw::adapters::sqlite {
+namespace {
+
+// docs/storage.md, "Tables (schema version 1)".
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE sites (
+  id   TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE locks (
+  id                    TEXT PRIMARY KEY NOT NULL,
+  site_id               TEXT NOT NULL,
+  name                  TEXT NOT NULL,
+  transport             TEXT NOT NULL,
+  lock_state            TEXT NOT NULL,
+  door_state            TEXT NOT NULL,
+  battery_pct           INTEGER,
+  battery_mv            INTEGER,
+  rssi_dbm              INTEGER,
+  firmware              TEXT NOT NULL,
+  uptime_s              INTEGER,
+  reboot_count          INTEGER,
+  boot_reason           TEXT NOT NULL,
+  heartbeat_ms          INTEGER NOT NULL,
+  link_up               INTEGER NOT NULL CHECK (link_up IN (0, 1)),
+  connectivity          TEXT NOT NULL,
+  last_seen_ms          INTEGER,
+  connectivity_since_ms INTEGER
+) STRICT;
+
+CREATE TABLE events (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  lock_id    TEXT NOT NULL,
+  ts_ms      INTEGER NOT NULL,
+  kind       TEXT NOT NULL,
+  device_seq INTEGER,
+  operation  TEXT,
+  source     TEXT,
+  user       TEXT,
+  detail     TEXT NOT NULL,
+  UNIQUE (lock_id, device_seq)
+) STRICT;
+CREATE INDEX events_by_lock ON events (lock_id, id);
+
+CREATE TABLE actions (
+  id              TEXT PRIMARY KEY NOT NULL,
+  lock_id         TEXT NOT NULL,
+  site_id         TEXT NOT NULL,
+  action          TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  reason          TEXT NOT NULL,
+  detail          TEXT NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  expires_at_ms   INTEGER NOT NULL,
+  completed_at_ms INTEGER,
+  counter         INTEGER NOT NULL,
+  key_id          TEXT NOT NULL
+) STRICT;
+CREATE INDEX actions_by_status ON actions (status);
+
+CREATE TABLE command_counters (
+  key_id TEXT PRIMARY KEY NOT NULL,
+  value  INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "sites, locks, events, actions, command_counters", kVersion1},
+}};
+
+constexpr bool numbered_from_one(const auto& steps) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].version != static_cast<int>(i) + 1) return false;
+  }
+  return true;
+}
+static_assert(numbered_from_one(kMigrations), "migrations are numbered 1, 2, 3, ... in order");
+
+// Its shape never changes: every version of the code must be able to read it.
+constexpr std::string_view kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " applied_at_ms INTEGER NOT NULL"
+    ") STRICT";
+
+constexpr Sql kHasMigrationsTable{
+    "inspect schema",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"};
+constexpr Sql kCountForeignTables{
+    "inspect schema",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name <> 'schema_migrations' "
+    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"};
+constexpr Sql kReadVersion{"read schema version",
+                           "SELECT COALESCE(MAX(version), 0), COUNT(*) FROM schema_migrations"};
+constexpr Sql kRecordMigration{"record migration",
+                               "INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?1, ?2)"};
+
+Error corruption(std::string message) { return Error{ErrorCode::corruption, std::move(message)}; }
+
+Result<std::int64_t> single_integer(Connection& db, const Sql& sql) {
+  auto q = db.query(sql);
+  if (!q) return q.error();
+  auto row = q->next();
+  if (!row) return row.error();
+  if (!*row) return internal_error(std::string(sql.name) + ": no row");
+  return q->int64(0);
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() noexcept { return kMigrations; }
+
+int schema_version() noexcept { return kMigrations.back().version; }
+
+Result<int> read_schema_version(Connection& db) {
+  auto has_table = single_integer(db, kHasMigrationsTable);
+  if (!has_table) return has_table.error();
+  if (*has_table == 0) {
+    auto foreign = single_integer(db, kCountForeignTables);
+    if (!foreign) return foreign.error();
+    if (*foreign > 0) {
+      return failed_precondition(
+          "the file is a SQLite database of another program (it has tables but no lockwarden schema)");
+    }
+    return 0;
+  }
+  auto q = db.query(kReadVersion);
+  if (!q) return q.error();
+  auto row = q->next();
+  if (!row) return row.error();
+  if (!*row) return internal_error("read schema version: no row");
+  const std::int64_t max = q->int64(0);
+  const std::int64_t count = q->int64(1);
+  const int latest = schema_version();
+  if (max > latest) {
+    return failed_precondition("database schema version " + std::to_string(max) +
+                               " was written by a newer lockwarden; this one knows up to version " +
+                               std::to_string(latest));
+  }
+  if (max < 0 || count != max) {
+    return corruption("schema_migrations: versions 1.." + std::to_string(max) + " expected, found " +
+                      std::to_string(count) + " rows");
+  }
+  return static_cast<int>(max);
+}
+
+Result<int> migrate(Connection& db, Timestamp now) {
+  std::optional<int> before;
+  for (;;) {
+    // Read again inside the write lock: another process may have migrated meanwhile.
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    auto current = read_schema_version(db);
+    if (!current) return current.error();
+    if (!before) before = *current;
+    if (*current == schema_version()) {
+      if (auto r = tx->commit(); !r) return r.error();
+      return *before;
+    }
+    if (auto r = db.exec(kCreateMigrationsTable, "create schema_migrations"); !r) return r.error();
+    const Migration& step = kMigrations[static_cast<std::size_t>(*current)];
+    const std::string what =
+        "migration " + std::to_string(step.version) + " (" + std::string(step.summary) + ")";
+    if (auto r = db.exec(step.sql, what); !r) return r.error();
+    {
+      auto q = db.query(kRecordMigration);
+      if (!q) return q.error();
+      q->bind(1, std::int64_t{step.version}).bind(2, to_epoch_ms(now));
+      if (auto r = q->finish(); !r) return r.error();
+    }
+    if (auto r = tx->commit(); !r) return r.error();
+  }
+}
+
+}  // namespace lw::adapters::sqlite

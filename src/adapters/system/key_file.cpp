@@ -1,0 +1,77 @@
+#include "adapters/system/key_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string_view>
+
+namespace lw::adapters {
+namespace {
+
+std::string first_line(const std::string& path, bool& ok) {
+  std::ifstream in(path);
+  ok = static_cast<bool>(in);
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+Result<void> write_file(const std::string& path, std::string_view text, mode_t mode) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return unavailable(path + ": cannot be created");
+  std::string content(text);
+  content += "\n";
+  bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  written = written && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) return unavailable(path + ": cannot be written");
+  return ok();
+}
+
+}  // namespace
+
+Result<protocol::KeyPair> load_or_create_key(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return unavailable(dir + ": cannot create directory: " + ec.message());
+  std::string key_path = dir + "/hub.key";
+  std::string pub_path = dir + "/hub.pub";
+  struct stat st {};
+  if (::stat(key_path.c_str(), &st) == 0) {
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+      return Error{ErrorCode::permission_denied,
+                   key_path + ": readable by others; run chmod 600 " + key_path};
+    }
+    bool read_ok = false;
+    std::string text = first_line(key_path, read_ok);
+    if (!read_ok) return unavailable(key_path + ": cannot be read");
+    auto secret = protocol::decode_secret_key(text);
+    if (!secret) return Error{ErrorCode::corruption, key_path + ": not a hub key"};
+    protocol::KeyPair pair{*secret, secret->public_key()};
+    if (auto w = write_file(pub_path, protocol::encode_public_key(pair.public_key), 0644); !w)
+      return w.error();
+    return pair;
+  }
+  auto pair = protocol::generate_key_pair();
+  if (!pair) return pair.error();
+  if (auto w = write_file(key_path, protocol::encode_secret_key(pair->secret), 0600); !w) return w.error();
+  if (auto w = write_file(pub_path, protocol::encode_public_key(pair->public_key), 0644); !w)
+    return w.error();
+  return pair;
+}
+
+Result<protocol::PublicKey> read_public_key_file(const std::string& path) {
+  bool read_ok = false;
+  std::string text = first_line(path, read_ok);
+  if (!read_ok) return Error{ErrorCode::not_found, path + ": cannot be read"};
+  auto key = protocol::decode_public_key(text);
+  if (!key) return invalid_argument(path, "must hold a base64 Ed25519 public key");
+  return key;
+}
+
+}  // namespace lw::adapters

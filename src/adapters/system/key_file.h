@@ -1,0 +1,24 @@
+// The hub's command-signing key on disk: `<dir>/hub.key` holds the base64
+// Ed25519 secret key (mode 0600, never logged), `<dir>/hub.pub` the base64
+// public key that locks enrol.
+// Threading: blocking file I/O; call at start-up.
+#pragma once
+
+#include <string>
+
+#include "base/result.h"
+#include "protocol/envelope.h"
+
+namespace lw::adapters {
+
+/// Loads `<dir>/hub.key`, or creates it (and `hub.pub`) when absent; creates
+/// `dir` if needed. Errors: unavailable (cannot create or write), corruption
+/// (the file is not a key), permission_denied (the key file is readable by
+/// others: chmod 600 it).
+Result<protocol::KeyPair> load_or_create_key(const std::string& dir);
+
+/// Reads a base64 public key from a file (first line). Errors: not_found,
+/// invalid_argument naming the file.
+Result<protocol::PublicKey> read_public_key_file(const std::string& path);
+
+}  // namespace lw::adapters

@@ -1,0 +1,30 @@
+// The CLI's client commands: `status`, `lock ID`, `unlock ID`, `events ID`.
+// Each talks to a running hub's REST API (--server URL) and prints a human
+// table, or JSON with --json. Return value is the process exit code:
+// 0 success, 1 the action failed or was refused, 2 bad usage or unknown lock,
+// 3 the hub cannot be reached.
+// Threading: runs on the calling thread; blocking HTTP with time-outs.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "base/time.h"
+
+namespace lw::app {
+
+struct ClientOptions {
+  std::string server{"http://127.0.0.1:8080"};
+  bool json{false};
+  Duration timeout{5s};
+};
+
+int cmd_status(const ClientOptions& options, std::ostream& out, std::ostream& err);
+/// `action` is "lock", "unlock" or "unlatch". Waits until the action is
+/// finished (or `wait` passes), prints the outcome and the round-trip latency.
+int cmd_action(const ClientOptions& options, const std::string& lock_id, const std::string& action,
+               Duration wait, std::ostream& out, std::ostream& err);
+int cmd_events(const ClientOptions& options, const std::string& lock_id, int limit, std::ostream& out,
+               std::ostream& err);
+
+}  // namespace lw::app

@@ -1,0 +1,153 @@
+#include "app/commands.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "adapters/mqtt/broker_process.h"
+#include "adapters/system/key_file.h"
+#include "app/config.h"
+#include "app/embedded_scenarios.h"
+#include "app/hub_runtime.h"
+#include "sim/scenario.h"
+#include "sim/sim_runner.h"
+
+namespace lw::app {
+namespace {
+
+int fail(const std::string& what, const Error& error) {
+  std::cerr << "lockwarden: " << what << ": " << error.message << "\n";
+  return 1;
+}
+
+void setup_logging(const std::string& level) {
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+/// Runs `io` until SIGINT/SIGTERM, then calls `shutdown` once; a second signal exits at once.
+void run_until_signal(boost::asio::io_context& io, const std::function<void()>& shutdown) {
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  bool stopping = false;
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (stopping) {
+          spdlog::warn("second signal {}: stopping now", sig);
+          io.stop();
+          return;
+        }
+        stopping = true;
+        spdlog::info("signal {}: shutting down", sig);
+        shutdown();
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+  io.run();
+}
+
+}  // namespace
+
+int run_serve(const std::string& config_path) {
+  auto config = config_path.empty() ? parse_hub_config("", "(defaults)") : load_hub_config(config_path);
+  if (!config) return fail("configuration", config.error());
+  setup_logging(config->log.level);
+  boost::asio::io_context io;
+  auto hub = HubRuntime::create(io, *config);
+  if (!hub) return fail("start-up", hub.error());
+  if (auto r = (*hub)->start(); !r) return fail("start-up", r.error());
+  run_until_signal(io, [&] {
+    (*hub)->stop();
+    // Second stage: whatever is still open after a grace period is cut.
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(3));
+    timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });
+  });
+  spdlog::info("hub stopped");
+  return 0;
+}
+
+int run_sim(const SimOptions& options) {
+  setup_logging("info");
+  auto scenario = sim::load_scenario(options.scenario);
+  if (!scenario) return fail("scenario", scenario.error());
+  if (options.broker_port > 0) scenario->broker.port = options.broker_port;
+  std::optional<std::string> hub_key;
+  if (!options.hub_public_key_file.empty()) {
+    auto key = adapters::read_public_key_file(options.hub_public_key_file);
+    if (!key) return fail("hub public key", key.error());
+    hub_key = protocol::encode_public_key(*key);
+  }
+  boost::asio::io_context io;
+  sim::SimRunner runner(io, std::move(*scenario), hub_key);
+  if (auto r = runner.start(); !r) return fail("simulator", r.error());
+  run_until_signal(io, [&] {
+    runner.stop();
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(2));
+    timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });
+  });
+  return 0;
+}
+
+int run_demo(const DemoOptions& options) {
+  setup_logging("info");
+  auto scenario = options.scenario.empty() ? sim::parse_scenario(home_scenario(), "scenarios/home.toml")
+                                           : sim::load_scenario(options.scenario);
+  if (!scenario) return fail("scenario", scenario.error());
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return fail("data directory " + options.data_dir, Error{ErrorCode::unavailable, ec.message()});
+
+  adapters::mqtt::BrokerProcess broker;
+  auto port = broker.start(std::filesystem::path(options.data_dir) / "broker");
+  if (!port) return fail("broker", port.error());
+  spdlog::info("mosquitto listening on 127.0.0.1:{}", *port);
+
+  auto config = parse_hub_config("", "(demo defaults)");
+  if (!config) return fail("configuration", config.error());
+  config->hub.id = "demo-hub";
+  config->hub.data_dir = options.data_dir;
+  config->mqtt.port = *port;
+  config->http.port = options.http_port;
+
+  boost::asio::io_context io;
+  auto hub = HubRuntime::create(io, *config);
+  if (!hub) return fail("hub", hub.error());
+  if (auto r = (*hub)->start(); !r) {
+    return fail("hub",
+                Error{r.error().code, r.error().message + " (is another hub running? try --http-port)"});
+  }
+
+  scenario->broker.port = *port;
+  sim::SimRunner runner(io, std::move(*scenario), (*hub)->public_key());
+  if (auto r = runner.start(); !r) return fail("simulator", r.error());
+
+  std::string url = "http://127.0.0.1:" + std::to_string((*hub)->http_port());
+  std::cout << "\n"
+            << "  lockwarden demo is running: a broker, the hub and a simulated home of six locks.\n"
+            << "  Dashboard and API:  " << url << "/\n"
+            << "  Try, in another terminal:\n"
+            << "    lockwarden status --server " << url << "\n"
+            << "    lockwarden unlock front-door --server " << url << "\n"
+            << "    lockwarden events garage --server " << url << "\n"
+            << "  Over the next minutes: the garage loses power (45 s), the back door jams (90 s),\n"
+            << "  the patio battery runs down (120 s), the side gate's radio hangs (180 s).\n"
+            << "  Ctrl-C stops everything.\n\n"
+            << std::flush;
+
+  run_until_signal(io, [&] {
+    runner.stop();
+    (*hub)->stop();
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(2));
+    timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });
+  });
+  broker.stop();
+  spdlog::info("demo stopped");
+  return 0;
+}
+
+}  // namespace lw::app

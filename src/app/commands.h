@@ -1,0 +1,27 @@
+// The long-running subcommands: serve, sim and demo. Each returns the process
+// exit code: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails
+// (the message on stderr names the cause).
+// Threading: each runs one io_context on the calling thread.
+#pragma once
+
+#include <string>
+
+namespace lw::app {
+
+int run_serve(const std::string& config_path);
+
+struct SimOptions {
+  std::string scenario;
+  std::string hub_public_key_file;
+  int broker_port{0};  // 0: as in the scenario
+};
+int run_sim(const SimOptions& options);
+
+struct DemoOptions {
+  int http_port{8080};
+  std::string data_dir{".demo"};
+  std::string scenario;  // default: scenarios/home.toml next to the sources
+};
+int run_demo(const DemoOptions& options);
+
+}  // namespace lw::app

@@ -1,0 +1,101 @@
+#include "app/config.h"
+
+#include "adapters/toml/strict_table.h"
+
+namespace lw::app {
+
+std::string HubConfig::store_path() const {
+  return store.path.empty() ? hub.data_dir + "/lockwarden.db" : store.path;
+}
+std::string HubConfig::mqtt_client_id() const {
+  return mqtt.client_id.empty() ? "lockwarden-" + hub.id : mqtt.client_id;
+}
+
+namespace {
+
+Result<HubConfig> read(Result<adapters::StrictTable> doc) {
+  if (!doc) return doc.error();
+  adapters::StrictTable& root = *doc;
+  HubConfig c;
+
+  auto hub = root.table("hub");
+  hub.get("id", c.hub.id);
+  if (auto v = validate_id("hub.id", c.hub.id); !v) hub.fail("id", "must be 1..64 of [A-Za-z0-9_-]");
+  hub.get("data_dir", c.hub.data_dir);
+  hub.get("key_id", c.hub.key_id);
+  hub.get("auto_register", c.hub.auto_register);
+
+  auto mqtt = root.table("mqtt");
+  mqtt.get("host", c.mqtt.host);
+  mqtt.get("port", c.mqtt.port, 1, 65535);
+  mqtt.get("client_id", c.mqtt.client_id);
+  mqtt.get("keepalive_s", c.mqtt.keepalive_s, 5, 3600);
+  mqtt.get("username", c.mqtt.username);
+  mqtt.get("password", c.mqtt.password);
+
+  auto http = root.table("http");
+  http.get("address", c.http.address);
+  http.get("port", c.http.port, 0, 65535);
+  http.get("web_root", c.http.web_root);
+
+  auto store = root.table("store");
+  store.get("path", c.store.path);
+  store.get("synchronous", c.store.synchronous);
+  if (c.store.synchronous != "full" && c.store.synchronous != "normal") {
+    store.fail("synchronous", "must be \"full\" or \"normal\"");
+  }
+
+  auto liveness = root.table("liveness");
+  liveness.get("missed_heartbeats", c.liveness.missed_heartbeats, 1, 100);
+  liveness.get_duration("grace", c.liveness.grace, 0s, 1h);
+  liveness.get_duration("tick", c.liveness.tick, 50ms, 60s);
+
+  auto commands = root.table("commands");
+  commands.get_duration("ttl", c.commands.ttl, 1s, std::chrono::hours(24));
+
+  auto log = root.table("log");
+  log.get("level", c.log.level);
+  if (c.log.level != "trace" && c.log.level != "debug" && c.log.level != "info" && c.log.level != "warn" &&
+      c.log.level != "error") {
+    log.fail("level", "must be one of trace, debug, info, warn, error");
+  }
+
+  for (auto& s : root.tables("site")) {
+    core::SiteRecord site;
+    s.get("id", site.id);
+    if (!validate_id("id", site.id)) s.fail("id", "must be 1..64 of [A-Za-z0-9_-]");
+    site.name = site.id;
+    s.get("name", site.name);
+    c.sites.push_back(site);
+  }
+  for (auto& l : root.tables("lock")) {
+    core::LockRecord lock;
+    l.get("id", lock.id);
+    if (!validate_id("id", lock.id)) l.fail("id", "must be 1..64 of [A-Za-z0-9_-]");
+    l.get("site", lock.site);
+    if (!validate_id("site", lock.site)) l.fail("site", "must name a site id");
+    lock.name = lock.id;
+    l.get("name", lock.name);
+    std::string transport{"wifi"};
+    l.get("transport", transport);
+    if (auto t = core::parse_transport(transport)) {
+      lock.transport = *t;
+    } else {
+      l.fail("transport", "must be one of wifi, ble_bridge, zigbee, zwave, thread");
+    }
+    c.locks.push_back(lock);
+  }
+  if (auto r = root.finish(); !r) return r.error();
+  return c;
+}
+
+}  // namespace
+
+Result<HubConfig> load_hub_config(const std::string& path) {
+  return read(adapters::StrictTable::parse_file(path));
+}
+Result<HubConfig> parse_hub_config(std::string_view text, const std::string& name) {
+  return read(adapters::StrictTable::parse_text(text, name));
+}
+
+}  // namespace lw::app

@@ -1,0 +1,64 @@
+// Hub configuration: what `lockwarden serve --config FILE.toml` reads. Every key
+// and its default is documented in docs/configuration.md; an unknown key or a
+// bad value stops start-up with a message naming the file, line and key.
+// Threading: plain values; parsed once at start-up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "core/lock/records.h"
+
+namespace lw::app {
+
+struct HubConfig {
+  struct Hub {
+    std::string id{"hub-1"};
+    std::string data_dir{"./data"};
+    std::string key_id{"hub"};
+    bool auto_register{true};
+  } hub;
+  struct Mqtt {
+    std::string host{"127.0.0.1"};
+    int port{1883};
+    std::string client_id;  // default: "lockwarden-" + hub.id
+    int keepalive_s{30};
+    std::string username;
+    std::string password;
+  } mqtt;
+  struct Http {
+    std::string address{"127.0.0.1"};
+    int port{8080};
+    std::string web_root;  // default: built web app next to the binary, if any
+  } http;
+  struct Store {
+    std::string path;  // default: <data_dir>/lockwarden.db
+    std::string synchronous{"full"};
+  } store;
+  struct Liveness {
+    int missed_heartbeats{3};
+    Duration grace{2s};
+    Duration tick{500ms};
+  } liveness;
+  struct Commands {
+    Duration ttl{30s};
+  } commands;
+  struct Log {
+    std::string level{"info"};
+  } log;
+  std::vector<core::SiteRecord> sites;
+  std::vector<core::LockRecord> locks;
+
+  [[nodiscard]] std::string store_path() const;
+  [[nodiscard]] std::string mqtt_client_id() const;
+};
+
+/// Reads and validates a configuration file. Errors: not_found (unreadable
+/// file), invalid_argument ("FILE:LINE:COL: section.key: why").
+Result<HubConfig> load_hub_config(const std::string& path);
+/// Same, from text; `name` stands for the file in messages.
+Result<HubConfig> parse_hub_config(std::string_view text, const std::string& name);
+
+}  // namespace lw::app

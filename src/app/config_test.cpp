@@ -1,0 +1,66 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+namespace lw::app {
+namespace {
+
+TEST(HubConfig, EmptyFileGivesTheDocumentedDefaults) {
+  auto c = parse_hub_config("", "hub.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->mqtt.host, "127.0.0.1");
+  EXPECT_EQ(c->mqtt.port, 1883);
+  EXPECT_EQ(c->http.port, 8080);
+  EXPECT_EQ(c->liveness.missed_heartbeats, 3);
+  EXPECT_EQ(c->commands.ttl, Duration{30s});
+  EXPECT_EQ(c->store_path(), "./data/lockwarden.db");
+  EXPECT_EQ(c->mqtt_client_id(), "lockwarden-hub-1");
+}
+
+TEST(HubConfig, SitesAndLocksAreRead) {
+  auto c = parse_hub_config(R"(
+[[site]]
+id = "home"
+name = "Our house"
+
+[[lock]]
+id = "front"
+site = "home"
+name = "Front door"
+transport = "zigbee"
+)",
+                            "hub.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->sites.size(), 1U);
+  EXPECT_EQ(c->sites[0].name, "Our house");
+  ASSERT_EQ(c->locks.size(), 1U);
+  EXPECT_EQ(c->locks[0].transport, core::Transport::zigbee);
+}
+
+TEST(HubConfig, BadValueStopsStartUpNamingTheKey) {
+  auto c = parse_hub_config("[liveness]\nmissed_heartbeats = 0\n", "hub.toml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message, "hub.toml:2:21: liveness.missed_heartbeats: must be an integer 1..100");
+}
+
+TEST(HubConfig, UnknownTransportIsNamedWithItsLock) {
+  auto c = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\ntransport = \"lora\"\n", "hub.toml");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("lock[0].transport: must be one of"), std::string::npos)
+      << c.error().message;
+}
+
+TEST(HubConfig, MisspelledKeyIsRejected) {
+  auto c = parse_hub_config("[store]\nsyncronous = \"full\"\n", "hub.toml");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("store.syncronous: unknown key"), std::string::npos) << c.error().message;
+}
+
+TEST(HubConfig, MissingFileIsNotFound) {
+  auto c = load_hub_config("/nonexistent/lockwarden.toml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, ErrorCode::not_found);
+}
+
+}  // namespace
+}  // namespace lw::app

@@ -1,0 +1,128 @@
+#include "app/hub_runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "adapters/http/api_routes.h"
+#include "adapters/http/http_server.h"
+#include "adapters/mqtt/mqtt_client.h"
+#include "adapters/native/native_gateway.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "adapters/system/key_file.h"
+#include "adapters/system/sodium_random.h"
+#include "adapters/system/system_clock.h"
+#include "app/status_page.h"
+#include "core/hub/hub.h"
+
+namespace lw::app {
+
+struct HubRuntime::Parts {
+  Parts(boost::asio::io_context& io_context, const HubConfig& cfg,
+        std::unique_ptr<adapters::sqlite::SqliteStore> s, protocol::KeyPair key_pair,
+        adapters::mqtt::MqttClient::Options mqtt_options)
+      : io(io_context),
+        config(cfg),
+        store(std::move(s)),
+        keys(std::move(key_pair)),
+        liveness(cfg.liveness.missed_heartbeats, cfg.liveness.grace),
+        mqtt(io_context, std::move(mqtt_options)),
+        gateway(mqtt, keys.secret),
+        hub(clock, *store, gateway, sink, random, liveness,
+            core::HubOptions{cfg.hub.key_id, cfg.commands.ttl, cfg.hub.auto_register}),
+        tick_timer(io_context) {}
+
+  boost::asio::io_context& io;
+  HubConfig config;
+  adapters::SystemClock clock;
+  adapters::SodiumRandom random;
+  core::NullEventSink sink;
+  std::unique_ptr<adapters::sqlite::SqliteStore> store;
+  protocol::KeyPair keys;
+  core::HeartbeatLiveness liveness;
+  adapters::mqtt::MqttClient mqtt;
+  adapters::native::NativeGateway gateway;
+  core::Hub hub;
+  adapters::http::Router router;
+  std::unique_ptr<adapters::http::HttpServer> http;
+  boost::asio::steady_timer tick_timer;
+  bool stopping{false};
+};
+
+Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& io, const HubConfig& config) {
+  auto sync = config.store.synchronous == "normal" ? adapters::sqlite::Synchronous::normal
+                                                   : adapters::sqlite::Synchronous::full;
+  auto keys = adapters::load_or_create_key(config.hub.data_dir);
+  if (!keys) return Error{keys.error().code, "hub key: " + keys.error().message};
+  auto store = adapters::sqlite::SqliteStore::open(config.store_path(), sync);
+  if (!store) return Error{store.error().code, "store " + config.store_path() + ": " + store.error().message};
+
+  adapters::mqtt::MqttClient::Options mqtt;
+  mqtt.host = config.mqtt.host;
+  mqtt.port = config.mqtt.port;
+  mqtt.client_id = config.mqtt_client_id();
+  mqtt.keepalive = std::chrono::seconds(config.mqtt.keepalive_s);
+  mqtt.clean_session = false;
+  if (!config.mqtt.username.empty()) mqtt.username = config.mqtt.username;
+  if (!config.mqtt.password.empty()) mqtt.password = config.mqtt.password;
+  if (auto v = adapters::mqtt::MqttClient::validate(mqtt); !v)
+    return Error{v.error().code, "mqtt." + v.error().message};
+
+  auto parts = std::make_unique<Parts>(io, config, std::move(*store), std::move(*keys), std::move(mqtt));
+  if (auto r = parts->hub.load(); !r) return Error{r.error().code, "loading state: " + r.error().message};
+  for (const auto& site : config.sites) {
+    if (auto r = parts->hub.add_site(site); !r) return r.error();
+  }
+  for (const auto& lock : config.locks) {
+    if (auto r = parts->hub.add_lock(lock); !r) return r.error();
+  }
+  adapters::http::add_api_routes(parts->router, parts->hub);
+  add_status_page(parts->router);
+  adapters::http::HttpServer::Options http_options;
+  http_options.address = config.http.address;
+  http_options.port = static_cast<unsigned short>(config.http.port);
+  parts->http = std::make_unique<adapters::http::HttpServer>(io, parts->router, http_options);
+  return std::unique_ptr<HubRuntime>(new HubRuntime(std::move(parts)));
+}
+
+HubRuntime::HubRuntime(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+HubRuntime::~HubRuntime() = default;
+
+Result<void> HubRuntime::start() {
+  if (auto r = parts_->http->start(); !r) {
+    return Error{r.error().code, "http " + parts_->config.http.address + ":" +
+                                     std::to_string(parts_->config.http.port) + ": " + r.error().message};
+  }
+  parts_->gateway.attach(parts_->hub);
+  parts_->mqtt.on_connected([this] {
+    spdlog::info("connected to the broker at {}:{}", parts_->config.mqtt.host, parts_->config.mqtt.port);
+  });
+  parts_->mqtt.start();
+  schedule_tick();
+  spdlog::info("hub {} serving the API on http://{}:{}/ ({} locks known)", parts_->config.hub.id,
+               parts_->config.http.address, http_port(), parts_->hub.locks().size());
+  return ok();
+}
+
+void HubRuntime::schedule_tick() {
+  parts_->tick_timer.expires_after(parts_->config.liveness.tick);
+  parts_->tick_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || parts_->stopping) return;
+    parts_->hub.tick();
+    schedule_tick();
+  });
+}
+
+void HubRuntime::stop() {
+  if (parts_->stopping) return;
+  parts_->stopping = true;
+  parts_->tick_timer.cancel();
+  parts_->http->stop();
+  parts_->mqtt.stop();
+}
+
+int HubRuntime::http_port() const { return parts_->http->port(); }
+
+std::string HubRuntime::public_key() const { return protocol::encode_public_key(parts_->keys.public_key); }
+
+}  // namespace lw::app

@@ -1,0 +1,76 @@
+// lockwarden: the hub (serve), the simulator (sim), the all-in-one demo (demo)
+// and the CLI client (status, lock, unlock, events) in one binary.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "adapters/toml/strict_table.h"
+#include "app/cli_client.h"
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace lw;
+  CLI::App app{"lockwarden: smart-lock controller — keeps locks secure, online and working"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lockwarden 0.1.0");
+
+  // serve
+  std::string config_path;
+  auto* serve = app.add_subcommand("serve", "Run the hub");
+  serve->add_option("--config", config_path, "Configuration file (TOML); see docs/configuration.md")
+      ->check(CLI::ExistingFile);
+
+  // sim
+  app::SimOptions sim_options;
+  auto* sim = app.add_subcommand("sim", "Run simulated locks against a broker");
+  sim->add_option("--scenario", sim_options.scenario, "Scenario file (TOML); see docs/scenarios.md")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sim->add_option("--hub-public-key-file", sim_options.hub_public_key_file,
+                  "File with the hub's public key (the hub writes <data_dir>/hub.pub)");
+  sim->add_option("--broker-port", sim_options.broker_port, "Override the scenario's broker port");
+
+  // demo
+  app::DemoOptions demo_options;
+  auto* demo = app.add_subcommand("demo", "Start a broker, the hub and a simulated home");
+  demo->add_option("--http-port", demo_options.http_port, "Port of the dashboard and REST API")
+      ->check(CLI::Range(0, 65535));
+  demo->add_option("--data-dir", demo_options.data_dir, "Where the hub keeps its database and key");
+  demo->add_option("--scenario", demo_options.scenario, "Scenario of the simulated home");
+
+  // client commands
+  app::ClientOptions client;
+  auto add_client_options = [&client](CLI::App* cmd) {
+    cmd->add_option("--server", client.server, "Hub URL")->capture_default_str();
+    cmd->add_flag("--json", client.json, "Print JSON for scripts");
+  };
+  auto* status = app.add_subcommand("status", "Show every lock: connectivity, state, battery, signal");
+  add_client_options(status);
+  std::string lock_id;
+  double wait_s = 35;
+  auto* lock = app.add_subcommand("lock", "Lock a lock and wait for the result");
+  auto* unlock = app.add_subcommand("unlock", "Unlock a lock and wait for the result");
+  for (auto* cmd : {lock, unlock}) {
+    cmd->add_option("ID", lock_id, "Lock id")->required();
+    cmd->add_option("--wait", wait_s, "Seconds to wait for the lock's answer")->capture_default_str();
+    add_client_options(cmd);
+  }
+  int limit = 20;
+  auto* events = app.add_subcommand("events", "Show a lock's recent events");
+  events->add_option("ID", lock_id, "Lock id")->required();
+  events->add_option("--limit", limit, "How many (1..1000)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  add_client_options(events);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) return app::run_serve(config_path);
+  if (sim->parsed()) return app::run_sim(sim_options);
+  if (demo->parsed()) return app::run_demo(demo_options);
+  if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
+  auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
+  if (lock->parsed()) return app::cmd_action(client, lock_id, "lock", wait, std::cout, std::cerr);
+  if (unlock->parsed()) return app::cmd_action(client, lock_id, "unlock", wait, std::cout, std::cerr);
+  if (events->parsed()) return app::cmd_events(client, lock_id, limit, std::cout, std::cerr);
+  return 2;
+}

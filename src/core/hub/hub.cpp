@@ -1,0 +1,325 @@
+#include "core/hub/hub.h"
+
+#include <cstdio>
+#include <utility>
+
+namespace lw::core {
+namespace {
+
+std::string new_action_id(Random& random) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "a-%016llx", static_cast<unsigned long long>(random.next_u64()));
+  return buf;
+}
+
+std::string unknown_lock_message(const LockId& id) { return "lock '" + id + "' not found"; }
+
+}  // namespace
+
+Hub::Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random,
+         const LivenessPolicy& liveness, HubOptions options)
+    : clock_(clock),
+      store_(store),
+      link_(link),
+      sink_(sink),
+      random_(random),
+      liveness_(liveness),
+      options_(std::move(options)) {}
+
+Result<void> Hub::load() {
+  auto sites = store_.load_sites();
+  if (!sites) return sites.error();
+  for (auto& s : *sites) sites_[s.id] = std::move(s);
+  auto locks = store_.load_locks();
+  if (!locks) return locks.error();
+  for (auto& l : *locks) locks_[l.id] = std::move(l);
+  auto pending = store_.load_pending_actions();
+  if (!pending) return pending.error();
+  for (auto& a : *pending) pending_[a.id] = std::move(a);
+  return ok();
+}
+
+Result<void> Hub::add_site(const SiteRecord& site) {
+  if (auto v = validate_id("site.id", site.id); !v) return v;
+  if (auto r = store_.upsert_site(site); !r) return r;
+  sites_[site.id] = site;
+  return ok();
+}
+
+Result<void> Hub::add_lock(const LockRecord& lock) {
+  if (auto v = validate_id("lock.id", lock.id); !v) return v;
+  if (auto v = validate_id("lock.site", lock.site); !v) return v;
+  if (!sites_.contains(lock.site)) {
+    if (auto r = add_site({lock.site, lock.site}); !r) return r;
+  }
+  auto it = locks_.find(lock.id);
+  LockRecord merged = lock;
+  if (it != locks_.end()) {
+    // Configuration names the lock; what the lock reported stays.
+    merged = it->second;
+    merged.name = lock.name;
+    merged.site = lock.site;
+    merged.transport = lock.transport;
+  }
+  if (auto r = store_.upsert_lock(merged); !r) return r;
+  locks_[lock.id] = std::move(merged);
+  return ok();
+}
+
+LockRecord* Hub::known_lock(const LockAddress& from) {
+  auto it = locks_.find(from.lock);
+  if (it != locks_.end()) {
+    if (it->second.site != from.site) return nullptr;  // a lock id under another site is an impostor
+    return &it->second;
+  }
+  if (!options_.auto_register) return nullptr;
+  if (!sites_.contains(from.site)) {
+    if (!add_site({from.site, from.site})) return nullptr;
+  }
+  LockRecord fresh;
+  fresh.id = from.lock;
+  fresh.site = from.site;
+  fresh.name = from.lock;
+  auto [pos, inserted] = locks_.emplace(fresh.id, std::move(fresh));
+  return &pos->second;
+}
+
+Result<void> Hub::persist(LockRecord& lock) {
+  if (auto r = store_.upsert_lock(lock); !r) return r;
+  sink_.lock_changed(lock);
+  return ok();
+}
+
+Result<void> Hub::record(EventRecord event) {
+  auto id = store_.append_event(event);
+  if (!id) return id.error();
+  if (!*id) return ok();  // a redelivered device event
+  event.id = **id;
+  sink_.event_recorded(event);
+  return ok();
+}
+
+Result<void> Hub::touch(LockRecord& lock, Timestamp heard_at) {
+  // The hub's clock decides liveness; a lock's own clock may be wrong.
+  (void)heard_at;
+  lock.last_seen = clock_.now();
+  ++accepted_;
+  update_connectivity(lock);
+  return ok();
+}
+
+void Hub::update_connectivity(LockRecord& lock) {
+  Connectivity now_is = liveness_.evaluate(lock, clock_.now());
+  if (now_is == lock.connectivity) return;
+  lock.connectivity = now_is;
+  lock.connectivity_since = clock_.now();
+  EventRecord e;
+  e.lock = lock.id;
+  e.ts = clock_.now();
+  e.kind = EventKind::connectivity;
+  e.detail = std::string(to_string(now_is));
+  (void)record(std::move(e));
+}
+
+Result<void> Hub::on_status(const LockAddress& from, const StatusReport& status) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  lock->link_up = status.online;
+  if (status.online) {
+    (void)touch(*lock, status.ts.value_or(clock_.now()));
+  } else {
+    ++accepted_;
+    if (!lock->last_seen) lock->last_seen = clock_.now();
+    update_connectivity(*lock);
+  }
+  return persist(*lock);
+}
+
+Result<void> Hub::on_telemetry(const LockAddress& from, const Telemetry& t) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  if (t.battery_mv) lock->battery_mv = t.battery_mv;
+  if (t.battery_pct) lock->battery_pct = t.battery_pct;
+  if (t.rssi_dbm) lock->rssi_dbm = t.rssi_dbm;
+  if (t.firmware) lock->firmware = *t.firmware;
+  if (t.uptime_s) lock->uptime_s = t.uptime_s;
+  if (t.reboot_count) lock->reboot_count = t.reboot_count;
+  if (t.boot_reason) lock->boot_reason = *t.boot_reason;
+  if (t.heartbeat) lock->heartbeat = *t.heartbeat;
+  if (t.transport) lock->transport = *t.transport;
+  if (t.name && lock->name == lock->id) lock->name = *t.name;
+  // Telemetry proves the link is up even if the retained status was missed.
+  lock->link_up = true;
+  (void)touch(*lock, t.ts);
+  return persist(*lock);
+}
+
+Result<void> Hub::on_state(const LockAddress& from, const StateReport& state) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  lock->lock_state = state.lock_state;
+  lock->door_state = state.door_state;
+  lock->link_up = true;
+  (void)touch(*lock, state.ts);
+  return persist(*lock);
+}
+
+Result<void> Hub::on_event(const LockAddress& from, const DeviceEvent& event) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  lock->link_up = true;
+  (void)touch(*lock, event.ts);
+  EventRecord e;
+  e.lock = lock->id;
+  e.ts = event.ts;
+  e.device_seq = event.seq;
+  e.user = event.user;
+  e.source = event.source;
+  if (event.kind == DeviceEventKind::lock_operation) {
+    e.kind = EventKind::lock_operation;
+    e.operation = event.operation;
+  } else {
+    e.kind = EventKind::alarm;
+    e.detail = event.alarm.value_or("alarm");
+  }
+  if (auto r = record(std::move(e)); !r) return r;
+  return persist(*lock);
+}
+
+Result<void> Hub::on_command_result(const LockAddress& from, const CommandResult& result) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  lock->link_up = true;
+  (void)touch(*lock, result.ts);
+  if (result.lock_state) lock->lock_state = *result.lock_state;
+  if (auto r = persist(*lock); !r) return r;
+
+  auto it = pending_.find(result.command_id);
+  if (it == pending_.end() || it->second.lock != lock->id) {
+    // A result for an action already finished (expired, or a duplicate delivery): keep the first verdict.
+    return ok();
+  }
+  Action& action = it->second;
+  if (result.outcome == CommandOutcome::ok) {
+    return finish_action(action, ActionStatus::succeeded, "", result.detail);
+  }
+  return finish_action(action, ActionStatus::failed, std::string(to_string(result.outcome)), result.detail);
+}
+
+void Hub::on_rejected(const std::string& reason) { ++rejected_[reason]; }
+
+Result<Action> Hub::request_action(const LockId& lock_id, LockAction what) {
+  auto it = locks_.find(lock_id);
+  if (it == locks_.end()) return not_found(unknown_lock_message(lock_id));
+  auto counter = store_.next_command_counter(options_.key_id);
+  if (!counter) return counter.error();
+  Action action;
+  action.id = new_action_id(random_);
+  action.lock = lock_id;
+  action.site = it->second.site;
+  action.action = what;
+  action.status = ActionStatus::pending;
+  action.created_at = clock_.now();
+  action.expires_at = action.created_at + options_.command_ttl;
+  action.counter = *counter;
+  action.key_id = options_.key_id;
+  if (auto r = store_.save_action(action); !r) return r.error();
+  auto [pos, inserted] = pending_.emplace(action.id, action);
+  sink_.action_changed(action);
+  send(pos->second);
+  return action;
+}
+
+void Hub::send(Action& action) {
+  Command c;
+  c.id = action.id;
+  c.target = {action.site, action.lock};
+  c.action = action.action;
+  c.issued_at = action.created_at;
+  c.expires_at = action.expires_at;
+  c.key_id = action.key_id;
+  c.counter = action.counter;
+  if (link_.send_command(c)) {
+    unsent_.erase(action.id);
+  } else {
+    unsent_[action.id] = true;
+  }
+}
+
+Result<void> Hub::finish_action(Action& action, ActionStatus status, std::string reason, std::string detail) {
+  Action done = action;
+  done.status = status;
+  done.reason = std::move(reason);
+  done.detail = std::move(detail);
+  done.completed_at = clock_.now();
+  if (auto r = store_.save_action(done); !r) return r;  // stays pending in memory; a later result retries
+  EventRecord e;
+  e.lock = done.lock;
+  e.ts = clock_.now();
+  e.kind = EventKind::command;
+  e.operation = done.action;
+  e.source = OperationSource::remote;
+  e.detail = std::string(to_string(status));
+  if (!done.reason.empty()) e.detail += ": " + done.reason;
+  unsent_.erase(done.id);
+  pending_.erase(done.id);
+  sink_.action_changed(done);
+  return record(std::move(e));
+}
+
+void Hub::tick() {
+  Timestamp now = clock_.now();
+  for (auto& [id, lock] : locks_) {
+    Connectivity before = lock.connectivity;
+    update_connectivity(lock);
+    if (lock.connectivity != before) (void)persist(lock);
+  }
+  std::vector<ActionId> expired;
+  for (auto& [id, action] : pending_) {
+    if (now >= action.expires_at) {
+      expired.push_back(id);
+    } else if (unsent_.contains(id)) {
+      send(action);
+    }
+  }
+  for (const auto& id : expired) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;
+    (void)finish_action(it->second, ActionStatus::expired, "expired",
+                        "the lock did not answer before the command expired");
+  }
+}
+
+std::vector<LockRecord> Hub::locks() const {
+  std::vector<LockRecord> out;
+  out.reserve(locks_.size());
+  for (const auto& [id, l] : locks_) out.push_back(l);
+  return out;
+}
+
+std::vector<SiteRecord> Hub::sites() const {
+  std::vector<SiteRecord> out;
+  for (const auto& [id, s] : sites_) out.push_back(s);
+  return out;
+}
+
+const LockRecord* Hub::find_lock(const LockId& id) const {
+  auto it = locks_.find(id);
+  return it == locks_.end() ? nullptr : &it->second;
+}
+
+Result<Action> Hub::find_action(const ActionId& id) {
+  if (auto it = pending_.find(id); it != pending_.end()) return it->second;
+  auto stored = store_.find_action(id);
+  if (!stored) return stored.error();
+  if (!*stored) return not_found("action '" + id + "' not found");
+  return **stored;
+}
+
+Result<EventPage> Hub::events(const LockId& lock, int limit, std::optional<std::int64_t> before) {
+  if (!locks_.contains(lock)) return not_found(unknown_lock_message(lock));
+  if (limit < 1 || limit > 1000) return invalid_argument("limit", "must be 1..1000");
+  return store_.list_events(lock, limit, before);
+}
+
+}  // namespace lw::core

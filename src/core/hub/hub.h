@@ -1,0 +1,109 @@
+// Hub: the hub's domain state and rules — the registry of locks, their latest
+// state and connectivity, remote actions and their lifecycle, and the event
+// history. Pure: all I/O goes through the injected ports.
+//
+// Inputs come from the transport adapters (on_* for decoded lock messages),
+// from the API (request_action, queries) and from a periodic tick() that the
+// composition root drives (about once a second; the simulator drives it on
+// virtual time).
+//
+// Action lifecycle: request_action persists a pending Action, then sends the
+// signed command through DeviceLink. A CommandResult completes it (succeeded or
+// failed with the lock's reason); tick() expires it at expires_at. A restart
+// reloads pending actions, so a result arriving after a restart still lands.
+//
+// Threading: single-threaded; owned by one event loop.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "core/health/liveness.h"
+#include "core/lock/messages.h"
+#include "core/lock/records.h"
+#include "core/ports/clock.h"
+#include "core/ports/device_link.h"
+#include "core/ports/event_sink.h"
+#include "core/ports/random.h"
+#include "core/ports/store.h"
+
+namespace lw::core {
+
+struct HubOptions {
+  std::string key_id{"hub"};  // the key that signs commands
+  Duration command_ttl{30s};  // expires_at = issued_at + ttl
+  bool auto_register{true};   // accept locks first heard on the wire
+};
+
+/// Counters of rejected input, by reason ("telemetry: battery_pct: must be 0..100").
+using RejectCounters = std::map<std::string, std::uint64_t>;
+
+class Hub {
+ public:
+  Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random,
+      const LivenessPolicy& liveness, HubOptions options);
+
+  /// Loads sites, locks and pending actions from the store. Call once before use.
+  Result<void> load();
+
+  /// Registers (or renames) a site / a lock known from configuration.
+  Result<void> add_site(const SiteRecord& site);
+  Result<void> add_lock(const LockRecord& lock);
+
+  // --- input from locks (already decoded and validated) ---
+  Result<void> on_status(const LockAddress& from, const StatusReport& status);
+  Result<void> on_telemetry(const LockAddress& from, const Telemetry& telemetry);
+  Result<void> on_state(const LockAddress& from, const StateReport& state);
+  Result<void> on_event(const LockAddress& from, const DeviceEvent& event);
+  Result<void> on_command_result(const LockAddress& from, const CommandResult& result);
+  /// A message that failed to decode: counted by `reason`, never fatal.
+  void on_rejected(const std::string& reason);
+
+  // --- requests from the API ---
+  /// Starts a remote lock/unlock. Errors: not_found (no such lock),
+  /// unavailable (store failure). A DeviceLink failure does not fail the
+  /// request: the action stays pending and is retried by tick() until it expires.
+  Result<Action> request_action(const LockId& lock, LockAction action);
+
+  /// Re-evaluates connectivity, retries unsent commands and expires actions.
+  void tick();
+
+  // --- queries ---
+  [[nodiscard]] std::vector<LockRecord> locks() const;
+  [[nodiscard]] std::vector<SiteRecord> sites() const;
+  [[nodiscard]] const LockRecord* find_lock(const LockId& id) const;
+  Result<Action> find_action(const ActionId& id);
+  Result<EventPage> events(const LockId& lock, int limit, std::optional<std::int64_t> before);
+  [[nodiscard]] const RejectCounters& rejected() const { return rejected_; }
+  [[nodiscard]] std::uint64_t messages_accepted() const { return accepted_; }
+
+ private:
+  LockRecord* known_lock(const LockAddress& from);
+  Result<void> touch(LockRecord& lock, Timestamp heard_at);
+  Result<void> persist(LockRecord& lock);
+  Result<void> record(EventRecord event);
+  void update_connectivity(LockRecord& lock);
+  Result<void> finish_action(Action& action, ActionStatus status, std::string reason, std::string detail);
+  void send(Action& action);
+
+  Clock& clock_;
+  Store& store_;
+  DeviceLink& link_;
+  EventSink& sink_;
+  Random& random_;
+  const LivenessPolicy& liveness_;
+  HubOptions options_;
+
+  std::map<SiteId, SiteRecord> sites_;
+  std::map<LockId, LockRecord> locks_;
+  std::map<ActionId, Action> pending_;
+  std::map<ActionId, bool> unsent_;  // pending actions whose publish failed
+  RejectCounters rejected_;
+  std::uint64_t accepted_{0};
+};
+
+}  // namespace lw::core

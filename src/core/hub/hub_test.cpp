@@ -1,0 +1,205 @@
+#include "core/hub/hub.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/memory_store.h"
+#include "tests/support/recording_device_link.h"
+
+namespace lw::core {
+namespace {
+
+class HubTest : public ::testing::Test {
+ protected:
+  HubTest() { EXPECT_TRUE(hub_.load()); }
+
+  void hear_telemetry(const LockAddress& from, Duration heartbeat = 10s) {
+    Telemetry t;
+    t.ts = clock_.now();
+    t.battery_pct = 80;
+    t.rssi_dbm = -60;
+    t.heartbeat = heartbeat;
+    ASSERT_TRUE(hub_.on_telemetry(from, t));
+  }
+
+  ManualClock clock_;
+  MemoryStore store_;
+  lw::testing::RecordingDeviceLink link_;
+  NullEventSink sink_;
+  SeededRandom random_{42};
+  HeartbeatLiveness liveness_{3, 2s};
+  Hub hub_{clock_, store_, link_, sink_, random_, liveness_, HubOptions{}};
+  LockAddress front_{"home", "front"};
+};
+
+TEST_F(HubTest, LockHeardForTheFirstTimeIsRegisteredOnline) {
+  hear_telemetry(front_);
+  const LockRecord* lock = hub_.find_lock("front");
+  ASSERT_NE(lock, nullptr);
+  EXPECT_EQ(lock->site, "home");
+  EXPECT_EQ(lock->connectivity, Connectivity::online);
+  EXPECT_EQ(lock->battery_pct, 80);
+  EXPECT_EQ(lock->rssi_dbm, -60);
+}
+
+TEST_F(HubTest, LockThatStopsReportingIsOfflineAfterThreeMissedHeartbeats) {
+  hear_telemetry(front_, 10s);
+  clock_.advance(31s);
+  hub_.tick();
+  EXPECT_EQ(hub_.find_lock("front")->connectivity, Connectivity::online);
+  clock_.advance(2s);
+  hub_.tick();
+  EXPECT_EQ(hub_.find_lock("front")->connectivity, Connectivity::offline);
+}
+
+TEST_F(HubTest, LastWillMakesTheLockOfflineImmediatelyAndTelemetryBringsItBack) {
+  hear_telemetry(front_);
+  ASSERT_TRUE(hub_.on_status(front_, StatusReport{false, std::nullopt}));
+  EXPECT_EQ(hub_.find_lock("front")->connectivity, Connectivity::offline);
+  clock_.advance(1s);
+  hear_telemetry(front_);
+  EXPECT_EQ(hub_.find_lock("front")->connectivity, Connectivity::online);
+  auto page = hub_.events("front", 10, std::nullopt);
+  ASSERT_TRUE(page);
+  ASSERT_GE(page->events.size(), 2U);
+  EXPECT_EQ(page->events[0].kind, EventKind::connectivity);
+  EXPECT_EQ(page->events[0].detail, "online");
+  EXPECT_EQ(page->events[1].detail, "offline");
+}
+
+TEST_F(HubTest, LockIdReusedUnderAnotherSiteIsRejected) {
+  hear_telemetry(front_);
+  Telemetry t;
+  t.ts = clock_.now();
+  EXPECT_FALSE(hub_.on_telemetry({"elsewhere", "front"}, t));
+  EXPECT_EQ(hub_.find_lock("front")->site, "home");
+}
+
+TEST_F(HubTest, UnlockIsSentSignedWithIncreasingCounterAndSucceedsOnResult) {
+  hear_telemetry(front_);
+  auto first = hub_.request_action("front", LockAction::unlock);
+  auto second = hub_.request_action("front", LockAction::lock);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(first->status, ActionStatus::pending);
+  ASSERT_EQ(link_.sent().size(), 2U);
+  EXPECT_EQ(link_.sent()[0].id, first->id);
+  EXPECT_EQ(link_.sent()[0].target, front_);
+  EXPECT_EQ(link_.sent()[0].action, LockAction::unlock);
+  EXPECT_LT(link_.sent()[0].counter, link_.sent()[1].counter);
+  EXPECT_EQ(link_.sent()[0].expires_at - link_.sent()[0].issued_at, Duration{30s});
+
+  CommandResult r;
+  r.command_id = first->id;
+  r.ts = clock_.now();
+  r.outcome = CommandOutcome::ok;
+  r.lock_state = LockState::unlocked;
+  ASSERT_TRUE(hub_.on_command_result(front_, r));
+  auto done = hub_.find_action(first->id);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, ActionStatus::succeeded);
+  EXPECT_EQ(hub_.find_lock("front")->lock_state, LockState::unlocked);
+}
+
+TEST_F(HubTest, RefusedCommandFailsWithTheLocksReason) {
+  hear_telemetry(front_);
+  auto a = hub_.request_action("front", LockAction::lock);
+  ASSERT_TRUE(a);
+  CommandResult r;
+  r.command_id = a->id;
+  r.ts = clock_.now();
+  r.outcome = CommandOutcome::jammed;
+  ASSERT_TRUE(hub_.on_command_result(front_, r));
+  auto done = hub_.find_action(a->id);
+  EXPECT_EQ(done->status, ActionStatus::failed);
+  EXPECT_EQ(done->reason, "jammed");
+}
+
+TEST_F(HubTest, UnansweredCommandExpiresAndALateResultDoesNotReviveIt) {
+  hear_telemetry(front_);
+  auto a = hub_.request_action("front", LockAction::unlock);
+  ASSERT_TRUE(a);
+  clock_.advance(29s);
+  hub_.tick();
+  EXPECT_EQ(hub_.find_action(a->id)->status, ActionStatus::pending);
+  clock_.advance(1s);
+  hub_.tick();
+  EXPECT_EQ(hub_.find_action(a->id)->status, ActionStatus::expired);
+  CommandResult late;
+  late.command_id = a->id;
+  late.ts = clock_.now();
+  late.outcome = CommandOutcome::ok;
+  ASSERT_TRUE(hub_.on_command_result(front_, late));
+  EXPECT_EQ(hub_.find_action(a->id)->status, ActionStatus::expired);
+}
+
+TEST_F(HubTest, CommandForUnknownLockIsNotFound) {
+  auto a = hub_.request_action("ghost", LockAction::unlock);
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code, ErrorCode::not_found);
+  EXPECT_TRUE(link_.sent().empty());
+}
+
+TEST_F(HubTest, CommandIsResentWhenTheBrokerComesBackBeforeExpiry) {
+  hear_telemetry(front_);
+  link_.set_down(true);
+  auto a = hub_.request_action("front", LockAction::unlock);
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(link_.sent().empty());
+  link_.set_down(false);
+  clock_.advance(1s);
+  hub_.tick();
+  ASSERT_EQ(link_.sent().size(), 1U);
+  EXPECT_EQ(link_.sent()[0].id, a->id);
+}
+
+TEST_F(HubTest, PendingActionSurvivesARestartAndCompletesAfterIt) {
+  hear_telemetry(front_);
+  auto a = hub_.request_action("front", LockAction::unlock);
+  ASSERT_TRUE(a);
+
+  Hub restarted{clock_, store_, link_, sink_, random_, liveness_, HubOptions{}};
+  ASSERT_TRUE(restarted.load());
+  ASSERT_NE(restarted.find_lock("front"), nullptr);
+  EXPECT_EQ(restarted.find_action(a->id)->status, ActionStatus::pending);
+  CommandResult r;
+  r.command_id = a->id;
+  r.ts = clock_.now();
+  r.outcome = CommandOutcome::ok;
+  ASSERT_TRUE(restarted.on_command_result(front_, r));
+  EXPECT_EQ(restarted.find_action(a->id)->status, ActionStatus::succeeded);
+}
+
+TEST_F(HubTest, RedeliveredDeviceEventIsStoredOnce) {
+  hear_telemetry(front_);
+  DeviceEvent e;
+  e.seq = 7;
+  e.ts = clock_.now();
+  e.kind = DeviceEventKind::lock_operation;
+  e.operation = LockAction::unlock;
+  e.source = OperationSource::keypad;
+  e.user = "alice";
+  ASSERT_TRUE(hub_.on_event(front_, e));
+  ASSERT_TRUE(hub_.on_event(front_, e));
+  auto page = hub_.events("front", 100, std::nullopt);
+  ASSERT_TRUE(page);
+  int operations = 0;
+  for (const auto& ev : page->events) {
+    if (ev.kind == EventKind::lock_operation) {
+      ++operations;
+      EXPECT_EQ(ev.user, "alice");
+      EXPECT_EQ(ev.source, OperationSource::keypad);
+    }
+  }
+  EXPECT_EQ(operations, 1);
+}
+
+TEST_F(HubTest, RejectedMessagesAreCountedByReason) {
+  hub_.on_rejected("telemetry.battery_pct: must be an integer 0..100");
+  hub_.on_rejected("telemetry.battery_pct: must be an integer 0..100");
+  hub_.on_rejected("payload: not valid JSON");
+  EXPECT_EQ(hub_.rejected().at("telemetry.battery_pct: must be an integer 0..100"), 2U);
+  EXPECT_EQ(hub_.rejected().at("payload: not valid JSON"), 1U);
+}
+
+}  // namespace
+}  // namespace lw::core

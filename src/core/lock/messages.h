@@ -1,0 +1,103 @@
+// What a lock tells the hub and what the hub tells a lock, as validated domain
+// values. The wire codec (src/protocol) decodes JSON into these and encodes them
+// back; after decoding, the core trusts them.
+//
+// Threading: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "core/lock/vocabulary.h"
+
+namespace lw::core {
+
+/// Where a message came from / goes to: the topic's site and lock.
+struct LockAddress {
+  SiteId site;
+  LockId lock;
+  friend bool operator==(const LockAddress&, const LockAddress&) = default;
+};
+
+/// Retained link status; `online == false` is also what the Last Will says.
+struct StatusReport {
+  bool online{false};
+  std::optional<Timestamp> ts;  // a Last Will has no meaningful time
+};
+
+/// Periodic telemetry; also the heartbeat. Absent fields are "not reported".
+struct Telemetry {
+  Timestamp ts{};
+  std::optional<int> battery_mv;
+  std::optional<int> battery_pct;  // 0..100
+  std::optional<int> rssi_dbm;     // -120..0
+  std::optional<std::string> firmware;
+  std::optional<std::int64_t> uptime_s;
+  std::optional<int> reboot_count;
+  std::optional<BootReason> boot_reason;
+  std::optional<Duration> heartbeat;  // the cadence the lock promises
+  std::optional<std::string> name;
+  std::optional<Transport> transport;
+};
+
+/// Current bolt and door position.
+struct StateReport {
+  Timestamp ts{};
+  LockState lock_state{LockState::unknown};
+  DoorState door_state{DoorState::unknown};
+};
+
+enum class DeviceEventKind { lock_operation, alarm };
+
+/// Something that happened at the lock. `seq` increases by one per event and is
+/// kept across reboots (only a factory reset restarts it), so the hub can drop
+/// duplicates of a redelivered event by (lock, seq).
+struct DeviceEvent {
+  std::uint64_t seq{0};
+  Timestamp ts{};
+  DeviceEventKind kind{DeviceEventKind::lock_operation};
+  std::optional<LockAction> operation;  // lock_operation
+  OperationSource source{OperationSource::unknown};
+  std::optional<std::string> user;
+  std::optional<std::string> alarm;  // alarm: "jammed", "tamper", "wrong_code_limit", "low_battery"...
+};
+
+/// How a lock answered a command.
+enum class CommandOutcome {
+  ok,
+  malformed,      // could not parse the envelope or body
+  unknown_key,    // the key id is not enrolled
+  bad_signature,  // signature does not verify
+  wrong_target,   // addressed to another lock
+  expired,        // now is outside [issued_at - skew, expires_at]
+  replayed,       // counter not above the last accepted one for that key
+  unsupported,    // action not supported by this lock
+  jammed,         // the motor could not complete the movement
+  low_battery,    // refused: battery below the motor cut-off
+};
+std::string_view to_string(CommandOutcome v) noexcept;
+std::optional<CommandOutcome> parse_command_outcome(std::string_view s) noexcept;
+
+struct CommandResult {
+  ActionId command_id;
+  Timestamp ts{};
+  CommandOutcome outcome{CommandOutcome::ok};
+  std::optional<LockState> lock_state;
+  std::string detail;  // human words, may be empty
+};
+
+/// A command for a lock before it is signed: the body of the signed envelope.
+struct Command {
+  ActionId id;
+  LockAddress target;
+  LockAction action{LockAction::lock};
+  Timestamp issued_at{};
+  Timestamp expires_at{};
+  std::string key_id;        // which enrolled key signs it
+  std::uint64_t counter{0};  // per-key, strictly increasing
+};
+
+}  // namespace lw::core

@@ -1,0 +1,19 @@
+// Port: the way to a lock. The native adapter signs the command with the hub's
+// key and publishes it (QoS 1) on the lock's command topic.
+// Errors: `unavailable` when the broker is not connected (the action stays
+// pending and expires if the link does not come back in time).
+// Threading: called only from the owning event loop.
+#pragma once
+
+#include "base/result.h"
+#include "core/lock/messages.h"
+
+namespace lw::core {
+
+class DeviceLink {
+ public:
+  virtual ~DeviceLink() = default;
+  virtual Result<void> send_command(const Command& command) = 0;
+};
+
+}  // namespace lw::core

@@ -1,0 +1,122 @@
+#include "firmware/command_verifier.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/ids.h"
+
+namespace lw::firmware {
+
+using core::CommandOutcome;
+
+CommandVerifier::CommandVerifier(core::LockAddress self, Duration skew)
+    : self_(std::move(self)), skew_(skew) {}
+
+const CommandVerifier::Slot* CommandVerifier::find(std::string_view key_id) const {
+  for (const Slot& slot : slots_) {
+    if (slot.used && slot.key_id() == key_id) return &slot;
+  }
+  return nullptr;
+}
+
+CommandVerifier::Slot* CommandVerifier::find(std::string_view key_id) {
+  return const_cast<Slot*>(std::as_const(*this).find(key_id));
+}
+
+Result<void> CommandVerifier::enroll(std::string_view key_id, const protocol::PublicKey& key) {
+  if (auto valid = validate_id("key_id", key_id); !valid) return valid.error();
+  Slot* slot = find(key_id);
+  if (slot == nullptr) {
+    // A free slot first; else one that only remembers the counter of a removed key.
+    auto free = std::find_if(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.used; });
+    if (free == slots_.end()) {
+      free = std::find_if(slots_.begin(), slots_.end(), [](const Slot& s) { return !s.trusted; });
+    }
+    if (free == slots_.end()) {
+      return failed_precondition("key table full: a lock holds at most " + std::to_string(kMaxKeys) +
+                                 " keys");
+    }
+    slot = &*free;
+    *slot = Slot{};
+    std::copy(key_id.begin(), key_id.end(), slot->id.begin());
+    slot->id_size = key_id.size();
+    slot->used = true;
+  }
+  slot->key = key;
+  slot->trusted = true;
+  return ok();
+}
+
+void CommandVerifier::unenroll(std::string_view key_id) {
+  if (Slot* slot = find(key_id)) {
+    slot->trusted = false;
+    slot->key = protocol::PublicKey{};
+  }
+}
+
+std::uint64_t CommandVerifier::last_counter(std::string_view key_id) const {
+  const Slot* slot = find(key_id);
+  return slot != nullptr && slot->trusted ? slot->last_counter : 0;
+}
+
+Result<void> CommandVerifier::restore_counter(std::string_view key_id, std::uint64_t counter) {
+  Slot* slot = find(key_id);
+  if (slot == nullptr || !slot->trusted) return not_found("key_id is not enrolled");
+  slot->last_counter = std::max(slot->last_counter, counter);
+  return ok();
+}
+
+CommandVerifier::Verdict CommandVerifier::verify(std::string_view payload, Timestamp now) {
+  Verdict verdict;
+  auto envelope = protocol::open_envelope(payload);
+  if (!envelope) {
+    verdict.outcome = CommandOutcome::malformed;
+    verdict.detail = envelope.error().message;
+    return verdict;
+  }
+  Slot* slot = find(envelope->key_id);
+  if (slot == nullptr || !slot->trusted) {
+    verdict.outcome = CommandOutcome::unknown_key;
+    verdict.command_id = protocol::peek_command_id(envelope->body).value_or(std::string());
+    verdict.detail = "key_id is not enrolled in this lock";
+    return verdict;
+  }
+  if (!protocol::verify_signature(*envelope, slot->key)) {
+    verdict.outcome = CommandOutcome::bad_signature;
+    verdict.command_id = protocol::peek_command_id(envelope->body).value_or(std::string());
+    verdict.detail = "signature does not verify";
+    return verdict;
+  }
+  // From here on the body bytes are the enrolled key's.
+  auto command = protocol::decode_command_body(envelope->body);
+  if (!command) {
+    verdict.outcome = CommandOutcome::malformed;
+    verdict.command_id = protocol::peek_command_id(envelope->body).value_or(std::string());
+    verdict.detail = command.error().message;
+    return verdict;
+  }
+  verdict.command_id = command->id;
+  if (command->key_id != envelope->key_id) {
+    verdict.outcome = CommandOutcome::bad_signature;
+    verdict.detail = "the body names another signing key than the envelope";
+    return verdict;
+  }
+  if (command->target != self_) {
+    verdict.outcome = CommandOutcome::wrong_target;
+    verdict.detail = "addressed to another lock";
+  } else if (now < command->issued_at - skew_ || now > command->expires_at) {
+    verdict.outcome = CommandOutcome::expired;
+    verdict.detail = "outside the command's validity window";
+  } else if (command->counter <= slot->last_counter) {
+    verdict.outcome = CommandOutcome::replayed;
+    verdict.detail = "counter is not above the last accepted one";
+  } else {
+    // Committed before the lock acts: exactly this command, at most once.
+    slot->last_counter = command->counter;
+    verdict.outcome = CommandOutcome::ok;
+  }
+  verdict.command = std::move(*command);
+  return verdict;
+}
+
+}  // namespace lw::firmware

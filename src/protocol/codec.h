@@ -1,0 +1,60 @@
+// The JSON codec of the native lock protocol v1 for the lock → hub channels
+// (docs/protocol.md, sections 3 and 4): status, telemetry, state, event and
+// result payloads to and from the validated domain values of
+// core/lock/messages.h. The hub decodes; the lock (and the simulator) encode.
+//
+// Decoding rejects the whole payload on the first broken rule. Errors are
+// invalid_argument and name the field by its path, without echoing the value:
+//   "payload: not valid JSON"                 (also: must be a JSON object,
+//                                              larger than 4096 bytes,
+//                                              nested deeper than 8 levels)
+//   "telemetry.v: unsupported protocol version; this side speaks 1"
+//   "telemetry.battery_pct: must be an integer 0..100"
+//   "event.seq: missing"
+// Unknown fields are ignored; an optional field that is null counts as absent.
+//
+// Encoding writes the fields in the order of the doc's tables and omits absent
+// optional fields; encode(decode(x)) reproduces the doc's examples byte for
+// byte. Encoders expect valid domain values (ids, ranges) and do not check them.
+//
+// Threading: pure functions; safe to call from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "core/lock/messages.h"
+
+namespace lw::protocol {
+
+/// The protocol's major version, `"v"` in every payload.
+inline constexpr int kProtocolVersion = 1;
+
+/// `status`: {"v":1,"status":"online"|"offline","ts_ms":<optional>}.
+Result<core::StatusReport> decode_status(std::string_view payload);
+/// `telemetry`: ts_ms required; battery_mv 0..65535, battery_pct 0..100,
+/// rssi_dbm -120..0, fw 1..64 bytes, uptime_s 0..4294967295 (seconds),
+/// reboot_count, boot_reason, heartbeat_s 1..86400 (seconds), name 1..64
+/// bytes, transport: all optional.
+Result<core::Telemetry> decode_telemetry(std::string_view payload);
+/// `state`: ts_ms and lock_state required; door_state optional (unknown).
+Result<core::StateReport> decode_state(std::string_view payload);
+/// `event`: seq, ts_ms and type required; operation required for
+/// lock_operation, alarm for alarm; source (default unknown) and user optional.
+Result<core::DeviceEvent> decode_event(std::string_view payload);
+/// `result`: cmd_id (an id), ts_ms and outcome required; lock_state and
+/// detail (0..256 bytes) optional.
+Result<core::CommandResult> decode_result(std::string_view payload);
+
+std::string encode_status(const core::StatusReport& status);
+std::string encode_telemetry(const core::Telemetry& telemetry);
+std::string encode_state(const core::StateReport& state);
+std::string encode_event(const core::DeviceEvent& event);
+/// An empty `detail` is omitted.
+std::string encode_result(const core::CommandResult& result);
+
+/// The Last Will payload a lock registers for its status topic.
+inline constexpr std::string_view kLastWillPayload = R"({"v":1,"status":"offline"})";
+
+}  // namespace lw::protocol

@@ -1,0 +1,53 @@
+// The payload examples of docs/protocol.md, copied verbatim, for the decoder
+// tests of the protocol and firmware layers. doc_examples_test.cpp checks that
+// each still appears in the doc exactly as written here, and that the doc has no
+// JSON example without a copy here.
+//
+// Threading: constants.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace lw::protocol::doc_examples {
+
+// 4.1 status
+inline constexpr std::string_view kStatusOnline = R"({"v":1,"status":"online","ts_ms":1700000000000})";
+inline constexpr std::string_view kStatusLastWill = R"({"v":1,"status":"offline"})";
+
+// 4.2 telemetry
+inline constexpr std::string_view kTelemetryFull =
+    R"({"v":1,"ts_ms":1700000060000,"battery_mv":5820,"battery_pct":76,"rssi_dbm":-61,"fw":"1.4.2","uptime_s":86400,"reboot_count":3,"boot_reason":"power_on","heartbeat_s":60,"name":"Front door","transport":"wifi"})";
+inline constexpr std::string_view kTelemetryHeartbeat = R"({"v":1,"ts_ms":1700000120000})";
+
+// 4.3 state
+inline constexpr std::string_view kState =
+    R"({"v":1,"ts_ms":1700000061000,"lock_state":"locked","door_state":"closed"})";
+
+// 4.4 event
+inline constexpr std::string_view kEventUnlock =
+    R"({"v":1,"seq":118,"ts_ms":1700000062000,"type":"lock_operation","operation":"unlock","source":"keypad","user":"guest-3"})";
+inline constexpr std::string_view kEventAlarm =
+    R"({"v":1,"seq":119,"ts_ms":1700000063000,"type":"alarm","alarm":"jammed"})";
+
+// 4.5 result
+inline constexpr std::string_view kResultOk =
+    R"({"v":1,"cmd_id":"act-7f3a9c2e","ts_ms":1700000001200,"outcome":"ok","lock_state":"unlocked"})";
+inline constexpr std::string_view kResultJammed =
+    R"({"v":1,"cmd_id":"act-7f3a9c2e","ts_ms":1700000004100,"outcome":"jammed","lock_state":"jammed","detail":"bolt stalled at 40%"})";
+
+// 5.3 test vector
+inline constexpr std::string_view kTestKeySeed = "lockwarden-protocol-v1-test-key!";
+inline constexpr std::string_view kTestPublicKey = "9/syBauVDAM8+dKYRconkJvTp24O3yf7Iph+XUIdML8=";
+inline constexpr std::string_view kCommandBody =
+    R"({"v":1,"id":"act-7f3a9c2e","site":"home","lock":"front-door","action":"unlock","issued_ms":1700000000000,"expires_ms":1700000030000,"counter":42,"key_id":"hub"})";
+inline constexpr std::string_view kCommandEnvelope =
+    R"({"v":1,"key_id":"hub","body":"{\"v\":1,\"id\":\"act-7f3a9c2e\",\"site\":\"home\",\"lock\":\"front-door\",\"action\":\"unlock\",\"issued_ms\":1700000000000,\"expires_ms\":1700000030000,\"counter\":42,\"key_id\":\"hub\"}","sig":"BNwk+hXN+l6zvaittXVOozMT9gtj/NBHYJvTThehbVczzYQqqIWDg579zx247WWqtMAxy+SnqaF+LmLujbATDA=="})";
+
+/// Every JSON example of the doc, in the doc's order.
+inline constexpr std::array<std::string_view, 11> kAllJsonExamples{
+    kStatusOnline, kStatusLastWill, kTelemetryFull, kTelemetryHeartbeat, kState,           kEventUnlock,
+    kEventAlarm,   kResultOk,       kResultJammed,  kCommandBody,        kCommandEnvelope,
+};
+
+}  // namespace lw::protocol::doc_examples

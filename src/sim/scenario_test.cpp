@@ -1,0 +1,271 @@
+#include "sim/scenario.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+namespace lw::sim {
+namespace {
+
+const std::filesystem::path kScenarioDir =
+    std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "scenarios";
+
+constexpr std::string_view kTestKey = "Bx9n0UuUGf96uBtVm6vpsyVk2M2cHFVl4WOqZqWpG58=";
+
+/// A valid scenario with one site and one lock; `extra` is appended.
+std::string with_lock(std::string_view extra) {
+  return std::string(R"([[site]]
+id = "home"
+
+[[lock]]
+id = "front"
+site = "home"
+)") + std::string(extra);
+}
+
+std::string error_of(std::string_view text) {
+  auto s = parse_scenario(text, "test.toml");
+  if (s) return "(parsed without error)";
+  return s.error().message;
+}
+
+TEST(Scenario, ShippedHomeScenarioHasSixDistinctWifiLocksAndAFaultTimeline) {
+  auto s = load_scenario((kScenarioDir / "home.toml").string());
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_GE(s->locks.size(), 6U);
+  std::set<int> batteries;
+  std::set<int> rssis;
+  for (const auto& lock : s->locks) {
+    EXPECT_EQ(lock.transport, core::Transport::wifi);
+    batteries.insert(lock.battery_pct);
+    rssis.insert(lock.rssi_dbm);
+  }
+  EXPECT_EQ(batteries.size(), s->locks.size()) << "each lock has its own battery level";
+  EXPECT_EQ(rssis.size(), s->locks.size()) << "each lock has its own signal";
+  EXPECT_TRUE(s->hub.public_key.empty()) << "the demo passes the hub key in";
+
+  ASSERT_GE(s->faults.size(), 4U);
+  const ScenarioFault& first = s->faults.front();
+  EXPECT_EQ(first.lock, "garage");
+  EXPECT_EQ(first.kind, FaultKind::power_loss);
+  EXPECT_EQ(first.at, Duration{45s});
+  bool drains_patio = false;
+  for (const auto& f : s->faults) {
+    if (f.kind == FaultKind::battery_drain && f.lock == "patio") drains_patio = f.pct == 4;
+  }
+  EXPECT_TRUE(drains_patio);
+  EXPECT_FALSE(s->traffic.empty());
+}
+
+TEST(Scenario, ShippedE2eScenarioHasTwoFastLocksAndTheTestKey) {
+  auto s = load_scenario((kScenarioDir / "e2e.toml").string());
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->locks.size(), 2U);
+  for (const auto& lock : s->locks) {
+    EXPECT_EQ(lock.heartbeat, Duration{1s});
+    EXPECT_LE(lock.keepalive_s, 5);
+  }
+  EXPECT_EQ(s->hub.public_key, kTestKey);
+  EXPECT_EQ(s->hub.key_id, "hub");
+}
+
+TEST(Scenario, AbsentKeysTakeTheDocumentedDefaults) {
+  auto s = parse_scenario(with_lock(""), "test.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->broker.host, "127.0.0.1");
+  EXPECT_EQ(s->broker.port, 1883);
+  EXPECT_EQ(s->hub.key_id, "hub");
+  ASSERT_EQ(s->sites.size(), 1U);
+  EXPECT_EQ(s->sites[0].name, "home");
+  const ScenarioLock& lock = s->locks.at(0);
+  EXPECT_EQ(lock.name, "front");
+  EXPECT_EQ(lock.transport, core::Transport::wifi);
+  EXPECT_EQ(lock.heartbeat, Duration{30s});
+  EXPECT_EQ(lock.keepalive_s, 10);
+  EXPECT_EQ(lock.battery_pct, 90);
+  EXPECT_EQ(lock.rssi_dbm, -60);
+  EXPECT_EQ(lock.firmware, "1.0.0");
+  EXPECT_EQ(lock.lock_state, core::LockState::locked);
+  EXPECT_EQ(lock.door_state, core::DoorState::closed);
+}
+
+TEST(Scenario, TrafficStartsAfterOneIntervalUnlessToldOtherwise) {
+  auto s = parse_scenario(with_lock(R"(
+[[traffic]]
+lock = "front"
+every = "2m"
+operation = "unlock"
+user = "alice"
+)"),
+                          "test.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->traffic.size(), 1U);
+  EXPECT_EQ(s->traffic[0].start, Duration{120s});
+  EXPECT_EQ(s->traffic[0].source, core::OperationSource::keypad);
+  EXPECT_EQ(s->traffic[0].operation, core::LockAction::unlock);
+  EXPECT_EQ(s->traffic[0].user, "alice");
+}
+
+TEST(Scenario, UnknownFaultKindNamesTheFieldAndTheKinds) {
+  std::string message = error_of(with_lock(R"(
+[[fault]]
+at = "10s"
+lock = "front"
+kind = "explode"
+)"));
+  EXPECT_EQ(
+      message.rfind(
+          "test.toml:11:8: fault[0].kind: unknown fault kind \"explode\"; expected one of power_loss", 0),
+      0U)
+      << message;
+}
+
+TEST(Scenario, FaultNamingAnUnknownLockIsRejected) {
+  std::string message = error_of(with_lock(R"(
+[[fault]]
+at = "10s"
+lock = "garag"
+kind = "power_loss"
+)"));
+  EXPECT_EQ(message, "test.toml:10:8: fault[0].lock: names no [[lock]] of this scenario: \"garag\"");
+}
+
+TEST(Scenario, TrafficNamingAnUnknownLockIsRejected) {
+  std::string message = error_of(with_lock(R"(
+[[traffic]]
+lock = "back"
+every = "1m"
+operation = "lock"
+)"));
+  EXPECT_NE(message.find("traffic[0].lock: names no [[lock]]"), std::string::npos) << message;
+}
+
+TEST(Scenario, LockOnAnUndeclaredSiteIsRejected) {
+  std::string message = error_of(R"([[lock]]
+id = "front"
+site = "cabin"
+)");
+  EXPECT_EQ(message, "test.toml:3:8: lock[0].site: names no [[site]] of this scenario: \"cabin\"");
+}
+
+TEST(Scenario, BadDurationNamesTheField) {
+  std::string message = error_of(with_lock("heartbeat = \"soon\"\n"));
+  EXPECT_EQ(message.rfind("test.toml:7:13: lock[0].heartbeat: must be a duration", 0), 0U) << message;
+}
+
+TEST(Scenario, HeartbeatMustBeWholeSeconds) {
+  std::string message = error_of(with_lock("heartbeat = \"1500ms\"\n"));
+  EXPECT_NE(message.find("lock[0].heartbeat: must be a whole number of seconds"), std::string::npos)
+      << message;
+}
+
+TEST(Scenario, UnknownKeyIsNamed) {
+  std::string message = error_of(with_lock("colour = \"red\"\n"));
+  EXPECT_EQ(message, "test.toml:7:10: lock[0].colour: unknown key");
+}
+
+TEST(Scenario, MisspelledSectionIsNamed) {
+  std::string message = error_of(with_lock("[brokr]\nport = 1884\n"));
+  EXPECT_NE(message.find("brokr: unknown key"), std::string::npos) << message;
+}
+
+TEST(Scenario, OtherTransportsAreRefusedSayingThisSimulatorSupportsWifi) {
+  std::string message = error_of(with_lock("transport = \"zigbee\"\n"));
+  EXPECT_NE(message.find(
+                "lock[0].transport: \"zigbee\" is not simulated yet; this simulator supports \"wifi\" only"),
+            std::string::npos)
+      << message;
+  message = error_of(with_lock("transport = \"lora\"\n"));
+  EXPECT_NE(message.find("lock[0].transport: unknown transport \"lora\"; this simulator supports \"wifi\""),
+            std::string::npos)
+      << message;
+}
+
+TEST(Scenario, BatteryDrainNeedsPct) {
+  std::string message = error_of(with_lock(R"(
+[[fault]]
+at = "10s"
+lock = "front"
+kind = "battery_drain"
+)"));
+  EXPECT_NE(message.find("fault[0].pct: is required for a battery_drain fault"), std::string::npos)
+      << message;
+}
+
+TEST(Scenario, PctBelongsOnlyToBatteryDrain) {
+  std::string message = error_of(with_lock(R"(
+[[fault]]
+at = "10s"
+lock = "front"
+kind = "jam"
+pct = 10
+)"));
+  EXPECT_NE(message.find("fault[0].pct: only a battery_drain fault takes pct"), std::string::npos) << message;
+}
+
+TEST(Scenario, FaultWithoutTimeIsRejected) {
+  std::string message = error_of(with_lock(R"(
+[[fault]]
+lock = "front"
+kind = "jam"
+)"));
+  EXPECT_NE(message.find("fault[0].at: is required"), std::string::npos) << message;
+}
+
+TEST(Scenario, ScenarioWithoutLocksIsRejected) {
+  EXPECT_NE(error_of("[broker]\nport = 1883\n").find("lock: a scenario needs at least one [[lock]]"),
+            std::string::npos);
+}
+
+TEST(Scenario, DuplicateLockIdIsRejected) {
+  std::string message = error_of(with_lock("\n[[lock]]\nid = \"front\"\nsite = \"home\"\n"));
+  EXPECT_NE(message.find("lock[1].id: duplicate lock id \"front\""), std::string::npos) << message;
+}
+
+TEST(Scenario, LockIdMustBeTopicSafe) {
+  std::string message = error_of("[[site]]\nid = \"home\"\n[[lock]]\nid = \"front/door\"\nsite = \"home\"\n");
+  EXPECT_NE(message.find("lock[0].id: must be 1..64 characters of [A-Za-z0-9_-]"), std::string::npos)
+      << message;
+}
+
+TEST(Scenario, HubKeyMustBeAnEd25519PublicKey) {
+  std::string message = error_of(with_lock("[hub]\npublic_key = \"bm90IGEga2V5\"\n"));
+  EXPECT_NE(message.find("hub.public_key: must be the base64 of a 32-byte Ed25519 public key"),
+            std::string::npos)
+      << message;
+}
+
+TEST(Scenario, HubKeyIsReadFromAFileBesideTheScenario) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("lw-scenario-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "hub.pub") << kTestKey << "\n";
+  std::ofstream(dir / "s.toml") << "[hub]\npublic_key_file = \"hub.pub\"\nkey_id = \"home-hub\"\n"
+                                << with_lock("");
+
+  auto s = load_scenario((dir / "s.toml").string());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->hub.public_key, kTestKey);
+  EXPECT_EQ(s->hub.key_id, "home-hub");
+}
+
+TEST(Scenario, MissingKeyFileIsNotFound) {
+  auto s = parse_scenario("[hub]\npublic_key_file = \"/nonexistent/hub.pub\"\n" + with_lock(""), "test.toml");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::not_found);
+  EXPECT_NE(s.error().message.find("hub.public_key_file"), std::string::npos) << s.error().message;
+}
+
+TEST(Scenario, MissingFileIsNotFound) {
+  auto s = load_scenario("/nonexistent/scenario.toml");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::not_found);
+}
+
+}  // namespace
+}  // namespace lw::sim

@@ -1,0 +1,27 @@
+// RecordingDeviceLink: a DeviceLink that keeps every command it is asked to
+// send, and can be told to fail (a broker that is down).
+// Threading: single-threaded, like the Hub that uses it.
+#pragma once
+
+#include <vector>
+
+#include "core/ports/device_link.h"
+
+namespace lw::testing {
+
+class RecordingDeviceLink final : public core::DeviceLink {
+ public:
+  Result<void> send_command(const core::Command& command) override {
+    if (down_) return unavailable("broker not connected");
+    sent_.push_back(command);
+    return ok();
+  }
+  void set_down(bool down) { down_ = down; }
+  [[nodiscard]] const std::vector<core::Command>& sent() const { return sent_; }
+
+ private:
+  std::vector<core::Command> sent_;
+  bool down_{false};
+};
+
+}  // namespace lw::testing
