@@ -12,6 +12,7 @@
 #include "adapters/system/key_file.h"
 #include "adapters/system/sodium_random.h"
 #include "adapters/system/system_clock.h"
+#include "app/log_event_sink.h"
 #include "app/status_page.h"
 #include "core/hub/hub.h"
 
@@ -36,7 +37,7 @@ struct HubRuntime::Parts {
   HubConfig config;
   adapters::SystemClock clock;
   adapters::SodiumRandom random;
-  core::NullEventSink sink;
+  LogEventSink sink;
   std::unique_ptr<adapters::sqlite::SqliteStore> store;
   protocol::KeyPair keys;
   core::HeartbeatLiveness liveness;

@@ -1,39 +1,28 @@
 #include "protocol/topics.h"
 
 #include <array>
-#include <utility>
 
+#include "base/enum_names.h"
 #include "base/ids.h"
 
 namespace lw::protocol {
 namespace {
 
-constexpr std::array<std::pair<Channel, std::string_view>, 6> kChannels{{
+constexpr EnumNames<Channel, 6> kChannels{{{
     {Channel::status, "status"},
     {Channel::telemetry, "telemetry"},
     {Channel::state, "state"},
     {Channel::event, "event"},
     {Channel::result, "result"},
     {Channel::cmd, "cmd"},
-}};
+}}};
 
 constexpr std::size_t kLevels = 5;
 
 }  // namespace
 
-std::string_view to_string(Channel channel) noexcept {
-  for (const auto& [c, name] : kChannels) {
-    if (c == channel) return name;
-  }
-  return "status";
-}
-
-std::optional<Channel> parse_channel(std::string_view s) noexcept {
-  for (const auto& [c, name] : kChannels) {
-    if (name == s) return c;
-  }
-  return std::nullopt;
-}
+std::string_view to_string(Channel channel) noexcept { return kChannels.name(channel, "status"); }
+std::optional<Channel> parse_channel(std::string_view s) noexcept { return kChannels.parse(s); }
 
 Result<Topic> parse_topic(std::string_view topic) {
   std::array<std::string_view, kLevels> levels{};

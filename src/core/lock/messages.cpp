@@ -1,11 +1,10 @@
 #include "core/lock/messages.h"
 
-#include <array>
-#include <utility>
+#include "base/enum_names.h"
 
 namespace lw::core {
 namespace {
-constexpr std::array<std::pair<CommandOutcome, std::string_view>, 10> kOutcomes{{
+constexpr EnumNames<CommandOutcome, 10> kOutcomes{{{
     {CommandOutcome::ok, "ok"},
     {CommandOutcome::malformed, "malformed"},
     {CommandOutcome::unknown_key, "unknown_key"},
@@ -16,21 +15,12 @@ constexpr std::array<std::pair<CommandOutcome, std::string_view>, 10> kOutcomes{
     {CommandOutcome::unsupported, "unsupported"},
     {CommandOutcome::jammed, "jammed"},
     {CommandOutcome::low_battery, "low_battery"},
-}};
+}}};
 }  // namespace
 
-std::string_view to_string(CommandOutcome v) noexcept {
-  for (const auto& [e, n] : kOutcomes) {
-    if (e == v) return n;
-  }
-  return "malformed";
-}
-
+std::string_view to_string(CommandOutcome v) noexcept { return kOutcomes.name(v, "malformed"); }
 std::optional<CommandOutcome> parse_command_outcome(std::string_view s) noexcept {
-  for (const auto& [e, n] : kOutcomes) {
-    if (n == s) return e;
-  }
-  return std::nullopt;
+  return kOutcomes.parse(s);
 }
 
 }  // namespace lw::core
