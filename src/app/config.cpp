@@ -42,7 +42,7 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   store.get("path", c.store.path);
   store.get("synchronous", c.store.synchronous);
   if (c.store.synchronous != "full" && c.store.synchronous != "normal") {
-    store.fail("synchronous", "must be \"full\" or \"normal\"");
+    store.fail("synchronous", R"(must be "full" or "normal")");
   }
 
   auto liveness = root.table("liveness");

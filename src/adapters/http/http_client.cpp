@@ -69,7 +69,7 @@ Result<HttpResponse> http_request(std::string_view method, std::string_view url,
 
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
+  parser.body_limit(std::uint64_t{64} * 1024 * 1024);
   bool connected = false;
   beast::error_code result;
 
@@ -85,7 +85,8 @@ Result<HttpResponse> http_request(std::string_view method, std::string_view url,
         result = we;
         return;
       }
-      bhttp::async_read(stream, buffer, parser, [&](const beast::error_code& re, std::size_t) { result = re; });
+      bhttp::async_read(stream, buffer, parser,
+                        [&](const beast::error_code& re, std::size_t) { result = re; });
     });
   });
   io.run();

@@ -54,12 +54,12 @@ class HttpServer {
   struct Options {
     std::string address{"127.0.0.1"};  ///< IPv4 or IPv6 literal to listen on
     unsigned short port{0};            ///< 0: an ephemeral port; port() tells which
-    std::size_t max_body_bytes{64 * 1024};
-    std::size_t max_header_bytes{16 * 1024};
+    std::size_t max_body_bytes{std::size_t{64} * 1024};
+    std::size_t max_header_bytes{std::size_t{16} * 1024};
     Duration read_timeout{30s};   ///< to receive one whole request, and idle time between requests
     Duration write_timeout{30s};  ///< to send one response (or one stream chunk)
     bool keep_alive{true};        ///< false: close after every response
-    std::size_t max_stream_queue_bytes{1024 * 1024};
+    std::size_t max_stream_queue_bytes{std::size_t{1024} * 1024};
     Duration shutdown_grace{5s};  ///< how long stop() lets busy connections finish
   };
 

@@ -10,8 +10,8 @@
 
 namespace lw::adapters::native {
 
-NativeGateway::NativeGateway(mqtt::MqttClient& client, protocol::SigningKey key)
-    : client_(client), key_(std::move(key)) {}
+NativeGateway::NativeGateway(mqtt::MqttClient& client, const protocol::SigningKey& key)
+    : client_(client), key_(key) {}
 
 void NativeGateway::attach(core::Hub& hub) {
   hub_ = &hub;

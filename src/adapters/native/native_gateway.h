@@ -27,7 +27,7 @@ namespace lw::adapters::native {
 
 class NativeGateway final : public core::DeviceLink {
  public:
-  NativeGateway(mqtt::MqttClient& client, protocol::SigningKey key);
+  NativeGateway(mqtt::MqttClient& client, const protocol::SigningKey& key);
 
   /// Starts routing incoming messages to `hub` and subscribes. Call once, before
   /// the client connects (subscriptions are re-sent on every reconnect).

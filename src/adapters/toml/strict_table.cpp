@@ -89,9 +89,9 @@ void StrictTable::fail(std::string_view key, std::string_view why) {
 StrictTable StrictTable::table(std::string_view key) {
   const toml::node* n = lookup(key);
   if (n && !n->is_table()) fail_at(n, key, "must be a table");
-  static const toml::table kEmpty;
-  const toml::table* t = (n && n->is_table()) ? n->as_table() : &kEmpty;
-  return StrictTable(doc_, t, path_of(key));
+  static const toml::table empty;
+  const toml::table* t = (n && n->is_table()) ? n->as_table() : &empty;
+  return {doc_, t, path_of(key)};
 }
 
 std::vector<StrictTable> StrictTable::tables(std::string_view key) {
@@ -181,7 +181,7 @@ void StrictTable::get_duration(std::string_view key, Duration& out, Duration min
     return;
   }
   fail_at(n, key,
-          "must be a duration like \"500ms\", \"30s\", \"5m\", \"2h\" or \"7d\" between " +
+          R"(must be a duration like "500ms", "30s", "5m", "2h" or "7d" between )" +
               std::to_string(min.count()) + " ms and " + std::to_string(max.count()) + " ms");
 }
 

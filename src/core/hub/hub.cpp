@@ -1,5 +1,6 @@
 #include "core/hub/hub.h"
 
+#include <array>
 #include <cstdio>
 #include <utility>
 
@@ -7,9 +8,9 @@ namespace lw::core {
 namespace {
 
 std::string new_action_id(Random& random) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "a-%016llx", static_cast<unsigned long long>(random.next_u64()));
-  return buf;
+  std::array<char, 20> buf{};
+  std::snprintf(buf.data(), buf.size(), "a-%016llx", static_cast<unsigned long long>(random.next_u64()));
+  return buf.data();
 }
 
 std::string unknown_lock_message(const LockId& id) { return "lock '" + id + "' not found"; }
