@@ -14,6 +14,7 @@
 #include "adapters/system/system_clock.h"
 #include "app/log_event_sink.h"
 #include "app/status_page.h"
+#include "base/version.h"
 #include "core/hub/hub.h"
 
 namespace lw::app {
@@ -71,6 +72,9 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
 
   auto parts = std::make_unique<Parts>(io, config, std::move(*store), std::move(*keys), std::move(mqtt));
   if (auto r = parts->hub.load(); !r) return Error{r.error().code, "loading state: " + r.error().message};
+  core::HubRecord self{config.hub.id, std::string(kVersion), parts->clock.now(),
+                       protocol::encode_public_key(parts->keys.public_key)};
+  if (auto r = parts->hub.register_hub(self); !r) return Error{r.error().code, "hub: " + r.error().message};
   for (const auto& site : config.sites) {
     if (auto r = parts->hub.add_site(site); !r) return r.error();
   }

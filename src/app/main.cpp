@@ -6,12 +6,13 @@
 #include "adapters/toml/strict_table.h"
 #include "app/cli_client.h"
 #include "app/commands.h"
+#include "base/version.h"
 
 int main(int argc, char** argv) {
   using namespace lw;
   CLI::App app{"lockwarden: smart-lock controller — keeps locks secure, online and working"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "lockwarden 0.1.0");
+  app.set_version_flag("--version", "lockwarden " + std::string(kVersion));
 
   // serve
   std::string config_path;

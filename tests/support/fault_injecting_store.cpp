@@ -28,6 +28,13 @@ Result<void> FaultInjectingStore::admit(std::string_view operation) {
   return Error{code, "injected write failure (" + std::string(operation) + ")"};
 }
 
+Result<void> FaultInjectingStore::upsert_hub(const core::HubRecord& hub) {
+  if (auto r = admit("upsert_hub"); !r) return r;
+  return inner_.upsert_hub(hub);
+}
+
+Result<std::vector<core::HubRecord>> FaultInjectingStore::load_hubs() { return inner_.load_hubs(); }
+
 Result<void> FaultInjectingStore::upsert_site(const core::SiteRecord& site) {
   if (auto r = admit("upsert_site"); !r) return r;
   return inner_.upsert_site(site);

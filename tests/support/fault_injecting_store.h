@@ -4,7 +4,7 @@
 // test can check that the caller acknowledged nothing that was not stored and
 // recovers once writes work again. Reads always pass through.
 //
-// Writes are upsert_site, upsert_lock, append_event, save_action and
+// Writes are upsert_hub, upsert_site, upsert_lock, append_event, save_action and
 // next_command_counter (it durably advances the counter).
 //
 // Example:
@@ -34,6 +34,8 @@ class FaultInjectingStore final : public core::Store {
   /// How many writes have been refused so far.
   [[nodiscard]] int refused_writes() const noexcept { return refused_; }
 
+  Result<void> upsert_hub(const core::HubRecord& hub) override;
+  Result<std::vector<core::HubRecord>> load_hubs() override;
   Result<void> upsert_site(const core::SiteRecord& site) override;
   Result<std::vector<core::SiteRecord>> load_sites() override;
   Result<void> upsert_lock(const core::LockRecord& lock) override;

@@ -5,6 +5,18 @@
 
 namespace lw::core {
 
+Result<void> MemoryStore::upsert_hub(const HubRecord& hub) {
+  hubs_[hub.id] = hub;
+  return ok();
+}
+
+Result<std::vector<HubRecord>> MemoryStore::load_hubs() {
+  std::vector<HubRecord> out;
+  out.reserve(hubs_.size());
+  for (const auto& [id, hub] : hubs_) out.push_back(hub);
+  return out;
+}
+
 Result<void> MemoryStore::upsert_site(const SiteRecord& site) {
   sites_[site.id] = site;
   return ok();

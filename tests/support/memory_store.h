@@ -24,6 +24,8 @@ namespace lw::core {
 
 class MemoryStore final : public Store {
  public:
+  Result<void> upsert_hub(const HubRecord& hub) override;
+  Result<std::vector<HubRecord>> load_hubs() override;  // by id
   Result<void> upsert_site(const SiteRecord& site) override;
   Result<std::vector<SiteRecord>> load_sites() override;  // by id
   Result<void> upsert_lock(const LockRecord& lock) override;
@@ -37,6 +39,7 @@ class MemoryStore final : public Store {
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
 
  private:
+  std::map<std::string, HubRecord> hubs_;
   std::map<SiteId, SiteRecord> sites_;
   std::map<LockId, LockRecord> locks_;
   std::map<LockId, std::vector<EventRecord>> events_;  // per lock, in id order

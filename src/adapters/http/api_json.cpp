@@ -20,6 +20,13 @@ json::value name(std::string_view s) { return json::string(s); }
 
 }  // namespace
 
+json::value to_json(const core::HubRecord& h) {
+  return json::object{{"id", h.id},
+                      {"version", h.version},
+                      {"started_ms", to_epoch_ms(h.started_at)},
+                      {"public_key", h.public_key}};
+}
+
 json::value to_json(const core::LockRecord& l) {
   return json::object{
       {"id", l.id},

@@ -10,6 +10,7 @@
 
 namespace lw::adapters::http {
 
+boost::json::value to_json(const core::HubRecord& hub);
 boost::json::value to_json(const core::LockRecord& lock);
 boost::json::value to_json(const core::Action& action);
 boost::json::value to_json(const core::EventRecord& event);

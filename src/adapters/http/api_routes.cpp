@@ -37,7 +37,15 @@ Response action_route(core::Hub& hub, const Request& r, core::LockAction what) {
 }  // namespace
 
 void add_api_routes(Router& router, core::Hub& hub) {
-  router.get("/api/v1/health", [](const Request&) { return json_response(200, json::object{{"status", "ok"}}); });
+  router.get("/api/v1/health", [](const Request&) {
+    return json_response(200, json::object{{"status", "ok"}});
+  });
+
+  router.get("/api/v1/hubs", [&hub](const Request&) {
+    json::array hubs;
+    for (const auto& h : hub.hubs()) hubs.push_back(to_json(h));
+    return json_response(200, json::object{{"hubs", std::move(hubs)}});
+  });
 
   router.get("/api/v1/sites", [&hub](const Request&) {
     json::array sites;
@@ -97,8 +105,8 @@ void add_api_routes(Router& router, core::Hub& hub) {
   router.get("/api/v1/stats", [&hub](const Request&) {
     json::object rejected;
     for (const auto& [reason, count] : hub.rejected()) rejected[reason] = count;
-    return json_response(200,
-                         json::object{{"messages_accepted", hub.messages_accepted()}, {"rejected", std::move(rejected)}});
+    return json_response(
+        200, json::object{{"messages_accepted", hub.messages_accepted()}, {"rejected", std::move(rejected)}});
   });
 }
 

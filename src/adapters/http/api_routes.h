@@ -1,5 +1,6 @@
 // The REST API v1 (docs/openapi.yaml, docs/api.md) over the core Hub:
 //   GET  /api/v1/health
+//   GET  /api/v1/hubs                       (id, version, started, public command key)
 //   GET  /api/v1/sites
 //   GET  /api/v1/locks                      GET /api/v1/locks/{id}
 //   POST /api/v1/locks/{id}/lock|unlock|unlatch  -> 202 + Location of the action

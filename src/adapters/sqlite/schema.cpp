@@ -72,8 +72,19 @@ CREATE TABLE command_counters (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// docs/storage.md, "Schema version 2".
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE hubs (
+  id            TEXT PRIMARY KEY NOT NULL,
+  version       TEXT NOT NULL,
+  started_at_ms INTEGER NOT NULL,
+  public_key    TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
+    {2, "hubs", kVersion2},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

@@ -11,12 +11,19 @@ namespace {
 
 using core::Action;
 using core::EventRecord;
+using core::HubRecord;
 using core::LockRecord;
 using core::SiteRecord;
 
 // --- statements (docs/storage.md) ---
 
 constexpr Sql kJournalMode{"enable WAL", "PRAGMA journal_mode=WAL"};
+
+constexpr Sql kUpsertHub{"upsert hub",
+                         "INSERT INTO hubs (id, version, started_at_ms, public_key) VALUES (?1, ?2, ?3, ?4) "
+                         "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+                         "started_at_ms = excluded.started_at_ms, public_key = excluded.public_key"};
+constexpr Sql kLoadHubs{"load hubs", "SELECT id, version, started_at_ms, public_key FROM hubs ORDER BY id"};
 
 constexpr Sql kUpsertSite{"upsert site",
                           "INSERT INTO sites (id, name) VALUES (?1, ?2) "
@@ -309,6 +316,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   if (auto r = migrate(*db, now); !r) return about_file(path, std::move(r).error());
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), path));
+}
+
+Result<void> SqliteStore::upsert_hub(const HubRecord& hub) {
+  auto q = db_.query(kUpsertHub);
+  if (!q) return q.error();
+  q->bind(1, hub.id).bind(2, hub.version).bind(3, to_epoch_ms(hub.started_at)).bind(4, hub.public_key);
+  return q->finish();
+}
+
+Result<std::vector<HubRecord>> SqliteStore::load_hubs() {
+  auto q = db_.query(kLoadHubs);
+  if (!q) return q.error();
+  return read_all<HubRecord>(*q, [](const Query& row) -> Result<HubRecord> {
+    return HubRecord{row.text(0), row.text(1), from_epoch_ms(row.int64(2)), row.text(3)};
+  });
 }
 
 Result<void> SqliteStore::upsert_site(const SiteRecord& site) {

@@ -63,6 +63,8 @@ class SqliteStore final : public core::Store {
   // (a stored value this code cannot read; the message names table.column and
   // the row), internal. list_events also: invalid_argument ("limit: must be
   // 1..1000").
+  Result<void> upsert_hub(const core::HubRecord& hub) override;
+  Result<std::vector<core::HubRecord>> load_hubs() override;  // by id
   Result<void> upsert_site(const core::SiteRecord& site) override;
   Result<std::vector<core::SiteRecord>> load_sites() override;  // by id
   Result<void> upsert_lock(const core::LockRecord& lock) override;

@@ -158,9 +158,38 @@ TEST(SqliteStoreSchema, NewFileGetsEveryMigrationAndTheWalJournal) {
   EXPECT_GT(std::stoll(raw.value("SELECT MIN(applied_at_ms) FROM schema_migrations")),
             1'600'000'000'000LL);  // a real wall-clock time, in ms
   EXPECT_EQ(raw.value("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                      "('sites', 'locks', 'events', 'actions', 'command_counters')"),
-            "5");
+                      "('hubs', 'sites', 'locks', 'events', 'actions', 'command_counters')"),
+            "6");
   EXPECT_EQ(raw.value("PRAGMA journal_mode"), "wal");
+}
+
+TEST(SqliteStoreSchema, VersionOneFileIsUpgradedInPlaceKeepingItsData) {
+  TempDir dir;
+  const std::string path = dir.file("hub.db");
+  {
+    // A database as the first release left it: only migration 1, with a site in it.
+    RawDatabase raw(path);
+    raw.exec(std::string(migrations()[0].sql));
+    raw.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL) "
+        "STRICT");
+    raw.exec("INSERT INTO schema_migrations (version, applied_at_ms) VALUES (1, 0)");
+    raw.exec("INSERT INTO sites (id, name) VALUES ('home', 'Our house')");
+  }
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawDatabase(path).value("SELECT MAX(version) FROM schema_migrations"),
+            std::to_string(schema_version()));
+  auto sites = store->load_sites();
+  ASSERT_TRUE(sites);
+  ASSERT_EQ(sites->size(), 1U);
+  EXPECT_EQ((*sites)[0].name, "Our house");
+  ASSERT_TRUE(store->upsert_hub({"hub-1", "0.1.0", kT0, "cHVibGlj"}));
+  auto hubs = store->load_hubs();
+  ASSERT_TRUE(hubs);
+  ASSERT_EQ(hubs->size(), 1U);
+  EXPECT_EQ((*hubs)[0].started_at, kT0);
+  EXPECT_EQ((*hubs)[0].public_key, "cHVibGlj");
 }
 
 TEST(SqliteStoreSchema, ReopeningAnUpToDateFileAppliesNothing) {

@@ -243,6 +243,19 @@ TYPED_TEST(StoreContract, SiteWithTheSameIdIsRenamedNotDuplicated) {
   EXPECT_EQ((*sites)[0].name, "Our house");
 }
 
+TYPED_TEST(StoreContract, HubRestartUpdatesItsRecordInPlace) {
+  ASSERT_TRUE(this->store().upsert_hub({"hub-b", "0.1.0", kT0, "a2V5LWI="}));
+  ASSERT_TRUE(this->store().upsert_hub({"hub-a", "0.1.0", kT0, "a2V5LWE="}));
+  ASSERT_TRUE(this->store().upsert_hub({"hub-a", "0.2.0", kT0 + 1h, "a2V5LWE="}));
+  auto hubs = this->store().load_hubs();
+  ASSERT_TRUE(hubs);
+  ASSERT_EQ(hubs->size(), 2U);
+  EXPECT_EQ((*hubs)[0].id, "hub-a");
+  EXPECT_EQ((*hubs)[0].version, "0.2.0");
+  EXPECT_EQ((*hubs)[0].started_at, kT0 + 1h);
+  EXPECT_EQ((*hubs)[1].id, "hub-b");
+}
+
 TYPED_TEST(StoreContract, SitesAndLocksLoadInIdOrder) {
   for (const char* id : {"garage", "back", "front"}) {
     ASSERT_TRUE(this->store().upsert_site({id, id}));

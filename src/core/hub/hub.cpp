@@ -28,6 +28,9 @@ Hub::Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& 
       options_(std::move(options)) {}
 
 Result<void> Hub::load() {
+  auto hubs = store_.load_hubs();
+  if (!hubs) return hubs.error();
+  for (auto& h : *hubs) hubs_[h.id] = std::move(h);
   auto sites = store_.load_sites();
   if (!sites) return sites.error();
   for (auto& s : *sites) sites_[s.id] = std::move(s);
@@ -37,6 +40,13 @@ Result<void> Hub::load() {
   auto pending = store_.load_pending_actions();
   if (!pending) return pending.error();
   for (auto& a : *pending) pending_[a.id] = std::move(a);
+  return ok();
+}
+
+Result<void> Hub::register_hub(const HubRecord& hub) {
+  if (auto v = validate_id("hub.id", hub.id); !v) return v;
+  if (auto r = store_.upsert_hub(hub); !r) return r;
+  hubs_[hub.id] = hub;
   return ok();
 }
 
@@ -301,6 +311,12 @@ std::vector<LockRecord> Hub::locks() const {
 std::vector<SiteRecord> Hub::sites() const {
   std::vector<SiteRecord> out;
   for (const auto& [id, s] : sites_) out.push_back(s);
+  return out;
+}
+
+std::vector<HubRecord> Hub::hubs() const {
+  std::vector<HubRecord> out;
+  for (const auto& [id, h] : hubs_) out.push_back(h);
   return out;
 }
 

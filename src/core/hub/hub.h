@@ -50,6 +50,9 @@ class Hub {
   /// Loads sites, locks and pending actions from the store. Call once before use.
   Result<void> load();
 
+  /// Records this hub instance (at every start). Errors: invalid_argument (bad id), store errors.
+  Result<void> register_hub(const HubRecord& hub);
+
   /// Registers (or renames) a site / a lock known from configuration.
   Result<void> add_site(const SiteRecord& site);
   Result<void> add_lock(const LockRecord& lock);
@@ -75,6 +78,7 @@ class Hub {
   // --- queries ---
   [[nodiscard]] std::vector<LockRecord> locks() const;
   [[nodiscard]] std::vector<SiteRecord> sites() const;
+  [[nodiscard]] std::vector<HubRecord> hubs() const;
   [[nodiscard]] const LockRecord* find_lock(const LockId& id) const;
   Result<Action> find_action(const ActionId& id);
   Result<EventPage> events(const LockId& lock, int limit, std::optional<std::int64_t> before);
@@ -98,6 +102,7 @@ class Hub {
   const LivenessPolicy& liveness_;
   HubOptions options_;
 
+  std::map<std::string, HubRecord> hubs_;
   std::map<SiteId, SiteRecord> sites_;
   std::map<LockId, LockRecord> locks_;
   std::map<ActionId, Action> pending_;

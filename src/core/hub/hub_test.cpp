@@ -193,6 +193,15 @@ TEST_F(HubTest, RedeliveredDeviceEventIsStoredOnce) {
   EXPECT_EQ(operations, 1);
 }
 
+TEST_F(HubTest, HubInstanceIsRememberedAcrossRestarts) {
+  ASSERT_TRUE(hub_.register_hub({"hub-1", "0.1.0", clock_.now(), "cHVi"}));
+  EXPECT_FALSE(hub_.register_hub({"bad/id", "0.1.0", clock_.now(), "cHVi"}));
+  Hub restarted{clock_, store_, link_, sink_, random_, liveness_, HubOptions{}};
+  ASSERT_TRUE(restarted.load());
+  ASSERT_EQ(restarted.hubs().size(), 1U);
+  EXPECT_EQ(restarted.hubs()[0].id, "hub-1");
+}
+
 TEST_F(HubTest, RejectedMessagesAreCountedByReason) {
   hub_.on_rejected("telemetry.battery_pct: must be an integer 0..100");
   hub_.on_rejected("telemetry.battery_pct: must be an integer 0..100");

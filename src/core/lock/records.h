@@ -21,6 +21,16 @@ struct SiteRecord {
   std::string name;
 };
 
+/// A hub instance: the process that owns a set of locks and signs their
+/// commands. Recorded at every start, so a fleet can see which hubs exist,
+/// which software they run and which key locks must enrol.
+struct HubRecord {
+  std::string id;
+  std::string version;     // lockwarden version string
+  Timestamp started_at{};  // last start
+  std::string public_key;  // base64 Ed25519 command-signing key (public; never the secret)
+};
+
 /// The hub's latest view of one lock.
 struct LockRecord {
   LockId id;

@@ -27,6 +27,9 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  virtual Result<void> upsert_hub(const HubRecord& hub) = 0;
+  virtual Result<std::vector<HubRecord>> load_hubs() = 0;  // by id
+
   virtual Result<void> upsert_site(const SiteRecord& site) = 0;
   virtual Result<std::vector<SiteRecord>> load_sites() = 0;
 
