@@ -225,6 +225,7 @@ Result<void> BrokerProcess::write_config(int port) {
       << "listener " << port << ' ' << options_.bind_address << '\n'
       << "allow_anonymous true\n"
       << "persistence false\n"
+      << "set_tcp_nodelay true\n"
       << "log_dest file " << log_path_.string() << '\n'
       << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
       << "connection_messages true\n"

@@ -193,6 +193,9 @@ void MqttClient::create_handle() {
   mosquitto_disconnect_callback_set(mosq_, &Trampolines::on_disconnect);
   mosquitto_message_callback_set(mosq_, &Trampolines::on_message);
   mosquitto_log_callback_set(mosq_, &Trampolines::on_log);
+  // Small messages must leave at once: with Nagle's algorithm a command or its
+  // result waits for the peer's delayed ACK (about 40 ms on Linux).
+  mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
   int rc = MOSQ_ERR_SUCCESS;
   if (options_.username) {
     rc = mosquitto_username_pw_set(mosq_, options_.username->c_str(),
