@@ -14,6 +14,11 @@ struct SimOptions {
   std::string scenario;
   std::string hub_public_key_file;
   int broker_port{0};  // 0: as in the scenario
+  // Virtual time (no broker): run `until`, write the trace and labels.
+  bool virtual_time{false};
+  std::string until{"1d"};
+  std::string trace;   // JSON lines; "-" or empty: standard output
+  std::string labels;  // JSON lines; empty: not written
 };
 int run_sim(const SimOptions& options);
 

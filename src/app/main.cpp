@@ -29,6 +29,11 @@ int main(int argc, char** argv) {
   sim->add_option("--hub-public-key-file", sim_options.hub_public_key_file,
                   "File with the hub's public key (the hub writes <data_dir>/hub.pub)");
   sim->add_option("--broker-port", sim_options.broker_port, "Override the scenario's broker port");
+  sim->add_flag("--virtual", sim_options.virtual_time,
+                "Run on virtual time as fast as possible, without a broker; write --trace and --labels");
+  sim->add_option("--until", sim_options.until, "Virtual run length, e.g. 365d, 12h")->capture_default_str();
+  sim->add_option("--trace", sim_options.trace, "Trace file (JSON lines of MQTT messages); default stdout");
+  sim->add_option("--labels", sim_options.labels, "Ground-truth fault labels file (JSON lines)");
 
   // demo
   app::DemoOptions demo_options;
