@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,13 +71,25 @@ Scenario scenario() {
   return *s;
 }
 
+struct Outcome {
+  RecordingTrace trace;
+  RecordingLabels labels;
+  VirtualRunOptions options;
+};
+
+/// Runs the scenario for `hours` of virtual time.
+std::unique_ptr<Outcome> run_for(int hours) {
+  auto out = std::make_unique<Outcome>();
+  out->options.until = std::chrono::hours(hours);
+  EXPECT_TRUE(run_virtual(scenario(), out->options, out->trace, out->labels));
+  return out;
+}
+
 TEST(VirtualRun, SameScenarioGivesAnIdenticalTrace) {
-  RecordingTrace a, b;
-  RecordingLabels la, lb;
-  VirtualRunOptions o;
-  o.until = std::chrono::hours(6);
-  ASSERT_TRUE(run_virtual(scenario(), o, a, la));
-  ASSERT_TRUE(run_virtual(scenario(), o, b, lb));
+  auto first = run_for(6);
+  auto second = run_for(6);
+  const auto& a = first->trace;
+  const auto& b = second->trace;
   ASSERT_EQ(a.messages.size(), b.messages.size());
   for (std::size_t i = 0; i < a.messages.size(); ++i) {
     EXPECT_EQ(a.messages[i].payload, b.messages[i].payload);
@@ -85,27 +98,20 @@ TEST(VirtualRun, SameScenarioGivesAnIdenticalTrace) {
 }
 
 TEST(VirtualRun, HeartbeatsArriveAtTheDeclaredCadence) {
-  RecordingTrace t;
-  RecordingLabels l;
-  VirtualRunOptions o;
-  o.until = std::chrono::hours(1);
-  ASSERT_TRUE(run_virtual(scenario(), o, t, l));
+  auto run = run_for(1);
   int telemetry = 0;
-  for (const auto& m : t.messages) {
+  for (const auto& m : run->trace.messages) {
     if (m.topic == "lw/v1/home/front/telemetry") ++telemetry;
   }
   EXPECT_EQ(telemetry, 61);  // one at connection, then one a minute for an hour
 }
 
 TEST(VirtualRun, PowerLossIsFollowedByTheLastWillAfterOneAndAHalfKeepalives) {
-  RecordingTrace t;
-  RecordingLabels l;
-  VirtualRunOptions o;
-  o.until = std::chrono::hours(1);
-  ASSERT_TRUE(run_virtual(scenario(), o, t, l));
-  const std::int64_t start = to_epoch_ms(o.start);
+  auto run = run_for(1);
+  const auto& l = run->labels;
+  const std::int64_t start = to_epoch_ms(run->options.start);
   std::optional<std::int64_t> will_at, back_online_at, last_telemetry_before;
-  for (const auto& m : t.messages) {
+  for (const auto& m : run->trace.messages) {
     if (m.topic == "lw/v1/home/back/telemetry" && m.ts_ms < start + 10 * 60'000)
       last_telemetry_before = m.ts_ms;
     if (m.topic == "lw/v1/home/back/telemetry" && m.ts_ms > start + 10 * 60'000 &&
@@ -119,6 +125,8 @@ TEST(VirtualRun, PowerLossIsFollowedByTheLastWillAfterOneAndAHalfKeepalives) {
       back_online_at = m.ts_ms;
     }
   }
+  ASSERT_TRUE(last_telemetry_before);
+  EXPECT_EQ(*last_telemetry_before, start + 9 * 60'000);  // the last heartbeat before the loss
   ASSERT_TRUE(will_at);
   EXPECT_EQ(*will_at, start + 10 * 60'000 + 30'000);  // keep-alive 20 s x 1.5
   ASSERT_TRUE(back_online_at);
@@ -132,13 +140,9 @@ TEST(VirtualRun, PowerLossIsFollowedByTheLastWillAfterOneAndAHalfKeepalives) {
 }
 
 TEST(VirtualRun, DoorTrafficShowsUpAsLockOperationEvents) {
-  RecordingTrace t;
-  RecordingLabels l;
-  VirtualRunOptions o;
-  o.until = std::chrono::hours(3);
-  ASSERT_TRUE(run_virtual(scenario(), o, t, l));
+  auto run = run_for(3);
   int operations = 0;
-  for (const auto& m : t.messages) {
+  for (const auto& m : run->trace.messages) {
     if (m.topic != "lw/v1/home/front/event") continue;
     auto e = boost::json::parse(m.payload);
     if (e.at("type") == "lock_operation" && e.at("user") == "alice") ++operations;
