@@ -8,13 +8,14 @@
 namespace lw::protocol {
 namespace {
 
-constexpr EnumNames<Channel, 6> kChannels{{{
+constexpr EnumNames<Channel, 7> kChannels{{{
     {Channel::status, "status"},
     {Channel::telemetry, "telemetry"},
     {Channel::state, "state"},
     {Channel::event, "event"},
     {Channel::result, "result"},
     {Channel::cmd, "cmd"},
+    {Channel::app, "app"},
 }}};
 
 constexpr std::size_t kLevels = 5;
@@ -50,7 +51,8 @@ Result<Topic> parse_topic(std::string_view topic) {
   if (auto r = validate_id("topic.lock", levels[3]); !r) return r.error();
   const auto channel = parse_channel(levels[4]);
   if (!channel) {
-    return invalid_argument("topic.channel", "must be one of status, telemetry, state, event, result, cmd");
+    return invalid_argument("topic.channel",
+                            "must be one of status, telemetry, state, event, result, cmd, app");
   }
   return Topic{core::LockAddress{std::string(levels[2]), std::string(levels[3])}, *channel};
 }

@@ -14,8 +14,9 @@
 
 namespace lw::protocol {
 
-/// The last topic level. Every channel but `cmd` is published by the lock.
-enum class Channel { status, telemetry, state, event, result, cmd };
+/// The last topic level. Every channel but `cmd` is published by the lock;
+/// `app` carries the companion app's reports, with a phone id in the lock level.
+enum class Channel { status, telemetry, state, event, result, cmd, app };
 
 /// "status", "telemetry", ... as in the topic.
 std::string_view to_string(Channel channel) noexcept;
@@ -50,7 +51,7 @@ struct Topic {
 ///   "topic: must start with lw/v1/"
 ///   "topic: unsupported protocol version; this side speaks v1"   (lw/v2/...)
 ///   "topic.site: ..." / "topic.lock: ..."   (not an id, see lw::validate_id)
-///   "topic.channel: must be one of status, telemetry, state, event, result, cmd"
+///   "topic.channel: must be one of status, telemetry, state, event, result, cmd, app"
 Result<Topic> parse_topic(std::string_view topic);
 
 /// `lw/v1/{site}/{lock}/{channel}`. The address must hold valid ids.

@@ -9,7 +9,7 @@ firmware::SimpleLockSetup setup_for(const ScenarioLock& lock) {
   firmware::SimpleLockSetup setup;
   setup.address = core::LockAddress{lock.site, lock.id};
   setup.name = lock.name;
-  setup.heartbeat = lock.heartbeat;
+  setup.heartbeat = lock.heartbeat.value_or(30s);
   setup.battery_pct = lock.battery_pct;
   setup.rssi_dbm = lock.rssi_dbm;
   setup.firmware = lock.firmware;

@@ -8,14 +8,17 @@
 // Threading: plain values; parsed once at start-up.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/ids.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "core/diagnosis/catalogue.h"
 #include "core/lock/vocabulary.h"
 
 namespace lw::sim {
@@ -48,6 +51,63 @@ struct ScenarioHub {
 struct ScenarioSite {
   SiteId id;
   std::string name;
+  /// Days between a lock running flat and someone replacing its batteries.
+  Duration battery_swap_delay{std::chrono::hours(48)};
+};
+
+/// A Wi-Fi network: its router, and how it reaches the broker.
+struct ScenarioNetwork {
+  std::string id;
+  SiteId site;
+  std::string ssid;
+  int clients{10};            // other devices on it
+  int capacity{32};           // clients it serves well; beyond that connections drop
+  bool over_internet{false};  // the broker is reached over the internet (cloud hub)
+};
+
+enum class BridgeKind { zigbee, zwave, ble };
+std::string_view to_string(BridgeKind kind) noexcept;
+
+/// A hub or bridge locks talk through: a Zigbee coordinator with Zigbee2MQTT,
+/// a Z-Wave controller with Z-Wave JS UI, or a Bluetooth bridge.
+struct ScenarioBridge {
+  std::string id;
+  SiteId site;
+  BridgeKind kind{BridgeKind::zigbee};
+  std::string network;     // the Wi-Fi network it uses; empty: wired
+  std::string base_topic;  // zigbee: "zigbee2mqtt"; zwave: "zwave"; ble: unused
+  std::string firmware{"1.0.0"};
+};
+
+/// A mains-powered Zigbee or Z-Wave router that relays for locks.
+struct ScenarioRepeater {
+  std::string id;
+  SiteId site;
+  std::string bridge;
+  double distance_m{5};
+  std::vector<std::string> walls;
+};
+
+/// Something that raises the radio noise near some locks on a daily schedule.
+struct ScenarioInterference {
+  std::string id;
+  SiteId site;
+  std::string source{"microwave"};  // microwave, neighbour_network, cordless_phone
+  std::vector<LockId> locks;        // the locks within its reach
+  double extra_db{25};              // noise it adds while on
+  /// Minutes of the day (UTC) it is on: [from, to) pairs; empty: always.
+  std::vector<std::pair<int, int>> windows;
+  bool active_at_start{true};  // false: it appears with an `interference` fault
+};
+
+/// Someone's phone with the companion app, used to unlock some doors.
+struct ScenarioPhone {
+  std::string id;
+  SiteId site;
+  std::vector<LockId> locks;
+  std::string app_version{"3.2.0"};
+  bool permissions{true};  // Bluetooth and location granted
+  double unlocks_per_day{2};
 };
 
 struct ScenarioLock {
@@ -55,20 +115,39 @@ struct ScenarioLock {
   SiteId site;
   std::string name;
   core::Transport transport{core::Transport::wifi};
-  Duration heartbeat{30s};
+  /// Telemetry cadence; nullopt: the firmware's default for the transport.
+  std::optional<Duration> heartbeat;
   int keepalive_s{10};
-  int battery_pct{90};  // at start, 0..100
-  int rssi_dbm{-60};
+  int battery_pct{90};               // at start, 0..100
+  int rssi_dbm{-60};                 // signal without placement; placement (distance_m) replaces it
+  std::string network;               // wifi: the [[network]] it joins; empty: an ideal network
+  std::string bridge;                // ble_bridge, zigbee, zwave: the [[bridge]] it talks through
+  std::vector<std::string> via;      // zigbee, zwave: repeaters on its route, nearest the lock first
+  std::optional<double> distance_m;  // to its router, bridge or first repeater
+  std::vector<std::string> walls;    // wall materials in the way
+  std::string battery{"alkaline"};   // alkaline, lithium, nimh
+  int cells{4};
+  double temperature_c{20};
+  double traffic_per_day{0};  // door operations per day, by the hour-of-day profile
   std::string firmware{"1.0.0"};
   core::LockState lock_state{core::LockState::locked};
   core::DoorState door_state{core::DoorState::closed};
 };
 
+/// One entry of the timeline: either a low-level action on a lock (`kind`)
+/// or a fault of the catalogue (`cause`, core/diagnosis/catalogue.h) on its
+/// target, which ends after `duration` or when its fix is applied at `fix_at`.
 struct ScenarioFault {
   Duration at{};  // after the start of the run
-  LockId lock;
+  LockId lock;    // actions: the lock
   FaultKind kind{FaultKind::power_loss};
-  std::optional<int> pct;  // battery_drain only: the new charge, 0..100
+  std::optional<int> pct;  // battery_drain: the new charge; battery causes: the charge at onset
+  std::optional<core::Cause> cause;
+  std::string target;  // causes: the lock, network, bridge, repeater, interference or phone
+  std::optional<Duration> duration;
+  std::optional<Duration> fix_at;       // after the start of the run
+  std::optional<double> extra_db;       // weak_signal: added path loss
+  std::optional<std::string> firmware;  // firmware_updating, hub_software_regression: the new version
 };
 
 /// A person operating a lock at the door, repeatedly.
@@ -86,11 +165,24 @@ struct Scenario {
   ScenarioBroker broker;
   ScenarioHub hub;
   std::vector<ScenarioSite> sites;
+  std::vector<ScenarioNetwork> networks;
+  std::vector<ScenarioBridge> bridges;
+  std::vector<ScenarioRepeater> repeaters;
+  std::vector<ScenarioInterference> interference;
+  std::vector<ScenarioPhone> phones;
   std::vector<ScenarioLock> locks;
   std::vector<ScenarioFault> faults;  // in file order; the runner schedules each at `at`
   std::vector<ScenarioTraffic> traffic;
 
+  /// Seed of every random draw of a run (shadowing, packet loss, traffic).
+  std::uint64_t seed{1};
+
   [[nodiscard]] const ScenarioLock* find_lock(std::string_view id) const;
+  [[nodiscard]] const ScenarioSite* find_site(std::string_view id) const;
+  /// True when the scenario needs the world simulator (virtual time): any
+  /// network, bridge, repeater, interference, phone, non-Wi-Fi lock, placement
+  /// or catalogue fault. Real-time runs support plain Wi-Fi locks only.
+  [[nodiscard]] bool needs_world() const;
 };
 
 /// Reads and validates a scenario file. Errors: not_found (the file, or its

@@ -84,7 +84,7 @@ TEST(Scenario, AbsentKeysTakeTheDocumentedDefaults) {
   const ScenarioLock& lock = s->locks.at(0);
   EXPECT_EQ(lock.name, "front");
   EXPECT_EQ(lock.transport, core::Transport::wifi);
-  EXPECT_EQ(lock.heartbeat, Duration{30s});
+  EXPECT_EQ(lock.heartbeat, std::nullopt);  // the firmware's cadence for its transport
   EXPECT_EQ(lock.keepalive_s, 10);
   EXPECT_EQ(lock.battery_pct, 90);
   EXPECT_EQ(lock.rssi_dbm, -60);
@@ -117,10 +117,10 @@ at = "10s"
 lock = "front"
 kind = "explode"
 )"));
-  EXPECT_EQ(
-      message.rfind(
-          "test.toml:11:8: fault[0].kind: unknown fault kind \"explode\"; expected one of power_loss", 0),
-      0U)
+  EXPECT_EQ(message.rfind("test.toml:11:8: fault[0].kind: unknown fault kind \"explode\"; expected a cause "
+                          "of docs/diagnosis.md",
+                          0),
+            0U)
       << message;
 }
 
@@ -173,16 +173,133 @@ TEST(Scenario, MisspelledSectionIsNamed) {
   EXPECT_NE(message.find("brokr: unknown key"), std::string::npos) << message;
 }
 
-TEST(Scenario, OtherTransportsAreRefusedSayingThisSimulatorSupportsWifi) {
+TEST(Scenario, BridgedLocksNeedABridgeOfTheirKind) {
   std::string message = error_of(with_lock("transport = \"zigbee\"\n"));
-  EXPECT_NE(message.find(
-                "lock[0].transport: \"zigbee\" is not simulated yet; this simulator supports \"wifi\" only"),
-            std::string::npos)
-      << message;
+  EXPECT_NE(message.find("lock[0].bridge: is required for a zigbee lock"), std::string::npos) << message;
   message = error_of(with_lock("transport = \"lora\"\n"));
-  EXPECT_NE(message.find("lock[0].transport: unknown transport \"lora\"; this simulator supports \"wifi\""),
+  EXPECT_NE(
+      message.find(
+          "lock[0].transport: unknown transport \"lora\"; expected one of wifi, ble_bridge, zigbee, zwave"),
+      std::string::npos)
+      << message;
+}
+
+constexpr std::string_view kWorld = R"(
+seed = 7
+
+[[site]]
+id = "flats"
+
+[[network]]
+id = "wifi-1"
+site = "flats"
+ssid = "Flats"
+capacity = 20
+
+[[bridge]]
+id = "zb"
+site = "flats"
+kind = "zigbee"
+network = "wifi-1"
+
+[[repeater]]
+id = "plug-2"
+site = "flats"
+bridge = "zb"
+distance_m = 6
+walls = ["concrete"]
+
+[[lock]]
+id = "flat-1"
+site = "flats"
+network = "wifi-1"
+distance_m = 9
+walls = ["brick", "drywall"]
+battery = "lithium"
+
+[[lock]]
+id = "flat-2"
+site = "flats"
+transport = "zigbee"
+bridge = "zb"
+via = ["plug-2"]
+traffic_per_day = 6
+
+[[interference]]
+id = "microwave"
+site = "flats"
+locks = ["flat-1"]
+windows = ["07:30-07:35", "18:00-18:20"]
+
+[[phone]]
+id = "anna"
+site = "flats"
+locks = ["flat-1"]
+
+[[fault]]
+at = "2d"
+kind = "router_power_outage"
+target = "wifi-1"
+duration = "20m"
+
+[[fault]]
+at = "3d"
+kind = "mesh_route_lost"
+target = "plug-2"
+fix_at = "4d"
+)";
+
+TEST(Scenario, ReadsTheWorld) {
+  auto s = parse_scenario(kWorld, "world.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->seed, 7U);
+  ASSERT_EQ(s->networks.size(), 1U);
+  EXPECT_EQ(s->networks[0].capacity, 20);
+  ASSERT_EQ(s->bridges.size(), 1U);
+  EXPECT_EQ(s->bridges[0].base_topic, "zigbee2mqtt");
+  EXPECT_EQ(s->locks[0].walls.size(), 2U);
+  EXPECT_EQ(s->locks[0].battery, "lithium");
+  EXPECT_EQ(s->locks[1].via, std::vector<std::string>{"plug-2"});
+  ASSERT_EQ(s->interference.size(), 1U);
+  EXPECT_EQ(s->interference[0].windows[1], (std::pair<int, int>{18 * 60, 18 * 60 + 20}));
+  ASSERT_EQ(s->faults.size(), 2U);
+  EXPECT_EQ(s->faults[0].cause, core::Cause::router_power_outage);
+  EXPECT_EQ(s->faults[0].duration, Duration{20min});
+  EXPECT_EQ(s->faults[1].fix_at, Duration{std::chrono::hours(96)});
+  EXPECT_TRUE(s->needs_world());
+}
+
+TEST(Scenario, AFaultMustStrikeTheRightKindOfThing) {
+  std::string text(kWorld);
+  text += "\n[[fault]]\nat = \"1h\"\nkind = \"hub_offline\"\ntarget = \"wifi-1\"\n";
+  std::string message = error_of(text);
+  EXPECT_NE(message.find(
+                "fault[2].target: a hub_offline fault strikes a [[bridge]]; this scenario has no [[bridge]] "
+                "\"wifi-1\""),
             std::string::npos)
       << message;
+}
+
+TEST(Scenario, BadWorldValuesNameTheirField) {
+  auto with = [](std::string_view from, std::string_view to) {
+    std::string text(kWorld);
+    text.replace(text.find(from), from.size(), to);
+    return error_of(text);
+  };
+  EXPECT_NE(with("\"07:30-07:35\"", "\"7:30-7:35\"").find("interference[0].windows: each window must be"),
+            std::string::npos);
+  EXPECT_NE(with("walls = [\"brick\"", "walls = [\"cardboard\"").find("lock[0].walls: unknown wall material"),
+            std::string::npos);
+  EXPECT_NE(with("battery = \"lithium\"", "battery = \"potato\"")
+                .find("lock[0].battery: unknown battery chemistry"),
+            std::string::npos);
+  EXPECT_NE(with("via = [\"plug-2\"]", "via = [\"plug-9\"]").find("lock[1].via: names no [[repeater]]"),
+            std::string::npos);
+  EXPECT_NE(with("duration = \"20m\"", "duration = \"20m\"\nfix_at = \"3d\"")
+                .find("give either duration or fix_at"),
+            std::string::npos);
+  EXPECT_NE(with("kind = \"zigbee\"", "kind = \"thread\"").find("bridge[0].kind: unknown bridge kind"),
+            std::string::npos);
 }
 
 TEST(Scenario, BatteryDrainNeedsPct) {

@@ -83,6 +83,13 @@ std::size_t SimRunner::pending_events(std::string_view lock_id) const {
 Result<void> SimRunner::start() {
   if (started_) return failed_precondition("the simulator is already started");
   if (!(speed_ > 0)) return invalid_argument("speed", "must be greater than 0");
+  if (scenario_.needs_world()) {
+    return failed_precondition(
+        scenario_.file +
+        ": networks, bridges, repeaters, interference, phones, placement, door traffic "
+        "per day and catalogue faults run on virtual time only (sim --virtual); a "
+        "real-time run simulates plain Wi-Fi locks");
+  }
   const std::string key_b64 = hub_key_override_.value_or(scenario_.hub.public_key);
   if (key_b64.empty()) {
     return failed_precondition(

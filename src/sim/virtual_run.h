@@ -1,17 +1,26 @@
-// Virtual-time runs: the scenario's locks, faults and door traffic simulated
-// as fast as the CPU allows, with no broker. The output is the trace of every
-// MQTT message the hub would receive — including retained status messages and
-// Last Will deliveries at the moment the broker would deliver them — and the
-// ground-truth labels of the faults, kept apart from the trace.
+// Virtual-time runs of the world simulator: the scenario's sites, networks,
+// bridges, repeaters, interference, phones, locks, people and fault timeline,
+// simulated as fast as the CPU allows, with no broker. The output is the trace
+// of every MQTT message the hub would receive — including retained status
+// messages and Last Will deliveries at the moment the broker would deliver
+// them — and the ground-truth labels of the faults, kept apart from the trace.
 //
-// Broker semantics modelled: a lock that connects publishes status "online"
-// (retained), then its state and telemetry; a lock that loses power sends
-// nothing more, and the broker publishes its Last Will 1.5 keep-alives later
-// (MQTT 3.1.1 §3.1.2.10); a hung radio keeps its connection and stays silent.
-// Events a lock cannot publish are kept and delivered in order when it can.
+// What the hub hears, by transport (docs/scenarios.md, "What the trace holds"):
+//   - wifi and ble_bridge locks: the native protocol (docs/protocol.md);
+//   - zigbee locks: Zigbee2MQTT 2.x topics under the bridge's base topic;
+//   - zwave locks: Z-Wave JS UI's MQTT gateway, named topics under its prefix;
+//   - phones: companion app reports on the native `app` channel.
 //
-// Determinism: the same scenario and options give a byte-identical trace. The
-// virtual clock starts at `options.start`; ties are broken by scheduling order.
+// Broker semantics modelled: a native lock that connects publishes status
+// "online" (retained), then its state and telemetry; a lock that stops
+// answering sends nothing more, and the broker publishes its Last Will 1.5
+// keep-alives after the last packet it had from it (MQTT 3.1.1 §3.1.2.10); a
+// hung radio keeps its connection and stays silent. Events a native lock cannot
+// publish are kept and delivered in order once it can.
+//
+// Determinism: the same scenario (its `seed`) and options give a
+// byte-identical trace. The virtual clock starts at `options.start`; ties are
+// broken by scheduling order.
 //
 // Threading: single-threaded, blocking; runs to completion.
 #pragma once
@@ -21,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "base/time.h"
@@ -28,21 +38,24 @@
 
 namespace lw::sim {
 
-/// Receives what a virtual run produces. `payload` is the exact MQTT payload.
+/// Receives what a virtual run produces. `payload` is the exact MQTT payload;
+/// `json` says whether it is a JSON document.
 class TraceSink {
  public:
   virtual ~TraceSink() = default;
-  virtual void message(Timestamp ts, std::string_view topic, std::string_view payload) = 0;
+  virtual void message(Timestamp ts, std::string_view topic, std::string_view payload, bool json) = 0;
 };
 
-/// Ground truth for one fault: what happened to which lock, when, and when it
-/// ended (nullopt: still active at the end of the run).
+/// Ground truth for one fault: what happened to what, which locks it struck,
+/// when, and when and how it ended (nullopt: still active at the end).
 struct FaultLabel {
-  std::string id;  // "f<n>", n = position in the scenario's fault list
-  FaultKind kind{FaultKind::power_loss};
-  LockId lock;
+  std::string id;  // "f<n>": n-th [[fault]] of the scenario; "n<n>": arose in the world (a battery ran flat)
+  std::string kind;  // a cause id (core/diagnosis/catalogue.h) or a low-level action name
+  std::string target;
+  std::vector<LockId> devices;  // the locks it struck
   Timestamp onset{};
-  std::optional<Timestamp> ended;
+  std::string fix;  // the step that ended it, or "wait"; empty while active
+  std::optional<Timestamp> fixed;
 };
 
 class LabelSink {
@@ -62,6 +75,7 @@ struct VirtualRunStats {
   std::uint64_t payload_bytes{0};
   std::uint64_t events_processed{0};
   std::size_t locks{0};
+  std::size_t labels{0};
 };
 
 /// Runs `scenario` from options.start to options.start + options.until.
@@ -76,13 +90,15 @@ Result<VirtualRunStats> run_virtual(const Scenario& scenario, const VirtualRunOp
 class JsonLinesTrace final : public TraceSink {
  public:
   explicit JsonLinesTrace(std::FILE* out) : out_(out) {}
-  void message(Timestamp ts, std::string_view topic, std::string_view payload) override;
+  void message(Timestamp ts, std::string_view topic, std::string_view payload, bool json) override;
 
  private:
   std::FILE* out_;
+  std::string line_;
 };
 
-/// Writes labels as JSON lines: {"id","fault","lock","onset_ms","ended_ms"}.
+/// Writes labels as JSON lines:
+/// {"id","kind","target","devices":[...],"onset_ms","fix","fixed_ms"}.
 class JsonLinesLabels final : public LabelSink {
  public:
   explicit JsonLinesLabels(std::FILE* out) : out_(out) {}

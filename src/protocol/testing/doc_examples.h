@@ -36,6 +36,10 @@ inline constexpr std::string_view kResultOk =
 inline constexpr std::string_view kResultJammed =
     R"({"v":1,"cmd_id":"act-7f3a9c2e","ts_ms":1700000004100,"outcome":"jammed","lock_state":"jammed","detail":"bolt stalled at 40%"})";
 
+// 4.6 app
+inline constexpr std::string_view kAppReport =
+    R"({"v":1,"ts_ms":1767261600000,"app_version":"3.2.0","bluetooth":"granted","location":"granted","lock":"front-door","result":"failed","reason":"bluetooth_permission_denied"})";
+
 // 5.3 test vector
 inline constexpr std::string_view kTestKeySeed = "lockwarden-protocol-v1-test-key!";
 inline constexpr std::string_view kTestPublicKey = "9/syBauVDAM8+dKYRconkJvTp24O3yf7Iph+XUIdML8=";
@@ -45,9 +49,9 @@ inline constexpr std::string_view kCommandEnvelope =
     R"({"v":1,"key_id":"hub","body":"{\"v\":1,\"id\":\"act-7f3a9c2e\",\"site\":\"home\",\"lock\":\"front-door\",\"action\":\"unlock\",\"issued_ms\":1700000000000,\"expires_ms\":1700000030000,\"counter\":42,\"key_id\":\"hub\"}","sig":"BNwk+hXN+l6zvaittXVOozMT9gtj/NBHYJvTThehbVczzYQqqIWDg579zx247WWqtMAxy+SnqaF+LmLujbATDA=="})";
 
 /// Every JSON example of the doc, in the doc's order.
-inline constexpr std::array<std::string_view, 11> kAllJsonExamples{
-    kStatusOnline, kStatusLastWill, kTelemetryFull, kTelemetryHeartbeat, kState,           kEventUnlock,
-    kEventAlarm,   kResultOk,       kResultJammed,  kCommandBody,        kCommandEnvelope,
+inline constexpr std::array<std::string_view, 12> kAllJsonExamples{
+    kStatusOnline, kStatusLastWill, kTelemetryFull, kTelemetryHeartbeat, kState,       kEventUnlock,
+    kEventAlarm,   kResultOk,       kResultJammed,  kAppReport,          kCommandBody, kCommandEnvelope,
 };
 
 }  // namespace lw::protocol::doc_examples
