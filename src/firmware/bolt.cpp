@@ -79,7 +79,8 @@ std::int32_t Bolt::lock_stop_um() const {
 }
 
 Duration Bolt::run_time() const {
-  return Duration{static_cast<Duration::rep>(std::llround(static_cast<double>(config_.travel.count()) * friction_))};
+  return Duration{
+      static_cast<Duration::rep>(std::llround(static_cast<double>(config_.travel.count()) * friction_))};
 }
 
 BoltChange Bolt::tick(Timestamp now) {
@@ -102,8 +103,8 @@ BoltChange Bolt::tick(Timestamp now) {
       return BoltChange::jammed;
     }
     if (elapsed < needed) {
-      position_um_ =
-          run_from_um_ + static_cast<std::int32_t>((run_to_um_ - run_from_um_) * elapsed.count() / needed.count());
+      position_um_ = run_from_um_ + static_cast<std::int32_t>((run_to_um_ - run_from_um_) * elapsed.count() /
+                                                              needed.count());
       return BoltChange::none;
     }
     position_um_ = run_to_um_;
@@ -123,7 +124,8 @@ BoltChange Bolt::tick(Timestamp now) {
 }
 
 void Bolt::arm_relock(Timestamp now) {
-  if (config_.auto_relock > Duration::zero() && phase_ == BoltPhase::unlocked && door_ == core::DoorState::closed) {
+  if (config_.auto_relock > Duration::zero() && phase_ == BoltPhase::unlocked &&
+      door_ == core::DoorState::closed) {
     relock_at_ = now + config_.auto_relock;
   } else {
     relock_at_ = Timestamp::max();
@@ -149,7 +151,9 @@ bool Bolt::recalibrate(Timestamp /*now*/) {
 
 void Bolt::set_friction(double factor) { friction_ = std::max(1.0, factor); }
 
-void Bolt::drift(double mm) { strike_um_ = config_.throw_um + static_cast<std::int32_t>(std::lround(mm * 1000.0)); }
+void Bolt::drift(double mm) {
+  strike_um_ = config_.throw_um + static_cast<std::int32_t>(std::lround(mm * 1000.0));
+}
 
 core::LockState Bolt::reported_state() const {
   switch (phase_) {

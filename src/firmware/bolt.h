@@ -64,13 +64,13 @@ std::string_view to_string(BoltOutcome v) noexcept;
 std::string_view to_string(BoltChange v) noexcept;
 
 struct BoltConfig {
-  Duration travel{600ms};                ///< one full run at friction 1.0
-  Duration timeout{3s};                  ///< a run still going after this is jammed
-  int running_current_ma{250};           ///< motor current of a free run at friction 1.0
-  int stall_current_ma{1200};            ///< motor current against a binding bolt
+  Duration travel{600ms};                  ///< one full run at friction 1.0
+  Duration timeout{3s};                    ///< a run still going after this is jammed
+  int running_current_ma{250};             ///< motor current of a free run at friction 1.0
+  int stall_current_ma{1200};              ///< motor current against a binding bolt
   Duration auto_relock{Duration::zero()};  ///< zero: off
-  std::int32_t throw_um{20'000};         ///< bolt throw, retracted to fully engaged (µm)
-  std::int32_t tolerance_um{1'000};      ///< an encoder within this of a target has reached it
+  std::int32_t throw_um{20'000};           ///< bolt throw, retracted to fully engaged (µm)
+  std::int32_t tolerance_um{1'000};        ///< an encoder within this of a target has reached it
 };
 
 /// The stored encoder positions (µm from the retracted end stop).
@@ -120,7 +120,9 @@ class Bolt {
   /// Ground truth from the real bolt position (jammed while jammed).
   [[nodiscard]] core::LockState real_state() const;
   [[nodiscard]] core::DoorState door() const { return door_; }
-  [[nodiscard]] bool motor_running() const { return phase_ == BoltPhase::locking || phase_ == BoltPhase::unlocking; }
+  [[nodiscard]] bool motor_running() const {
+    return phase_ == BoltPhase::locking || phase_ == BoltPhase::unlocking;
+  }
   /// Motor current now, mA (0 when the motor is off).
   [[nodiscard]] int motor_current_ma() const;
   /// The bolt position, µm from the retracted end stop, as of the last call.

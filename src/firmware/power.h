@@ -37,8 +37,8 @@ enum class MotorPermit {
 
 /// What a heavy load did to the controller.
 enum class LoadOutcome {
-  survived,   ///< the voltage stayed above the brown-out threshold
-  browned_out ///< the controller reset; boot_reason() is brown_out
+  survived,    ///< the voltage stayed above the brown-out threshold
+  browned_out  ///< the controller reset; boot_reason() is brown_out
 };
 
 /// The loads whose current spikes can brown the controller out.
@@ -50,13 +50,13 @@ std::string_view to_string(LoadOutcome v) noexcept;
 
 /// Thresholds for a 4×AA alkaline pack (6.0 V full). Every voltage is in mV.
 struct PowerThresholds {
-  int low_mv{4800};          ///< below: low
-  int critical_mv{4500};     ///< below: critical
-  int hysteresis_mv{100};    ///< a level is left only `hysteresis_mv` above its threshold
-  int motor_cutoff_mv{4300}; ///< a motor run must not be predicted to sag below this
-  int brownout_mv{3900};     ///< the controller resets below this
+  int low_mv{4800};               ///< below: low
+  int critical_mv{4500};          ///< below: critical
+  int hysteresis_mv{100};         ///< a level is left only `hysteresis_mv` above its threshold
+  int motor_cutoff_mv{4300};      ///< a motor run must not be predicted to sag below this
+  int brownout_mv{3900};          ///< the controller resets below this
   int pack_resistance_mohm{600};  ///< internal resistance of the pack (4 × 150 mΩ)
-  int idle_current_ma{5};    ///< the load under which update() voltages are measured
+  int idle_current_ma{5};         ///< the load under which update() voltages are measured
 };
 
 struct MotorDecision {

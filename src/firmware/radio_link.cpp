@@ -75,7 +75,8 @@ JoinOutcome RadioLink::check(const NetworkOffer& offer) const {
   if (bssid_pinned_ && offer.bssid != bssid_) return JoinOutcome::bssid_mismatch;
   // The passphrase is compared in constant time for its length.
   if (offer.passphrase.size() != passphrase_size_) return JoinOutcome::auth_failed;
-  if (passphrase_size_ > 0 && sodium_memcmp(offer.passphrase.data(), passphrase_.data(), passphrase_size_) != 0) {
+  if (passphrase_size_ > 0 &&
+      sodium_memcmp(offer.passphrase.data(), passphrase_.data(), passphrase_size_) != 0) {
     return JoinOutcome::auth_failed;
   }
   return JoinOutcome::joined;

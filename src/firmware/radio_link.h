@@ -77,12 +77,12 @@ enum class LinkState { down, joining, backing_off, up };
 /// Why an attempt did or did not join.
 enum class JoinOutcome {
   joined,
-  no_credentials,    ///< Wi-Fi without credentials: nothing to join
-  network_not_found, ///< no access point with our SSID (renamed network, or out of range)
-  auth_failed,       ///< the SSID is there but our passphrase is refused
-  bssid_mismatch,    ///< a different access point than the pinned one (router replaced)
-  unreachable,       ///< no signal / no coordinator answers
-  not_due            ///< no attempt was due (state up or down, or still backing off)
+  no_credentials,     ///< Wi-Fi without credentials: nothing to join
+  network_not_found,  ///< no access point with our SSID (renamed network, or out of range)
+  auth_failed,        ///< the SSID is there but our passphrase is refused
+  bssid_mismatch,     ///< a different access point than the pinned one (router replaced)
+  unreachable,        ///< no signal / no coordinator answers
+  not_due             ///< no attempt was due (state up or down, or still backing off)
 };
 
 std::string_view to_string(LinkState v) noexcept;

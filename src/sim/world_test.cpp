@@ -208,3 +208,53 @@ TEST_F(EveryFault, EveryPayloadIsJson) {
 
 }  // namespace
 }  // namespace lw::sim
+
+namespace lw::sim {
+namespace {
+
+class Capture final : public TraceSink, public LabelSink {
+ public:
+  void message(Timestamp ts, std::string_view topic, std::string_view payload, bool /*json*/) override {
+    text += std::to_string(to_epoch_ms(ts)) + " " + std::string(topic) + " " + std::string(payload) + "\n";
+  }
+  void label(const FaultLabel& l) override { labels.push_back(l); }
+  std::string text;
+  std::vector<FaultLabel> labels;
+};
+
+Scenario fleet(std::uint64_t seed) {
+  auto s = parse_scenario(
+      "seed = " + std::to_string(seed) + "\n[fleet]\nsites = 6\nlocks_per_site = 5\nhorizon = \"30d\"\n",
+      "fleet.toml");
+  EXPECT_TRUE(s) << s.error().message;
+  return *s;
+}
+
+TEST(Fleet, GeneratesMixedTransportsWithTheirBridgesAndFaults) {
+  Scenario s = fleet(3);
+  EXPECT_EQ(s.sites.size(), 6U);
+  EXPECT_EQ(s.locks.size(), 30U);
+  EXPECT_EQ(s.networks.size(), 6U);
+  std::map<core::Transport, int> transports;
+  for (const auto& l : s.locks) ++transports[l.transport];
+  EXPECT_GE(transports[core::Transport::wifi], 8);
+  EXPECT_GE(transports[core::Transport::zigbee] + transports[core::Transport::zwave], 4);
+  EXPECT_FALSE(s.bridges.empty());
+  EXPECT_FALSE(s.faults.empty());
+  for (const auto& f : s.faults) EXPECT_TRUE(f.cause);
+}
+
+TEST(Fleet, TheSameSeedGivesAByteIdenticalTraceAndAnotherSeedAnother) {
+  VirtualRunOptions options;
+  options.until = std::chrono::hours(24 * 10);
+  Capture a, b, c;
+  ASSERT_TRUE(run_virtual(fleet(3), options, a, a));
+  ASSERT_TRUE(run_virtual(fleet(3), options, b, b));
+  ASSERT_TRUE(run_virtual(fleet(4), options, c, c));
+  EXPECT_GT(a.text.size(), 10'000U);
+  EXPECT_EQ(a.text, b.text);
+  EXPECT_NE(a.text, c.text);
+}
+
+}  // namespace
+}  // namespace lw::sim

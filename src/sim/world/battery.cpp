@@ -198,8 +198,9 @@ BatteryPack::BatteryPack(const BatterySpec& spec, Rng& rng) noexcept
 
 void BatteryPack::fill(Rng& rng) noexcept {
   const CellSpec& s = cell_spec(chemistry_);
-  const double yearly = chemistry_ == Chemistry::nimh && !low_self_discharge_ ? kStandardNimhSelfDischargePerYear
-                                                                               : s.self_discharge_per_year;
+  const double yearly = chemistry_ == Chemistry::nimh && !low_self_discharge_
+                            ? kStandardNimhSelfDischargePerYear
+                            : s.self_discharge_per_year;
   log_keep_per_year_ = std::log1p(-yearly);
   capacity_mah_.fill(0);
   remaining_mah_.fill(0);
@@ -255,12 +256,18 @@ double BatteryPack::open_circuit_mv() const noexcept { return voltage_mv(0, 20);
 
 double BatteryPack::voltage_mv(double load_ma, double temp_c) const noexcept {
   load_ma = std::max(load_ma, 0.0);
+  const ChemistryModel& m = model(chemistry_);
+  // The part of I·R common to every cell: R0 · f_cold(T) · (1 + p·I) · I.
+  const double common_drop = load_ma > 0
+                                 ? load_ma * m.spec.resistance_ohm * lookup_cold(m.cold_factor, temp_c) *
+                                       (1.0 + m.spec.polarisation_per_a * load_ma / 1000.0)
+                                 : 0.0;
   double mv = 0;
   for (int i = 0; i < cells_; ++i) {
     const auto u = static_cast<std::size_t>(i);
     const double depth = 1.0 - remaining_mah_[u] / capacity_mah_[u];
-    mv += cell_open_circuit_mv(chemistry_, depth);
-    if (load_ma > 0) mv -= load_ma * cell_resistance_ohm(chemistry_, depth, temp_c, load_ma);
+    mv += lookup(m.ocv_mv, depth);
+    if (common_drop > 0) mv -= common_drop * lookup(m.resistance_factor, depth);
   }
   return std::max(mv, 0.0);
 }

@@ -59,13 +59,15 @@ TEST(WorldBattery, FourAlkalineCellsInSeriesLastAsLongAsTheWeakestCell) {
       EXPECT_GT(pack.cell_remaining_mah(i), pack.cell_remaining_mah(weakest));
     }
   }
-  EXPECT_DOUBLE_EQ(pack.state_of_charge(), pack.cell_remaining_mah(weakest) / pack.cell_capacity_mah(weakest));
+  EXPECT_DOUBLE_EQ(pack.state_of_charge(),
+                   pack.cell_remaining_mah(weakest) / pack.cell_capacity_mah(weakest));
 }
 
 TEST(WorldBattery, AlkalineGivesLessThanHalfItsCapacityAtOneAmpButLithiumKeepsMostOfIt) {
   BatteryPack alkaline_light = make_pack(Chemistry::alkaline);
   BatteryPack alkaline_heavy = make_pack(Chemistry::alkaline);
-  const double alkaline_ratio = run_down_mah(alkaline_heavy, 1000, 1000) / run_down_mah(alkaline_light, 25, 1000);
+  const double alkaline_ratio =
+      run_down_mah(alkaline_heavy, 1000, 1000) / run_down_mah(alkaline_light, 25, 1000);
   EXPECT_LT(alkaline_ratio, 0.5);
   EXPECT_GT(alkaline_ratio, 0.15);
 
@@ -119,12 +121,13 @@ TEST(WorldBattery, AlkalineVoltageFallsSteadilyFromFreshToEmpty) {
 
 TEST(WorldBattery, ColdRaisesInternalResistanceAlkalineMostOfAll) {
   for (Chemistry c : {Chemistry::alkaline, Chemistry::lithium, Chemistry::nimh}) {
-    EXPECT_GT(cell_resistance_ohm(c, 0.5, 0, 100), 1.2 * cell_resistance_ohm(c, 0.5, 20, 100)) << to_string(c);
+    EXPECT_GT(cell_resistance_ohm(c, 0.5, 0, 100), 1.2 * cell_resistance_ohm(c, 0.5, 20, 100))
+        << to_string(c);
   }
-  const double alkaline_ratio =
-      cell_resistance_ohm(Chemistry::alkaline, 0.5, -20, 100) / cell_resistance_ohm(Chemistry::alkaline, 0.5, 20, 100);
-  const double lithium_ratio =
-      cell_resistance_ohm(Chemistry::lithium, 0.5, -20, 100) / cell_resistance_ohm(Chemistry::lithium, 0.5, 20, 100);
+  const double alkaline_ratio = cell_resistance_ohm(Chemistry::alkaline, 0.5, -20, 100) /
+                                cell_resistance_ohm(Chemistry::alkaline, 0.5, 20, 100);
+  const double lithium_ratio = cell_resistance_ohm(Chemistry::lithium, 0.5, -20, 100) /
+                               cell_resistance_ohm(Chemistry::lithium, 0.5, 20, 100);
   EXPECT_GE(alkaline_ratio, 3.0);
   EXPECT_LT(lithium_ratio, 2.5);
   // A fresh 4×AA alkaline pack sags further under a 1.5 A motor in the cold.

@@ -1,0 +1,140 @@
+#include "firmware/update_slots.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "protocol/envelope.h"
+
+namespace lw::firmware {
+namespace {
+
+constexpr Timestamp kT0 = from_epoch_ms(1'700'000'000'000);
+
+protocol::KeyPair key_from(std::uint8_t fill) {
+  protocol::Seed seed{};
+  seed.fill(fill);
+  return *protocol::key_pair_from_seed(seed);
+}
+
+std::vector<unsigned char> payload(unsigned char fill, std::size_t size = 4096) {
+  return std::vector<unsigned char>(size, fill);
+}
+
+class UpdateSlotsTest : public ::testing::Test {
+ protected:
+  UpdateSlotsTest() : vendor_(key_from(0x11)), slots_(vendor_.public_key, "1.0.0", 10) {}
+
+  FirmwareImage image(std::string version, std::uint64_t counter) const {
+    return sign_image(std::move(version), counter, payload(0x5a), vendor_.secret);
+  }
+
+  /// Installs `img` at now_ and reboots after the window.
+  BootResult install_and_reboot(const FirmwareImage& img) {
+    EXPECT_EQ(slots_.install(img, now_), InstallOutcome::installing);
+    now_ = slots_.install_done_at();
+    return slots_.boot(now_);
+  }
+
+  protocol::KeyPair vendor_;
+  UpdateSlots slots_;
+  Timestamp now_{kT0};
+};
+
+TEST_F(UpdateSlotsTest, SignedNewerImageInstallsIntoTheInactiveSlotAndSwapsOnReboot) {
+  ASSERT_EQ(slots_.install(image("1.1.0", 11), now_), InstallOutcome::installing);
+  EXPECT_TRUE(slots_.installing(now_ + 1min));
+  EXPECT_EQ(slots_.active_version(), "1.0.0");  // still running the old image
+  EXPECT_FALSE(slots_.installing(now_ + 2min));
+  EXPECT_EQ(slots_.boot(now_ + 2min), BootResult::trial);
+  EXPECT_EQ(slots_.active_slot(), 1);
+  EXPECT_EQ(slots_.active_version(), "1.1.0");
+  EXPECT_EQ(slots_.anti_rollback_counter(), 10U);  // not before confirm
+  ASSERT_TRUE(slots_.confirm());
+  EXPECT_EQ(slots_.anti_rollback_counter(), 11U);
+  EXPECT_EQ(slots_.boot(now_ + 1h), BootResult::normal);
+  EXPECT_EQ(slots_.active_version(), "1.1.0");
+}
+
+TEST_F(UpdateSlotsTest, TamperedPayloadIsRefused) {
+  FirmwareImage img = image("1.1.0", 11);
+  img.payload[100] ^= 0x01;
+  EXPECT_EQ(slots_.install(img, now_), InstallOutcome::refused_bad_signature);
+  EXPECT_FALSE(slots_.installing(now_));
+  EXPECT_EQ(slots_.boot(now_ + 1h), BootResult::normal);
+  EXPECT_EQ(slots_.active_version(), "1.0.0");
+}
+
+TEST_F(UpdateSlotsTest, RaisedCounterOrChangedVersionBreaksTheSignature) {
+  FirmwareImage raised = image("1.1.0", 11);
+  raised.security_counter = 99;
+  EXPECT_EQ(slots_.install(raised, now_), InstallOutcome::refused_bad_signature);
+  FirmwareImage renamed = image("1.1.0", 11);
+  renamed.version = "9.9.9";
+  EXPECT_EQ(slots_.install(renamed, now_), InstallOutcome::refused_bad_signature);
+}
+
+TEST_F(UpdateSlotsTest, ImageSignedByAnotherKeyIsRefused) {
+  const protocol::KeyPair attacker = key_from(0x22);
+  const FirmwareImage img = sign_image("6.6.6", 50, payload(0x5a), attacker.secret);
+  EXPECT_EQ(slots_.install(img, now_), InstallOutcome::refused_bad_signature);
+}
+
+TEST_F(UpdateSlotsTest, OlderSecurityCounterIsRefusedEvenWhenProperlySigned) {
+  EXPECT_EQ(slots_.install(image("0.9.0", 9), now_), InstallOutcome::refused_rollback);
+  ASSERT_EQ(install_and_reboot(image("1.2.0", 12)), BootResult::trial);
+  ASSERT_TRUE(slots_.confirm());
+  // 1.1.0 was fine before, but 1.2.0 raised the counter past it.
+  EXPECT_EQ(slots_.install(image("1.1.0", 11), now_), InstallOutcome::refused_rollback);
+  EXPECT_EQ(slots_.install(image("1.2.1", 12), now_), InstallOutcome::installing);
+}
+
+TEST_F(UpdateSlotsTest, FailedBootRollsBackToThePreviousSlotAndReportsIt) {
+  slots_.fail_next_boot();
+  ASSERT_EQ(slots_.install(image("1.1.0", 11), now_), InstallOutcome::installing);
+  EXPECT_EQ(slots_.boot(now_ + 2min), BootResult::crashed);
+  EXPECT_FALSE(slots_.confirm());
+  EXPECT_EQ(slots_.boot(now_ + 2min + 5s), BootResult::rolled_back);
+  EXPECT_EQ(slots_.active_version(), "1.0.0");
+  EXPECT_EQ(slots_.active_slot(), 0);
+  EXPECT_EQ(slots_.rolled_back_version(), "1.1.0");
+  EXPECT_EQ(slots_.rollback_count(), 1);
+  EXPECT_EQ(slots_.anti_rollback_counter(), 10U);
+  // The next attempt boots normally.
+  now_ += 1h;
+  EXPECT_EQ(install_and_reboot(image("1.1.0", 11)), BootResult::trial);
+}
+
+TEST_F(UpdateSlotsTest, UnconfirmedTrialIsRolledBackOnTheNextReboot) {
+  ASSERT_EQ(install_and_reboot(image("1.1.0", 11)), BootResult::trial);
+  EXPECT_EQ(slots_.boot(now_ + 1min), BootResult::rolled_back);
+  EXPECT_EQ(slots_.active_version(), "1.0.0");
+}
+
+TEST_F(UpdateSlotsTest, SecondInstallIsRefusedWhileOneIsPending) {
+  ASSERT_EQ(slots_.install(image("1.1.0", 11), now_), InstallOutcome::installing);
+  EXPECT_EQ(slots_.install(image("1.2.0", 12), now_ + 1s), InstallOutcome::refused_busy);
+  ASSERT_EQ(slots_.boot(slots_.install_done_at()), BootResult::trial);
+  EXPECT_EQ(slots_.install(image("1.2.0", 12), now_ + 3min), InstallOutcome::refused_busy);
+}
+
+TEST_F(UpdateSlotsTest, RebootDuringTheInstallWindowDiscardsThePartialImage) {
+  ASSERT_EQ(slots_.install(image("1.1.0", 11), now_), InstallOutcome::installing);
+  EXPECT_EQ(slots_.boot(now_ + 30s), BootResult::install_interrupted);
+  EXPECT_EQ(slots_.active_version(), "1.0.0");
+  EXPECT_FALSE(slots_.installing(now_ + 31s));
+  EXPECT_EQ(slots_.install(image("1.1.0", 11), now_ + 1min), InstallOutcome::installing);
+}
+
+TEST(UpdateSlotsManifestTest, ManifestNamesVersionCounterAndPayloadHash) {
+  const PayloadHash hash = payload_hash(std::vector<unsigned char>{});
+  const std::string manifest = image_manifest("1.2.3", 42, hash);
+  // BLAKE2b-256 of the empty input.
+  EXPECT_EQ(manifest,
+            "lw-fw-v1\n1.2.3\n42\n"
+            "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8\n");
+}
+
+}  // namespace
+}  // namespace lw::firmware
