@@ -55,7 +55,7 @@ class Rng {
   constexpr bool chance(double p) noexcept { return uniform() < p; }
 
   /// Approximately standard normal: mean 0, variance 1, within ±6 (Irwin–Hall
-  /// with twelve terms; the CDF is within 0.002 of the normal's). Six raw draws.
+  /// with twelve terms; the CDF is within 0.0025 of the normal's). Six raw draws.
   constexpr double normal() noexcept {
     std::uint64_t sum = 0;
     for (int i = 0; i < 6; ++i) {
