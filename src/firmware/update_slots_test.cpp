@@ -19,7 +19,8 @@ protocol::KeyPair key_from(std::uint8_t fill) {
 }
 
 std::vector<unsigned char> payload(unsigned char fill, std::size_t size = 4096) {
-  return std::vector<unsigned char>(size, fill);
+  std::vector<unsigned char> bytes(size, fill);
+  return bytes;
 }
 
 class UpdateSlotsTest : public ::testing::Test {

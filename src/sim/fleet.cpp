@@ -5,13 +5,13 @@
 #include <cmath>
 #include <string>
 
-#include "sim/physics/rng.h"
+#include "sim/world/rng.h"
 
 namespace lw::sim {
 namespace {
 
 using core::Cause;
-using physics::Rng;
+using world::Rng;
 
 /// Yearly rates per thing they strike (docs/scenarios.md, "Fleets").
 struct Rate {
@@ -82,12 +82,12 @@ class Generator {
   void site(int n) {
     const std::string id = "s" + std::to_string(n);
     s_.sites.push_back(
-        ScenarioSite{id, "Site " + std::to_string(n), std::chrono::hours(12 + rng_.next() % 72)});
+        ScenarioSite{id, "Site " + std::to_string(n), std::chrono::hours(12 + rng_.next_u64() % 72)});
     ScenarioNetwork net;
     net.id = id + "-wifi";
     net.site = id;
     net.ssid = "Site" + std::to_string(n);
-    net.clients = 5 + static_cast<int>(rng_.next() % 20);
+    net.clients = 5 + static_cast<int>(rng_.next_u64() % 20);
     net.capacity = 32;
     net.over_internet = rng_.chance(0.5);
     s_.networks.push_back(net);
@@ -139,8 +139,8 @@ class Generator {
                                : core::Transport::ble_bridge;
       l.distance_m = 2 + rng_.uniform() * 12;
       static constexpr std::array<const char*, 4> kWalls{"drywall", "wood", "brick", "concrete"};
-      const int walls = static_cast<int>(rng_.next() % 3);
-      for (int w = 0; w < walls; ++w) l.walls.emplace_back(kWalls[rng_.next() % kWalls.size()]);
+      const int walls = static_cast<int>(rng_.next_u64() % 3);
+      for (int w = 0; w < walls; ++w) l.walls.emplace_back(kWalls[rng_.next_u64() % kWalls.size()]);
       switch (l.transport) {
         case core::Transport::wifi:
           l.network = net.id;
@@ -158,7 +158,7 @@ class Generator {
           break;
       }
       l.battery = rng_.chance(0.7) ? "alkaline" : rng_.chance(0.7) ? "lithium" : "nimh";
-      l.battery_pct = 15 + static_cast<int>(rng_.next() % 86);
+      l.battery_pct = 15 + static_cast<int>(rng_.next_u64() % 86);
       l.temperature_c = rng_.chance(0.2) ? -5 + rng_.uniform() * 10 : 15 + rng_.uniform() * 10;
       l.traffic_per_day = 2 + rng_.uniform() * 18;
       l.keepalive_s = 60;
@@ -173,7 +173,7 @@ class Generator {
       in.site = id;
       in.locks = {wifi_locks.front()};
       in.extra_db = 30 + rng_.uniform() * 20;
-      const int lunch = 11 * 60 + static_cast<int>(rng_.next() % 120);
+      const int lunch = 11 * 60 + static_cast<int>(rng_.next_u64() % 120);
       in.windows = {{lunch, lunch + 10}, {18 * 60, 18 * 60 + 20}};
       in.active_at_start = false;
       s_.interference.push_back(in);

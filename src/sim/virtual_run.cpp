@@ -10,17 +10,19 @@
 
 #include "protocol/codec.h"
 #include "protocol/topics.h"
-#include "sim/physics/battery.h"
-#include "sim/physics/radio.h"
-#include "sim/physics/rng.h"
+#include "sim/world/battery.h"
+#include "sim/world/interference.h"
+#include "sim/world/people.h"
+#include "sim/world/radio.h"
+#include "sim/world/rng.h"
 
 namespace lw::sim {
 namespace {
 
 using core::Cause;
 using core::Transport;
-using physics::Rng;
 using protocol::Channel;
+using world::Rng;
 
 // --- device figures -------------------------------------------------------
 
@@ -57,17 +59,19 @@ Duration default_heartbeat(Transport t, bool low_battery) {
   return std::chrono::minutes(10);
 }
 
-/// Door traffic share per hour of the day (UTC), a home: morning and evening peaks.
-constexpr std::array<double, 24> kHomeProfile{0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 3.0, 2.5, 1.2, 0.8, 0.9,
-                                              1.2, 1.0, 0.9, 1.0, 1.6, 2.6, 2.8, 2.0, 1.4, 1.0, 0.6, 0.3};
-constexpr double kProfileMax = 3.0;
+std::string ms(Timestamp t) { return std::to_string(to_epoch_ms(t)); }
 
-int minute_of_day(Timestamp t) {
-  const auto ms = to_epoch_ms(t) % 86'400'000;
-  return static_cast<int>(ms / 60'000);
+/// Zigbee link quality (0..255) a coordinator reports for an SNR.
+int link_quality(double snr_db) {
+  return static_cast<int>(std::lround(std::clamp((snr_db + 5) * 6.4, 0.0, 255.0)));
 }
 
-std::string ms(Timestamp t) { return std::to_string(to_epoch_ms(t)); }
+world::BatterySpec spec(const ScenarioLock& c) {
+  world::BatterySpec b;
+  b.chemistry = world::parse_chemistry(c.battery).value_or(world::Chemistry::alkaline);
+  b.cells = c.cells;
+  return b;
+}
 
 // --- world entities -------------------------------------------------------
 
@@ -86,12 +90,14 @@ struct Bridge {
   int credentials{0};  // of its Wi-Fi network
   bool regression{false};
   std::string firmware;
-  double extra_distance_m{0};  // out_of_range: moved away from its locks
+  double extra_distance_m{0};  // out_of_range: moved away from its locks...
+  double extra_walls_db{0};    // ...and behind walls
 };
 
 struct Repeater {
   const ScenarioRepeater* cfg;
   bool up{true};
+  double walls_db{0};
 };
 
 struct Interference {
@@ -109,9 +115,14 @@ struct Lock {
   const ScenarioLock* cfg{nullptr};
   std::size_t index{0};
   std::string name;
-  physics::BatteryPack battery;
   Rng rng;
-  std::vector<physics::Wall> walls;
+  world::BatteryPack battery;
+  std::vector<world::Wall> walls;
+  world::Phy phy;
+  world::LinkBudget budget;
+  double walls_db{0};
+  world::DoorTraffic traffic;
+  world::DoorOperationKind next_operation{world::DoorOperationKind::manual};
   Network* network{nullptr};
   Bridge* bridge{nullptr};
   std::vector<Repeater*> via;
@@ -153,9 +164,11 @@ struct Lock {
       : cfg(&c),
         index(i),
         name(c.name),
-        battery(physics::parse_chemistry(c.battery).value_or(physics::Chemistry::alkaline), c.cells,
-                physics::hash_name(c.id, seed)),
-        rng(physics::hash_name(c.id, seed ^ 0x5eedULL)),
+        rng(world::derive_seed(seed, c.id)),
+        battery(spec(c), rng),
+        phy(world::phy_for(c.transport)),
+        budget(world::typical_link_budget(phy)),
+        traffic(world::TrafficProfile::home(c.traffic_per_day)),
         lock_state(c.lock_state),
         door_state(c.door_state),
         firmware(c.firmware) {}
@@ -166,7 +179,7 @@ struct Lock {
   }
   [[nodiscard]] bool alive() const { return powered && !updating; }
   [[nodiscard]] int cells() const { return cfg->cells; }
-  [[nodiscard]] bool low_battery() const { return battery.open_circuit_mv() < cells() * 1150; }
+  [[nodiscard]] bool low_battery() const { return battery.open_circuit_mv() < cells() * 1150.0; }
 };
 
 enum class What {
@@ -223,9 +236,15 @@ class World {
     networks_.reserve(s_.networks.size());
     for (const auto& n : s_.networks) networks_.push_back(Network{&n, true, true, 0, n.clients});
     bridges_.reserve(s_.bridges.size());
-    for (const auto& b : s_.bridges) bridges_.push_back(Bridge{&b, true, true, 0, false, b.firmware, 0});
+    for (const auto& b : s_.bridges) bridges_.push_back(Bridge{&b, true, true, 0, false, b.firmware, 0, 0});
     repeaters_.reserve(s_.repeaters.size());
-    for (const auto& r : s_.repeaters) repeaters_.push_back(Repeater{&r, true});
+    for (const auto& r : s_.repeaters) {
+      Repeater& rep = repeaters_.emplace_back(Repeater{&r, true, 0});
+      std::vector<world::Wall> walls;
+      for (const auto& w : r.walls) walls.push_back(world::parse_wall(w).value_or(world::Wall::drywall));
+      const core::Transport t = bridge_transport(r.bridge);
+      rep.walls_db = world::walls_loss_db(walls, world::phy_profile(world::phy_for(t)).freq_mhz);
+    }
     interference_.reserve(s_.interference.size());
     for (const auto& i : s_.interference) interference_.push_back(Interference{&i, i.active_at_start});
     phones_.reserve(s_.phones.size());
@@ -239,8 +258,8 @@ class World {
       l.battery_at = now_;
       l.battery.set_state_of_charge(c.battery_pct / 100.0);
       l.node_id = static_cast<int>(i) + 2;
-      for (const auto& w : c.walls)
-        l.walls.push_back(physics::parse_wall(w).value_or(physics::Wall::drywall));
+      for (const auto& w : c.walls) l.walls.push_back(world::parse_wall(w).value_or(world::Wall::drywall));
+      l.walls_db = world::walls_loss_db(l.walls, world::phy_profile(l.phy).freq_mhz);
       for (auto& n : networks_) {
         if (n.cfg->id == c.network) l.network = &n;
       }
@@ -275,6 +294,17 @@ class World {
     open_.resize(s_.faults.size());
     for (std::size_t t = 0; t < s_.traffic.size(); ++t)
       schedule(o_.start + s_.traffic[t].start, What::traffic, locks_.size() + t);
+  }
+
+  [[nodiscard]] core::Transport bridge_transport(std::string_view id) const {
+    for (const auto& b : s_.bridges) {
+      if (b.id == id) {
+        return b.kind == BridgeKind::zigbee  ? core::Transport::zigbee
+               : b.kind == BridgeKind::zwave ? core::Transport::zwave
+                                             : core::Transport::ble_bridge;
+      }
+    }
+    return core::Transport::zigbee;
   }
 
   static double c_traffic(const Lock& l) { return l.cfg->traffic_per_day; }
@@ -321,7 +351,8 @@ class World {
   void report(Lock& l, bool with_state) {
     apply_standby(l);
     if (!heard(l)) return;
-    const int load_mv = l.battery.voltage_mv(kRadioBurstMa, l.cfg->temperature_c);
+    const int load_mv =
+        static_cast<int>(std::lround(l.battery.voltage_mv(kRadioBurstMa, l.cfg->temperature_c)));
     const int pct = l.battery.percent_reported(kRadioBurstMa, l.cfg->temperature_c);
     switch (l.transport()) {
       case Transport::wifi:
@@ -347,7 +378,7 @@ class World {
         const core::LockState st = reported_state(l);
         std::string p =
             R"({"battery":)" + std::to_string(pct) + R"(,"linkquality":)" +
-            std::to_string(physics::link_quality(last_snr_)) + R"(,"lock_state":")" +
+            std::to_string(link_quality(last_snr_)) + R"(,"lock_state":")" +
             std::string(st == core::LockState::jammed ? "not_fully_locked" : core::to_string(st)) +
             R"(","state":")" + (st == core::LockState::locked ? "LOCK" : "UNLOCK") + R"(","voltage":)" +
             std::to_string(load_mv) + "}";
@@ -414,9 +445,10 @@ class World {
                                                                     : "rf";
       out(z2m(*l.bridge, l.name),
           R"({"action":")" + action + R"(","action_source_name":")" + src + R"(","action_user":)" +
-              (e.user ? std::to_string(physics::hash_name(*e.user) % 30 + 1) : "65535") + R"(,"battery":)" +
+              (e.user ? std::to_string(world::derive_seed(0, *e.user) % 30 + 1) : "65535") +
+              R"(,"battery":)" +
               std::to_string(l.battery.percent_reported(kRadioBurstMa, l.cfg->temperature_c)) +
-              R"(,"linkquality":)" + std::to_string(physics::link_quality(last_snr_)) + R"(,"lock_state":")" +
+              R"(,"linkquality":)" + std::to_string(link_quality(last_snr_)) + R"(,"lock_state":")" +
               std::string(core::to_string(reported_state(l))) + R"(","state":")" +
               (reported_state(l) == core::LockState::locked ? "LOCK" : "UNLOCK") + R"("})");
       return;
@@ -468,7 +500,7 @@ class World {
   /// Noise the lock's receiver hears now, over its radio's floor, dB.
   double interference_db(const Lock& l) const {
     double db = 0;
-    const int minute = minute_of_day(now_);
+    const int minute = world::minute_of_day(now_);
     for (const Interference* in : l.interference) {
       if (!in->active) continue;
       bool on = in->cfg->windows.empty();
@@ -508,27 +540,30 @@ class World {
   /// Samples this moment's link: signal with shadowing, SNR, and the chance a
   /// packet gets through (after link-layer retries). Sets last_rssi_/last_snr_.
   double sample_delivery(Lock& l) {
-    const physics::RadioProfile& p = physics::profile(l.transport());
-    const double shadow = l.rng.normal() * 4.0;
+    const world::PhyProfile& p = world::phy_profile(l.phy);
+    const double shadow = world::shadowing_db(l.rng);
     double rssi = 0;
     if (l.cfg->distance_m) {
       double d = *l.cfg->distance_m;
-      if (l.bridge != nullptr && l.transport() == Transport::ble_bridge) d += l.bridge->extra_distance_m;
-      rssi = physics::rssi_dbm(p, d, l.walls, l.extra_loss_db) + shadow;
-    } else {
-      rssi = l.cfg->rssi_dbm - l.extra_loss_db + shadow;
-    }
-    const double noise = p.noise_floor_dbm + interference_db(l);
-    last_rssi_ = rssi;
-    last_snr_ = rssi - noise;
-    double ok = 1 - physics::packet_error_rate(p, last_snr_);
-    // Mesh: the hops between the first repeater and the bridge.
-    if (!l.via.empty()) {
-      for (const Repeater* r : l.via) {
-        if (!r->up) return 0;  // the route is gone until the lock rejoins through another one
-        const double hop_rssi = physics::rssi_dbm(p, r->cfg->distance_m, {}) + l.rng.normal() * 3.0;
-        ok *= 1 - physics::packet_error_rate(p, hop_rssi - p.noise_floor_dbm);
+      double walls = l.walls_db + l.extra_loss_db;
+      if (l.bridge != nullptr && l.transport() == Transport::ble_bridge) {
+        d += l.bridge->extra_distance_m;
+        walls += l.bridge->extra_walls_db;
       }
+      const double path = world::log_distance_path_loss_db(d, p.freq_mhz, l.budget.exponent);
+      rssi = world::rssi_dbm(l.budget.tx_dbm - l.budget.device_loss_db, path, walls, shadow);
+    } else {
+      rssi = l.cfg->rssi_dbm - l.extra_loss_db - shadow;
+    }
+    last_rssi_ = rssi;
+    last_snr_ = world::snr_db(rssi, p.noise_floor_dbm, interference_db(l));
+    double ok = 1 - world::packet_error_rate(l.phy, last_snr_);
+    // Mesh: the hops between the first repeater and the bridge.
+    for (const Repeater* r : l.via) {
+      if (!r->up) return 0;  // the route is gone until the lock rejoins through another one
+      const double hop =
+          world::link_snr_db(l.phy, l.budget, r->cfg->distance_m, r->walls_db, world::shadowing_db(l.rng));
+      ok *= 1 - world::packet_error_rate(l.phy, hop);
     }
     if (l.transport() == Transport::wifi && l.network != nullptr) {
       const Network& n = *l.network;
@@ -601,7 +636,7 @@ class World {
     char buf[19];
     std::snprintf(
         buf, sizeof buf, "0x%016llx",
-        static_cast<unsigned long long>(physics::hash_name(l.cfg->id)));  // NOLINT(google-runtime-int)
+        static_cast<unsigned long long>(world::derive_seed(0, l.cfg->id)));  // NOLINT(google-runtime-int)
     return buf;
   }
 
@@ -629,7 +664,7 @@ class World {
     if (now_ <= l.battery_at) return;
     const Duration dt = now_ - l.battery_at;
     if (l.powered) l.battery.draw(standby_ma(l.transport()), dt);
-    l.battery.self_discharge(dt);
+    l.battery.self_discharge(dt, l.cfg->temperature_c);
     l.battery_at = now_;
   }
   void charge_radio(Lock& l) { l.battery.draw(kRadioBurstMa, kRadioBurst); }
@@ -687,22 +722,11 @@ class World {
   // --- people ---------------------------------------------------------------
 
   void schedule_traffic(std::size_t i) {
-    const Lock& l = locks_[i];
-    // Thinning: candidates at the peak rate, kept with profile(hour)/peak.
-    const double per_hour_peak = l.cfg->traffic_per_day / 24.0 * kProfileMax / average_profile();
-    Timestamp t = now_;
-    Rng& rng = locks_[i].rng;
-    for (int guard = 0; guard < 10'000; ++guard) {
-      t += std::chrono::milliseconds(static_cast<std::int64_t>(rng.exponential(3'600'000.0 / per_hour_peak)));
-      const double w = kHomeProfile[static_cast<std::size_t>(minute_of_day(t) / 60)];
-      if (rng.chance(w / kProfileMax)) break;
-    }
-    schedule(t, What::traffic, i);
-  }
-  static double average_profile() {
-    double sum = 0;
-    for (double w : kHomeProfile) sum += w;
-    return sum / 24.0;
+    Lock& l = locks_[i];
+    auto next = l.traffic.next_arrival(now_, l.rng);
+    if (!next) return;
+    l.next_operation = next->kind;
+    schedule(next->at, What::traffic, i);
   }
 
   /// A person operates the lock at the door.
@@ -770,7 +794,7 @@ class World {
 
   /// Someone at a door opens it with the companion app over Bluetooth.
   void phone_unlock(Phone& ph) {
-    const LockId& lock_id = ph.cfg->locks[rng_.next() % ph.cfg->locks.size()];
+    const LockId& lock_id = ph.cfg->locks[rng_.next_u64() % ph.cfg->locks.size()];
     Lock* l = find_lock(lock_id);
     if (l == nullptr) return;
     std::string reason;
@@ -956,7 +980,11 @@ class World {
         if (Repeater* r = by_id(repeaters_, f.target)) r->up = !on;
         break;
       case Cause::out_of_range:
-        if (l != nullptr && l->bridge != nullptr) l->bridge->extra_distance_m = on ? 15 : 0;
+        if (l != nullptr && l->bridge != nullptr) {
+          // The bridge went to another room: 20 m further, two brick walls between.
+          l->bridge->extra_distance_m = on ? 20 : 0;
+          l->bridge->extra_walls_db = on ? 2 * world::wall_loss_db(world::Wall::brick) : 0;
+        }
         break;
       case Cause::firmware_bug:
         if (l == nullptr) break;
@@ -1020,7 +1048,7 @@ class World {
 
   void replace_batteries(Lock& l) {
     apply_standby(l);
-    l.battery.replace();
+    l.battery.replace(l.rng);
     if (l.battery_label) {
       const std::size_t li = *l.battery_label;
       l.battery_label.reset();
@@ -1123,7 +1151,7 @@ class World {
   void schedule_interference_edge(std::size_t i) {
     const auto& windows = interference_[i].cfg->windows;
     if (windows.empty()) return;
-    const int minute = minute_of_day(now_);
+    const int minute = world::minute_of_day(now_);
     int next = 24 * 60 + windows.front().first;  // tomorrow's first edge
     for (const auto& [from, to] : windows) {
       if (from > minute) next = std::min(next, from);
@@ -1196,17 +1224,15 @@ class World {
           return;
         }
         Lock& l = locks_[e.index];
+        // Whoever comes to a locked door opens it; whoever finds it open locks it behind them.
         const bool unlock = l.lock_state != core::LockState::unlocked;
-        const double r = l.rng.uniform();
-        const bool wrong = r < 0.02;
-        const core::OperationSource src = r < 0.55  ? core::OperationSource::keypad
-                                          : r < 0.8 ? core::OperationSource::manual
-                                                    : core::OperationSource::auto_relock;
-        operate(l, unlock ? core::LockAction::unlock : core::LockAction::lock, src,
-                src == core::OperationSource::keypad
-                    ? std::optional<std::string>("user" + std::to_string(1 + l.rng.next() % 4))
-                    : std::nullopt,
-                wrong);
+        const world::DoorOperationKind kind = l.next_operation;
+        const core::OperationSource src = world::operation_source(kind);
+        std::optional<std::string> user;
+        if (kind == world::DoorOperationKind::pin_unlock || kind == world::DoorOperationKind::phone_unlock)
+          user = "user" + std::to_string(1 + l.rng.below(4));
+        operate(l, unlock ? core::LockAction::unlock : core::LockAction::lock, src, user,
+                kind == world::DoorOperationKind::wrong_pin);
         schedule_traffic(e.index);
         return;
       }
