@@ -17,6 +17,7 @@
 #include "sim/scenario.h"
 #include "sim/sim_runner.h"
 #include "sim/virtual_run.h"
+#include "sim/world_runner.h"
 
 namespace lw::app {
 namespace {
@@ -74,6 +75,34 @@ int run_serve(const std::string& config_path) {
 
 namespace {
 
+/// Either simulator behind one face: the world simulator for scenarios that
+/// need it, per-lock MQTT clients (real Last Wills) for plain Wi-Fi locks.
+class Runner {
+ public:
+  virtual ~Runner() = default;
+  virtual Result<void> start() = 0;
+  virtual void stop() = 0;
+};
+template <typename R>
+class RunnerOf final : public Runner {
+ public:
+  template <typename... A>
+  explicit RunnerOf(A&&... args) : r_(std::forward<A>(args)...) {}
+  Result<void> start() override { return r_.start(); }
+  void stop() override { r_.stop(); }
+
+ private:
+  R r_;
+};
+
+std::unique_ptr<Runner> make_runner(boost::asio::io_context& io, sim::Scenario scenario,
+                                    std::optional<std::string> hub_key, double speed) {
+  if (scenario.needs_world()) {
+    return std::make_unique<RunnerOf<sim::WorldRunner>>(io, std::move(scenario), std::move(hub_key), speed);
+  }
+  return std::make_unique<RunnerOf<sim::SimRunner>>(io, std::move(scenario), std::move(hub_key), speed);
+}
+
 int run_virtual_sim(const sim::Scenario& scenario, const SimOptions& options) {
   auto until = adapters::parse_duration(options.until);
   if (!until) return fail("--until", until.error());
@@ -123,10 +152,10 @@ int run_sim(const SimOptions& options) {
     hub_key = protocol::encode_public_key(*key);
   }
   boost::asio::io_context io;
-  sim::SimRunner runner(io, std::move(*scenario), hub_key);
-  if (auto r = runner.start(); !r) return fail("simulator", r.error());
+  auto runner = make_runner(io, std::move(*scenario), hub_key, options.speed);
+  if (auto r = runner->start(); !r) return fail("simulator", r.error());
   run_until_signal(io, [&] {
-    runner.stop();
+    runner->stop();
     auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(2));
     timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });
   });
@@ -164,8 +193,8 @@ int run_demo(const DemoOptions& options) {
   }
 
   scenario->broker.port = *port;
-  sim::SimRunner runner(io, std::move(*scenario), (*hub)->public_key());
-  if (auto r = runner.start(); !r) return fail("simulator", r.error());
+  auto runner = make_runner(io, std::move(*scenario), (*hub)->public_key(), 1.0);
+  if (auto r = runner->start(); !r) return fail("simulator", r.error());
 
   std::string url = "http://127.0.0.1:" + std::to_string((*hub)->http_port());
   std::cout << "\n"
@@ -175,13 +204,15 @@ int run_demo(const DemoOptions& options) {
             << "    lockwarden status --server " << url << "\n"
             << "    lockwarden unlock front-door --server " << url << "\n"
             << "    lockwarden events garage --server " << url << "\n"
-            << "  Over the next minutes: the garage loses power (45 s), the back door jams (90 s),\n"
-            << "  the patio battery runs down (120 s), the side gate's radio hangs (180 s).\n"
+            << "  Over the next minutes: the patio battery browns out under the motor (30 s),\n"
+            << "  a microwave drowns the kitchen door's Wi-Fi (60 s), the router loses power (90 s),\n"
+            << "  the garage Wi-Fi password changes (160 s), the back door jams (200 s),\n"
+            << "  the side gate's batteries run flat (240 s). The log says what happens.\n"
             << "  Ctrl-C stops everything.\n\n"
             << std::flush;
 
   run_until_signal(io, [&] {
-    runner.stop();
+    runner->stop();
     (*hub)->stop();
     auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(2));
     timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });

@@ -19,6 +19,7 @@ struct SimOptions {
   std::string until{"1d"};
   std::string trace;   // JSON lines; "-" or empty: standard output
   std::string labels;  // JSON lines; empty: not written
+  double speed{1.0};   // real time: how many times faster than the wall clock
 };
 int run_sim(const SimOptions& options);
 

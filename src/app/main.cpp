@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   sim->add_option("--until", sim_options.until, "Virtual run length, e.g. 365d, 12h")->capture_default_str();
   sim->add_option("--trace", sim_options.trace, "Trace file (JSON lines of MQTT messages); default stdout");
   sim->add_option("--labels", sim_options.labels, "Ground-truth fault labels file (JSON lines)");
+  sim->add_option("--speed", sim_options.speed, "Real time: run the scenario this many times faster")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   // demo
   app::DemoOptions demo_options;

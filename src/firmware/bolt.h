@@ -102,6 +102,9 @@ class Bolt {
   /// where it is; reported_state() then agrees with real_state().
   /// Returns false (and changes nothing) while the motor runs or the bolt is jammed.
   bool recalibrate(Timestamp now);
+  /// Restores the factory calibration (retracted at 0, thrown at the nominal
+  /// throw) without moving the bolt, as a factory reset does.
+  void reset_calibration() { calibration_ = {0, config_.throw_um}; }
 
   // --- fault hooks ---
   /// The bolt binds: a run makes no progress, draws stall current and ends jammed.

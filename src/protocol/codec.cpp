@@ -1,8 +1,11 @@
 #include "protocol/codec.h"
 
-#include <boost/json.hpp>
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -37,18 +40,96 @@ std::optional<int> narrow(const std::optional<std::int64_t>& v) {
   return static_cast<int>(*v);
 }
 
-void put(boost::json::object& o, std::string_view key, std::string_view value) {
-  o.emplace(key, boost::json::string_view(value.data(), value.size()));
-}
-void put(boost::json::object& o, std::string_view key, std::int64_t value) { o.emplace(key, value); }
-void put_u64(boost::json::object& o, std::string_view key, std::uint64_t value) { o.emplace(key, value); }
-void put_time(boost::json::object& o, std::string_view key, Timestamp t) { o.emplace(key, to_epoch_ms(t)); }
+// The encoders write JSON text directly, byte for byte as boost::json::serialize
+// writes the same object: no whitespace, fields in insertion order, integers in
+// plain decimal, and strings escaped the way its serializer escapes them.
 
-boost::json::object versioned() {
-  boost::json::object o;
-  o.emplace("v", kProtocolVersion);
-  return o;
+// Upper bounds of an encoded payload apart from its free-text strings: every
+// key, its punctuation, a 20-character integer and the longest wire name.
+// They size one allocation; exceeding them costs a reallocation, not a wrong byte.
+constexpr std::size_t kStatusMaxBytes = 64;
+constexpr std::size_t kTelemetryMaxBytes = 384;
+constexpr std::size_t kStateMaxBytes = 128;
+constexpr std::size_t kEventMaxBytes = 192;
+constexpr std::size_t kResultMaxBytes = 160;
+
+/// The most bytes `s` takes once quoted and escaped (every byte as \u00XX).
+std::size_t max_escaped_size(const std::string& s) noexcept { return 2 + 6 * s.size(); }
+std::size_t max_escaped_size(const std::optional<std::string>& s) noexcept {
+  return s ? max_escaped_size(*s) : 0;
 }
+
+/// Makes room for `extra` more bytes, growing geometrically so that a caller
+/// appending many payloads to one buffer does not reallocate on each.
+void reserve_more(std::string& out, std::size_t extra) {
+  const std::size_t needed = out.size() + extra;
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
+}
+
+/// Appends `s` as a JSON string. As boost::json's serializer does: '"' and '\\'
+/// are backslash-escaped; control characters 0x00..0x1F become \b \f \n \r \t
+/// or \u00xx (lower-case hex); everything else, including '/', DEL and any
+/// UTF-8 (valid or not), is copied as is.
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain_from, i - plain_from);
+    plain_from = i + 1;
+    switch (c) {
+      case '"': out.append("\\\"", 2); break;
+      case '\\': out.append("\\\\", 2); break;
+      case '\b': out.append("\\b", 2); break;
+      case '\f': out.append("\\f", 2); break;
+      case '\n': out.append("\\n", 2); break;
+      case '\r': out.append("\\r", 2); break;
+      case '\t': out.append("\\t", 2); break;
+      default: {
+        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(escaped, sizeof escaped);
+      }
+    }
+  }
+  out.append(s.data() + plain_from, s.size() - plain_from);
+  out.push_back('"');
+}
+
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  char digits[24];
+  const auto end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
+  out.append(digits, end);
+}
+
+/// Every payload opens with the version, so each field after it takes a comma.
+/// Keys are fixed ASCII names that need no escaping.
+void append_key(std::string& out, std::string_view key) {
+  out.append(",\"", 2);
+  out.append(key);
+  out.append("\":", 2);
+}
+
+void append_field(std::string& out, std::string_view key, std::string_view value) {
+  append_key(out, key);
+  append_string(out, value);
+}
+void append_field(std::string& out, std::string_view key, std::int64_t value) {
+  append_key(out, key);
+  append_integer(out, value);
+}
+void append_field(std::string& out, std::string_view key, std::uint64_t value) {
+  append_key(out, key);
+  append_integer(out, value);
+}
+
+void open_payload(std::string& out) {
+  out.append("{\"v\":", 5);
+  append_integer(out, std::int64_t{kProtocolVersion});
+}
+void close_payload(std::string& out) { out.push_back('}'); }
 
 }  // namespace
 
@@ -195,59 +276,95 @@ Result<core::CommandResult> decode_result(std::string_view payload) {
   return r;
 }
 
-std::string encode_status(const core::StatusReport& status) {
-  boost::json::object o = versioned();
-  put(o, "status", status.online ? "online" : "offline");
-  if (status.ts) put_time(o, "ts_ms", *status.ts);
-  return boost::json::serialize(o);
+void append_status(std::string& out, const core::StatusReport& status) {
+  reserve_more(out, kStatusMaxBytes);
+  open_payload(out);
+  append_field(out, "status", status.online ? "online" : "offline");
+  if (status.ts) append_field(out, "ts_ms", to_epoch_ms(*status.ts));
+  close_payload(out);
 }
 
-std::string encode_telemetry(const core::Telemetry& t) {
-  boost::json::object o = versioned();
-  put_time(o, "ts_ms", t.ts);
-  if (t.battery_mv) put(o, "battery_mv", *t.battery_mv);
-  if (t.battery_pct) put(o, "battery_pct", *t.battery_pct);
-  if (t.rssi_dbm) put(o, "rssi_dbm", *t.rssi_dbm);
-  if (t.firmware) put(o, "fw", *t.firmware);
-  if (t.uptime_s) put(o, "uptime_s", *t.uptime_s);
-  if (t.reboot_count) put(o, "reboot_count", *t.reboot_count);
-  if (t.boot_reason) put(o, "boot_reason", core::to_string(*t.boot_reason));
+void append_telemetry(std::string& out, const core::Telemetry& t) {
+  reserve_more(out, kTelemetryMaxBytes + max_escaped_size(t.firmware) + max_escaped_size(t.name));
+  open_payload(out);
+  append_field(out, "ts_ms", to_epoch_ms(t.ts));
+  if (t.battery_mv) append_field(out, "battery_mv", std::int64_t{*t.battery_mv});
+  if (t.battery_pct) append_field(out, "battery_pct", std::int64_t{*t.battery_pct});
+  if (t.rssi_dbm) append_field(out, "rssi_dbm", std::int64_t{*t.rssi_dbm});
+  if (t.firmware) append_field(out, "fw", *t.firmware);
+  if (t.uptime_s) append_field(out, "uptime_s", *t.uptime_s);
+  if (t.reboot_count) append_field(out, "reboot_count", std::int64_t{*t.reboot_count});
+  if (t.boot_reason) append_field(out, "boot_reason", core::to_string(*t.boot_reason));
   if (t.heartbeat) {
-    put(o, "heartbeat_s", std::chrono::duration_cast<std::chrono::seconds>(*t.heartbeat).count());
+    append_field(out, "heartbeat_s",
+                 std::int64_t{std::chrono::duration_cast<std::chrono::seconds>(*t.heartbeat).count()});
   }
-  if (t.name) put(o, "name", *t.name);
-  if (t.transport) put(o, "transport", core::to_string(*t.transport));
-  return boost::json::serialize(o);
+  if (t.name) append_field(out, "name", *t.name);
+  if (t.transport) append_field(out, "transport", core::to_string(*t.transport));
+  close_payload(out);
+}
+
+void append_state(std::string& out, const core::StateReport& state) {
+  reserve_more(out, kStateMaxBytes);
+  open_payload(out);
+  append_field(out, "ts_ms", to_epoch_ms(state.ts));
+  append_field(out, "lock_state", core::to_string(state.lock_state));
+  append_field(out, "door_state", core::to_string(state.door_state));
+  close_payload(out);
+}
+
+void append_event(std::string& out, const core::DeviceEvent& e) {
+  reserve_more(out, kEventMaxBytes + max_escaped_size(e.user) + max_escaped_size(e.alarm));
+  open_payload(out);
+  append_field(out, "seq", e.seq);
+  append_field(out, "ts_ms", to_epoch_ms(e.ts));
+  append_field(out, "type", e.kind == core::DeviceEventKind::alarm ? "alarm" : "lock_operation");
+  if (e.operation) append_field(out, "operation", core::to_string(*e.operation));
+  if (e.source != core::OperationSource::unknown) append_field(out, "source", core::to_string(e.source));
+  if (e.user) append_field(out, "user", *e.user);
+  if (e.alarm) append_field(out, "alarm", *e.alarm);
+  close_payload(out);
+}
+
+void append_result(std::string& out, const core::CommandResult& r) {
+  reserve_more(out, kResultMaxBytes + max_escaped_size(r.command_id) + max_escaped_size(r.detail));
+  open_payload(out);
+  append_field(out, "cmd_id", r.command_id);
+  append_field(out, "ts_ms", to_epoch_ms(r.ts));
+  append_field(out, "outcome", core::to_string(r.outcome));
+  if (r.lock_state) append_field(out, "lock_state", core::to_string(*r.lock_state));
+  if (!r.detail.empty()) append_field(out, "detail", r.detail);
+  close_payload(out);
+}
+
+std::string encode_status(const core::StatusReport& status) {
+  std::string out;
+  append_status(out, status);
+  return out;
+}
+
+std::string encode_telemetry(const core::Telemetry& telemetry) {
+  std::string out;
+  append_telemetry(out, telemetry);
+  return out;
 }
 
 std::string encode_state(const core::StateReport& state) {
-  boost::json::object o = versioned();
-  put_time(o, "ts_ms", state.ts);
-  put(o, "lock_state", core::to_string(state.lock_state));
-  put(o, "door_state", core::to_string(state.door_state));
-  return boost::json::serialize(o);
+  std::string out;
+  append_state(out, state);
+  return out;
 }
 
-std::string encode_event(const core::DeviceEvent& e) {
-  boost::json::object o = versioned();
-  put_u64(o, "seq", e.seq);
-  put_time(o, "ts_ms", e.ts);
-  put(o, "type", e.kind == core::DeviceEventKind::alarm ? "alarm" : "lock_operation");
-  if (e.operation) put(o, "operation", core::to_string(*e.operation));
-  if (e.source != core::OperationSource::unknown) put(o, "source", core::to_string(e.source));
-  if (e.user) put(o, "user", *e.user);
-  if (e.alarm) put(o, "alarm", *e.alarm);
-  return boost::json::serialize(o);
+std::string encode_event(const core::DeviceEvent& event) {
+  std::string out;
+  append_event(out, event);
+  return out;
 }
 
-std::string encode_result(const core::CommandResult& r) {
-  boost::json::object o = versioned();
-  put(o, "cmd_id", r.command_id);
-  put_time(o, "ts_ms", r.ts);
-  put(o, "outcome", core::to_string(r.outcome));
-  if (r.lock_state) put(o, "lock_state", core::to_string(*r.lock_state));
-  if (!r.detail.empty()) put(o, "detail", r.detail);
-  return boost::json::serialize(o);
+std::string encode_result(const core::CommandResult& result) {
+  std::string out;
+  append_result(out, result);
+  return out;
 }
 
 }  // namespace lw::protocol

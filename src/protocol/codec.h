@@ -47,12 +47,25 @@ Result<core::DeviceEvent> decode_event(std::string_view payload);
 /// detail (0..256 bytes) optional.
 Result<core::CommandResult> decode_result(std::string_view payload);
 
+// Encoders. Each encode_* returns the payload; the matching append_* appends
+// the same bytes to `out` (kept as is, it need not be empty), so a caller can
+// reuse one buffer. Each allocates at most once per payload (append_* not at
+// all when `out` already has room).
+// The bytes are those boost::json::serialize writes for the same object.
+
 std::string encode_status(const core::StatusReport& status);
 std::string encode_telemetry(const core::Telemetry& telemetry);
 std::string encode_state(const core::StateReport& state);
 std::string encode_event(const core::DeviceEvent& event);
 /// An empty `detail` is omitted.
 std::string encode_result(const core::CommandResult& result);
+
+void append_status(std::string& out, const core::StatusReport& status);
+void append_telemetry(std::string& out, const core::Telemetry& telemetry);
+void append_state(std::string& out, const core::StateReport& state);
+void append_event(std::string& out, const core::DeviceEvent& event);
+/// An empty `detail` is omitted.
+void append_result(std::string& out, const core::CommandResult& result);
 
 /// The Last Will payload a lock registers for its status topic.
 inline constexpr std::string_view kLastWillPayload = R"({"v":1,"status":"offline"})";

@@ -61,7 +61,10 @@ struct FaultLabel {
 class LabelSink {
  public:
   virtual ~LabelSink() = default;
+  /// A fault ended (or the run ended while it lasted): the whole label.
   virtual void label(const FaultLabel& label) = 0;
+  /// A fault began: the label so far (no fix yet).
+  virtual void began(const FaultLabel& /*label*/) {}
 };
 
 struct VirtualRunOptions {

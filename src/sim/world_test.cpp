@@ -258,3 +258,73 @@ TEST(Fleet, TheSameSeedGivesAByteIdenticalTraceAndAnotherSeedAnother) {
 
 }  // namespace
 }  // namespace lw::sim
+
+namespace lw::sim {
+namespace {
+
+/// The demo's home, on virtual time: what a viewer of `lockwarden demo` sees
+/// happen in its first minutes.
+class DemoHome : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto scenario = load_scenario(LW_SOURCE_DIR "/scenarios/home.toml");
+    ASSERT_TRUE(scenario) << scenario.error().message;
+    VirtualRunOptions options;
+    options.until = std::chrono::minutes(7);
+    recorder_ = new Recorder(options.start);
+    ASSERT_TRUE(run_virtual(*scenario, options, *recorder_, *recorder_));
+  }
+  static void TearDownTestSuite() { delete recorder_; }
+  static int count(std::string_view lock, std::string_view channel, double from_s, double to_s,
+                   std::string_view needle) {
+    const std::string topic = "lw/v1/home/" + std::string(lock) + "/" + std::string(channel);
+    int n = 0;
+    for (const Message& m : recorder_->messages) {
+      if (m.topic == topic && m.ms >= from_s * 1000 && m.ms < to_s * 1000 &&
+          m.payload.find(needle) != std::string::npos)
+        ++n;
+    }
+    return n;
+  }
+  static Recorder* recorder_;
+};
+Recorder* DemoHome::recorder_ = nullptr;
+
+TEST_F(DemoHome, SixLocksComeOnline) {
+  for (std::string_view lock : {"front-door", "back-door", "kitchen-door", "garage", "patio", "side-gate"}) {
+    EXPECT_EQ(count(lock, "status", 0, 1, R"("status":"online")"), 1) << lock;
+  }
+}
+
+TEST_F(DemoHome, ThePatioBrownsOutUnderTheMotor) {
+  EXPECT_GE(count("patio", "telemetry", 30, 200, R"("boot_reason":"brown_out")"), 1);
+}
+
+TEST_F(DemoHome, TheMicrowaveDrownsTheKitchenDoorUntilMovedAway) {
+  EXPECT_GE(count("kitchen-door", "status", 60, 90, R"("status":"offline")"), 1);
+  EXPECT_GE(count("kitchen-door", "status", 150, 200, R"("status":"online")"), 1);
+}
+
+TEST_F(DemoHome, TheRouterOutageDropsEveryLockOnTheHouseWifiAtOnce) {
+  for (std::string_view lock : {"front-door", "back-door", "patio", "side-gate"}) {
+    EXPECT_GE(count(lock, "status", 90, 110, R"("status":"offline")"), 1) << lock;
+    EXPECT_GE(count(lock, "status", 135, 160, R"("status":"online")"), 1) << lock;
+  }
+  EXPECT_EQ(count("garage", "status", 90, 140, R"("status":"offline")"), 0)
+      << "the garage has its own access point";
+}
+
+TEST_F(DemoHome, TheGarageWaitsForItsNewPassword) {
+  EXPECT_GE(count("garage", "status", 160, 185, R"("status":"offline")"), 1);
+  EXPECT_EQ(count("garage", "telemetry", 190, 260, ""), 0);
+  EXPECT_GE(count("garage", "status", 260, 300, R"("status":"online")"), 1);
+}
+
+TEST_F(DemoHome, TheBackDoorJamsAndTheSideGateRunsFlat) {
+  EXPECT_GE(count("back-door", "event", 200, 201, R"("alarm":"jammed")"), 1);
+  EXPECT_GE(count("side-gate", "status", 240, 260, R"("status":"offline")"), 1);
+  EXPECT_GE(count("side-gate", "status", 330, 360, R"("status":"online")"), 1);
+}
+
+}  // namespace
+}  // namespace lw::sim

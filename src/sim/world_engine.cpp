@@ -1,0 +1,1374 @@
+#include "sim/world_engine.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <deque>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "firmware/command_verifier.h"
+#include "protocol/codec.h"
+#include "protocol/topics.h"
+#include "sim/world/battery.h"
+#include "sim/world/interference.h"
+#include "sim/world/people.h"
+#include "sim/world/radio.h"
+#include "sim/world/rng.h"
+
+namespace lw::sim {
+namespace {
+
+using core::Cause;
+using core::Transport;
+using protocol::Channel;
+using world::Rng;
+
+// --- device figures -------------------------------------------------------
+
+/// Average standby current by transport (radio asleep between check-ins), mA:
+/// a Wi-Fi lock on 4×AA lasts 6–9 months, a Zigbee or Z-Wave lock about a year.
+double standby_ma(Transport t) {
+  switch (t) {
+    case Transport::wifi: return 0.45;
+    case Transport::ble_bridge: return 0.20;
+    case Transport::zigbee:
+    case Transport::thread: return 0.22;
+    case Transport::zwave: return 0.25;
+  }
+  return 0.3;
+}
+constexpr double kMotorMa = 1200;  // motor run
+constexpr Duration kMotorRun = 600ms;
+constexpr double kRadioBurstMa = 220;  // transmitting a report
+constexpr Duration kRadioBurst = 40ms;
+constexpr int kMotorCutoffMvPerCell = 1000;  // under radio load: below it the motor is not run
+constexpr int kBrownOutMvPerCell = 850;      // under load: below it the MCU resets
+constexpr int kDeadMvPerCell = 1050;         // open circuit: below it the lock cannot boot
+constexpr Duration kRebootTime = 8s;
+
+/// Telemetry cadence by transport and power state (docs/scenarios.md).
+Duration default_heartbeat(Transport t, bool low_battery) {
+  switch (t) {
+    case Transport::wifi: return low_battery ? std::chrono::minutes(30) : std::chrono::minutes(10);
+    case Transport::ble_bridge: return low_battery ? std::chrono::minutes(30) : std::chrono::minutes(15);
+    case Transport::zigbee:
+    case Transport::thread:
+    case Transport::zwave: return std::chrono::hours(1);
+  }
+  return std::chrono::minutes(10);
+}
+
+std::string ms(Timestamp t) { return std::to_string(to_epoch_ms(t)); }
+
+/// Zigbee link quality (0..255) a coordinator reports for an SNR.
+int link_quality(double snr_db) {
+  return static_cast<int>(std::lround(std::clamp((snr_db + 5) * 6.4, 0.0, 255.0)));
+}
+
+world::BatterySpec spec(const ScenarioLock& c) {
+  world::BatterySpec b;
+  b.chemistry = world::parse_chemistry(c.battery).value_or(world::Chemistry::alkaline);
+  b.cells = c.cells;
+  return b;
+}
+
+// --- world entities -------------------------------------------------------
+
+struct Network {
+  const ScenarioNetwork* cfg;
+  bool powered{true};
+  bool wan{true};
+  int credentials{0};  // bumps when the SSID/password changes or the router is replaced
+  int clients{0};
+};
+
+struct Bridge {
+  const ScenarioBridge* cfg;
+  bool up{true};
+  bool online{true};   // its own MQTT connection to the broker
+  int credentials{0};  // of its Wi-Fi network
+  bool regression{false};
+  std::string firmware;
+  double extra_distance_m{0};  // out_of_range: moved away from its locks...
+  double extra_walls_db{0};    // ...and behind walls
+};
+
+struct Repeater {
+  const ScenarioRepeater* cfg;
+  bool up{true};
+  double walls_db{0};
+};
+
+struct Interference {
+  const ScenarioInterference* cfg;
+  bool active{true};
+};
+
+struct Phone {
+  const ScenarioPhone* cfg;
+  bool permissions{true};
+  bool outdated{false};
+};
+
+struct Lock {
+  const ScenarioLock* cfg{nullptr};
+  std::size_t index{0};
+  std::string name;
+  Rng rng;
+  world::BatteryPack battery;
+  std::vector<world::Wall> walls;
+  world::Phy phy;
+  world::LinkBudget budget;
+  double walls_db{0};
+  world::DoorTraffic traffic;
+  world::DoorOperationKind next_operation{world::DoorOperationKind::manual};
+  Network* network{nullptr};
+  Bridge* bridge{nullptr};
+  std::vector<Repeater*> via;
+  std::vector<Interference*> interference;
+  int node_id{0};
+
+  // firmware
+  bool powered{true};
+  bool hung{false};            // radio firmware hung
+  bool updating{false};        // installing firmware
+  bool hardware_fault{false};  // motor driver failed
+  bool jam{false};
+  bool drift{false};
+  int credentials{0};  // the network credentials it holds
+  core::LockState lock_state{core::LockState::locked};
+  core::DoorState door_state{core::DoorState::closed};
+  std::string firmware;
+  int reboot_count{0};
+  core::BootReason boot_reason{core::BootReason::power_on};
+  Timestamp booted_at{};
+  std::uint64_t seq{0};
+  double extra_loss_db{0};  // weak_signal
+  Timestamp battery_at{};   // standby drain applied up to here
+
+  // link
+  bool connected{false};
+  std::uint64_t session{0};  // bumps at each new broker session: a pending Last Will of an older one is void
+  std::uint64_t beat{0};     // the live heartbeat chain
+  std::uint64_t joining{0};  // the live join attempt
+  std::uint64_t power{0};    // the live reboot
+  Timestamp last_heard{};
+  std::deque<core::DeviceEvent> pending;
+  Duration backoff{5s};
+
+  firmware::CommandVerifier verifier;
+
+  // ground truth of battery trouble arising on its own
+  std::optional<std::size_t> battery_label;
+
+  Lock(const ScenarioLock& c, std::size_t i, std::uint64_t seed)
+      : cfg(&c),
+        index(i),
+        name(c.name),
+        rng(world::derive_seed(seed, c.id)),
+        battery(spec(c), rng),
+        phy(world::phy_for(c.transport)),
+        budget(world::typical_link_budget(phy)),
+        traffic(world::TrafficProfile::home(c.traffic_per_day)),
+        lock_state(c.lock_state),
+        door_state(c.door_state),
+        firmware(c.firmware),
+        verifier(core::LockAddress{c.site, c.id}) {}
+
+  [[nodiscard]] Transport transport() const { return cfg->transport; }
+  [[nodiscard]] bool native() const {
+    return transport() == Transport::wifi || transport() == Transport::ble_bridge;
+  }
+  [[nodiscard]] bool alive() const { return powered && !updating; }
+  [[nodiscard]] int cells() const { return cfg->cells; }
+  [[nodiscard]] bool low_battery() const { return battery.open_circuit_mv() < cells() * 1150.0; }
+};
+
+enum class What {
+  heartbeat,
+  last_will,
+  join,
+  traffic,
+  phone,
+  fault_onset,
+  fault_end,
+  interference_edge,
+  reboot_done,
+  battery_swap,
+  availability,
+};
+
+struct Scheduled {
+  Timestamp at;
+  std::uint64_t order;
+  What what;
+  std::size_t index;
+  std::uint64_t epoch{0};
+  friend bool operator>(const Scheduled& a, const Scheduled& b) {
+    return a.at != b.at ? a.at > b.at : a.order > b.order;
+  }
+};
+
+class World {
+ public:
+  World(const Scenario& s, Timestamp start, const protocol::PublicKey& hub_key, TraceSink& trace,
+        LabelSink& labels)
+      : s_(s), start_(start), hub_key_(hub_key), trace_(trace), labels_(labels), now_(start), rng_(s.seed) {
+    build();
+  }
+
+  /// Runs every event due at or before `t`; the clock ends at `t`.
+  void advance_to(Timestamp t) {
+    while (!queue_.empty() && queue_.top().at <= t) {
+      Scheduled next = queue_.top();
+      queue_.pop();
+      now_ = next.at;
+      ++stats_.events_processed;
+      dispatch(next);
+    }
+    now_ = std::max(now_, t);
+  }
+
+  /// Labels the faults still active, as active.
+  void finish() {
+    for (auto& label : open_) {
+      if (label.has_value()) emit_label(*label);
+    }
+    open_.assign(open_.size(), std::nullopt);
+  }
+
+  [[nodiscard]] VirtualRunStats stats() const {
+    VirtualRunStats s = stats_;
+    s.locks = locks_.size();
+    return s;
+  }
+  [[nodiscard]] Timestamp now() const { return now_; }
+
+  /// A payload on a native lock's cmd topic; `wall` is the lock's clock for
+  /// the command's validity window.
+  void command(const core::LockAddress& to, std::string_view payload, Timestamp wall) {
+    Lock* l = find_lock(to.lock);
+    if (l == nullptr || l->cfg->site != to.site || !l->native()) return;
+    if (!l->connected || !l->alive() || l->hung) return;  // never reaches the lock
+    firmware::CommandVerifier::Verdict v = l->verifier.verify(payload, wall);
+    if (v.command_id.empty()) return;  // nothing to answer to
+    core::CommandResult result;
+    result.command_id = v.command_id;
+    result.ts = now_;
+    result.outcome = v.outcome;
+    result.detail = v.detail;
+    if (v.outcome == core::CommandOutcome::ok && v.command) {
+      if (v.command->action == core::LockAction::unlatch) {
+        result.outcome = core::CommandOutcome::unsupported;
+        result.detail = "this lock has no latch to pull";
+      } else {
+        const std::uint64_t seq_before = l->seq;
+        const bool low = operate(*l, v.command->action, core::OperationSource::remote, std::nullopt);
+        if (low) {
+          result.outcome = core::CommandOutcome::low_battery;
+          result.detail = "battery below the motor cut-off";
+        } else if (l->jam) {
+          result.outcome = core::CommandOutcome::jammed;
+          result.detail = "the bolt did not reach its position";
+        } else if (l->hardware_fault) {
+          result.outcome = core::CommandOutcome::jammed;
+          result.detail = "the motor did not run";
+        }
+        (void)seq_before;
+        result.lock_state = reported_state(*l);
+      }
+    }
+    if (!l->powered) return;  // browned out under the motor: no answer
+    native(*l, Channel::result, protocol::encode_result(result));
+  }
+
+  /// Every connected native lock says goodbye (a clean stop of the simulator).
+  void shutdown() {
+    for (Lock& l : locks_) {
+      if (l.connected && l.native()) native(l, Channel::status, protocol::encode_status({false, now_}));
+    }
+  }
+
+ private:
+  // --- set-up ---------------------------------------------------------------
+
+  void build() {
+    networks_.reserve(s_.networks.size());
+    for (const auto& n : s_.networks) networks_.push_back(Network{&n, true, true, 0, n.clients});
+    bridges_.reserve(s_.bridges.size());
+    for (const auto& b : s_.bridges) bridges_.push_back(Bridge{&b, true, true, 0, false, b.firmware, 0, 0});
+    repeaters_.reserve(s_.repeaters.size());
+    for (const auto& r : s_.repeaters) {
+      Repeater& rep = repeaters_.emplace_back(Repeater{&r, true, 0});
+      std::vector<world::Wall> walls;
+      for (const auto& w : r.walls) walls.push_back(world::parse_wall(w).value_or(world::Wall::drywall));
+      const core::Transport t = bridge_transport(r.bridge);
+      rep.walls_db = world::walls_loss_db(walls, world::phy_profile(world::phy_for(t)).freq_mhz);
+    }
+    interference_.reserve(s_.interference.size());
+    for (const auto& i : s_.interference) interference_.push_back(Interference{&i, i.active_at_start});
+    phones_.reserve(s_.phones.size());
+    for (const auto& p : s_.phones) phones_.push_back(Phone{&p, p.permissions, false});
+
+    locks_.reserve(s_.locks.size());
+    for (std::size_t i = 0; i < s_.locks.size(); ++i) {
+      const ScenarioLock& c = s_.locks[i];
+      Lock& l = locks_.emplace_back(c, i, s_.seed);
+      l.booted_at = now_;
+      (void)l.verifier.enroll(s_.hub.key_id, hub_key_);  // the scenario parser checked the key id
+      l.battery_at = now_;
+      l.battery.set_state_of_charge(c.battery_pct / 100.0);
+      l.node_id = static_cast<int>(i) + 2;
+      for (const auto& w : c.walls) l.walls.push_back(world::parse_wall(w).value_or(world::Wall::drywall));
+      l.walls_db = world::walls_loss_db(l.walls, world::phy_profile(l.phy).freq_mhz);
+      for (auto& n : networks_) {
+        if (n.cfg->id == c.network) l.network = &n;
+      }
+      for (auto& b : bridges_) {
+        if (b.cfg->id == c.bridge) l.bridge = &b;
+      }
+      for (const auto& r : c.via) {
+        for (auto& rep : repeaters_) {
+          if (rep.cfg->id == r) l.via.push_back(&rep);
+        }
+      }
+      for (auto& in : interference_) {
+        if (std::find(in.cfg->locks.begin(), in.cfg->locks.end(), c.id) != in.cfg->locks.end())
+          l.interference.push_back(&in);
+      }
+    }
+    for (std::size_t b = 0; b < bridges_.size(); ++b) bridge_online(bridges_[b], true);
+    for (std::size_t i = 0; i < locks_.size(); ++i) {
+      Lock& l = locks_[i];
+      if (l.battery.open_circuit_mv() < l.cells() * kDeadMvPerCell) {
+        l.powered = false;
+        continue;
+      }
+      start_heartbeat(l);
+      try_join(l);
+      if (c_traffic(l) > 0) schedule_traffic(i);
+    }
+    for (std::size_t p = 0; p < phones_.size(); ++p) schedule_phone(p);
+    for (std::size_t f = 0; f < s_.faults.size(); ++f)
+      schedule(start_ + s_.faults[f].at, What::fault_onset, f);
+    for (std::size_t i = 0; i < interference_.size(); ++i) schedule_interference_edge(i);
+    open_.resize(s_.faults.size());
+    for (std::size_t t = 0; t < s_.traffic.size(); ++t)
+      schedule(start_ + s_.traffic[t].start, What::traffic, locks_.size() + t);
+  }
+
+  [[nodiscard]] core::Transport bridge_transport(std::string_view id) const {
+    for (const auto& b : s_.bridges) {
+      if (b.id == id) {
+        return b.kind == BridgeKind::zigbee  ? core::Transport::zigbee
+               : b.kind == BridgeKind::zwave ? core::Transport::zwave
+                                             : core::Transport::ble_bridge;
+      }
+    }
+    return core::Transport::zigbee;
+  }
+
+  static double c_traffic(const Lock& l) { return l.cfg->traffic_per_day; }
+
+  void schedule(Timestamp at, What what, std::size_t index, std::uint64_t epoch = 0) {
+    queue_.push(Scheduled{at, order_++, what, index, epoch});
+  }
+
+  // --- output ---------------------------------------------------------------
+
+  void out(std::string_view topic, std::string_view payload, bool json = true) {
+    trace_.message(now_, topic, payload, json);
+    ++stats_.messages;
+    stats_.payload_bytes += payload.size();
+  }
+  void native(const Lock& l, Channel ch, const std::string& payload) {
+    out(protocol::topic_for(core::LockAddress{l.cfg->site, l.cfg->id}, ch), payload);
+  }
+  [[nodiscard]] std::string z2m(const Bridge& b, std::string_view rest) const {
+    return b.cfg->base_topic + "/" + std::string(rest);
+  }
+
+  void bridge_online(const Bridge& b, bool online) {
+    switch (b.cfg->kind) {
+      case BridgeKind::zigbee:
+        out(z2m(b, "bridge/state"), online ? R"({"state":"online"})" : R"({"state":"offline"})");
+        if (online) {
+          out(z2m(b, "bridge/info"), R"({"version":")" + b.firmware +
+                                         R"(","coordinator":{"type":"zStack3x0"},)" +
+                                         R"("network":{"channel":15,"pan_id":6754},"permit_join":false})");
+        }
+        return;
+      case BridgeKind::zwave: {
+        const std::string base = b.cfg->base_topic + "/_CLIENTS/ZWAVE_GATEWAY-" + b.cfg->id;
+        out(base + "/status", online ? R"({"value":true,"time":)" + ms(now_) + "}" : R"({"value":false})");
+        if (online) out(base + "/version", R"({"value":")" + b.firmware + R"(","time":)" + ms(now_) + "}");
+        return;
+      }
+      case BridgeKind::ble: return;  // the bridge speaks for its locks on their own topics
+    }
+  }
+
+  /// The lock's present bolt and door, and its telemetry, as the hub hears them.
+  void report(Lock& l, bool with_state) {
+    apply_standby(l);
+    if (!heard(l)) return;
+    const int load_mv =
+        static_cast<int>(std::lround(l.battery.voltage_mv(kRadioBurstMa, l.cfg->temperature_c)));
+    const int pct = l.battery.percent_reported(kRadioBurstMa, l.cfg->temperature_c);
+    switch (l.transport()) {
+      case Transport::wifi:
+      case Transport::ble_bridge:
+      case Transport::thread: {
+        if (with_state)
+          native(l, Channel::state, protocol::encode_state({now_, reported_state(l), l.door_state}));
+        core::Telemetry t;
+        t.ts = now_;
+        t.battery_mv = load_mv;
+        t.battery_pct = pct;
+        t.rssi_dbm = static_cast<int>(std::lround(std::clamp(last_rssi_, -120.0, 0.0)));
+        t.firmware = l.firmware;
+        t.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(now_ - l.booted_at).count();
+        t.reboot_count = l.reboot_count;
+        t.boot_reason = l.boot_reason;
+        t.heartbeat = heartbeat(l);
+        t.transport = l.transport();
+        if (with_state) t.name = l.name;  // on each connection, so the hub knows what to call it
+        native(l, Channel::telemetry, protocol::encode_telemetry(t));
+        return;
+      }
+      case Transport::zigbee: {
+        const core::LockState st = reported_state(l);
+        std::string p =
+            R"({"battery":)" + std::to_string(pct) + R"(,"linkquality":)" +
+            std::to_string(link_quality(last_snr_)) + R"(,"lock_state":")" +
+            std::string(st == core::LockState::jammed ? "not_fully_locked" : core::to_string(st)) +
+            R"(","state":")" + (st == core::LockState::locked ? "LOCK" : "UNLOCK") + R"(","voltage":)" +
+            std::to_string(load_mv) + "}";
+        out(z2m(*l.bridge, l.name), p);
+        return;
+      }
+      case Transport::zwave: {
+        const std::string base = l.bridge->cfg->base_topic + "/" + l.name;
+        const core::LockState st = reported_state(l);
+        const int mode = st == core::LockState::locked ? 255 : st == core::LockState::jammed ? 254 : 0;
+        if (with_state)
+          out(base + "/door_lock/endpoint_0/currentMode",
+              R"({"time":)" + ms(now_) + R"(,"value":)" + std::to_string(mode) + "}");
+        out(base + "/battery/endpoint_0/level",
+            R"({"time":)" + ms(now_) + R"(,"value":)" + std::to_string(pct) + "}");
+        out(base + "/lastActive", R"({"time":)" + ms(now_) + R"(,"value":)" + ms(now_) + "}");
+        return;
+      }
+    }
+  }
+
+  void zwave_status(const Lock& l, const char* status, bool value) {
+    out(l.bridge->cfg->base_topic + "/" + l.name + "/status",
+        R"({"time":)" + ms(now_) + R"(,"value":)" + (value ? "true" : "false") + R"(,"status":")" + status +
+            R"(","nodeId":)" + std::to_string(l.node_id) + "}");
+  }
+
+  static core::LockState reported_state(const Lock& l) {
+    if (l.jam) return core::LockState::jammed;
+    if (l.drift && l.lock_state == core::LockState::locked) return core::LockState::not_fully_locked;
+    return l.lock_state;
+  }
+
+  void event(Lock& l, core::DeviceEvent e) {
+    e.seq = ++l.seq;
+    e.ts = now_;
+    if (!l.native()) {
+      if (can_send(l)) bridged_event(l, e);
+      return;  // Zigbee and Z-Wave end devices keep no backlog
+    }
+    l.pending.push_back(std::move(e));
+    flush(l);
+  }
+
+  void bridged_event(Lock& l, const core::DeviceEvent& e) {
+    if (!heard(l)) return;
+    if (l.transport() == Transport::zigbee) {
+      std::string action;
+      if (e.kind == core::DeviceEventKind::alarm) {
+        action = e.operation == core::LockAction::unlock ? "unlock_failure_invalid_pin_or_id"
+                                                         : "lock_failure_invalid_pin_or_id";
+        if (e.alarm == std::string("jammed")) {
+          out(z2m(*l.bridge, l.name),
+              R"({"door_state":"error_jammed","lock_state":"not_fully_locked","state":"UNLOCK"})");
+          return;
+        }
+      } else {
+        const bool lock = e.operation == core::LockAction::lock;
+        action = e.source == core::OperationSource::manual ? (lock ? "manual_lock" : "manual_unlock")
+                                                           : (lock ? "lock" : "unlock");
+      }
+      const char* src = e.source == core::OperationSource::keypad   ? "keypad"
+                        : e.source == core::OperationSource::manual ? "manual"
+                                                                    : "rf";
+      out(z2m(*l.bridge, l.name),
+          R"({"action":")" + action + R"(","action_source_name":")" + src + R"(","action_user":)" +
+              (e.user ? std::to_string(world::derive_seed(0, *e.user) % 30 + 1) : "65535") +
+              R"(,"battery":)" +
+              std::to_string(l.battery.percent_reported(kRadioBurstMa, l.cfg->temperature_c)) +
+              R"(,"linkquality":)" + std::to_string(link_quality(last_snr_)) + R"(,"lock_state":")" +
+              std::string(core::to_string(reported_state(l))) + R"(","state":")" +
+              (reported_state(l) == core::LockState::locked ? "LOCK" : "UNLOCK") + R"("})");
+      return;
+    }
+    // Z-Wave: Notification CC, Access Control.
+    int code = 0;
+    std::string label;
+    if (e.kind == core::DeviceEventKind::alarm) {
+      code = e.alarm == std::string("jammed") ? 11 : 19;
+      label = code == 11 ? "Lock jammed" : "Manually enter user access code exceeds code limit";
+    } else {
+      const bool lock = e.operation == core::LockAction::lock;
+      if (e.source == core::OperationSource::manual)
+        code = lock ? 1 : 2;
+      else if (e.source == core::OperationSource::keypad)
+        code = lock ? 5 : 6;
+      else
+        code = lock ? 3 : 4;
+      static constexpr std::array<const char*, 7> kLabels{"",
+                                                          "Manual lock operation",
+                                                          "Manual unlock operation",
+                                                          "RF lock operation",
+                                                          "RF unlock operation",
+                                                          "Keypad lock operation",
+                                                          "Keypad unlock operation"};
+      label = kLabels[static_cast<std::size_t>(code)];
+    }
+    const std::string base = l.bridge->cfg->base_topic + "/" + l.name;
+    out(base + "/notification/endpoint_0/Access_Control", R"({"time":)" + ms(now_) + R"(,"value":)" +
+                                                              std::to_string(code) + R"(,"eventLabel":")" +
+                                                              label + R"("})");
+    const core::LockState st = reported_state(l);
+    const int mode = st == core::LockState::locked ? 255 : st == core::LockState::jammed ? 254 : 0;
+    out(base + "/door_lock/endpoint_0/currentMode",
+        R"({"time":)" + ms(now_) + R"(,"value":)" + std::to_string(mode) + "}");
+  }
+
+  void flush(Lock& l) {
+    if (!l.connected || l.hung || !l.alive()) return;
+    while (!l.pending.empty()) {
+      if (!deliver(l, true)) return;  // QoS 1: kept and retried
+      native(l, Channel::event, protocol::encode_event(l.pending.front()));
+      l.pending.pop_front();
+    }
+  }
+
+  // --- the link -------------------------------------------------------------
+
+  /// Noise the lock's receiver hears now, over its radio's floor, dB.
+  double interference_db(const Lock& l) const {
+    double db = 0;
+    const int minute = world::minute_of_day(now_);
+    for (const Interference* in : l.interference) {
+      if (!in->active) continue;
+      bool on = in->cfg->windows.empty();
+      for (const auto& [from, to] : in->cfg->windows) on = on || (minute >= from && minute < to);
+      if (on) db = std::max(db, in->cfg->extra_db);
+    }
+    return db;
+  }
+
+  /// Whether the lock's path to the broker exists at all right now (power,
+  /// router, credentials, internet, bridge, mesh route, range).
+  bool path_exists(const Lock& l) const {
+    if (!l.alive()) return false;  // a hung radio keeps its path; it just says nothing
+    if (l.transport() == Transport::wifi) {
+      if (l.network == nullptr) return true;
+      const Network& n = *l.network;
+      return n.powered && l.credentials == n.credentials && (!n.cfg->over_internet || n.wan);
+    }
+    if (l.bridge == nullptr) return false;
+    // A Bluetooth bridge holds each lock's MQTT session: it needs the broker too.
+    return l.transport() == Transport::ble_bridge ? bridge_reaches_broker(*l.bridge) : l.bridge->up;
+  }
+
+  /// Whether a bridge can reach the broker: powered and its network up.
+  bool bridge_reaches_broker(const Bridge& b) const {
+    if (!b.up) return false;
+    for (const Network& n : networks_) {
+      if (n.cfg->id == b.cfg->network)
+        return n.powered && b.credentials == n.credentials && (!n.cfg->over_internet || n.wan);
+    }
+    return true;
+  }
+
+  /// True when what a bridged lock says reaches the hub (its bridge is online).
+  static bool heard(const Lock& l) { return l.native() || l.bridge->online; }
+
+  /// Samples this moment's link: signal with shadowing, SNR, and the chance a
+  /// packet gets through (after link-layer retries). Sets last_rssi_/last_snr_.
+  double sample_delivery(Lock& l) {
+    const world::PhyProfile& p = world::phy_profile(l.phy);
+    const double shadow = world::shadowing_db(l.rng);
+    double rssi = 0;
+    if (l.cfg->distance_m) {
+      double d = *l.cfg->distance_m;
+      double walls = l.walls_db + l.extra_loss_db;
+      if (l.bridge != nullptr && l.transport() == Transport::ble_bridge) {
+        d += l.bridge->extra_distance_m;
+        walls += l.bridge->extra_walls_db;
+      }
+      const double path = world::log_distance_path_loss_db(d, p.freq_mhz, l.budget.exponent);
+      rssi = world::rssi_dbm(l.budget.tx_dbm - l.budget.device_loss_db, path, walls, shadow);
+    } else {
+      rssi = l.cfg->rssi_dbm - l.extra_loss_db - shadow;
+    }
+    last_rssi_ = rssi;
+    last_snr_ = world::snr_db(rssi, p.noise_floor_dbm, interference_db(l));
+    double ok = 1 - world::packet_error_rate(l.phy, last_snr_);
+    // Mesh: the hops between the first repeater and the bridge.
+    for (const Repeater* r : l.via) {
+      if (!r->up) return 0;  // the route is gone until the lock rejoins through another one
+      const double hop =
+          world::link_snr_db(l.phy, l.budget, r->cfg->distance_m, r->walls_db, world::shadowing_db(l.rng));
+      ok *= 1 - world::packet_error_rate(l.phy, hop);
+    }
+    if (l.transport() == Transport::wifi && l.network != nullptr) {
+      const Network& n = *l.network;
+      if (n.clients > n.cfg->capacity) {
+        const double share = static_cast<double>(n.cfg->capacity) / n.clients;
+        ok *= share * share;  // airtime and association slots fought over
+      }
+    }
+    return ok;
+  }
+
+  bool can_send(Lock& l) {
+    if (!path_exists(l)) return false;
+    return deliver(l, false);
+  }
+
+  /// One transmission: true when it got through. `retried` (QoS 1) gets three tries.
+  bool deliver(Lock& l, bool retried) {
+    charge_radio(l);
+    const double ok = sample_delivery(l);
+    const double p = retried ? 1 - (1 - ok) * (1 - ok) * (1 - ok) : ok;
+    if (l.rng.chance(p)) {
+      l.last_heard = now_;
+      return true;
+    }
+    return false;
+  }
+
+  void start_heartbeat(Lock& l) { schedule(now_ + heartbeat(l), What::heartbeat, l.index, ++l.beat); }
+
+  void schedule_join(Lock& l, Duration delay) {
+    const auto jitter = std::chrono::milliseconds(static_cast<std::int64_t>(l.rng.uniform() * 5000));
+    schedule(now_ + delay + jitter, What::join, l.index, ++l.joining);
+  }
+
+  void try_join(Lock& l) {
+    if (l.connected || !l.powered || l.hung) return;
+    if (!check_power(l, kRadioBurstMa)) return;
+    if (!path_exists(l) || !deliver(l, true)) {
+      l.backoff = std::min<Duration>(l.backoff * 2, std::chrono::minutes(30));
+      schedule_join(l, l.backoff);
+      return;
+    }
+    l.backoff = 5s;
+    l.connected = true;
+    ++l.session;
+    ++l.joining;
+    switch (l.transport()) {
+      case Transport::zigbee:
+        if (!heard(l)) return;
+        out(z2m(*l.bridge, "bridge/event"), R"({"type":"device_announce","data":{"friendly_name":")" +
+                                                l.name + R"(","ieee_address":")" + ieee(l) + R"("}})");
+        out(z2m(*l.bridge, l.name + "/availability"), R"({"state":"online"})");
+        report(l, true);
+        return;
+      case Transport::zwave:
+        if (!heard(l)) return;
+        zwave_status(l, "Alive", true);
+        report(l, true);
+        return;
+      default:
+        native(l, Channel::status, protocol::encode_status({true, now_}));
+        report(l, true);
+        flush(l);
+        return;
+    }
+  }
+
+  static std::string ieee(const Lock& l) {
+    char buf[19];
+    std::snprintf(
+        buf, sizeof buf, "0x%016llx",
+        static_cast<unsigned long long>(world::derive_seed(0, l.cfg->id)));  // NOLINT(google-runtime-int)
+    return buf;
+  }
+
+  /// The link broke (no DISCONNECT). Native: the broker publishes the Last Will
+  /// 1.5 keep-alives after the last packet. Zigbee2MQTT: availability goes
+  /// offline after its passive timeout (25 h) unless the lock is heard again.
+  void lose(Lock& l) {
+    if (!l.connected) return;
+    l.connected = false;
+    if (l.native()) {
+      // The lock pinged within the last keep-alive; the broker waits 1.5 keep-alives from the last packet.
+      const double ka_ms = l.cfg->keepalive_s * 1000.0;
+      const auto wait =
+          std::chrono::milliseconds(static_cast<std::int64_t>(1.5 * ka_ms - l.rng.uniform() * ka_ms));
+      schedule(now_ + wait, What::last_will, l.index, l.session);
+    } else if (l.transport() == Transport::zigbee) {
+      schedule(std::max(now_, l.last_heard + std::chrono::hours(25)), What::availability, l.index, l.session);
+    }
+    if (l.powered && !l.updating) schedule_join(l, l.backoff);
+  }
+
+  // --- battery --------------------------------------------------------------
+
+  void apply_standby(Lock& l) {
+    if (now_ <= l.battery_at) return;
+    const Duration dt = now_ - l.battery_at;
+    if (l.powered) l.battery.draw(standby_ma(l.transport()), dt);
+    l.battery.self_discharge(dt, l.cfg->temperature_c);
+    l.battery_at = now_;
+  }
+  void charge_radio(Lock& l) { l.battery.draw(kRadioBurstMa, kRadioBurst); }
+
+  Duration heartbeat(const Lock& l) const {
+    return l.cfg->heartbeat.value_or(default_heartbeat(l.transport(), l.low_battery()));
+  }
+
+  /// Checks the battery after a load: a sag under the brown-out level resets
+  /// the lock; an empty pack shuts it down. Returns false when the lock went down.
+  bool check_power(Lock& l, double load_ma) {
+    apply_standby(l);
+    const int cells = l.cells();
+    if (l.battery.open_circuit_mv() < cells * kDeadMvPerCell) {
+      power_down(l);
+      open_battery_label(l, Cause::battery_depleted);
+      return false;
+    }
+    if (l.battery.voltage_mv(load_ma, l.cfg->temperature_c) < cells * kBrownOutMvPerCell) {
+      open_battery_label(l, Cause::battery_low_dropouts);
+      reboot(l, core::BootReason::brown_out);
+      return false;
+    }
+    return true;
+  }
+
+  /// Power is gone; pending events stay in flash for the next boot.
+  void power_down(Lock& l) {
+    if (!l.powered) return;
+    lose(l);
+    l.powered = false;
+    ++l.power;
+  }
+
+  void reboot(Lock& l, core::BootReason why) {
+    lose(l);
+    l.powered = false;
+    schedule(now_ + kRebootTime, What::reboot_done, l.index, ++l.power);
+    l.boot_reason = why;
+  }
+
+  void boot(Lock& l, core::BootReason why) {
+    l.powered = true;
+    l.hung = false;
+    ++l.reboot_count;
+    l.boot_reason = why;
+    l.booted_at = now_;
+    l.battery_at = std::max(l.battery_at, now_);
+    l.connected = false;
+    l.backoff = 5s;
+    start_heartbeat(l);
+    try_join(l);
+  }
+
+  // --- people ---------------------------------------------------------------
+
+  void schedule_traffic(std::size_t i) {
+    Lock& l = locks_[i];
+    auto next = l.traffic.next_arrival(now_, l.rng);
+    if (!next) return;
+    l.next_operation = next->kind;
+    schedule(next->at, What::traffic, i);
+  }
+
+  /// A person operates the lock at the door.
+  /// Returns true when the motor was refused for a low battery.
+  bool operate(Lock& l, core::LockAction action, core::OperationSource source,
+               const std::optional<std::string>& user, bool wrong_pin = false) {
+    if (!l.alive()) return false;
+    if (wrong_pin) {
+      core::DeviceEvent e;
+      e.kind = core::DeviceEventKind::alarm;
+      e.source = source;
+      e.alarm = "wrong_code";
+      e.operation = action;
+      event(l, e);
+      return false;
+    }
+    const bool motor = source != core::OperationSource::manual;
+    if (motor) {
+      apply_standby(l);
+      // The firmware judges by the voltage it measures under radio load; the
+      // motor sags the pack much further, which it cannot foresee.
+      if (l.battery.voltage_mv(kRadioBurstMa, l.cfg->temperature_c) < l.cells() * kMotorCutoffMvPerCell) {
+        alarm(l, "low_battery", source);
+        return true;
+      }
+      l.battery.draw(kMotorMa, kMotorRun);
+      if (!check_power(l, kMotorMa)) return false;
+    }
+    if (l.jam || l.hardware_fault) {
+      if (l.jam) l.lock_state = core::LockState::jammed;
+      alarm(l, l.jam ? "jammed" : "motor_fault", source);
+      report_state(l);
+      return false;
+    }
+    l.lock_state = action == core::LockAction::lock ? core::LockState::locked : core::LockState::unlocked;
+    core::DeviceEvent e;
+    e.kind = core::DeviceEventKind::lock_operation;
+    e.operation = action;
+    e.source = source;
+    e.user = user;
+    event(l, e);
+    report_state(l);
+    return false;
+  }
+
+  void alarm(Lock& l, const char* what, core::OperationSource source) {
+    core::DeviceEvent e;
+    e.kind = core::DeviceEventKind::alarm;
+    e.source = source;
+    e.alarm = what;
+    event(l, e);
+  }
+
+  void report_state(Lock& l) {
+    if (!l.connected || !l.native() || l.hung || !l.alive()) return;
+    if (deliver(l, true))
+      native(l, Channel::state, protocol::encode_state({now_, reported_state(l), l.door_state}));
+  }
+
+  void schedule_phone(std::size_t p) {
+    const Phone& ph = phones_[p];
+    if (ph.cfg->unlocks_per_day <= 0) return;
+    const double mean_ms = 86'400'000.0 / ph.cfg->unlocks_per_day;
+    schedule(now_ + std::chrono::milliseconds(static_cast<std::int64_t>(rng_.exponential(mean_ms))),
+             What::phone, p);
+  }
+
+  /// Someone at a door opens it with the companion app over Bluetooth.
+  void phone_unlock(Phone& ph) {
+    const LockId& lock_id = ph.cfg->locks[rng_.next_u64() % ph.cfg->locks.size()];
+    Lock* l = find_lock(lock_id);
+    if (l == nullptr) return;
+    std::string reason;
+    if (!ph.permissions)
+      reason = "bluetooth_permission_denied";
+    else if (ph.outdated)
+      reason = "app_outdated";
+    else if (!l->alive())
+      reason = "no_response";
+    const std::string topic = protocol::topic_for(core::LockAddress{ph.cfg->site, ph.cfg->id}, Channel::app);
+    out(topic, R"({"v":1,"ts_ms":)" + ms(now_) + R"(,"app_version":")" + ph.cfg->app_version +
+                   R"(","bluetooth":")" + (ph.permissions ? "granted" : "denied") + R"(","location":")" +
+                   (ph.permissions ? "granted" : "denied") + R"(","lock":")" + lock_id + R"(","result":")" +
+                   (reason.empty() ? "ok" : "failed") + "\"" +
+                   (reason.empty() ? "" : R"(,"reason":")" + reason + "\"") + "}");
+    if (reason.empty()) operate(*l, core::LockAction::unlock, core::OperationSource::phone, ph.cfg->id);
+    // Remote unlocks through the hub reach bridged locks through the bridge.
+    if (l->bridge != nullptr && l->bridge->regression && l->connected) bridge_fails(*l);
+  }
+
+  /// A bridge after a bad upgrade fails to deliver a command to a lock it still hears.
+  void bridge_fails(Lock& l) {
+    if (l.transport() == Transport::zigbee) {
+      out(z2m(*l.bridge, "bridge/logging"),
+          R"({"level":"error","message":"Publish 'set' 'state' to ')" + l.name +
+              R"(' failed: 'Error: Data request failed with error: 'MAC no ack' (233)'"})");
+    } else if (l.transport() == Transport::zwave) {
+      zwave_status(l, "Dead", false);
+    }
+  }
+
+  // --- faults ---------------------------------------------------------------
+
+  std::vector<LockId> locks_behind(const ScenarioFault& f) const {
+    std::vector<LockId> out;
+    const core::CauseScope scope = core::info(*f.cause).scope;
+    for (const Lock& l : locks_) {
+      bool hit = false;
+      if (*f.cause == Cause::interference) {
+        for (const Interference* in : l.interference) hit = hit || in->cfg->id == f.target;
+      } else {
+        switch (scope) {
+          case core::CauseScope::lock: hit = l.cfg->id == f.target; break;
+          case core::CauseScope::network:
+            hit = (l.network != nullptr && l.network->cfg->id == f.target) ||
+                  (l.bridge != nullptr && l.bridge->cfg->network == f.target);
+            break;
+          case core::CauseScope::bridge: hit = l.bridge != nullptr && l.bridge->cfg->id == f.target; break;
+          case core::CauseScope::repeater:
+            for (const Repeater* r : l.via) hit = hit || r->cfg->id == f.target;
+            break;
+          case core::CauseScope::phone:
+            for (const Phone& p : phones_) {
+              if (p.cfg->id == f.target)
+                hit = std::find(p.cfg->locks.begin(), p.cfg->locks.end(), l.cfg->id) != p.cfg->locks.end();
+            }
+            break;
+          case core::CauseScope::site: hit = l.cfg->site == f.target; break;
+        }
+      }
+      if (hit) out.push_back(l.cfg->id);
+    }
+    return out;
+  }
+
+  void fault_onset(std::size_t fi) {
+    const ScenarioFault& f = s_.faults[fi];
+    if (!f.cause) {
+      action(f, fi);
+      return;
+    }
+    FaultLabel label{"f" + std::to_string(fi),
+                     std::string(core::to_string(*f.cause)),
+                     f.target,
+                     locks_behind(f),
+                     now_,
+                     "",
+                     std::nullopt};
+    open_[fi] = label;
+    labels_.began(label);
+    if (f.duration) schedule(now_ + *f.duration, What::fault_end, fi);
+    if (f.fix_at) schedule(start_ + *f.fix_at, What::fault_end, fi);
+    apply_cause(f, true);
+  }
+
+  void fault_end(std::size_t fi) {
+    const ScenarioFault& f = s_.faults[fi];
+    if (!open_[fi]) return;
+    FaultLabel label = *open_[fi];
+    open_[fi].reset();
+    label.fix = f.duration ? "wait" : std::string(core::to_string(core::info(*f.cause).fix));
+    label.fixed = now_;
+    apply_cause(f, false);
+    emit_label(label);
+  }
+
+  void emit_label(const FaultLabel& label) {
+    labels_.label(label);
+    ++stats_.labels;
+  }
+
+  template <typename T>
+  static T* by_id(std::vector<T>& v, std::string_view id) {
+    for (T& x : v) {
+      if (x.cfg->id == id) return &x;
+    }
+    return nullptr;
+  }
+  Lock* find_lock(std::string_view id) {
+    for (Lock& l : locks_) {
+      if (l.cfg->id == id) return &l;
+    }
+    return nullptr;
+  }
+
+  /// Re-checks every lock after the world changed: links that broke are lost,
+  /// links that came back are joined.
+  void reevaluate_all() {
+    for (Bridge& b : bridges_) {
+      const bool reach = bridge_reaches_broker(b);
+      if (reach != b.online) {
+        b.online = reach;
+        bridge_online(b, reach);  // going offline: its Last Will
+      }
+    }
+    for (Lock& l : locks_) {
+      if (!l.powered) continue;
+      if (l.connected && !path_exists(l))
+        lose(l);
+      else if (!l.connected && path_exists(l))
+        schedule_join(l, 1s);
+    }
+  }
+
+  void apply_cause(const ScenarioFault& f, bool on) {
+    Lock* l = find_lock(f.target);
+    Network* n = by_id(networks_, f.target);
+    Bridge* b = by_id(bridges_, f.target);
+    switch (*f.cause) {
+      case Cause::battery_depleted:
+      case Cause::battery_low_dropouts:
+        if (l == nullptr) break;
+        if (on) {
+          apply_standby(*l);
+          l->battery.set_state_of_charge(f.pct.value_or(*f.cause == Cause::battery_depleted ? 0 : 4) / 100.0);
+          if (*f.cause == Cause::battery_low_dropouts && l->cfg->temperature_c > 5) {
+            // Cold makes an alkaline pack sag; without it a low pack may still hold.
+          }
+          check_power(*l, kRadioBurstMa);
+        } else {
+          replace_batteries(*l);
+        }
+        break;
+      case Cause::weak_signal:
+        if (l != nullptr) l->extra_loss_db = on ? f.extra_db.value_or(25) : 0;
+        break;
+      case Cause::interference:
+        if (Interference* in = by_id(interference_, f.target)) in->active = on;
+        break;
+      case Cause::network_overloaded:
+        if (n != nullptr) n->clients = on ? n->cfg->capacity * 3 : n->cfg->clients;
+        break;
+      case Cause::router_power_outage:
+        if (n != nullptr) n->powered = !on;
+        break;
+      case Cause::internet_outage:
+        if (n != nullptr) n->wan = !on;
+        break;
+      case Cause::network_credentials_changed:
+      case Cause::router_replaced:
+        if (n == nullptr) break;
+        if (on) {
+          ++n->credentials;
+        } else {
+          for (Lock& x : locks_) {
+            if (x.network == n) x.credentials = n->credentials;
+          }
+          for (Bridge& x : bridges_) {
+            if (x.cfg->network == n->cfg->id) x.credentials = n->credentials;
+          }
+        }
+        break;
+      case Cause::mesh_route_lost:
+        if (Repeater* r = by_id(repeaters_, f.target)) r->up = !on;
+        break;
+      case Cause::out_of_range:
+        if (l != nullptr && l->bridge != nullptr) {
+          // The bridge went to another room: 20 m further, two brick walls between.
+          l->bridge->extra_distance_m = on ? 20 : 0;
+          l->bridge->extra_walls_db = on ? 2 * world::wall_loss_db(world::Wall::brick) : 0;
+        }
+        break;
+      case Cause::firmware_bug:
+        if (l == nullptr) break;
+        if (on) {
+          l->hung = true;  // keeps its connection: the keep-alive is answered by the Wi-Fi chip
+        } else {
+          reboot(*l, core::BootReason::power_on);  // the batteries are pulled and put back
+        }
+        break;
+      case Cause::firmware_updating:
+        if (l == nullptr) break;
+        if (on) {
+          l->updating = true;
+          lose(*l);
+        } else {
+          l->updating = false;
+          if (f.firmware) l->firmware = *f.firmware;
+          l->powered = false;
+          boot(*l, core::BootReason::firmware_update);
+        }
+        break;
+      case Cause::app_permissions:
+        if (Phone* p = by_id(phones_, f.target)) p->permissions = !on;
+        break;
+      case Cause::app_outdated:
+        if (Phone* p = by_id(phones_, f.target)) p->outdated = on;
+        break;
+      case Cause::hub_offline:
+        if (b != nullptr) b->up = !on;
+        break;
+      case Cause::hub_software_regression:
+        if (b == nullptr) break;
+        b->regression = on;
+        if (on && f.firmware) b->firmware = *f.firmware;
+        if (!on) b->firmware = b->cfg->firmware + "-fixed";
+        bridge_online(*b, true);
+        break;
+      case Cause::calibration_drift:
+        if (l != nullptr) {
+          l->drift = on;
+          report_state(*l);
+        }
+        break;
+      case Cause::bolt_jammed:
+        if (l == nullptr) break;
+        l->jam = on;
+        if (on) {
+          l->lock_state = core::LockState::jammed;
+          alarm(*l, "jammed", core::OperationSource::auto_relock);
+        } else {
+          l->lock_state = core::LockState::locked;
+        }
+        report_state(*l);
+        break;
+      case Cause::hardware_fault:
+        if (l != nullptr) l->hardware_fault = on;
+        break;
+    }
+    reevaluate_all();
+  }
+
+  void replace_batteries(Lock& l) {
+    apply_standby(l);
+    l.battery.replace(l.rng);
+    if (l.battery_label) {
+      const std::size_t li = *l.battery_label;
+      l.battery_label.reset();
+      natural_[li].fix = "replace_batteries";
+      natural_[li].fixed = now_;
+      emit_label(natural_[li]);
+    }
+    power_down(l);  // the old cells come out: the lock restarts
+    boot(l, core::BootReason::power_on);
+  }
+
+  /// Labels battery trouble that arose from the discharge itself (not from the timeline).
+  void open_battery_label(Lock& l, Cause cause) {
+    if (l.battery_label) {
+      FaultLabel& open = natural_[*l.battery_label];
+      if (open.kind == core::to_string(cause) || cause == Cause::battery_low_dropouts) return;
+      // The drop-outs ended in a dead pack: one label turns into the other.
+      open.fix = "";
+      open.fixed = now_;
+      emit_label(open);
+      l.battery_label.reset();
+    }
+    for (const auto& slot : open_) {
+      if (slot && slot->target == l.cfg->id &&
+          (slot->kind == "battery_depleted" || slot->kind == "battery_low_dropouts"))
+        return;  // the timeline already labels it
+    }
+    natural_.push_back(FaultLabel{"n" + std::to_string(natural_.size()),
+                                  std::string(core::to_string(cause)),
+                                  l.cfg->id,
+                                  {l.cfg->id},
+                                  now_,
+                                  "",
+                                  std::nullopt});
+    l.battery_label = natural_.size() - 1;
+    labels_.began(natural_.back());
+    const ScenarioSite* site = s_.find_site(l.cfg->site);
+    const Duration delay = site != nullptr ? site->battery_swap_delay : std::chrono::hours(48);
+    schedule(now_ + delay, What::battery_swap, l.index);
+  }
+
+  /// Labels a low-level action: power_loss, jam and silence open a label that
+  /// power_restore, unjam and resume close; battery_drain is a moment.
+  void label_action(const ScenarioFault& f, std::size_t fi) {
+    auto closes = [](FaultKind k) -> std::optional<FaultKind> {
+      switch (k) {
+        case FaultKind::power_restore: return FaultKind::power_loss;
+        case FaultKind::unjam: return FaultKind::jam;
+        case FaultKind::resume: return FaultKind::silence;
+        default: return std::nullopt;
+      }
+    };
+    if (auto opened = closes(f.kind)) {
+      for (auto& slot : open_) {
+        if (slot && slot->target == f.lock && slot->kind == to_string(*opened)) {
+          slot->fix = std::string(to_string(f.kind));
+          slot->fixed = now_;
+          emit_label(*slot);
+          slot.reset();
+          return;
+        }
+      }
+      return;
+    }
+    open_[fi] = FaultLabel{
+        "f" + std::to_string(fi), std::string(to_string(f.kind)), f.lock, {f.lock}, now_, "", std::nullopt};
+    labels_.began(*open_[fi]);
+  }
+
+  /// Low-level timeline actions on one lock (docs/scenarios.md).
+  void action(const ScenarioFault& f, std::size_t fi) {
+    Lock* l = find_lock(f.lock);
+    if (l == nullptr) return;
+    label_action(f, fi);
+    switch (f.kind) {
+      case FaultKind::power_loss: power_down(*l); break;
+      case FaultKind::power_restore:
+        if (!l->powered) boot(*l, core::BootReason::power_on);
+        break;
+      case FaultKind::jam: l->jam = true; break;
+      case FaultKind::unjam:
+        l->jam = false;
+        if (l->lock_state == core::LockState::jammed) l->lock_state = core::LockState::locked;
+        report_state(*l);
+        break;
+      case FaultKind::battery_drain:
+        apply_standby(*l);
+        l->battery.set_state_of_charge(f.pct.value_or(0) / 100.0);
+        check_power(*l, kRadioBurstMa);
+        break;
+      case FaultKind::silence: l->hung = true; break;
+      case FaultKind::resume:
+        l->hung = false;
+        if (l->connected) {
+          report(*l, true);
+          flush(*l);
+        }
+        break;
+    }
+  }
+
+  void schedule_interference_edge(std::size_t i) {
+    const auto& windows = interference_[i].cfg->windows;
+    if (windows.empty()) return;
+    const int minute = world::minute_of_day(now_);
+    int next = 24 * 60 + windows.front().first;  // tomorrow's first edge
+    for (const auto& [from, to] : windows) {
+      if (from > minute) next = std::min(next, from);
+      if (to > minute) next = std::min(next, to);
+    }
+    const Timestamp midnight = from_epoch_ms(to_epoch_ms(now_) / 86'400'000 * 86'400'000);
+    schedule(midnight + std::chrono::minutes(next), What::interference_edge, i);
+  }
+
+  // --- dispatch -------------------------------------------------------------
+
+  void dispatch(const Scheduled& e) {
+    switch (e.what) {
+      case What::heartbeat: {
+        Lock& l = locks_[e.index];
+        if (e.epoch != l.beat || !l.powered) return;
+        schedule(now_ + heartbeat(l), What::heartbeat, e.index, l.beat);
+        if (!check_power(l, kRadioBurstMa)) return;
+        if (!l.connected || l.hung || !l.alive()) return;
+        if (!path_exists(l)) {
+          lose(l);
+          return;
+        }
+        const double ok = sample_delivery(l);
+        charge_radio(l);
+        if (ok < 0.3) {
+          lose(l);  // the link is too poor to keep the session
+          return;
+        }
+        if (l.rng.chance(ok)) {
+          l.last_heard = now_;
+          report(l, false);
+          if (l.native()) flush(l);
+        }
+        return;
+      }
+      case What::last_will: {
+        Lock& l = locks_[e.index];
+        if (e.epoch != l.session || l.connected) return;
+        native(l, Channel::status, std::string(protocol::kLastWillPayload));
+        return;
+      }
+      case What::availability: {
+        Lock& l = locks_[e.index];
+        if (e.epoch != l.session || l.connected) return;
+        out(z2m(*l.bridge, l.name + "/availability"), R"({"state":"offline"})");
+        return;
+      }
+      case What::join: {
+        Lock& l = locks_[e.index];
+        if (e.epoch != l.joining || l.connected || !l.powered) return;
+        try_join(l);
+        return;
+      }
+      case What::reboot_done: {
+        Lock& l = locks_[e.index];
+        if (e.epoch != l.power || l.powered) return;
+        if (l.battery.open_circuit_mv() < l.cells() * kDeadMvPerCell) {
+          open_battery_label(l, Cause::battery_depleted);
+          return;
+        }
+        boot(l, l.boot_reason);
+        return;
+      }
+      case What::traffic: {
+        if (e.index >= locks_.size()) {
+          const ScenarioTraffic& t = s_.traffic[e.index - locks_.size()];
+          if (Lock* l = find_lock(t.lock)) operate(*l, t.operation, t.source, t.user);
+          if (t.every.count() > 0) schedule(now_ + t.every, What::traffic, e.index);
+          return;
+        }
+        Lock& l = locks_[e.index];
+        // Whoever comes to a locked door opens it; whoever finds it open locks it behind them.
+        const bool unlock = l.lock_state != core::LockState::unlocked;
+        const world::DoorOperationKind kind = l.next_operation;
+        const core::OperationSource src = world::operation_source(kind);
+        std::optional<std::string> user;
+        if (kind == world::DoorOperationKind::pin_unlock || kind == world::DoorOperationKind::phone_unlock)
+          user = "user" + std::to_string(1 + l.rng.below(4));
+        operate(l, unlock ? core::LockAction::unlock : core::LockAction::lock, src, user,
+                kind == world::DoorOperationKind::wrong_pin);
+        schedule_traffic(e.index);
+        return;
+      }
+      case What::phone:
+        phone_unlock(phones_[e.index]);
+        schedule_phone(e.index);
+        return;
+      case What::fault_onset: fault_onset(e.index); return;
+      case What::fault_end: fault_end(e.index); return;
+      case What::interference_edge:
+        reevaluate_all();
+        schedule_interference_edge(e.index);
+        return;
+      case What::battery_swap: {
+        Lock& l = locks_[e.index];
+        if (l.battery_label) replace_batteries(l);
+        return;
+      }
+    }
+  }
+
+  const Scenario& s_;
+  Timestamp start_;
+  protocol::PublicKey hub_key_;
+  TraceSink& trace_;
+  LabelSink& labels_;
+  Timestamp now_;
+  Rng rng_;
+  std::vector<Network> networks_;
+  std::vector<Bridge> bridges_;
+  std::vector<Repeater> repeaters_;
+  std::vector<Interference> interference_;
+  std::vector<Phone> phones_;
+  std::vector<Lock> locks_;
+  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
+  std::uint64_t order_{0};
+  std::vector<std::optional<FaultLabel>> open_;  // per scenario fault, while active
+  std::vector<FaultLabel> natural_;
+  double last_rssi_{-60};
+  double last_snr_{30};
+  VirtualRunStats stats_;
+};
+
+}  // namespace
+
+class WorldEngine::Impl : public World {
+ public:
+  using World::World;
+};
+
+WorldEngine::WorldEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+WorldEngine::~WorldEngine() = default;
+
+Result<std::unique_ptr<WorldEngine>> WorldEngine::create(const Scenario& scenario, Timestamp start,
+                                                         const protocol::PublicKey& hub_key, TraceSink& trace,
+                                                         LabelSink& labels) {
+  return std::unique_ptr<WorldEngine>(
+      new WorldEngine(std::make_unique<Impl>(scenario, start, hub_key, trace, labels)));
+}
+
+void WorldEngine::advance_to(Timestamp t) { impl_->advance_to(t); }
+void WorldEngine::finish() { impl_->finish(); }
+void WorldEngine::command(const core::LockAddress& to, std::string_view payload, Timestamp wall) {
+  impl_->command(to, payload, wall);
+}
+void WorldEngine::shutdown() { impl_->shutdown(); }
+VirtualRunStats WorldEngine::stats() const { return impl_->stats(); }
+Timestamp WorldEngine::now() const { return impl_->now(); }
+
+}  // namespace lw::sim

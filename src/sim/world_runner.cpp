@@ -1,0 +1,141 @@
+#include "sim/world_runner.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <utility>
+
+#include "protocol/codec.h"
+#include "protocol/topics.h"
+
+namespace lw::sim {
+namespace {
+
+using adapters::mqtt::MqttClient;
+using adapters::mqtt::Qos;
+
+constexpr auto kTick = std::chrono::milliseconds(100);
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+bool retained_topic(std::string_view topic) {
+  if (auto t = protocol::parse_topic(topic)) {
+    return t->channel == protocol::Channel::status || t->channel == protocol::Channel::state;
+  }
+  return ends_with(topic, "/availability") || ends_with(topic, "/bridge/state") ||
+         ends_with(topic, "/bridge/info") || ends_with(topic, "/status");
+}
+
+WorldRunner::WorldRunner(boost::asio::io_context& io, Scenario scenario,
+                         std::optional<std::string> hub_public_key_b64, double speed)
+    : io_(io),
+      scenario_(std::move(scenario)),
+      hub_key_override_(std::move(hub_public_key_b64)),
+      speed_(speed),
+      timer_(io) {}
+
+WorldRunner::~WorldRunner() { stop(); }
+
+Result<void> WorldRunner::start() {
+  if (started_) return failed_precondition("the simulator is already started");
+  if (!(speed_ > 0)) return invalid_argument("speed", "must be greater than 0");
+  const std::string key_b64 = hub_key_override_.value_or(scenario_.hub.public_key);
+  if (key_b64.empty()) {
+    return failed_precondition(
+        scenario_.file + ": no hub public key: set hub.public_key or hub.public_key_file, or pass the key");
+  }
+  auto key = protocol::decode_public_key(key_b64);
+  if (!key) return invalid_argument("hub public key", "must be base64 of a 32-byte Ed25519 public key");
+  hub_key_ = *key;
+
+  MqttClient::Options options;
+  options.host = scenario_.broker.host;
+  options.port = scenario_.broker.port;
+  options.client_id = "lw-sim-world-" + std::to_string(::getpid());
+  options.clean_session = true;
+  if (auto valid = MqttClient::validate(options); !valid) return valid.error();
+  client_ = std::make_unique<MqttClient>(io_, std::move(options));
+  client_->on_connected([this] {
+    if (!world_) begin();
+  });
+  client_->on_disconnected([](const std::string& reason) {
+    spdlog::warn("sim: broker connection lost ({}); reconnecting", reason);
+  });
+  client_->on_message([this](std::string_view topic, std::string_view payload, bool /*retained*/) {
+    auto t = protocol::parse_topic(topic);
+    if (!t || t->channel != protocol::Channel::cmd || !world_) return;
+    world_->advance_to(world_time());
+    world_->command(t->address, payload, clock_.now());
+  });
+  if (auto r = client_->subscribe("lw/v1/+/+/cmd", Qos::at_least_once); !r) return r.error();
+  started_ = true;
+  client_->start();
+  return ok();
+}
+
+void WorldRunner::begin() {
+  origin_steady_ = std::chrono::steady_clock::now();
+  origin_ = clock_.now();
+  auto world = WorldEngine::create(scenario_, origin_, hub_key_, *this, *this);
+  if (!world) {
+    spdlog::error("sim: {}", world.error().message);
+    return;
+  }
+  world_ = std::move(*world);
+  spdlog::info("sim: {} locks of {} running at {}x real time", scenario_.locks.size(), scenario_.file,
+               speed_);
+  tick();
+}
+
+Timestamp WorldRunner::world_time() const {
+  const auto elapsed = std::chrono::steady_clock::now() - origin_steady_;
+  return origin_ + std::chrono::duration_cast<Duration>(elapsed * speed_);
+}
+
+void WorldRunner::tick() {
+  if (stopped_ || !world_) return;
+  world_->advance_to(world_time());
+  timer_.expires_after(kTick);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+}
+
+void WorldRunner::message(Timestamp /*ts*/, std::string_view topic, std::string_view payload, bool /*json*/) {
+  if (!client_) return;
+  const bool retain = retained_topic(topic);
+  if (auto r = client_->publish(topic, payload, Qos::at_least_once, retain); !r) {
+    spdlog::warn("sim: cannot publish on {}: {}", topic, r.error().message);
+  }
+  if (payload == protocol::kLastWillPayload || payload == R"({"state":"offline"})" ||
+      payload == R"({"value":false})") {
+    spdlog::info("sim: {} went offline", topic);
+  }
+}
+
+void WorldRunner::label(const FaultLabel& label) {
+  spdlog::info("sim: {} on {} ended ({})", label.kind, label.target,
+               label.fix.empty() ? "still active" : label.fix);
+}
+
+void WorldRunner::began(const FaultLabel& label) {
+  std::string devices;
+  for (const auto& d : label.devices) devices += (devices.empty() ? "" : ", ") + d;
+  spdlog::info("sim: {} strikes {} ({})", label.kind, label.target, devices);
+}
+
+void WorldRunner::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  timer_.cancel();
+  if (world_) world_->shutdown();
+  if (client_) client_->stop();
+}
+
+VirtualRunStats WorldRunner::stats() const { return world_ ? world_->stats() : VirtualRunStats{}; }
+
+}  // namespace lw::sim
