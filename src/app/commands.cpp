@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "adapters/mqtt/broker_process.h"
 #include "adapters/system/key_file.h"
@@ -109,6 +110,9 @@ int run_virtual_sim(const sim::Scenario& scenario, const SimOptions& options) {
   std::FILE* trace_file = stdout;
   if (!options.trace.empty() && options.trace != "-") trace_file = std::fopen(options.trace.c_str(), "w");
   if (trace_file == nullptr) return fail("--trace", unavailable(options.trace + ": cannot be written"));
+  // A year of a fleet is gigabytes: write in big blocks.
+  static std::vector<char> trace_buffer(std::size_t{4} << 20);
+  std::setvbuf(trace_file, trace_buffer.data(), _IOFBF, trace_buffer.size());
   std::FILE* labels_file = options.labels.empty() ? nullptr : std::fopen(options.labels.c_str(), "w");
   if (!options.labels.empty() && labels_file == nullptr) {
     return fail("--labels", unavailable(options.labels + ": cannot be written"));

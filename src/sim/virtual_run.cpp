@@ -1,5 +1,6 @@
 #include "sim/virtual_run.h"
 
+#include <algorithm>
 #include <string>
 
 #include "protocol/envelope.h"
@@ -23,6 +24,12 @@ Result<protocol::PublicKey> hub_key(const Scenario& scenario) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
+  if (std::none_of(s.begin(), s.end(),
+                   [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; })) {
+    out += s;
+    out += '"';
+    return;
+  }
   for (char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;

@@ -89,6 +89,7 @@ struct Bridge {
   bool up{true};
   bool online{true};   // its own MQTT connection to the broker
   int credentials{0};  // of its Wi-Fi network
+  const Network* network{nullptr};
   bool regression{false};
   std::string firmware;
   double extra_distance_m{0};  // out_of_range: moved away from its locks...
@@ -146,6 +147,7 @@ struct Lock {
   Timestamp booted_at{};
   std::uint64_t seq{0};
   double extra_loss_db{0};  // weak_signal
+  Duration reported_heartbeat{};  // the cadence the hub was last told
   Timestamp battery_at{};   // standby drain applied up to here
 
   // link
@@ -298,7 +300,12 @@ class World {
     networks_.reserve(s_.networks.size());
     for (const auto& n : s_.networks) networks_.push_back(Network{&n, true, true, 0, n.clients});
     bridges_.reserve(s_.bridges.size());
-    for (const auto& b : s_.bridges) bridges_.push_back(Bridge{&b, true, true, 0, false, b.firmware, 0, 0});
+    for (const auto& b : s_.bridges) {
+      Bridge& bridge = bridges_.emplace_back(Bridge{&b, true, true, 0, nullptr, false, b.firmware, 0, 0});
+      for (const Network& n : networks_) {
+        if (n.cfg->id == b.network) bridge.network = &n;
+      }
+    }
     repeaters_.reserve(s_.repeaters.size());
     for (const auto& r : s_.repeaters) {
       Repeater& rep = repeaters_.emplace_back(Repeater{&r, true, 0});
@@ -416,7 +423,9 @@ class World {
     if (!heard(l)) return;
     const int load_mv =
         static_cast<int>(std::lround(l.battery.voltage_mv(kRadioBurstMa, l.cfg->temperature_c)));
-    const int pct = l.battery.percent_reported(kRadioBurstMa, l.cfg->temperature_c);
+    // The lock's gauge: loaded volts per cell, 1.10 V empty .. 1.50 V full.
+    const int pct =
+        static_cast<int>(std::lround(std::clamp((load_mv / l.cells() - 1100.0) / 4.0, 0.0, 100.0)));
     switch (l.transport()) {
       case Transport::wifi:
       case Transport::ble_bridge:
@@ -428,13 +437,19 @@ class World {
         t.battery_mv = load_mv;
         t.battery_pct = pct;
         t.rssi_dbm = static_cast<int>(std::lround(std::clamp(last_rssi_, -120.0, 0.0)));
-        t.firmware = l.firmware;
         t.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(now_ - l.booted_at).count();
-        t.reboot_count = l.reboot_count;
-        t.boot_reason = l.boot_reason;
-        t.heartbeat = heartbeat(l);
-        t.transport = l.transport();
-        if (with_state) t.name = l.name;  // on each connection, so the hub knows what to call it
+        // What rarely changes goes out on each connection, and the cadence when it changes.
+        if (with_state) {
+          t.firmware = l.firmware;
+          t.reboot_count = l.reboot_count;
+          t.boot_reason = l.boot_reason;
+          t.transport = l.transport();
+          t.name = l.name;
+        }
+        if (with_state || heartbeat(l) != l.reported_heartbeat) {
+          l.reported_heartbeat = heartbeat(l);
+          t.heartbeat = l.reported_heartbeat;
+        }
         native(l, Channel::telemetry, protocol::encode_telemetry(t));
         return;
       }
@@ -589,13 +604,11 @@ class World {
   }
 
   /// Whether a bridge can reach the broker: powered and its network up.
-  bool bridge_reaches_broker(const Bridge& b) const {
+  static bool bridge_reaches_broker(const Bridge& b) {
     if (!b.up) return false;
-    for (const Network& n : networks_) {
-      if (n.cfg->id == b.cfg->network)
-        return n.powered && b.credentials == n.credentials && (!n.cfg->over_internet || n.wan);
-    }
-    return true;
+    if (b.network == nullptr) return true;  // wired
+    const Network& n = *b.network;
+    return n.powered && b.credentials == n.credentials && (!n.cfg->over_internet || n.wan);
   }
 
   /// True when what a bridged lock says reaches the hub (its bridge is online).
