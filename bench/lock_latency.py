@@ -37,7 +37,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("--runs", type=int, default=60)
-    ap.add_argument("--lock", default="office")
+    ap.add_argument("--lock", default="garage")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--markdown", help="replace the lock-latency section of this file")
     args = ap.parse_args()
@@ -93,7 +93,7 @@ def main():
     if args.markdown:
         section = (
             "## Lock round trip on loopback\n\n"
-            "`make bench` (bench/lock_latency.py): `lockwarden demo`, then `lockwarden lock|unlock office` "
+            f"`make bench` (bench/lock_latency.py): `lockwarden demo`, then `lockwarden lock|unlock {args.lock}` "
             f"{args.runs} times. CLI = the command's wall time including its status polls; "
             "hub = action created to lock's result recorded (signing, broker, lock verification, result).\n\n"
             "| measure | median ms | p95 ms | max ms |\n|---|---|---|---|\n"
@@ -104,7 +104,7 @@ def main():
         start = text.find("## Lock round trip on loopback")
         if start >= 0:
             end = text.find("\n## ", start + 1)
-            text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+            text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
         else:
             text = text.rstrip("\n") + "\n\n" + section
         open(args.markdown, "w").write(text)

@@ -146,9 +146,9 @@ struct Lock {
   core::BootReason boot_reason{core::BootReason::power_on};
   Timestamp booted_at{};
   std::uint64_t seq{0};
-  double extra_loss_db{0};  // weak_signal
+  double extra_loss_db{0};        // weak_signal
   Duration reported_heartbeat{};  // the cadence the hub was last told
-  Timestamp battery_at{};   // standby drain applied up to here
+  Timestamp battery_at{};         // standby drain applied up to here
 
   // link
   bool connected{false};
@@ -266,8 +266,10 @@ class World {
         result.outcome = core::CommandOutcome::unsupported;
         result.detail = "this lock has no latch to pull";
       } else {
-        const std::uint64_t seq_before = l->seq;
+        // The lock answers first, then reports what moved (as a real lock's firmware does).
+        holding_ = true;
         const bool low = operate(*l, v.command->action, core::OperationSource::remote, std::nullopt);
+        holding_ = false;
         if (low) {
           result.outcome = core::CommandOutcome::low_battery;
           result.detail = "battery below the motor cut-off";
@@ -278,12 +280,13 @@ class World {
           result.outcome = core::CommandOutcome::jammed;
           result.detail = "the motor did not run";
         }
-        (void)seq_before;
         result.lock_state = reported_state(*l);
       }
     }
-    if (!l->powered) return;  // browned out under the motor: no answer
-    native(*l, Channel::result, protocol::encode_result(result));
+    if (l->powered) native(*l, Channel::result, protocol::encode_result(result));  // browned out: no answer
+    std::vector<Held> held = std::move(held_);
+    held_.clear();
+    for (const Held& h : held) out(h.topic, h.payload, h.json);
   }
 
   /// Every connected native lock says goodbye (a clean stop of the simulator).
@@ -386,6 +389,10 @@ class World {
   // --- output ---------------------------------------------------------------
 
   void out(std::string_view topic, std::string_view payload, bool json = true) {
+    if (holding_) {
+      held_.push_back({std::string(topic), std::string(payload), json});
+      return;
+    }
     trace_.message(now_, topic, payload, json);
     ++stats_.messages;
     stats_.payload_bytes += payload.size();
@@ -1356,6 +1363,13 @@ class World {
   double last_rssi_{-60};
   double last_snr_{30};
   VirtualRunStats stats_;
+  struct Held {
+    std::string topic;
+    std::string payload;
+    bool json;
+  };
+  bool holding_{false};  // a command's effects wait for its result
+  std::vector<Held> held_;
 };
 
 }  // namespace
