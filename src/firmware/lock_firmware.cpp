@@ -54,7 +54,7 @@ PowerThresholds LockFirmware::thresholds_for(int cells) {
   t.critical_mv = 1125 * cells;
   t.hysteresis_mv = 25 * cells;
   t.motor_cutoff_mv = 1075 * cells;
-  t.brownout_mv = 975 * cells;
+  t.brownout_mv = 750 * cells;
   t.pack_resistance_mohm = 150 * cells;
   return t;
 }
@@ -440,7 +440,8 @@ LockFirmware::RunResult LockFirmware::run_bolt(core::LockAction action, bool mot
       return result;
     }
     // Inrush: the sag at motor start decides whether the controller survives.
-    if (power_.observe_load(Load::motor, volts_mv(motor_draw_ma()), now) == LoadOutcome::browned_out) {
+    // A starting motor draws its stall current until it turns.
+    if (power_.observe_load(Load::motor, volts_mv(bolt_config_.stall_current_ma), now) == LoadOutcome::browned_out) {
       boot(now, core::BootReason::brown_out, true);
       result.run = Run::browned_out;
       return result;

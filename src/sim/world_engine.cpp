@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "firmware/command_verifier.h"
+#include "firmware/lock_firmware.h"
+#include "firmware/update_slots.h"
 #include "protocol/codec.h"
 #include "protocol/topics.h"
 #include "sim/world/battery.h"
@@ -47,18 +48,7 @@ constexpr int kMotorCutoffMvPerCell = 1000;  // under radio load: below it the m
 constexpr int kBrownOutMvPerCell = 850;      // under load: below it the MCU resets
 constexpr int kDeadMvPerCell = 1050;         // open circuit: below it the lock cannot boot
 constexpr Duration kRebootTime = 8s;
-
-/// Telemetry cadence by transport and power state (docs/scenarios.md).
-Duration default_heartbeat(Transport t, bool low_battery) {
-  switch (t) {
-    case Transport::wifi: return low_battery ? std::chrono::minutes(30) : std::chrono::minutes(10);
-    case Transport::ble_bridge: return low_battery ? std::chrono::minutes(30) : std::chrono::minutes(15);
-    case Transport::zigbee:
-    case Transport::thread:
-    case Transport::zwave: return std::chrono::hours(1);
-  }
-  return std::chrono::minutes(10);
-}
+constexpr double kDoorSagMm = -6.0;  // calibration_drift: the strike moved against the stored positions
 
 std::string ms(Timestamp t) { return std::to_string(to_epoch_ms(t)); }
 
@@ -72,6 +62,15 @@ world::BatterySpec spec(const ScenarioLock& c) {
   b.chemistry = world::parse_chemistry(c.battery).value_or(world::Chemistry::alkaline);
   b.cells = c.cells;
   return b;
+}
+
+/// The simulated lock vendor's signing keys (fixed, so runs are reproducible).
+protocol::KeyPair vendor_keys() {
+  protocol::Seed seed{};
+  constexpr std::string_view kSeed = "lockwarden-simulated-vendor-key!";
+  for (std::size_t i = 0; i < seed.size() && i < kSeed.size(); ++i)
+    seed[i] = static_cast<unsigned char>(kSeed[i]);
+  return std::move(*protocol::key_pair_from_seed(seed));
 }
 
 // --- world entities -------------------------------------------------------
@@ -131,24 +130,13 @@ struct Lock {
   std::vector<Interference*> interference;
   int node_id{0};
 
-  // firmware
-  bool powered{true};
-  bool hung{false};            // radio firmware hung
-  bool updating{false};        // installing firmware
-  bool hardware_fault{false};  // motor driver failed
-  bool jam{false};
-  bool drift{false};
-  int credentials{0};  // the network credentials it holds
-  core::LockState lock_state{core::LockState::locked};
-  core::DoorState door_state{core::DoorState::closed};
-  std::string firmware;
-  int reboot_count{0};
-  core::BootReason boot_reason{core::BootReason::power_on};
-  Timestamp booted_at{};
-  std::uint64_t seq{0};
-  double extra_loss_db{0};        // weak_signal
-  Duration reported_heartbeat{};  // the cadence the hub was last told
-  Timestamp battery_at{};         // standby drain applied up to here
+  // the world around the firmware
+  bool updating{false};  // installing firmware: offline for the install window
+  core::BootReason next_boot{core::BootReason::power_on};  // why it starts after a reboot
+  int credentials{0};                                      // the network credentials it holds
+  double extra_loss_db{0};                                 // weak_signal
+  Duration reported_heartbeat{};                           // the cadence the hub was last told
+  Timestamp battery_at{};                                  // standby drain applied up to here
 
   // link
   bool connected{false};
@@ -157,15 +145,25 @@ struct Lock {
   std::uint64_t joining{0};  // the live join attempt
   std::uint64_t power{0};    // the live reboot
   Timestamp last_heard{};
-  std::deque<core::DeviceEvent> pending;
   Duration backoff{5s};
-
-  firmware::CommandVerifier verifier;
 
   // ground truth of battery trouble arising on its own
   std::optional<std::size_t> battery_label;
 
-  Lock(const ScenarioLock& c, std::size_t i, std::uint64_t seed)
+  /// The pack as the firmware's ADC sees it.
+  struct Supply final : firmware::PowerSource {
+    const world::BatteryPack* pack{nullptr};
+    double temp_c{20};
+    [[nodiscard]] double voltage_mv(double load_ma) const override {
+      return pack->voltage_mv(load_ma, temp_c);
+    }
+  };
+  Supply supply;
+  core::SeededRandom random;
+  std::unique_ptr<firmware::LockFirmware> fw;  // the lock's own firmware (src/firmware)
+
+  Lock(const ScenarioLock& c, std::size_t i, std::uint64_t seed, const protocol::PublicKey& vendor,
+       Timestamp now)
       : cfg(&c),
         index(i),
         name(c.name),
@@ -174,16 +172,36 @@ struct Lock {
         phy(world::phy_for(c.transport)),
         budget(world::typical_link_budget(phy)),
         traffic(world::TrafficProfile::home(c.traffic_per_day)),
-        lock_state(c.lock_state),
-        door_state(c.door_state),
-        firmware(c.firmware),
-        verifier(core::LockAddress{c.site, c.id}) {}
+        random(world::derive_seed(seed, c.id + "/radio")) {
+    battery.set_state_of_charge(c.battery_pct / 100.0);
+    supply.pack = &battery;
+    supply.temp_c = c.temperature_c;
+    firmware::LockSetup setup;
+    setup.address = core::LockAddress{c.site, c.id};
+    setup.name = c.name;
+    setup.transport = c.transport;
+    setup.firmware_version = c.firmware;
+    setup.lock_state = c.lock_state;
+    setup.door_state = c.door_state;
+    setup.heartbeat = c.heartbeat;
+    setup.cells = c.cells;
+    setup.vendor_key = vendor;
+    setup.install_window = std::chrono::minutes(1);
+    fw = std::make_unique<firmware::LockFirmware>(setup, supply, random, now);
+  }
+  Lock(const Lock&) = delete;
+  Lock& operator=(const Lock&) = delete;
+  Lock(Lock&&) = delete;
+  Lock& operator=(Lock&&) = delete;
+  ~Lock() = default;
 
   [[nodiscard]] Transport transport() const { return cfg->transport; }
   [[nodiscard]] bool native() const {
     return transport() == Transport::wifi || transport() == Transport::ble_bridge;
   }
-  [[nodiscard]] bool alive() const { return powered && !updating; }
+  [[nodiscard]] bool powered() const { return fw->powered(); }
+  [[nodiscard]] bool hung() const { return fw->radio_hung(); }
+  [[nodiscard]] bool alive() const { return powered() && !updating; }
   [[nodiscard]] int cells() const { return cfg->cells; }
   [[nodiscard]] bool low_battery() const { return battery.open_circuit_mv() < cells() * 1150.0; }
 };
@@ -250,43 +268,24 @@ class World {
 
   /// A payload on a native lock's cmd topic; `wall` is the lock's clock for
   /// the command's validity window.
-  void command(const core::LockAddress& to, std::string_view payload, Timestamp wall) {
+  void command(const core::LockAddress& to, std::string_view payload, Timestamp /*wall*/) {
     Lock* l = find_lock(to.lock);
     if (l == nullptr || l->cfg->site != to.site || !l->native()) return;
-    if (!l->connected || !l->alive() || l->hung) return;  // never reaches the lock
-    firmware::CommandVerifier::Verdict v = l->verifier.verify(payload, wall);
-    if (v.command_id.empty()) return;  // nothing to answer to
-    core::CommandResult result;
-    result.command_id = v.command_id;
-    result.ts = now_;
-    result.outcome = v.outcome;
-    result.detail = v.detail;
-    if (v.outcome == core::CommandOutcome::ok && v.command) {
-      if (v.command->action == core::LockAction::unlatch) {
-        result.outcome = core::CommandOutcome::unsupported;
-        result.detail = "this lock has no latch to pull";
-      } else {
-        // The lock answers first, then reports what moved (as a real lock's firmware does).
-        holding_ = true;
-        const bool low = operate(*l, v.command->action, core::OperationSource::remote, std::nullopt);
-        holding_ = false;
-        if (low) {
-          result.outcome = core::CommandOutcome::low_battery;
-          result.detail = "battery below the motor cut-off";
-        } else if (l->jam) {
-          result.outcome = core::CommandOutcome::jammed;
-          result.detail = "the bolt did not reach its position";
-        } else if (l->hardware_fault) {
-          result.outcome = core::CommandOutcome::jammed;
-          result.detail = "the motor did not run";
-        }
-        result.lock_state = reported_state(*l);
-      }
+    if (!l->connected || !l->alive() || l->hung()) return;  // never reaches the lock
+    const int reboots = l->fw->reboot_count();
+    apply_standby(*l);
+    firmware::LockCommandHandling h = l->fw->handle(payload, now_);
+    if (h.rebooted || l->fw->reboot_count() != reboots) {
+      browned_out(*l);
+      return;  // no answer
     }
-    if (l->powered) native(*l, Channel::result, protocol::encode_result(result));  // browned out: no answer
-    std::vector<Held> held = std::move(held_);
-    held_.clear();
-    for (const Held& h : held) out(h.topic, h.payload, h.json);
+    if (!h.events.empty()) l->battery.draw(kMotorMa, kMotorRun);
+    // The lock answers first, then reports what moved.
+    if (h.result) native(*l, Channel::result, protocol::encode_result(*h.result));
+    if (!h.events.empty()) {
+      report_state(*l);
+      flush(*l);
+    }
   }
 
   /// Every connected native lock says goodbye (a clean stop of the simulator).
@@ -322,14 +321,11 @@ class World {
     phones_.reserve(s_.phones.size());
     for (const auto& p : s_.phones) phones_.push_back(Phone{&p, p.permissions, false});
 
-    locks_.reserve(s_.locks.size());
     for (std::size_t i = 0; i < s_.locks.size(); ++i) {
       const ScenarioLock& c = s_.locks[i];
-      Lock& l = locks_.emplace_back(c, i, s_.seed);
-      l.booted_at = now_;
-      (void)l.verifier.enroll(s_.hub.key_id, hub_key_);  // the scenario parser checked the key id
+      Lock& l = locks_.emplace_back(c, i, s_.seed, vendor_.public_key, now_);
+      (void)l.fw->enroll(s_.hub.key_id, hub_key_);  // the scenario parser checked the key id
       l.battery_at = now_;
-      l.battery.set_state_of_charge(c.battery_pct / 100.0);
       l.node_id = static_cast<int>(i) + 2;
       for (const auto& w : c.walls) l.walls.push_back(world::parse_wall(w).value_or(world::Wall::drywall));
       l.walls_db = world::walls_loss_db(l.walls, world::phy_profile(l.phy).freq_mhz);
@@ -353,7 +349,7 @@ class World {
     for (std::size_t i = 0; i < locks_.size(); ++i) {
       Lock& l = locks_[i];
       if (l.battery.open_circuit_mv() < l.cells() * kDeadMvPerCell) {
-        l.powered = false;
+        l.fw->power_off(now_);
         continue;
       }
       start_heartbeat(l);
@@ -437,22 +433,22 @@ class World {
       case Transport::wifi:
       case Transport::ble_bridge:
       case Transport::thread: {
-        if (with_state)
-          native(l, Channel::state, protocol::encode_state({now_, reported_state(l), l.door_state}));
+        if (with_state) native(l, Channel::state, protocol::encode_state(l.fw->state(now_)));
+        const int rssi = static_cast<int>(std::lround(std::clamp(last_rssi_, -120.0, 0.0)));
         core::Telemetry t;
-        t.ts = now_;
-        t.battery_mv = load_mv;
-        t.battery_pct = pct;
-        t.rssi_dbm = static_cast<int>(std::lround(std::clamp(last_rssi_, -120.0, 0.0)));
-        t.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(now_ - l.booted_at).count();
         // What rarely changes goes out on each connection, and the cadence when it changes.
         if (with_state) {
-          t.firmware = l.firmware;
-          t.reboot_count = l.reboot_count;
-          t.boot_reason = l.boot_reason;
+          t = l.fw->telemetry(now_, rssi);
           t.transport = l.transport();
           t.name = l.name;
+        } else {
+          t.ts = now_;
+          t.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(l.fw->uptime(now_)).count();
         }
+        t.battery_mv = load_mv;
+        t.battery_pct = pct;
+        t.rssi_dbm = rssi;
+        t.heartbeat.reset();
         if (with_state || heartbeat(l) != l.reported_heartbeat) {
           l.reported_heartbeat = heartbeat(l);
           t.heartbeat = l.reported_heartbeat;
@@ -492,21 +488,20 @@ class World {
             R"(","nodeId":)" + std::to_string(l.node_id) + "}");
   }
 
-  static core::LockState reported_state(const Lock& l) {
-    if (l.jam) return core::LockState::jammed;
-    if (l.drift && l.lock_state == core::LockState::locked) return core::LockState::not_fully_locked;
-    return l.lock_state;
-  }
+  core::LockState reported_state(const Lock& l) const { return l.fw->state(now_).lock_state; }
 
-  void event(Lock& l, core::DeviceEvent e) {
-    e.seq = ++l.seq;
-    e.ts = now_;
-    if (!l.native()) {
-      if (can_send(l)) bridged_event(l, e);
-      return;  // Zigbee and Z-Wave end devices keep no backlog
+  /// The firmware queued `events`: a native lock publishes its queue when it
+  /// can; a bridged end device sends them now or never (it keeps no backlog).
+  void events(Lock& l, const std::vector<core::DeviceEvent>& events) {
+    if (l.native()) {
+      flush(l);
+      return;
     }
-    l.pending.push_back(std::move(e));
-    flush(l);
+    for (const core::DeviceEvent& e : events) {
+      if (can_send(l)) bridged_event(l, e);
+      (void)l.fw->mark_sent(e.seq);
+      (void)l.fw->ack(e.seq);
+    }
   }
 
   void bridged_event(Lock& l, const core::DeviceEvent& e) {
@@ -573,11 +568,13 @@ class World {
   }
 
   void flush(Lock& l) {
-    if (!l.connected || l.hung || !l.alive()) return;
-    while (!l.pending.empty()) {
+    if (!l.connected || l.hung() || !l.alive() || !l.native()) return;
+    while (const core::DeviceEvent* e = l.fw->next_unsent(now_)) {
       if (!deliver(l, true)) return;  // QoS 1: kept and retried
-      native(l, Channel::event, protocol::encode_event(l.pending.front()));
-      l.pending.pop_front();
+      const std::uint64_t seq = e->seq;
+      native(l, Channel::event, protocol::encode_event(*e));
+      (void)l.fw->mark_sent(seq);
+      (void)l.fw->ack(seq);  // the broker's PUBACK
     }
   }
 
@@ -684,7 +681,7 @@ class World {
   }
 
   void try_join(Lock& l) {
-    if (l.connected || !l.powered || l.hung) return;
+    if (l.connected || !l.powered() || l.hung()) return;
     if (!check_power(l, kRadioBurstMa)) return;
     if (!path_exists(l) || !deliver(l, true)) {
       l.backoff = std::min<Duration>(l.backoff * 2, std::chrono::minutes(30));
@@ -739,7 +736,7 @@ class World {
     } else if (l.transport() == Transport::zigbee) {
       schedule(std::max(now_, l.last_heard + std::chrono::hours(25)), What::availability, l.index, l.session);
     }
-    if (l.powered && !l.updating) schedule_join(l, l.backoff);
+    if (l.powered() && !l.updating) schedule_join(l, l.backoff);
   }
 
   // --- battery --------------------------------------------------------------
@@ -747,15 +744,13 @@ class World {
   void apply_standby(Lock& l) {
     if (now_ <= l.battery_at) return;
     const Duration dt = now_ - l.battery_at;
-    if (l.powered) l.battery.draw(standby_ma(l.transport()), dt);
+    if (l.powered()) l.battery.draw(standby_ma(l.transport()), dt);
     l.battery.self_discharge(dt, l.cfg->temperature_c);
     l.battery_at = now_;
   }
   void charge_radio(Lock& l) { l.battery.draw(kRadioBurstMa, kRadioBurst); }
 
-  Duration heartbeat(const Lock& l) const {
-    return l.cfg->heartbeat.value_or(default_heartbeat(l.transport(), l.low_battery()));
-  }
+  static Duration heartbeat(const Lock& l) { return l.fw->heartbeat(); }
 
   /// Checks the battery after a load: a sag under the brown-out level resets
   /// the lock; an empty pack shuts it down. Returns false when the lock went down.
@@ -767,36 +762,41 @@ class World {
       open_battery_label(l, Cause::battery_depleted);
       return false;
     }
-    if (l.battery.voltage_mv(load_ma, l.cfg->temperature_c) < cells * kBrownOutMvPerCell) {
-      open_battery_label(l, Cause::battery_low_dropouts);
-      reboot(l, core::BootReason::brown_out);
+    (void)load_ma;
+    if (l.fw->radio_burst(now_) == firmware::LoadOutcome::browned_out) {
+      browned_out(l);
       return false;
     }
     return true;
   }
 
+  /// The firmware reset under a load that sagged the pack: the link drops and
+  /// the lock rejoins once it has rebooted.
+  void browned_out(Lock& l) {
+    open_battery_label(l, Cause::battery_low_dropouts);
+    lose(l);
+    l.backoff = kRebootTime;
+    start_heartbeat(l);
+  }
+
   /// Power is gone; pending events stay in flash for the next boot.
   void power_down(Lock& l) {
-    if (!l.powered) return;
+    if (!l.powered()) return;
     lose(l);
-    l.powered = false;
+    apply_standby(l);
+    l.fw->power_off(now_);
     ++l.power;
   }
 
   void reboot(Lock& l, core::BootReason why) {
-    lose(l);
-    l.powered = false;
-    schedule(now_ + kRebootTime, What::reboot_done, l.index, ++l.power);
-    l.boot_reason = why;
+    power_down(l);
+    l.next_boot = why;
+    schedule(now_ + kRebootTime, What::reboot_done, l.index, l.power);
   }
 
   void boot(Lock& l, core::BootReason why) {
-    l.powered = true;
-    l.hung = false;
-    ++l.reboot_count;
-    l.boot_reason = why;
-    l.booted_at = now_;
     l.battery_at = std::max(l.battery_at, now_);
+    l.fw->power_on(now_, why);
     l.connected = false;
     l.backoff = 5s;
     start_heartbeat(l);
@@ -813,61 +813,27 @@ class World {
     schedule(next->at, What::traffic, i);
   }
 
-  /// A person operates the lock at the door.
-  /// Returns true when the motor was refused for a low battery.
-  bool operate(Lock& l, core::LockAction action, core::OperationSource source,
+  /// A person operates the lock at the door (a wrong PIN: the keypad refuses).
+  void operate(Lock& l, core::LockAction action, core::OperationSource source,
                const std::optional<std::string>& user, bool wrong_pin = false) {
-    if (!l.alive()) return false;
-    if (wrong_pin) {
-      core::DeviceEvent e;
-      e.kind = core::DeviceEventKind::alarm;
-      e.source = source;
-      e.alarm = "wrong_code";
-      e.operation = action;
-      event(l, e);
-      return false;
+    if (!l.alive()) return;
+    apply_standby(l);
+    const int reboots = l.fw->reboot_count();
+    const bool motor = source != core::OperationSource::manual && !wrong_pin;
+    std::vector<core::DeviceEvent> queued =
+        wrong_pin ? l.fw->enter_pin("0000", action, now_) : l.fw->operate(action, source, user, now_);
+    if (motor) l.battery.draw(kMotorMa, kMotorRun);
+    if (l.fw->reboot_count() != reboots) {
+      browned_out(l);
+      return;
     }
-    const bool motor = source != core::OperationSource::manual;
-    if (motor) {
-      apply_standby(l);
-      // The firmware judges by the voltage it measures under radio load; the
-      // motor sags the pack much further, which it cannot foresee.
-      if (l.battery.voltage_mv(kRadioBurstMa, l.cfg->temperature_c) < l.cells() * kMotorCutoffMvPerCell) {
-        alarm(l, "low_battery", source);
-        return true;
-      }
-      l.battery.draw(kMotorMa, kMotorRun);
-      if (!check_power(l, kMotorMa)) return false;
-    }
-    if (l.jam || l.hardware_fault) {
-      if (l.jam) l.lock_state = core::LockState::jammed;
-      alarm(l, l.jam ? "jammed" : "motor_fault", source);
-      report_state(l);
-      return false;
-    }
-    l.lock_state = action == core::LockAction::lock ? core::LockState::locked : core::LockState::unlocked;
-    core::DeviceEvent e;
-    e.kind = core::DeviceEventKind::lock_operation;
-    e.operation = action;
-    e.source = source;
-    e.user = user;
-    event(l, e);
-    report_state(l);
-    return false;
-  }
-
-  void alarm(Lock& l, const char* what, core::OperationSource source) {
-    core::DeviceEvent e;
-    e.kind = core::DeviceEventKind::alarm;
-    e.source = source;
-    e.alarm = what;
-    event(l, e);
+    events(l, queued);
+    if (motor) report_state(l);
   }
 
   void report_state(Lock& l) {
-    if (!l.connected || !l.native() || l.hung || !l.alive()) return;
-    if (deliver(l, true))
-      native(l, Channel::state, protocol::encode_state({now_, reported_state(l), l.door_state}));
+    if (!l.connected || !l.native() || l.hung() || !l.alive()) return;
+    if (deliver(l, true)) native(l, Channel::state, protocol::encode_state(l.fw->state(now_)));
   }
 
   void schedule_phone(std::size_t p) {
@@ -1007,7 +973,7 @@ class World {
       }
     }
     for (Lock& l : locks_) {
-      if (!l.powered) continue;
+      if (!l.powered()) continue;
       if (l.connected && !path_exists(l))
         lose(l);
       else if (!l.connected && path_exists(l))
@@ -1076,7 +1042,7 @@ class World {
       case Cause::firmware_bug:
         if (l == nullptr) break;
         if (on) {
-          l->hung = true;  // keeps its connection: the keep-alive is answered by the Wi-Fi chip
+          l->fw->hang_radio(true);  // keeps its connection: the keep-alive is answered by the Wi-Fi chip
         } else {
           reboot(*l, core::BootReason::power_on);  // the batteries are pulled and put back
         }
@@ -1084,12 +1050,16 @@ class World {
       case Cause::firmware_updating:
         if (l == nullptr) break;
         if (on) {
+          // The vendor's signed image; the lock verifies it and writes the other slot.
+          firmware::FirmwareImage image =
+              firmware::sign_image(f.firmware.value_or(std::string(l->fw->firmware_version()) + "-1"),
+                                   ++image_counter_, {0x4c, 0x57}, vendor_.secret);
+          if (l->fw->install(image, now_) != firmware::InstallOutcome::installing) break;
           l->updating = true;
           lose(*l);
-        } else {
+        } else if (l->updating) {
           l->updating = false;
-          if (f.firmware) l->firmware = *f.firmware;
-          l->powered = false;
+          l->fw->power_off(now_);
           boot(*l, core::BootReason::firmware_update);
         }
         break;
@@ -1111,23 +1081,26 @@ class World {
         break;
       case Cause::calibration_drift:
         if (l != nullptr) {
-          l->drift = on;
+          // The door sags: the strike no longer lets the bolt throw fully; a recalibration re-learns it.
+          if (on) {
+            l->fw->drift(kDoorSagMm);
+            operate(*l, core::LockAction::lock, core::OperationSource::auto_relock, std::nullopt);
+          } else {
+            (void)l->fw->recalibrate(now_);
+          }
           report_state(*l);
         }
         break;
       case Cause::bolt_jammed:
         if (l == nullptr) break;
-        l->jam = on;
-        if (on) {
-          l->lock_state = core::LockState::jammed;
-          alarm(*l, "jammed", core::OperationSource::auto_relock);
-        } else {
-          l->lock_state = core::LockState::locked;
-        }
-        report_state(*l);
+        l->fw->set_binding(on);
+        // The door swings shut and the lock relocks: against a binding bolt it jams; once
+        // realigned and recalibrated it locks again.
+        if (!on) (void)l->fw->recalibrate(now_);
+        operate(*l, core::LockAction::lock, core::OperationSource::auto_relock, std::nullopt);
         break;
       case Cause::hardware_fault:
-        if (l != nullptr) l->hardware_fault = on;
+        if (l != nullptr) l->fw->set_motor_failed(on);
         break;
     }
     reevaluate_all();
@@ -1213,22 +1186,22 @@ class World {
     switch (f.kind) {
       case FaultKind::power_loss: power_down(*l); break;
       case FaultKind::power_restore:
-        if (!l->powered) boot(*l, core::BootReason::power_on);
+        if (!l->powered()) boot(*l, core::BootReason::power_on);
         break;
-      case FaultKind::jam: l->jam = true; break;
+      case FaultKind::jam: l->fw->set_binding(true); break;
       case FaultKind::unjam:
-        l->jam = false;
-        if (l->lock_state == core::LockState::jammed) l->lock_state = core::LockState::locked;
-        report_state(*l);
+        l->fw->set_binding(false);
+        if (l->fw->state(now_).lock_state == core::LockState::jammed)
+          operate(*l, core::LockAction::lock, core::OperationSource::auto_relock, std::nullopt);
         break;
       case FaultKind::battery_drain:
         apply_standby(*l);
         l->battery.set_state_of_charge(f.pct.value_or(0) / 100.0);
         check_power(*l, kRadioBurstMa);
         break;
-      case FaultKind::silence: l->hung = true; break;
+      case FaultKind::silence: l->fw->hang_radio(true); break;
       case FaultKind::resume:
-        l->hung = false;
+        l->fw->hang_radio(false);
         if (l->connected) {
           report(*l, true);
           flush(*l);
@@ -1256,10 +1229,10 @@ class World {
     switch (e.what) {
       case What::heartbeat: {
         Lock& l = locks_[e.index];
-        if (e.epoch != l.beat || !l.powered) return;
+        if (e.epoch != l.beat || !l.powered()) return;
         schedule(now_ + heartbeat(l), What::heartbeat, e.index, l.beat);
         if (!check_power(l, kRadioBurstMa)) return;
-        if (!l.connected || l.hung || !l.alive()) return;
+        if (!l.connected || l.hung() || !l.alive()) return;
         if (!path_exists(l)) {
           lose(l);
           return;
@@ -1291,18 +1264,18 @@ class World {
       }
       case What::join: {
         Lock& l = locks_[e.index];
-        if (e.epoch != l.joining || l.connected || !l.powered) return;
+        if (e.epoch != l.joining || l.connected || !l.powered()) return;
         try_join(l);
         return;
       }
       case What::reboot_done: {
         Lock& l = locks_[e.index];
-        if (e.epoch != l.power || l.powered) return;
+        if (e.epoch != l.power || l.powered()) return;
         if (l.battery.open_circuit_mv() < l.cells() * kDeadMvPerCell) {
           open_battery_label(l, Cause::battery_depleted);
           return;
         }
-        boot(l, l.boot_reason);
+        boot(l, l.next_boot);
         return;
       }
       case What::traffic: {
@@ -1314,7 +1287,7 @@ class World {
         }
         Lock& l = locks_[e.index];
         // Whoever comes to a locked door opens it; whoever finds it open locks it behind them.
-        const bool unlock = l.lock_state != core::LockState::unlocked;
+        const bool unlock = l.fw->state(now_).lock_state != core::LockState::unlocked;
         const world::DoorOperationKind kind = l.next_operation;
         const core::OperationSource src = world::operation_source(kind);
         std::optional<std::string> user;
@@ -1355,7 +1328,9 @@ class World {
   std::vector<Repeater> repeaters_;
   std::vector<Interference> interference_;
   std::vector<Phone> phones_;
-  std::vector<Lock> locks_;
+  std::deque<Lock> locks_;                   // stable addresses: the firmware holds on to its lock's supply
+  protocol::KeyPair vendor_{vendor_keys()};  // signs the firmware images of updates
+  std::uint64_t image_counter_{1};
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
   std::uint64_t order_{0};
   std::vector<std::optional<FaultLabel>> open_;  // per scenario fault, while active
