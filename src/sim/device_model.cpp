@@ -5,83 +5,126 @@
 namespace lw::sim {
 namespace {
 
-firmware::SimpleLockSetup setup_for(const ScenarioLock& lock) {
-  firmware::SimpleLockSetup setup;
+firmware::LockSetup setup_for(const ScenarioLock& lock) {
+  firmware::LockSetup setup;
   setup.address = core::LockAddress{lock.site, lock.id};
   setup.name = lock.name;
-  setup.heartbeat = lock.heartbeat.value_or(30s);
-  setup.battery_pct = lock.battery_pct;
-  setup.rssi_dbm = lock.rssi_dbm;
-  setup.firmware = lock.firmware;
+  setup.transport = lock.transport;
+  setup.firmware_version = lock.firmware;
   setup.lock_state = lock.lock_state;
   setup.door_state = lock.door_state;
+  setup.heartbeat = lock.heartbeat.value_or(30s);
+  setup.cells = lock.cells;
   return setup;
+}
+
+world::BatterySpec battery_spec(const ScenarioLock& lock) {
+  world::BatterySpec spec;
+  spec.chemistry = world::parse_chemistry(lock.battery).value_or(world::Chemistry::alkaline);
+  spec.cells = lock.cells;
+  return spec;
 }
 
 }  // namespace
 
-SimpleLockModel::SimpleLockModel(const ScenarioLock& lock, Timestamp now)
-    : lock_(setup_for(lock), now), keepalive_s_(lock.keepalive_s) {}
+FirmwareLockModel::FirmwareLockModel(const ScenarioLock& lock, Timestamp now)
+    : address_{lock.site, lock.id},
+      name_(lock.name),
+      rssi_dbm_(lock.rssi_dbm),
+      keepalive_s_(lock.keepalive_s),
+      rng_(world::derive_seed(1, lock.id)),
+      battery_(battery_spec(lock), rng_),
+      random_(world::derive_seed(2, lock.id)) {
+  battery_.set_state_of_charge(lock.battery_pct / 100.0);
+  supply_.pack = &battery_;
+  fw_ = std::make_unique<firmware::LockFirmware>(setup_for(lock), supply_, random_, now);
+}
 
-DeviceOutput SimpleLockModel::on_connected(Timestamp now) {
+std::vector<core::DeviceEvent> FirmwareLockModel::hand_over(std::vector<core::DeviceEvent> events) {
+  for (const core::DeviceEvent& e : events) {
+    (void)fw_->mark_sent(e.seq);
+    (void)fw_->ack(e.seq);
+  }
+  return events;
+}
+
+std::vector<core::DeviceEvent> FirmwareLockModel::take_events(Timestamp now) {
+  std::vector<core::DeviceEvent> out;
+  while (const core::DeviceEvent* e = fw_->next_unsent(now)) {
+    out.push_back(*e);
+    (void)fw_->mark_sent(e->seq);
+    (void)fw_->ack(e->seq);
+  }
+  return out;
+}
+
+core::Telemetry FirmwareLockModel::telemetry(Timestamp now) {
+  core::Telemetry t = fw_->telemetry(now, rssi_dbm_);
+  t.name = name_;
+  return t;
+}
+
+DeviceOutput FirmwareLockModel::on_connected(Timestamp now) {
   DeviceOutput out;
   if (!publishing()) return out;
-  out.state = lock_.state(now);
-  out.telemetry = lock_.telemetry(now);
+  out.state = fw_->state(now);
+  out.telemetry = telemetry(now);
+  out.events = take_events(now);  // kept in flash across a power loss
   return out;
 }
 
-DeviceOutput SimpleLockModel::tick(Timestamp now) {
+DeviceOutput FirmwareLockModel::tick(Timestamp now) {
   DeviceOutput out;
-  if (publishing()) out.telemetry = lock_.telemetry(now);
+  if (publishing()) out.telemetry = telemetry(now);
   return out;
 }
 
-std::optional<DeviceOutput> SimpleLockModel::on_command(std::string_view payload, Timestamp now) {
+std::optional<DeviceOutput> FirmwareLockModel::on_command(std::string_view payload, Timestamp now) {
   if (!publishing()) return std::nullopt;
-  firmware::CommandHandling handled = lock_.handle(payload, now);
+  firmware::LockCommandHandling handled = fw_->handle(payload, now);
   DeviceOutput out;
   out.result = std::move(handled.result);
+  out.events = hand_over(std::move(handled.events));
   // The bolt was driven (or stalled) only when something happened.
-  if (!handled.events.empty()) out.state = lock_.state(now);
-  out.events = std::move(handled.events);
+  if (!out.events.empty()) out.state = fw_->state(now);
   return out;
 }
 
-DeviceOutput SimpleLockModel::on_traffic(const ScenarioTraffic& traffic, Timestamp now) {
+DeviceOutput FirmwareLockModel::on_traffic(const ScenarioTraffic& traffic, Timestamp now) {
   DeviceOutput out;
-  if (!lock_.powered()) return out;
-  out.events = lock_.operate(traffic.operation, traffic.source, traffic.user, now);
-  out.state = lock_.state(now);
+  if (!fw_->powered()) return out;
+  out.events = hand_over(fw_->operate(traffic.operation, traffic.source, traffic.user, now));
+  out.state = fw_->state(now);
   return out;
 }
 
-DeviceOutput SimpleLockModel::apply_fault(const ScenarioFault& fault, Timestamp now) {
+DeviceOutput FirmwareLockModel::apply_fault(const ScenarioFault& fault, Timestamp now) {
   DeviceOutput out;
   switch (fault.kind) {
-    case FaultKind::power_loss: lock_.power_off(now); break;
+    case FaultKind::power_loss: fw_->power_off(now); break;
     case FaultKind::power_restore:
       // A reboot also brings a hung radio back.
-      silenced_ = false;
-      lock_.power_on(now);
+      if (!fw_->powered()) fw_->power_on(now, core::BootReason::power_on);
       break;
-    case FaultKind::jam: lock_.jam(); break;
-    case FaultKind::unjam: {
-      const core::LockState before = lock_.lock_state();
-      lock_.unjam();
-      if (lock_.lock_state() != before) out.state = lock_.state(now);
+    case FaultKind::jam: fw_->set_binding(true); break;
+    case FaultKind::unjam:
+      fw_->set_binding(false);
+      if (fw_->state(now).lock_state == core::LockState::jammed && fw_->powered()) {
+        // The bolt is free: the lock settles it back home.
+        out.events = hand_over(
+            fw_->operate(core::LockAction::lock, core::OperationSource::auto_relock, std::nullopt, now));
+        out.state = fw_->state(now);
+      }
       break;
-    }
-    case FaultKind::battery_drain:
-      out.events = lock_.set_battery_pct(fault.pct.value_or(lock_.battery_pct()), now);
-      break;
-    case FaultKind::silence: silenced_ = true; break;
+    case FaultKind::battery_drain: battery_.set_state_of_charge(fault.pct.value_or(100) / 100.0); break;
+    case FaultKind::silence: fw_->hang_radio(true); break;
     case FaultKind::resume:
-      if (!silenced_) break;
-      silenced_ = false;
-      if (lock_.powered()) {
-        out.state = lock_.state(now);
-        out.telemetry = lock_.telemetry(now);
+      if (!fw_->radio_hung()) break;
+      fw_->hang_radio(false);
+      if (fw_->powered()) {
+        out.state = fw_->state(now);
+        out.telemetry = telemetry(now);
+        out.events = take_events(now);  // what happened at the door meanwhile
       }
       break;
   }
@@ -90,7 +133,7 @@ DeviceOutput SimpleLockModel::apply_fault(const ScenarioFault& fault, Timestamp 
 
 Result<std::unique_ptr<DeviceModel>> make_device_model(const ScenarioLock& lock, std::string_view hub_key_id,
                                                        const protocol::PublicKey& hub_key, Timestamp now) {
-  auto model = std::make_unique<SimpleLockModel>(lock, now);
+  auto model = std::make_unique<FirmwareLockModel>(lock, now);
   if (auto r = model->enroll(hub_key_id, hub_key); !r) return r.error();
   return std::unique_ptr<DeviceModel>(std::move(model));
 }

@@ -3,8 +3,8 @@
 // heartbeat, in answer to a command, when someone uses the door, and how it
 // reacts to a scenario fault. The runner owns the MQTT link, the clock and the
 // schedule; the model owns the device's behaviour and answers in domain values
-// that the runner encodes. SimpleLockModel is the model of a plain Wi-Fi lock
-// over firmware::SimpleLock; richer device models implement the same interface.
+// that the runner encodes. FirmwareLockModel is the model of a plain Wi-Fi lock
+// over the firmware core (firmware::LockFirmware).
 //
 // Threading: single-threaded; owned by the runner's event loop.
 #pragma once
@@ -17,9 +17,12 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "core/lock/messages.h"
-#include "firmware/simple_lock.h"
+#include "core/ports/random.h"
+#include "firmware/lock_firmware.h"
 #include "protocol/envelope.h"
 #include "sim/scenario.h"
+#include "sim/world/battery.h"
+#include "sim/world/rng.h"
 
 namespace lw::sim {
 
@@ -61,22 +64,24 @@ class DeviceModel {
   virtual DeviceOutput apply_fault(const ScenarioFault& fault, Timestamp now) = 0;
 };
 
-/// A plain Wi-Fi lock (firmware::SimpleLock) that trusts one hub key.
-class SimpleLockModel final : public DeviceModel {
+/// A plain Wi-Fi lock: the firmware core (firmware::LockFirmware) on a pack
+/// of cells (world::BatteryPack), trusting one hub key. Its radio link is the
+/// runner's MQTT client; the signal it reports is the scenario's.
+class FirmwareLockModel final : public DeviceModel {
  public:
   /// The lock as the scenario describes it, powered on at `now`, trusting no key yet.
-  SimpleLockModel(const ScenarioLock& lock, Timestamp now);
+  FirmwareLockModel(const ScenarioLock& lock, Timestamp now);
 
-  /// Trusts `key` under `key_id` for commands. Errors: as firmware::SimpleLock::enroll.
+  /// Trusts `key` under `key_id` for commands. Errors: as firmware::LockFirmware::enroll.
   Result<void> enroll(std::string_view key_id, const protocol::PublicKey& key) {
-    return lock_.enroll(key_id, key);
+    return fw_->enroll(key_id, key);
   }
 
-  [[nodiscard]] const core::LockAddress& address() const override { return lock_.address(); }
-  [[nodiscard]] Duration heartbeat() const override { return lock_.heartbeat(); }
+  [[nodiscard]] const core::LockAddress& address() const override { return address_; }
+  [[nodiscard]] Duration heartbeat() const override { return fw_->heartbeat(); }
   [[nodiscard]] int keepalive_s() const override { return keepalive_s_; }
-  [[nodiscard]] bool powered() const override { return lock_.powered(); }
-  [[nodiscard]] bool publishing() const override { return lock_.powered() && !silenced_; }
+  [[nodiscard]] bool powered() const override { return fw_->powered(); }
+  [[nodiscard]] bool publishing() const override { return fw_->powered() && !fw_->radio_hung(); }
 
   DeviceOutput on_connected(Timestamp now) override;
   DeviceOutput tick(Timestamp now) override;
@@ -85,12 +90,29 @@ class SimpleLockModel final : public DeviceModel {
   DeviceOutput apply_fault(const ScenarioFault& fault, Timestamp now) override;
 
   /// The firmware, for inspection.
-  [[nodiscard]] const firmware::SimpleLock& lock() const { return lock_; }
+  [[nodiscard]] const firmware::LockFirmware& firmware() const { return *fw_; }
 
  private:
-  firmware::SimpleLock lock_;
+  /// Events the firmware produced go to the runner, which keeps and delivers them.
+  std::vector<core::DeviceEvent> hand_over(std::vector<core::DeviceEvent> events);
+  /// Whatever is still in the firmware's buffer.
+  std::vector<core::DeviceEvent> take_events(Timestamp now);
+  core::Telemetry telemetry(Timestamp now);
+
+  struct Supply final : firmware::PowerSource {
+    const world::BatteryPack* pack{nullptr};
+    [[nodiscard]] double voltage_mv(double load_ma) const override { return pack->voltage_mv(load_ma); }
+  };
+
+  core::LockAddress address_;
+  std::string name_;
+  int rssi_dbm_;
   int keepalive_s_;
-  bool silenced_{false};
+  world::Rng rng_;
+  world::BatteryPack battery_;
+  Supply supply_;
+  core::SeededRandom random_;
+  std::unique_ptr<firmware::LockFirmware> fw_;
 };
 
 /// The model for a scenario lock, powered on at `now` and enrolled with the hub
