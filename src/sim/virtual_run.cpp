@@ -1,7 +1,9 @@
 #include "sim/virtual_run.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
+#include <tuple>
 
 #include "protocol/envelope.h"
 #include "sim/world_engine.h"
@@ -15,8 +17,8 @@ Result<protocol::PublicKey> hub_key(const Scenario& scenario) {
   if (!scenario.hub.public_key.empty()) return protocol::decode_public_key(scenario.hub.public_key);
   protocol::Seed seed{};
   constexpr std::string_view kSeed = "lockwarden-protocol-v1-test-key!";
-  for (std::size_t i = 0; i < seed.size() && i < kSeed.size(); ++i)
-    seed[i] = static_cast<unsigned char>(kSeed[i]);
+  static_assert(kSeed.size() == std::tuple_size_v<protocol::Seed>);
+  for (std::size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<unsigned char>(kSeed[i]);
   auto pair = protocol::key_pair_from_seed(seed);
   if (!pair) return pair.error();
   return pair->public_key;
@@ -39,9 +41,9 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
+          std::array<char, 8> buf{};
+          std::snprintf(buf.data(), buf.size(), "\\u%04x", static_cast<unsigned>(c));
+          out += buf.data();
         } else {
           out += c;
         }

@@ -6,6 +6,7 @@
 #include <deque>
 #include <queue>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "firmware/lock_firmware.h"
@@ -44,9 +45,7 @@ constexpr double kMotorMa = 1200;  // motor run
 constexpr Duration kMotorRun = 600ms;
 constexpr double kRadioBurstMa = 220;  // transmitting a report
 constexpr Duration kRadioBurst = 40ms;
-constexpr int kMotorCutoffMvPerCell = 1000;  // under radio load: below it the motor is not run
-constexpr int kBrownOutMvPerCell = 850;      // under load: below it the MCU resets
-constexpr int kDeadMvPerCell = 1050;         // open circuit: below it the lock cannot boot
+constexpr int kDeadMvPerCell = 1050;  // open circuit: below it the lock cannot boot
 constexpr Duration kRebootTime = 8s;
 constexpr double kDoorSagMm = -6.0;  // calibration_drift: the strike moved against the stored positions
 
@@ -68,8 +67,8 @@ world::BatterySpec spec(const ScenarioLock& c) {
 protocol::KeyPair vendor_keys() {
   protocol::Seed seed{};
   constexpr std::string_view kSeed = "lockwarden-simulated-vendor-key!";
-  for (std::size_t i = 0; i < seed.size() && i < kSeed.size(); ++i)
-    seed[i] = static_cast<unsigned char>(kSeed[i]);
+  static_assert(kSeed.size() == std::tuple_size_v<protocol::Seed>);
+  for (std::size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<unsigned char>(kSeed[i]);
   return std::move(*protocol::key_pair_from_seed(seed));
 }
 
@@ -345,7 +344,7 @@ class World {
           l.interference.push_back(&in);
       }
     }
-    for (std::size_t b = 0; b < bridges_.size(); ++b) bridge_online(bridges_[b], true);
+    for (const Bridge& b : bridges_) bridge_online(b, true);
     for (std::size_t i = 0; i < locks_.size(); ++i) {
       Lock& l = locks_[i];
       if (l.battery.open_circuit_mv() < l.cells() * kDeadMvPerCell) {
@@ -427,8 +426,8 @@ class World {
     const int load_mv =
         static_cast<int>(std::lround(l.battery.voltage_mv(kRadioBurstMa, l.cfg->temperature_c)));
     // The lock's gauge: loaded volts per cell, 1.10 V empty .. 1.50 V full.
-    const int pct =
-        static_cast<int>(std::lround(std::clamp((load_mv / l.cells() - 1100.0) / 4.0, 0.0, 100.0)));
+    const int pct = static_cast<int>(
+        std::lround(std::clamp((static_cast<double>(load_mv) / l.cells() - 1100.0) / 4.0, 0.0, 100.0)));
     switch (l.transport()) {
       case Transport::wifi:
       case Transport::ble_bridge:
@@ -714,11 +713,11 @@ class World {
   }
 
   static std::string ieee(const Lock& l) {
-    char buf[19];
+    std::array<char, 19> buf{};
     std::snprintf(
-        buf, sizeof buf, "0x%016llx",
+        buf.data(), buf.size(), "0x%016llx",
         static_cast<unsigned long long>(world::derive_seed(0, l.cfg->id)));  // NOLINT(google-runtime-int)
-    return buf;
+    return buf.data();
   }
 
   /// The link broke (no DISCONNECT). Native: the broker publishes the Last Will
