@@ -245,6 +245,7 @@ ScenarioPhone read_phone(StrictTable t) {
   if (p.app_version.empty()) t.fail("app_version", "must not be empty");
   t.get("permissions", p.permissions);
   t.get("unlocks_per_day", p.unlocks_per_day, 0, 1000);
+  t.get("distance_m", p.distance_m, 0.1, 100);
   return p;
 }
 

@@ -108,6 +108,7 @@ struct ScenarioPhone {
   std::string app_version{"3.2.0"};
   bool permissions{true};  // Bluetooth and location granted
   double unlocks_per_day{2};
+  double distance_m{1};  // from the door when its owner taps unlock
 };
 
 struct ScenarioLock {

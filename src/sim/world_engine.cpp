@@ -855,6 +855,8 @@ class World {
       reason = "app_outdated";
     else if (!l->alive())
       reason = "no_response";
+    else if (!phone_reaches(ph))
+      reason = "out_of_range";
     const std::string topic = protocol::topic_for(core::LockAddress{ph.cfg->site, ph.cfg->id}, Channel::app);
     out(topic, R"({"v":1,"ts_ms":)" + ms(now_) + R"(,"app_version":")" + ph.cfg->app_version +
                    R"(","bluetooth":")" + (ph.permissions ? "granted" : "denied") + R"(","location":")" +
@@ -864,6 +866,14 @@ class World {
     if (reason.empty()) operate(*l, core::LockAction::unlock, core::OperationSource::phone, ph.cfg->id);
     // Remote unlocks through the hub reach bridged locks through the bridge.
     if (l->bridge != nullptr && l->bridge->regression && l->connected) bridge_fails(*l);
+  }
+
+  /// Whether the phone's Bluetooth reaches the lock from where its owner stands.
+  bool phone_reaches(const Phone& ph) {
+    const world::Phy phy = world::phy_for(core::Transport::ble_bridge);
+    const double snr = world::link_snr_db(phy, world::typical_link_budget(phy), ph.cfg->distance_m, 0,
+                                          world::shadowing_db(rng_));
+    return !rng_.chance(world::packet_error_rate(phy, snr));
   }
 
   /// A bridge after a bad upgrade fails to deliver a command to a lock it still hears.

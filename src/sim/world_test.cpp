@@ -328,3 +328,48 @@ TEST_F(DemoHome, TheBackDoorJamsAndTheSideGateRunsFlat) {
 
 }  // namespace
 }  // namespace lw::sim
+
+namespace lw::sim {
+namespace {
+
+TEST(Phones, APhoneFarFromTheDoorIsOutOfBluetoothRange) {
+  auto s = parse_scenario(R"(
+[[site]]
+id = "h"
+[[lock]]
+id = "door"
+site = "h"
+[[phone]]
+id = "near"
+site = "h"
+locks = ["door"]
+unlocks_per_day = 200
+[[phone]]
+id = "far"
+site = "h"
+locks = ["door"]
+unlocks_per_day = 200
+distance_m = 40
+)",
+                          "phones.toml");
+  ASSERT_TRUE(s) << s.error().message;
+  VirtualRunOptions options;
+  options.until = std::chrono::hours(24);
+  Capture c;
+  ASSERT_TRUE(run_virtual(*s, options, c, c));
+  auto count = [&](std::string_view phone, std::string_view needle) {
+    int n = 0;
+    const std::string topic = " lw/v1/h/" + std::string(phone) + "/app ";
+    for (std::size_t at = c.text.find(topic); at != std::string::npos; at = c.text.find(topic, at + 1)) {
+      const std::size_t end = c.text.find('\n', at);
+      if (c.text.substr(at, end - at).find(needle) != std::string::npos) ++n;
+    }
+    return n;
+  };
+  EXPECT_GT(count("near", R"("result":"ok")"), 100);
+  EXPECT_EQ(count("near", "out_of_range"), 0);
+  EXPECT_GT(count("far", "out_of_range"), 150);
+}
+
+}  // namespace
+}  // namespace lw::sim
