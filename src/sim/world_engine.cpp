@@ -79,6 +79,19 @@ struct Network {
   bool powered{true};
   bool wan{true};
   int credentials{0};  // bumps when the SSID/password changes or the router is replaced
+  int router{0};       // bumps when the router is replaced (a new BSSID)
+
+  /// What its access point offers a joining lock.
+  [[nodiscard]] std::string passphrase() const {
+    return "pass-" + cfg->id + "-" + std::to_string(credentials);
+  }
+  [[nodiscard]] firmware::Bssid bssid() const {
+    const std::uint64_t h = world::derive_seed(static_cast<std::uint64_t>(router), cfg->id);
+    firmware::Bssid b{};
+    for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(h >> (8 * i));
+    b[0] = static_cast<std::uint8_t>((b[0] & 0xfe) | 0x02);  // locally administered unicast
+    return b;
+  }
   int clients{0};
 };
 
@@ -132,7 +145,6 @@ struct Lock {
   // the world around the firmware
   bool updating{false};  // installing firmware: offline for the install window
   core::BootReason next_boot{core::BootReason::power_on};  // why it starts after a reboot
-  int credentials{0};                                      // the network credentials it holds
   double extra_loss_db{0};                                 // weak_signal
   Duration reported_heartbeat{};                           // the cadence the hub was last told
   Timestamp battery_at{};                                  // standby drain applied up to here
@@ -331,6 +343,8 @@ class World {
       for (auto& n : networks_) {
         if (n.cfg->id == c.network) l.network = &n;
       }
+      if (l.network != nullptr)
+        (void)l.fw->radio().set_credentials(l.network->cfg->ssid, l.network->passphrase(), now_);
       for (auto& b : bridges_) {
         if (b.cfg->id == c.bridge) l.bridge = &b;
       }
@@ -599,7 +613,7 @@ class World {
     if (l.transport() == Transport::wifi) {
       if (l.network == nullptr) return true;
       const Network& n = *l.network;
-      return n.powered && l.credentials == n.credentials && (!n.cfg->over_internet || n.wan);
+      return n.powered && (!n.cfg->over_internet || n.wan);
     }
     if (l.bridge == nullptr) return false;
     // A Bluetooth bridge holds each lock's MQTT session: it needs the broker too.
@@ -679,10 +693,23 @@ class World {
     schedule(now_ + delay + jitter, What::join, l.index, ++l.joining);
   }
 
+  /// A Wi-Fi lock joins its access point with the credentials its firmware
+  /// holds: a changed password or a new router refuses it.
+  bool associate(Lock& l) {
+    if (l.transport() != Transport::wifi || l.network == nullptr) return true;
+    firmware::RadioLink& radio = l.fw->radio();
+    if (radio.state() == firmware::LinkState::up) return true;
+    if (radio.state() == firmware::LinkState::down) radio.start(now_);
+    const std::string pass = l.network->passphrase();
+    firmware::NetworkOffer offer{true, l.network->cfg->ssid, pass, l.network->bssid()};
+    // not_due: the firmware is still backing off; the next attempt comes later.
+    return radio.attempt(offer, now_) == firmware::JoinOutcome::joined;
+  }
+
   void try_join(Lock& l) {
     if (l.connected || !l.powered() || l.hung()) return;
     if (!check_power(l, kRadioBurstMa)) return;
-    if (!path_exists(l) || !deliver(l, true)) {
+    if (!path_exists(l) || !associate(l) || !deliver(l, true)) {
       l.backoff = std::min<Duration>(l.backoff * 2, std::chrono::minutes(30));
       schedule_join(l, l.backoff);
       return;
@@ -1028,10 +1055,18 @@ class World {
       case Cause::router_replaced:
         if (n == nullptr) break;
         if (on) {
+          // The router restarts with its new settings: everyone is thrown off and must rejoin.
           ++n->credentials;
+          if (*f.cause == Cause::router_replaced) ++n->router;
+          for (Lock& x : locks_) {
+            if (x.network == n && x.powered()) {
+              lose(x);
+              x.fw->radio().link_lost(now_);
+            }
+          }
         } else {
           for (Lock& x : locks_) {
-            if (x.network == n) x.credentials = n->credentials;
+            if (x.network == n) (void)x.fw->radio().set_credentials(n->cfg->ssid, n->passphrase(), now_);
           }
           for (Bridge& x : bridges_) {
             if (x.cfg->network == n->cfg->id) x.credentials = n->credentials;
