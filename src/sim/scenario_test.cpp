@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -380,6 +381,17 @@ TEST(Scenario, MissingFileIsNotFound) {
   auto s = load_scenario("/nonexistent/scenario.toml");
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, ErrorCode::not_found);
+}
+
+TEST(Scenario, DocsDiagnosisNamesEveryCauseTheSimulatorCanInject) {
+  std::ifstream in(LW_SOURCE_DIR "/docs/diagnosis.md");
+  ASSERT_TRUE(in) << "docs/diagnosis.md not found";
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const core::CauseInfo& c : core::causes()) {
+    const std::string row = "| `" + std::string(c.id) + "` | " + std::string(core::to_string(c.scope)) +
+                            " | `" + std::string(core::to_string(c.fix)) + "` |";
+    EXPECT_NE(doc.find(row), std::string::npos) << row;
+  }
 }
 
 }  // namespace
