@@ -55,13 +55,15 @@ void PhiAccrual::heard(Timestamp at) {
   if (!last_ || at > *last_) last_ = at;
 }
 
+double PhiAccrual::n() const { return static_cast<double>(count_); }
+
 Duration PhiAccrual::mean() const {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(sum_ / count_));
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(sum_ / n()));
 }
 
 double PhiAccrual::sigma_ms() const {
-  const double m = sum_ / count_;
-  const double var = std::max(0.0, sum_sq_ / count_ - m * m);
+  const double m = sum_ / n();
+  const double var = std::max(0.0, sum_sq_ / n() - m * m);
   return std::max({std::sqrt(var), ms(options_.min_std_dev), 0.1 * m});
 }
 
@@ -71,7 +73,7 @@ Duration PhiAccrual::std_dev() const {
 
 double PhiAccrual::phi(Timestamp now) const {
   if (!last_ || now <= *last_) return 0;
-  const double mean = sum_ / count_ + ms(options_.acceptable_pause);
+  const double mean = sum_ / n() + ms(options_.acceptable_pause);
   const double z = (ms(now - *last_) - mean) / sigma_ms();
   return std::max(0.0, minus_log10_tail(z));
 }
@@ -80,7 +82,7 @@ std::optional<Timestamp> PhiAccrual::crosses(double threshold) const {
   if (!last_) return std::nullopt;
   // φ is increasing in the silence: bisect on it.
   double lo = 0;
-  double hi = sum_ / count_ + ms(options_.acceptable_pause) + 40 * sigma_ms();
+  double hi = sum_ / n() + ms(options_.acceptable_pause) + 40 * sigma_ms();
   for (int i = 0; i < 60; ++i) {
     const double mid = (lo + hi) / 2;
     if (phi(*last_ + std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(mid))) <

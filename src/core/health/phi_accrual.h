@@ -58,6 +58,7 @@ class PhiAccrual {
  private:
   void push(double interval_ms);
   [[nodiscard]] double sigma_ms() const;
+  [[nodiscard]] double n() const;  // intervals in the window
 
   Options options_;
   std::array<double, kWindow> intervals_{};  // ms, ring buffer
