@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from report import replace_section
+
 
 def free_port():
     with socket.socket() as s:
@@ -100,14 +102,7 @@ def main():
             f"| CLI | {result['client_ms']['median']} | {result['client_ms']['p95']} | {result['client_ms']['max']} |\n"
             f"| hub | {result['hub_ms']['median']} | {result['hub_ms']['p95']} | {result['hub_ms']['max']} |\n"
         )
-        text = open(args.markdown).read() if os.path.exists(args.markdown) else "# Benchmarks\n\n"
-        start = text.find("## Lock round trip on loopback")
-        if start >= 0:
-            end = text.find("\n## ", start + 1)
-            text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-        open(args.markdown, "w").write(text)
+        replace_section(args.markdown, section)
 
 
 if __name__ == "__main__":

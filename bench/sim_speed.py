@@ -19,6 +19,8 @@ import subprocess
 import tempfile
 import time
 
+from report import replace_section
+
 
 def run(binary, scenario, until, directory):
     trace = os.path.join(directory, "trace.jsonl")
@@ -90,14 +92,7 @@ def main():
             f"{result['messages_per_lock_year']} | {result['trace_mb_per_lock_year']} | {year['labels']} | "
             f"{'yes' if result['deterministic'] else 'NO'} |\n"
         )
-        text = open(args.markdown).read() if os.path.exists(args.markdown) else "# Benchmarks\n\n"
-        start = text.find("## World simulator speed")
-        if start >= 0:
-            end = text.find("\n## ", start + 1)
-            text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-        open(args.markdown, "w").write(text)
+        replace_section(args.markdown, section)
 
 
 if __name__ == "__main__":

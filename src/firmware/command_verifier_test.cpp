@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <string>
 
 #include "protocol/envelope.h"
@@ -19,11 +18,7 @@ constexpr std::int64_t kIssuedMs = 1'700'000'000'000;
 constexpr Timestamp kIssued = from_epoch_ms(kIssuedMs);
 constexpr Timestamp kExpires = from_epoch_ms(kIssuedMs + 30'000);
 
-protocol::KeyPair doc_test_key() {
-  protocol::Seed seed{};
-  std::memcpy(seed.data(), ex::kTestKeySeed.data(), seed.size());
-  return *protocol::key_pair_from_seed(seed);
-}
+protocol::KeyPair doc_test_key() { return *protocol::key_pair_from_text_seed(ex::kTestKeySeed); }
 
 class CommandVerifierTest : public ::testing::Test {
  protected:

@@ -441,7 +441,8 @@ LockFirmware::RunResult LockFirmware::run_bolt(core::LockAction action, bool mot
     }
     // Inrush: the sag at motor start decides whether the controller survives.
     // A starting motor draws its stall current until it turns.
-    if (power_.observe_load(Load::motor, volts_mv(bolt_config_.stall_current_ma), now) == LoadOutcome::browned_out) {
+    if (power_.observe_load(Load::motor, volts_mv(bolt_config_.stall_current_ma), now) ==
+        LoadOutcome::browned_out) {
       boot(now, core::BootReason::brown_out, true);
       result.run = Run::browned_out;
       return result;

@@ -121,7 +121,8 @@ class LockFirmware {
   static constexpr int kCellEmptyMv = 1100;
   static constexpr int kCellFullMv = 1500;
 
-  /// Per-cell thresholds scaled to `cells`: low 1.2 V, critical 1.125 V, motor cut-off 1.075 V, brown-out 0.75 V.
+  /// Per-cell thresholds scaled to `cells`: low 1.2 V, critical 1.125 V, motor cut-off 1.075 V, brown-out
+  /// 0.75 V.
   static PowerThresholds thresholds_for(int cells);
 
   /// Checks a setup. Errors: invalid_argument naming the field (address,

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,11 +22,7 @@ using core::OperationSource;
 const Timestamp kStart = from_epoch_ms(1'700'000'000'000);
 const core::LockAddress kFront{"home", "front-door"};
 
-protocol::KeyPair key_from_text(const char (&text)[33]) {
-  protocol::Seed seed{};
-  std::memcpy(seed.data(), text, seed.size());
-  return *protocol::key_pair_from_seed(seed);
-}
+protocol::KeyPair key_from_text(const char (&text)[33]) { return *protocol::key_pair_from_text_seed(text); }
 
 const protocol::KeyPair kHubKey = key_from_text("lockwarden-protocol-v1-test-key!");
 const protocol::KeyPair kStrangerKey = key_from_text("somebody-else-s-signing-key-0001");

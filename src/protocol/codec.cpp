@@ -66,11 +66,47 @@ void reserve_more(std::string& out, std::size_t extra) {
   if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
 }
 
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  char digits[24];
+  const auto end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
+  out.append(digits, end);
+}
+
+/// Every payload opens with the version, so each field after it takes a comma.
+/// Keys are fixed ASCII names that need no escaping.
+void append_key(std::string& out, std::string_view key) {
+  out.append(",\"", 2);
+  out.append(key);
+  out.append("\":", 2);
+}
+
+void append_field(std::string& out, std::string_view key, std::string_view value) {
+  append_key(out, key);
+  append_json_string(out, value);
+}
+void append_field(std::string& out, std::string_view key, std::int64_t value) {
+  append_key(out, key);
+  append_integer(out, value);
+}
+void append_field(std::string& out, std::string_view key, std::uint64_t value) {
+  append_key(out, key);
+  append_integer(out, value);
+}
+
+void open_payload(std::string& out) {
+  out.append("{\"v\":", 5);
+  append_integer(out, std::int64_t{kProtocolVersion});
+}
+void close_payload(std::string& out) { out.push_back('}'); }
+
+}  // namespace
+
 /// Appends `s` as a JSON string. As boost::json's serializer does: '"' and '\\'
 /// are backslash-escaped; control characters 0x00..0x1F become \b \f \n \r \t
 /// or \u00xx (lower-case hex); everything else, including '/', DEL and any
 /// UTF-8 (valid or not), is copied as is.
-void append_string(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t plain_from = 0;
@@ -96,42 +132,6 @@ void append_string(std::string& out, std::string_view s) {
   out.append(s.data() + plain_from, s.size() - plain_from);
   out.push_back('"');
 }
-
-template <typename Integer>
-void append_integer(std::string& out, Integer value) {
-  char digits[24];
-  const auto end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
-  out.append(digits, end);
-}
-
-/// Every payload opens with the version, so each field after it takes a comma.
-/// Keys are fixed ASCII names that need no escaping.
-void append_key(std::string& out, std::string_view key) {
-  out.append(",\"", 2);
-  out.append(key);
-  out.append("\":", 2);
-}
-
-void append_field(std::string& out, std::string_view key, std::string_view value) {
-  append_key(out, key);
-  append_string(out, value);
-}
-void append_field(std::string& out, std::string_view key, std::int64_t value) {
-  append_key(out, key);
-  append_integer(out, value);
-}
-void append_field(std::string& out, std::string_view key, std::uint64_t value) {
-  append_key(out, key);
-  append_integer(out, value);
-}
-
-void open_payload(std::string& out) {
-  out.append("{\"v\":", 5);
-  append_integer(out, std::int64_t{kProtocolVersion});
-}
-void close_payload(std::string& out) { out.push_back('}'); }
-
-}  // namespace
 
 Result<core::StatusReport> decode_status(std::string_view payload) {
   ParsedPayload parsed;

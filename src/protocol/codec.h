@@ -66,6 +66,8 @@ void append_state(std::string& out, const core::StateReport& state);
 void append_event(std::string& out, const core::DeviceEvent& event);
 /// An empty `detail` is omitted.
 void append_result(std::string& out, const core::CommandResult& result);
+/// Appends `s` as a quoted JSON string, escaped as boost::json does.
+void append_json_string(std::string& out, std::string_view s);
 
 /// The Last Will payload a lock registers for its status topic.
 inline constexpr std::string_view kLastWillPayload = R"({"v":1,"status":"offline"})";

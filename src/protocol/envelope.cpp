@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <boost/json.hpp>
+#include <cstring>
 #include <ostream>
 #include <utility>
 
@@ -77,6 +78,15 @@ Result<KeyPair> key_pair_from_seed(const Seed& seed) {
   PublicKey pk;
   crypto_sign_seed_keypair(pk.bytes.data(), secret.bytes_.data(), seed.data());
   return KeyPair{secret, pk};
+}
+
+Result<KeyPair> key_pair_from_text_seed(std::string_view seed) {
+  Seed bytes{};
+  if (seed.size() != bytes.size()) return invalid_argument("seed", "must be 32 bytes");
+  std::memcpy(bytes.data(), seed.data(), bytes.size());
+  auto pair = key_pair_from_seed(bytes);
+  sodium_memzero(bytes.data(), bytes.size());
+  return pair;
 }
 
 std::string encode_secret_key(const SigningKey& key) {

@@ -51,6 +51,10 @@ Result<KeyPair> generate_key_pair();
 /// The pair a 32-byte seed determines: for test vectors and reproducible
 /// simulations, never for a real hub. Errors: internal, as above.
 Result<KeyPair> key_pair_from_seed(const Seed& seed);
+/// The same from a seed written as 32 characters, e.g. the protocol's test seed
+/// "lockwarden-protocol-v1-test-key!". Errors: invalid_argument ("seed: must be
+/// 32 bytes"), internal.
+Result<KeyPair> key_pair_from_text_seed(std::string_view seed);
 /// A secret key from its base64 form (encode_secret_key). Errors
 /// (invalid_argument), which never contain any of the input:
 ///   "secret_key: must be base64 of 64 bytes"
@@ -75,6 +79,10 @@ class SigningKey {
   SigningKey() = default;
   friend Result<KeyPair> generate_key_pair();
   friend Result<KeyPair> key_pair_from_seed(const Seed& seed);
+  /// The same from a seed written as 32 characters, e.g. the protocol's test seed
+  /// "lockwarden-protocol-v1-test-key!". Errors: invalid_argument ("seed: must be
+  /// 32 bytes"), internal.
+  Result<KeyPair> key_pair_from_text_seed(std::string_view seed);
   friend Result<SigningKey> decode_secret_key(std::string_view base64);
   friend std::string encode_secret_key(const SigningKey& key);
 

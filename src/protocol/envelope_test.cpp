@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 
 #include "protocol/testing/doc_examples.h"
@@ -13,11 +12,7 @@ namespace {
 
 namespace ex = doc_examples;
 
-KeyPair doc_test_key() {
-  Seed seed{};
-  std::memcpy(seed.data(), ex::kTestKeySeed.data(), seed.size());
-  return *key_pair_from_seed(seed);
-}
+KeyPair doc_test_key() { return *key_pair_from_text_seed(ex::kTestKeySeed); }
 
 core::Command doc_command() {
   core::Command c;
@@ -42,6 +37,12 @@ std::string replace_once(std::string text, std::string_view from, std::string_vi
 
 TEST(EnvelopeDocVector, SeedGivesTheDocumentedPublicKey) {
   EXPECT_EQ(encode_public_key(doc_test_key().public_key), ex::kTestPublicKey);
+}
+
+TEST(EnvelopeDocVector, ATextSeedMustBe32Bytes) {
+  auto short_seed = key_pair_from_text_seed("too short");
+  ASSERT_FALSE(short_seed);
+  EXPECT_EQ(short_seed.error().message, "seed: must be 32 bytes");
 }
 
 TEST(EnvelopeDocVector, SealingTheDocCommandGivesTheDocEnvelopeByteForByte) {

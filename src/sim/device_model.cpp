@@ -3,30 +3,6 @@
 #include <utility>
 
 namespace lw::sim {
-namespace {
-
-firmware::LockSetup setup_for(const ScenarioLock& lock) {
-  firmware::LockSetup setup;
-  setup.address = core::LockAddress{lock.site, lock.id};
-  setup.name = lock.name;
-  setup.transport = lock.transport;
-  setup.firmware_version = lock.firmware;
-  setup.lock_state = lock.lock_state;
-  setup.door_state = lock.door_state;
-  setup.heartbeat = lock.heartbeat.value_or(30s);
-  setup.cells = lock.cells;
-  return setup;
-}
-
-world::BatterySpec battery_spec(const ScenarioLock& lock) {
-  world::BatterySpec spec;
-  spec.chemistry = world::parse_chemistry(lock.battery).value_or(world::Chemistry::alkaline);
-  spec.cells = lock.cells;
-  return spec;
-}
-
-}  // namespace
-
 FirmwareLockModel::FirmwareLockModel(const ScenarioLock& lock, Timestamp now)
     : address_{lock.site, lock.id},
       name_(lock.name),
@@ -34,10 +10,12 @@ FirmwareLockModel::FirmwareLockModel(const ScenarioLock& lock, Timestamp now)
       keepalive_s_(lock.keepalive_s),
       rng_(world::derive_seed(1, lock.id)),
       battery_(battery_spec(lock), rng_),
+      supply_(battery_, lock.temperature_c),
       random_(world::derive_seed(2, lock.id)) {
   battery_.set_state_of_charge(lock.battery_pct / 100.0);
-  supply_.pack = &battery_;
-  fw_ = std::make_unique<firmware::LockFirmware>(setup_for(lock), supply_, random_, now);
+  firmware::LockSetup setup = firmware_setup(lock);
+  setup.heartbeat = lock.heartbeat.value_or(30s);  // docs/scenarios.md: 30 s in real time
+  fw_ = std::make_unique<firmware::LockFirmware>(setup, supply_, random_, now);
 }
 
 std::vector<core::DeviceEvent> FirmwareLockModel::hand_over(std::vector<core::DeviceEvent> events) {

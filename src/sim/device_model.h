@@ -20,6 +20,7 @@
 #include "core/ports/random.h"
 #include "firmware/lock_firmware.h"
 #include "protocol/envelope.h"
+#include "sim/lock_hardware.h"
 #include "sim/scenario.h"
 #include "sim/world/battery.h"
 #include "sim/world/rng.h"
@@ -99,18 +100,13 @@ class FirmwareLockModel final : public DeviceModel {
   std::vector<core::DeviceEvent> take_events(Timestamp now);
   core::Telemetry telemetry(Timestamp now);
 
-  struct Supply final : firmware::PowerSource {
-    const world::BatteryPack* pack{nullptr};
-    [[nodiscard]] double voltage_mv(double load_ma) const override { return pack->voltage_mv(load_ma); }
-  };
-
   core::LockAddress address_;
   std::string name_;
   int rssi_dbm_;
   int keepalive_s_;
   world::Rng rng_;
   world::BatteryPack battery_;
-  Supply supply_;
+  BatterySupply supply_;
   core::SeededRandom random_;
   std::unique_ptr<firmware::LockFirmware> fw_;
 };

@@ -635,9 +635,7 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& name) 
     ScenarioLock lock = read_lock(t);
     if (!lock.id.empty() && scenario.find_lock(lock.id))
       t.fail("id", "duplicate lock id " + in_quotes(lock.id));
-    if (t.has("site") && !site_ids.contains(lock.site)) {
-      t.fail("site", "names no [[site]] of this scenario: " + in_quotes(lock.site));
-    }
+    site_known(t, lock.site);
     check_lock_links(t, scenario, lock);
     unique(t, lock.id, "lock");
     scenario.locks.push_back(std::move(lock));

@@ -5,7 +5,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,11 +30,8 @@ struct Seen {
 };
 
 const protocol::KeyPair& hub_key() {
-  static const protocol::KeyPair pair = [] {
-    protocol::Seed seed{};
-    std::memcpy(seed.data(), "lockwarden-protocol-v1-test-key!", seed.size());
-    return *protocol::key_pair_from_seed(seed);
-  }();
+  static const protocol::KeyPair pair =
+      *protocol::key_pair_from_text_seed("lockwarden-protocol-v1-test-key!");
   return pair;
 }
 

@@ -1,10 +1,8 @@
 #include "sim/virtual_run.h"
 
-#include <algorithm>
-#include <array>
 #include <string>
-#include <tuple>
 
+#include "protocol/codec.h"
 #include "protocol/envelope.h"
 #include "sim/world_engine.h"
 
@@ -15,41 +13,9 @@ namespace {
 /// test seed (docs/protocol.md 5.3). No commands are sent in a virtual run.
 Result<protocol::PublicKey> hub_key(const Scenario& scenario) {
   if (!scenario.hub.public_key.empty()) return protocol::decode_public_key(scenario.hub.public_key);
-  protocol::Seed seed{};
-  constexpr std::string_view kSeed = "lockwarden-protocol-v1-test-key!";
-  static_assert(kSeed.size() == std::tuple_size_v<protocol::Seed>);
-  for (std::size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<unsigned char>(kSeed[i]);
-  auto pair = protocol::key_pair_from_seed(seed);
+  auto pair = protocol::key_pair_from_text_seed("lockwarden-protocol-v1-test-key!");
   if (!pair) return pair.error();
   return pair->public_key;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  if (std::none_of(s.begin(), s.end(),
-                   [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; })) {
-    out += s;
-    out += '"';
-    return;
-  }
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          std::array<char, 8> buf{};
-          std::snprintf(buf.data(), buf.size(), "\\u%04x", static_cast<unsigned>(c));
-          out += buf.data();
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -70,12 +36,12 @@ void JsonLinesTrace::message(Timestamp ts, std::string_view topic, std::string_v
   line_ += "{\"ts_ms\":";
   line_ += std::to_string(to_epoch_ms(ts));
   line_ += ",\"topic\":";
-  append_json_string(line_, topic);
+  protocol::append_json_string(line_, topic);
   line_ += ",\"payload\":";
   if (json) {
     line_ += payload;
   } else {
-    append_json_string(line_, payload);
+    protocol::append_json_string(line_, payload);
   }
   line_ += "}\n";
   std::fwrite(line_.data(), 1, line_.size(), out_);
@@ -83,19 +49,19 @@ void JsonLinesTrace::message(Timestamp ts, std::string_view topic, std::string_v
 
 void JsonLinesLabels::label(const FaultLabel& l) {
   std::string line = "{\"id\":";
-  append_json_string(line, l.id);
+  protocol::append_json_string(line, l.id);
   line += ",\"kind\":";
-  append_json_string(line, l.kind);
+  protocol::append_json_string(line, l.kind);
   line += ",\"target\":";
-  append_json_string(line, l.target);
+  protocol::append_json_string(line, l.target);
   line += ",\"devices\":[";
   for (std::size_t i = 0; i < l.devices.size(); ++i) {
     if (i > 0) line += ',';
-    append_json_string(line, l.devices[i]);
+    protocol::append_json_string(line, l.devices[i]);
   }
   line += "],\"onset_ms\":" + std::to_string(to_epoch_ms(l.onset)) + ",\"fix\":";
   if (l.fixed) {
-    append_json_string(line, l.fix);
+    protocol::append_json_string(line, l.fix);
   } else {
     line += "null";
   }

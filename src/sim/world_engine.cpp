@@ -6,13 +6,13 @@
 #include <deque>
 #include <queue>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "firmware/lock_firmware.h"
 #include "firmware/update_slots.h"
 #include "protocol/codec.h"
 #include "protocol/topics.h"
+#include "sim/lock_hardware.h"
 #include "sim/world/battery.h"
 #include "sim/world/interference.h"
 #include "sim/world/people.h"
@@ -56,20 +56,9 @@ int link_quality(double snr_db) {
   return static_cast<int>(std::lround(std::clamp((snr_db + 5) * 6.4, 0.0, 255.0)));
 }
 
-world::BatterySpec spec(const ScenarioLock& c) {
-  world::BatterySpec b;
-  b.chemistry = world::parse_chemistry(c.battery).value_or(world::Chemistry::alkaline);
-  b.cells = c.cells;
-  return b;
-}
-
 /// The simulated lock vendor's signing keys (fixed, so runs are reproducible).
 protocol::KeyPair vendor_keys() {
-  protocol::Seed seed{};
-  constexpr std::string_view kSeed = "lockwarden-simulated-vendor-key!";
-  static_assert(kSeed.size() == std::tuple_size_v<protocol::Seed>);
-  for (std::size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<unsigned char>(kSeed[i]);
-  return std::move(*protocol::key_pair_from_seed(seed));
+  return std::move(*protocol::key_pair_from_text_seed("lockwarden-simulated-vendor-key!"));
 }
 
 // --- world entities -------------------------------------------------------
@@ -161,15 +150,7 @@ struct Lock {
   // ground truth of battery trouble arising on its own
   std::optional<std::size_t> battery_label;
 
-  /// The pack as the firmware's ADC sees it.
-  struct Supply final : firmware::PowerSource {
-    const world::BatteryPack* pack{nullptr};
-    double temp_c{20};
-    [[nodiscard]] double voltage_mv(double load_ma) const override {
-      return pack->voltage_mv(load_ma, temp_c);
-    }
-  };
-  Supply supply;
+  BatterySupply supply;
   core::SeededRandom random;
   std::unique_ptr<firmware::LockFirmware> fw;  // the lock's own firmware (src/firmware)
 
@@ -179,23 +160,14 @@ struct Lock {
         index(i),
         name(c.name),
         rng(world::derive_seed(seed, c.id)),
-        battery(spec(c), rng),
+        battery(battery_spec(c), rng),
         phy(world::phy_for(c.transport)),
         budget(world::typical_link_budget(phy)),
         traffic(world::TrafficProfile::home(c.traffic_per_day)),
+        supply(battery, c.temperature_c),
         random(world::derive_seed(seed, c.id + "/radio")) {
     battery.set_state_of_charge(c.battery_pct / 100.0);
-    supply.pack = &battery;
-    supply.temp_c = c.temperature_c;
-    firmware::LockSetup setup;
-    setup.address = core::LockAddress{c.site, c.id};
-    setup.name = c.name;
-    setup.transport = c.transport;
-    setup.firmware_version = c.firmware;
-    setup.lock_state = c.lock_state;
-    setup.door_state = c.door_state;
-    setup.heartbeat = c.heartbeat;
-    setup.cells = c.cells;
+    firmware::LockSetup setup = firmware_setup(c);
     setup.vendor_key = vendor;
     setup.install_window = std::chrono::minutes(1);
     fw = std::make_unique<firmware::LockFirmware>(setup, supply, random, now);
@@ -214,7 +186,6 @@ struct Lock {
   [[nodiscard]] bool hung() const { return fw->radio_hung(); }
   [[nodiscard]] bool alive() const { return powered() && !updating; }
   [[nodiscard]] int cells() const { return cfg->cells; }
-  [[nodiscard]] bool low_battery() const { return battery.open_circuit_mv() < cells() * 1150.0; }
 };
 
 enum class What {
@@ -708,7 +679,7 @@ class World {
 
   void try_join(Lock& l) {
     if (l.connected || !l.powered() || l.hung()) return;
-    if (!check_power(l, kRadioBurstMa)) return;
+    if (!check_power(l)) return;
     if (!path_exists(l) || !associate(l) || !deliver(l, true)) {
       l.backoff = std::min<Duration>(l.backoff * 2, std::chrono::minutes(30));
       schedule_join(l, l.backoff);
@@ -778,17 +749,16 @@ class World {
 
   static Duration heartbeat(const Lock& l) { return l.fw->heartbeat(); }
 
-  /// Checks the battery after a load: a sag under the brown-out level resets
-  /// the lock; an empty pack shuts it down. Returns false when the lock went down.
-  bool check_power(Lock& l, double load_ma) {
+  /// Checks the battery for a radio burst: a sag under the firmware's
+  /// brown-out level resets the lock; an empty pack shuts it down. Returns
+  /// false when the lock went down.
+  bool check_power(Lock& l) {
     apply_standby(l);
-    const int cells = l.cells();
-    if (l.battery.open_circuit_mv() < cells * kDeadMvPerCell) {
+    if (l.battery.open_circuit_mv() < l.cells() * kDeadMvPerCell) {
       power_down(l);
       open_battery_label(l, Cause::battery_depleted);
       return false;
     }
-    (void)load_ma;
     if (l.fw->radio_burst(now_) == firmware::LoadOutcome::browned_out) {
       browned_out(l);
       return false;
@@ -1031,7 +1001,7 @@ class World {
           if (*f.cause == Cause::battery_low_dropouts && l->cfg->temperature_c > 5) {
             // Cold makes an alkaline pack sag; without it a low pack may still hold.
           }
-          check_power(*l, kRadioBurstMa);
+          check_power(*l);
         } else {
           replace_batteries(*l);
         }
@@ -1241,7 +1211,7 @@ class World {
       case FaultKind::battery_drain:
         apply_standby(*l);
         l->battery.set_state_of_charge(f.pct.value_or(0) / 100.0);
-        check_power(*l, kRadioBurstMa);
+        check_power(*l);
         break;
       case FaultKind::silence: l->fw->hang_radio(true); break;
       case FaultKind::resume:
@@ -1275,7 +1245,7 @@ class World {
         Lock& l = locks_[e.index];
         if (e.epoch != l.beat || !l.powered()) return;
         schedule(now_ + heartbeat(l), What::heartbeat, e.index, l.beat);
-        if (!check_power(l, kRadioBurstMa)) return;
+        if (!check_power(l)) return;
         if (!l.connected || l.hung() || !l.alive()) return;
         if (!path_exists(l)) {
           lose(l);

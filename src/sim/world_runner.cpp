@@ -16,19 +16,16 @@ using adapters::mqtt::Qos;
 
 constexpr auto kTick = std::chrono::milliseconds(100);
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+/// How a topic is published: the native protocol's table for lw/v1 topics;
+/// for the bridges' topics, retained where Zigbee2MQTT and Z-Wave JS UI
+/// retain (availability, bridge state and info, node and gateway status).
+protocol::PublishTraits traits_of(std::string_view topic) {
+  if (auto t = protocol::parse_topic(topic)) return protocol::publish_traits(t->channel);
+  return {1, topic.ends_with("/availability") || topic.ends_with("/bridge/state") ||
+                 topic.ends_with("/bridge/info") || topic.ends_with("/status")};
 }
 
 }  // namespace
-
-bool retained_topic(std::string_view topic) {
-  if (auto t = protocol::parse_topic(topic)) {
-    return t->channel == protocol::Channel::status || t->channel == protocol::Channel::state;
-  }
-  return ends_with(topic, "/availability") || ends_with(topic, "/bridge/state") ||
-         ends_with(topic, "/bridge/info") || ends_with(topic, "/status");
-}
 
 WorldRunner::WorldRunner(boost::asio::io_context& io, Scenario scenario,
                          std::optional<std::string> hub_public_key_b64, double speed)
@@ -107,8 +104,8 @@ void WorldRunner::tick() {
 
 void WorldRunner::message(Timestamp /*ts*/, std::string_view topic, std::string_view payload, bool /*json*/) {
   if (!client_) return;
-  const bool retain = retained_topic(topic);
-  if (auto r = client_->publish(topic, payload, Qos::at_least_once, retain); !r) {
+  const protocol::PublishTraits traits = traits_of(topic);
+  if (auto r = client_->publish(topic, payload, static_cast<Qos>(traits.qos), traits.retained); !r) {
     spdlog::warn("sim: cannot publish on {}: {}", topic, r.error().message);
   }
   if (payload == protocol::kLastWillPayload || payload == R"({"state":"offline"})" ||

@@ -78,9 +78,4 @@ class WorldRunner final : public TraceSink, public LabelSink {
   bool stopped_{false};
 };
 
-/// True for topics whose messages the broker keeps (retained): native status
-/// and state, Zigbee2MQTT availability and bridge state/info, Z-Wave JS UI
-/// node and gateway status.
-bool retained_topic(std::string_view topic);
-
 }  // namespace lw::sim

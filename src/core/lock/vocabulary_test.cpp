@@ -21,20 +21,22 @@ void expect_round_trip(std::initializer_list<E> values, Parse parse) {
 TEST(Vocabulary, EveryValueHasAWireNameThatParsesBack) {
   using enum LockState;
   expect_round_trip({locked, unlocked, not_fully_locked, unlatched, jammed, unknown}, parse_lock_state);
-  expect_round_trip({DoorState::open, DoorState::closed, DoorState::ajar, DoorState::forced_open, DoorState::jammed,
-                     DoorState::unknown},
+  expect_round_trip({DoorState::open, DoorState::closed, DoorState::ajar, DoorState::forced_open,
+                     DoorState::jammed, DoorState::unknown},
                     parse_door_state);
   expect_round_trip({OperationSource::keypad, OperationSource::remote, OperationSource::manual,
                      OperationSource::auto_relock, OperationSource::button, OperationSource::schedule,
                      OperationSource::phone, OperationSource::rfid, OperationSource::unknown},
                     parse_operation_source);
-  expect_round_trip({Connectivity::online, Connectivity::suspect, Connectivity::offline, Connectivity::updating,
-                     Connectivity::asleep, Connectivity::unreachable, Connectivity::unknown},
-                    parse_connectivity);
+  expect_round_trip(
+      {Connectivity::online, Connectivity::suspect, Connectivity::offline, Connectivity::updating,
+       Connectivity::asleep, Connectivity::unreachable, Connectivity::unknown},
+      parse_connectivity);
   expect_round_trip({CommandOutcome::ok, CommandOutcome::replayed, CommandOutcome::low_battery},
                     parse_command_outcome);
-  expect_round_trip({ActionStatus::pending, ActionStatus::succeeded, ActionStatus::failed, ActionStatus::expired},
-                    parse_action_status);
+  expect_round_trip(
+      {ActionStatus::pending, ActionStatus::succeeded, ActionStatus::failed, ActionStatus::expired},
+      parse_action_status);
 }
 
 TEST(Vocabulary, MatterWordsAreUsedOnTheWire) {
