@@ -7,15 +7,12 @@ namespace lw::core {
 namespace {
 
 double ms(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-/// −log10 of the upper tail of the standard normal at z, accurate far out in
-/// the tail (where 1 − Φ(z) underflows): erfc keeps the precision.
-double minus_log10_tail(double z) {
-  const double tail = 0.5 * std::erfc(z / std::sqrt(2.0));
-  if (tail > 1e-300) return -std::log10(tail);
-  // Asymptotic: tail ≈ φ(z)/z.
-  return (z * z / 2 + std::log(z * std::sqrt(2 * 3.141592653589793))) / std::log(10.0);
+Duration from_ms(double v) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(v));
 }
+
+/// Upper tail of the standard normal.
+double q(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
 }  // namespace
 
@@ -26,73 +23,95 @@ PhiAccrual::PhiAccrual(Duration declared_interval, Options options) : options_(o
 }
 
 void PhiAccrual::declare(Duration interval) {
+  period_ = std::max(interval, Duration{1});
   count_ = 0;
   next_ = 0;
-  sum_ = 0;
-  sum_sq_ = 0;
-  // Two seeds: enough for a mean; the spread comes from the floors until
-  // real intervals arrive.
-  push(ms(interval));
-  push(ms(interval));
+  slots_ = 0;
+  misses_ = 0;
+  residual_sq_ = 0;
+  residual_n_ = 0;
 }
 
-void PhiAccrual::push(double interval_ms) {
+void PhiAccrual::push(Interval interval) {
+  auto add = [this](const Interval& i, double sign) {
+    slots_ += sign * i.slots;
+    if (i.slots >= 1) {
+      misses_ += sign * (i.slots - 1);
+      residual_sq_ += sign * static_cast<double>(i.residual) * i.residual;
+      residual_n_ += sign;
+    }
+  };
   if (count_ == kWindow) {
-    const double old = intervals_[next_];
-    sum_ -= old;
-    sum_sq_ -= old * old;
+    add(window_[next_], -1);
   } else {
     ++count_;
   }
-  intervals_[next_] = interval_ms;
+  window_[next_] = interval;
   next_ = (next_ + 1) % kWindow;
-  sum_ += interval_ms;
-  sum_sq_ += interval_ms * interval_ms;
+  add(interval, +1);
 }
 
 void PhiAccrual::heard(Timestamp at) {
-  if (last_ && at > *last_) push(ms(at - *last_));
+  if (last_ && at > *last_) {
+    const double gap = ms(at - *last_);
+    const double t = ms(period_);
+    // A gap shorter than half a period is an extra message (an event), not a report.
+    const double slots = gap < 0.5 * t ? 0 : std::max(1.0, std::round(gap / t));
+    push({static_cast<float>(slots), static_cast<float>(slots >= 1 ? gap - slots * t : 0)});
+  }
   if (!last_ || at > *last_) last_ = at;
 }
 
-double PhiAccrual::n() const { return static_cast<double>(count_); }
-
-Duration PhiAccrual::mean() const {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(sum_ / n()));
+double PhiAccrual::loss_rate() const {
+  const double p = (std::max(0.0, misses_) + options_.prior_loss * options_.prior_weight) /
+                   (std::max(0.0, slots_) + options_.prior_weight);
+  return std::clamp(p, 1e-3, 0.9);
 }
 
 double PhiAccrual::sigma_ms() const {
-  const double m = sum_ / n();
-  const double var = std::max(0.0, sum_sq_ / n() - m * m);
-  return std::max({std::sqrt(var), ms(options_.min_std_dev), 0.1 * m});
+  const double learnt = residual_n_ > 0.5 ? std::sqrt(std::max(0.0, residual_sq_) / residual_n_) : 0;
+  return std::max({learnt, ms(options_.min_std_dev), 0.02 * ms(period_)});
 }
 
-Duration PhiAccrual::std_dev() const {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(sigma_ms()));
-}
+Duration PhiAccrual::std_dev() const { return from_ms(sigma_ms()); }
 
 double PhiAccrual::phi(Timestamp now) const {
   if (!last_ || now <= *last_) return 0;
-  const double mean = sum_ / n() + ms(options_.acceptable_pause);
-  const double z = (ms(now - *last_) - mean) / sigma_ms();
-  return std::max(0.0, minus_log10_tail(z));
+  const double s = ms(now - *last_) - ms(options_.acceptable_pause);
+  if (s <= 0) return 0;
+  const double t = ms(period_);
+  const double sigma = sigma_ms();
+  const double p = loss_rate();
+  // Reports due well before now: each was lost (factor p). Those near now: exact.
+  const double sure = std::floor((s - 8 * sigma) / t);
+  double log10_p_silent = 0;
+  int first = 1;
+  if (sure >= 1) {
+    log10_p_silent = sure * std::log10(p);
+    first = static_cast<int>(sure) + 1;
+  }
+  for (int j = first; j * t < s + 8 * sigma; ++j) {
+    log10_p_silent += std::log10(p + (1 - p) * q((s - j * t) / sigma));
+  }
+  return std::max(0.0, -log10_p_silent);
 }
 
 std::optional<Timestamp> PhiAccrual::crosses(double threshold) const {
   if (!last_) return std::nullopt;
-  // φ is increasing in the silence: bisect on it.
+  const double t = ms(period_);
   double lo = 0;
-  double hi = sum_ / n() + ms(options_.acceptable_pause) + 40 * sigma_ms();
-  for (int i = 0; i < 60; ++i) {
+  double hi =
+      ms(options_.acceptable_pause) + t * (threshold / -std::log10(loss_rate()) + 2) + 10 * sigma_ms();
+  // φ is increasing in the silence: bisect on it.
+  for (int i = 0; i < 50 && hi - lo > 1; ++i) {
     const double mid = (lo + hi) / 2;
-    if (phi(*last_ + std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(mid))) <
-        threshold) {
+    if (phi(*last_ + from_ms(mid)) < threshold) {
       lo = mid;
     } else {
       hi = mid;
     }
   }
-  return *last_ + std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(hi));
+  return *last_ + from_ms(std::ceil(hi));
 }
 
 }  // namespace lw::core

@@ -1,16 +1,23 @@
-// PhiAccrual: a per-device failure detector over message inter-arrival times
-// (Hayashibara et al., "The φ accrual failure detector", 2004). Instead of a
-// fixed time-out it says how unlikely the present silence is, given the
-// intervals seen so far: φ = −log10(P(the next message comes later than now)).
+// PhiAccrual: a per-device failure detector in the manner of Hayashibara et
+// al., "The φ accrual failure detector" (2004): instead of a fixed time-out it
+// says how unlikely the present silence is for a live device,
+//   φ = −log10(P(a live device stays silent this long)).
 // φ = 1 means a 10 % chance the device is merely late, φ = 8 one in 10⁸.
 //
-// The interval distribution is taken as normal with the window's mean and
-// standard deviation (floored at `min_std_dev`, and at 10 % of the mean, so a
-// perfectly regular device does not flip on a few milliseconds of jitter); a
-// message lost on the way only widens the window by one long interval. Until
-// a device has sent a few messages, the cadence it declares seeds the window.
-// `acceptable_pause` is added to the mean: a known pause (a firmware install,
-// a sleepy device's check-in slack) that is not yet suspicious.
+// The model fits devices that report on a cadence T (a lock's heartbeat) over
+// a lossy link: the j-th report after the last message arrives near j·T with
+// a normal jitter σ, unless it is lost (probability p, independently). Then
+//   P(silent for s) = Π_j [ p + (1 − p) · Q((s − j·T) / σ) ]
+// which grows by a factor 1/p per missed report. A normal model of the
+// inter-arrival times (the original paper's) calls every lost heartbeat a
+// 5-sigma event; this one learns that this device loses about p of them.
+//
+// T is the cadence the device declares; p and σ are learnt from the last 64
+// intervals (p with a prior of 5 % worth ten reports, σ floored at
+// `min_std_dev` and at 2 % of T). Any message counts as a sign of life: the
+// next report is due at most T after it. `acceptable_pause` is added to the
+// silence allowed: a known pause (a firmware install, a sleepy device's
+// check-in slack).
 //
 // Pure: no I/O, no clock; every call takes its time. Fixed memory per device.
 // Threading: not thread-safe; one owner.
@@ -31,41 +38,52 @@ class PhiAccrual {
   struct Options {
     Duration min_std_dev{std::chrono::milliseconds(500)};
     Duration acceptable_pause{Duration::zero()};
+    double prior_loss{0.05};  // p before any evidence
+    double prior_weight{10};  // worth this many reports
   };
 
   /// A detector for a device that declares `declared_interval` between
-  /// messages (its heartbeat); > 0.
+  /// reports (its heartbeat); > 0.
   explicit PhiAccrual(Duration declared_interval);
   PhiAccrual(Duration declared_interval, Options options);
 
   /// A message arrived at `at` (non-decreasing).
   void heard(Timestamp at);
   /// The device declares a new cadence (e.g. slower on a low battery): the
-  /// history is re-seeded with it.
+  /// learnt history is dropped.
   void declare(Duration interval);
 
   /// Suspicion at `now`: 0 right after a message, growing with the silence.
   /// 0 before the first message.
   [[nodiscard]] double phi(Timestamp now) const;
-  /// The silence after which φ reaches `threshold`, from the last message;
-  /// nullopt before the first message.
+  /// The moment φ reaches `threshold`; nullopt before the first message.
   [[nodiscard]] std::optional<Timestamp> crosses(double threshold) const;
 
-  [[nodiscard]] Duration mean() const;
+  /// The declared cadence T.
+  [[nodiscard]] Duration mean() const { return period_; }
+  /// The learnt jitter σ around the expected arrivals.
   [[nodiscard]] Duration std_dev() const;
+  /// The learnt share of reports lost on the way.
+  [[nodiscard]] double loss_rate() const;
   [[nodiscard]] std::optional<Timestamp> last_heard() const { return last_; }
 
  private:
-  void push(double interval_ms);
+  struct Interval {
+    float slots;     // reports due in it (0 when shorter than half a period)
+    float residual;  // ms from the nearest expected arrival
+  };
+  void push(Interval interval);
   [[nodiscard]] double sigma_ms() const;
-  [[nodiscard]] double n() const;  // intervals in the window
 
   Options options_;
-  std::array<double, kWindow> intervals_{};  // ms, ring buffer
+  Duration period_{};
+  std::array<Interval, kWindow> window_{};
   std::size_t count_{0};
   std::size_t next_{0};
-  double sum_{0};
-  double sum_sq_{0};
+  double slots_{0};
+  double misses_{0};
+  double residual_sq_{0};
+  double residual_n_{0};
   std::optional<Timestamp> last_;
 };
 

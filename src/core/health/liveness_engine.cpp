@@ -1,0 +1,353 @@
+#include "core/health/liveness_engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace lw::core {
+namespace {
+
+bool is_down(Connectivity c) { return c == Connectivity::offline || c == Connectivity::unreachable; }
+
+std::string missed_words(const PhiAccrual& d, Timestamp now) {
+  const auto last = d.last_heard();
+  if (!last) return "never heard";
+  const double periods = std::chrono::duration<double>(now - *last) / std::chrono::duration<double>(d.mean());
+  const int missed = static_cast<int>(std::floor(periods));
+  return missed == 1 ? "1 report overdue" : std::to_string(missed) + " reports overdue";
+}
+
+}  // namespace
+
+std::string_view to_string(IncidentScope v) noexcept {
+  switch (v) {
+    case IncidentScope::lock: return "lock";
+    case IncidentScope::bridge: return "bridge";
+    case IncidentScope::network: return "network";
+    case IncidentScope::site: return "site";
+  }
+  return "lock";
+}
+
+LivenessEngine::LivenessEngine() : LivenessEngine(Options{}) {}
+LivenessEngine::LivenessEngine(Options options) : options_(options) {}
+
+LivenessEngine::Device* LivenessEngine::find(const LockId& lock) {
+  auto it = index_.find(lock);
+  return it == index_.end() ? nullptr : &devices_[it->second];
+}
+const LivenessEngine::Device* LivenessEngine::find(const LockId& lock) const {
+  auto it = index_.find(lock);
+  return it == index_.end() ? nullptr : &devices_[it->second];
+}
+
+void LivenessEngine::place(const LockId& lock, const DevicePlace& place) {
+  if (Device* d = find(lock)) {
+    if (d->place.cadence != place.cadence) d->detector.declare(place.cadence);
+    d->place = place;
+    return;
+  }
+  index_.emplace(lock, devices_.size());
+  Device d{.id = lock, .place = place, .detector = PhiAccrual(place.cadence)};
+  devices_.push_back(std::move(d));
+  if (!place.via.empty()) via_up_.emplace(place.via, true);
+}
+
+void LivenessEngine::heard(const LockId& lock, Timestamp at) {
+  auto it = index_.find(lock);
+  if (it == index_.end()) return;
+  Device& d = devices_[it->second];
+  d.detector.heard(at);
+  d.link_down = false;
+  d.probe_failed = false;
+  d.probe_deadline.reset();
+  d.updating_until.reset();  // back from the install
+  evaluate(it->second, at);
+}
+
+void LivenessEngine::declared(const LockId& lock, Duration cadence, Timestamp at) {
+  auto it = index_.find(lock);
+  if (it == index_.end() || cadence <= Duration::zero()) return;
+  Device& d = devices_[it->second];
+  if (d.place.cadence == cadence) return;
+  d.place.cadence = cadence;
+  const auto last = d.detector.last_heard();
+  d.detector.declare(cadence);
+  if (last) d.detector.heard(*last);
+  evaluate(it->second, at);
+}
+
+void LivenessEngine::link_down(const LockId& lock, Timestamp at, std::string why) {
+  auto it = index_.find(lock);
+  if (it == index_.end()) return;
+  Device& d = devices_[it->second];
+  d.link_down = true;
+  d.why = std::move(why);
+  evaluate(it->second, at);
+}
+
+void LivenessEngine::via_state(const std::string& via, bool up, Timestamp at) {
+  auto [pos, inserted] = via_up_.emplace(via, up);
+  if (!inserted && pos->second == up) return;
+  pos->second = up;
+  if (!up) {
+    // The bridge's incident opens now, with every device behind it.
+    SiteId site;
+    for (const Device& d : devices_) {
+      if (d.place.via == via) site = d.place.site;
+    }
+    Incident& inc = open_incident(IncidentScope::bridge, via, site, at);
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+      Device& d = devices_[i];
+      if (d.place.via != via) continue;
+      if (d.incident && *d.incident != inc.id) {
+        // Already down on its own: it stays in its incident.
+        d.why = "bridge " + via + " is down";
+        evaluate(i, at);
+        continue;
+      }
+      d.incident = inc.id;
+      inc.members.push_back(d.id);
+      inc.down.push_back(d.id);
+      d.why = "bridge " + via + " is down";
+      evaluate(i, at);
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < devices_.size(); ++i) {
+    if (devices_[i].place.via == via) evaluate(i, at);
+  }
+  // A bridge incident with no member left down closes with the bridge.
+  for (auto it = open_.begin(); it != open_.end(); ++it) {
+    if (it->second.scope == IncidentScope::bridge && it->second.subject == via && it->second.down.empty()) {
+      it->second.closed_at = at;
+      incident_changes_.push_back({IncidentChange::What::closed, it->first, at});
+      retire(it->first);
+      break;
+    }
+  }
+}
+
+void LivenessEngine::updating(const LockId& lock, Timestamp at) {
+  auto it = index_.find(lock);
+  if (it == index_.end()) return;
+  devices_[it->second].updating_until = at + options_.update_window;
+  evaluate(it->second, at);
+}
+
+void LivenessEngine::command_timed_out(const LockId& lock, Timestamp at) {
+  auto it = index_.find(lock);
+  if (it == index_.end()) return;
+  Device& d = devices_[it->second];
+  // Unanswered while overdue: confirmed gone. While reports still arrive, the
+  // lock is alive but deaf (the lock doctor's business), not offline.
+  if (d.detector.phi(at) >= options_.suspect_phi) {
+    d.probe_failed = true;
+    d.why = "overdue and did not answer";
+  }
+  evaluate(it->second, at);
+}
+
+void LivenessEngine::tick(Timestamp now) {
+  while (!due_.empty() && due_.top().at <= now) {
+    const Due next = due_.top();
+    due_.pop();
+    Device& d = devices_[next.device];
+    if (next.epoch != d.epoch) continue;
+    if (d.probe_deadline && *d.probe_deadline <= next.at) {
+      d.probe_deadline.reset();
+      d.probe_failed = true;
+      d.why = "overdue and did not answer a probe";
+    }
+    evaluate(next.device, next.at);
+  }
+}
+
+void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
+  Device& d = devices_[index];
+  const auto last = d.detector.last_heard();
+  Connectivity next = Connectivity::online;
+  std::string why;
+  const bool via_down = !d.place.via.empty() && !via_up(d.place.via);
+  if (via_down) {
+    next = Connectivity::unreachable;
+    why = "bridge " + d.place.via + " is down";
+  } else if (d.updating_until && now < *d.updating_until) {
+    next = Connectivity::updating;
+    why = "installing firmware";
+  } else if (d.link_down || d.probe_failed) {
+    next = Connectivity::offline;
+    why = d.why;
+  } else if (!last) {
+    next = Connectivity::unknown;
+  } else {
+    const double phi = d.detector.phi(now);
+    if (phi >= options_.offline_phi) {
+      next = Connectivity::offline;
+      why = missed_words(d.detector, now);
+    } else if (phi >= options_.suspect_phi) {
+      next = Connectivity::suspect;
+      why = missed_words(d.detector, now);
+      if (d.place.probe && !d.probe_deadline) {
+        d.probe_deadline = now + options_.probe_timeout;
+        probes_.push_back(d.id);
+      }
+    } else if (d.place.sleepy && now - *last > options_.awake_window) {
+      next = Connectivity::asleep;
+    }
+  }
+  if (next != d.state) {
+    const Connectivity before = d.state;
+    d.state = next;
+    changes_.push_back({d.id, before, next, now, why});
+    if (is_down(next) && !is_down(before)) went_down(d, now);
+    if (!is_down(next) && is_down(before)) came_back(d, now);
+  }
+  schedule(index, now);
+}
+
+void LivenessEngine::schedule(std::size_t index, Timestamp now) {
+  Device& d = devices_[index];
+  ++d.epoch;
+  std::optional<Timestamp> at;
+  auto earliest = [&at](std::optional<Timestamp> t) {
+    if (t && (!at || *t < *at)) at = t;
+  };
+  earliest(d.probe_deadline);
+  if (d.updating_until && *d.updating_until > now) earliest(d.updating_until);
+  if (!d.link_down && !d.probe_failed && d.detector.last_heard()) {
+    if (d.state == Connectivity::online || d.state == Connectivity::asleep ||
+        d.state == Connectivity::updating) {
+      earliest(d.detector.crosses(options_.suspect_phi));
+    }
+    if (d.state == Connectivity::suspect) earliest(d.detector.crosses(options_.offline_phi));
+    if (d.place.sleepy && d.state == Connectivity::online)
+      earliest(*d.detector.last_heard() + options_.awake_window);
+  }
+  if (!at) return;
+  // Never due again at `now` itself: what is due now was just evaluated.
+  due_.push({std::max(*at, now + Duration{1}), index, d.epoch});
+}
+
+Incident& LivenessEngine::open_incident(IncidentScope scope, const std::string& subject, const SiteId& site,
+                                        Timestamp at) {
+  const std::uint64_t id = next_incident_++;
+  Incident inc;
+  inc.id = id;
+  inc.scope = scope;
+  inc.subject = subject;
+  inc.site = site;
+  inc.opened_at = at;
+  inc.last_joined = at;
+  incident_changes_.push_back({IncidentChange::What::opened, id, at});
+  return open_[id] = std::move(inc);
+}
+
+void LivenessEngine::went_down(Device& d, Timestamp at) {
+  if (d.incident) return;  // already a member (a bridge incident took it in)
+  // The place it shares with others, most specific first.
+  IncidentScope scope = IncidentScope::site;
+  std::string subject = d.place.site;
+  if (!d.place.network.empty()) {
+    scope = IncidentScope::network;
+    subject = d.place.network;
+  } else if (!d.place.via.empty()) {
+    scope = IncidentScope::bridge;
+    subject = d.place.via;
+  }
+  for (auto& [id, inc] : open_) {
+    const bool same_place = (inc.scope == scope && inc.subject == subject) ||
+                            (inc.scope == IncidentScope::lock && inc.site == d.place.site && [&] {
+                              const Device* first = find(inc.subject);
+                              if (first == nullptr) return false;
+                              if (scope == IncidentScope::network) return first->place.network == subject;
+                              if (scope == IncidentScope::bridge) return first->place.via == subject;
+                              return first->place.network.empty() && first->place.via.empty();
+                            }());
+    if (!same_place || at - inc.last_joined > options_.group_window) continue;
+    if (inc.scope == IncidentScope::lock) {
+      inc.scope = scope;
+      inc.subject = subject;
+    }
+    inc.members.push_back(d.id);
+    inc.down.push_back(d.id);
+    inc.last_joined = at;
+    d.incident = id;
+    incident_changes_.push_back({IncidentChange::What::grew, id, at});
+    return;
+  }
+  Incident& inc = open_incident(IncidentScope::lock, d.id, d.place.site, at);
+  inc.members.push_back(d.id);
+  inc.down.push_back(d.id);
+  d.incident = inc.id;
+}
+
+void LivenessEngine::came_back(Device& d, Timestamp at) {
+  if (!d.incident) return;
+  auto it = open_.find(*d.incident);
+  d.incident.reset();
+  if (it == open_.end()) return;
+  Incident& inc = it->second;
+  std::erase(inc.down, d.id);
+  const bool bridge_still_down = inc.scope == IncidentScope::bridge && !via_up(inc.subject);
+  if (!inc.down.empty() || bridge_still_down) return;
+  inc.closed_at = at;
+  incident_changes_.push_back({IncidentChange::What::closed, inc.id, at});
+  retire(inc.id);
+}
+
+void LivenessEngine::retire(std::uint64_t id) {
+  auto it = open_.find(id);
+  if (it == open_.end()) return;
+  closed_.push_front(std::move(it->second));
+  open_.erase(it);
+  while (closed_.size() > options_.closed_kept) closed_.pop_back();
+}
+
+std::vector<LockId> LivenessEngine::take_probes() { return std::exchange(probes_, {}); }
+std::vector<ConnectivityChange> LivenessEngine::take_changes() { return std::exchange(changes_, {}); }
+std::vector<IncidentChange> LivenessEngine::take_incident_changes() {
+  return std::exchange(incident_changes_, {});
+}
+
+Connectivity LivenessEngine::state(const LockId& lock) const {
+  const Device* d = find(lock);
+  return d == nullptr ? Connectivity::unknown : d->state;
+}
+
+std::optional<Timestamp> LivenessEngine::last_heard(const LockId& lock) const {
+  const Device* d = find(lock);
+  return d == nullptr ? std::nullopt : d->detector.last_heard();
+}
+
+const Incident* LivenessEngine::incident(std::uint64_t id) const {
+  if (auto it = open_.find(id); it != open_.end()) return &it->second;
+  for (const Incident& inc : closed_) {
+    if (inc.id == id) return &inc;
+  }
+  return nullptr;
+}
+
+std::optional<std::uint64_t> LivenessEngine::incident_of(const LockId& lock) const {
+  const Device* d = find(lock);
+  return d == nullptr ? std::nullopt : d->incident;
+}
+
+std::vector<const Incident*> LivenessEngine::open_incidents() const {
+  std::vector<const Incident*> out;
+  for (auto it = open_.rbegin(); it != open_.rend(); ++it) out.push_back(&it->second);
+  return out;
+}
+
+std::vector<const Incident*> LivenessEngine::incidents() const {
+  std::vector<const Incident*> out = open_incidents();
+  for (const Incident& inc : closed_) out.push_back(&inc);
+  return out;
+}
+
+bool LivenessEngine::via_up(const std::string& via) const {
+  auto it = via_up_.find(via);
+  return it == via_up_.end() || it->second;
+}
+
+}  // namespace lw::core

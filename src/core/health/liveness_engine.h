@@ -1,0 +1,181 @@
+// LivenessEngine: the connectivity of every device, from every signal the hub
+// gets, and the incidents that group devices that dropped together.
+//
+// States (core::Connectivity):
+//   online       heard recently enough for its cadence
+//   suspect      a report is overdue (φ ≥ suspect_phi); a device the hub can
+//                ask for its state (a Zigbee /get, a Z-Wave ping) is probed
+//   offline      φ ≥ offline_phi, a probe went unanswered, or its peer said
+//                so (the broker's Last Will, a bridge's availability message,
+//                Z-Wave JS "Dead")
+//   updating     a firmware install is in progress: no alarm until its window
+//                passes
+//   asleep       a sleepy device between check-ins (silent but not overdue)
+//   unreachable  the bridge or gateway it talks through is down
+//   unknown      never heard
+// Suspicion is the per-device PhiAccrual (phi_accrual.h) seeded from the
+// cadence the device declares.
+//
+// Incidents: a device going offline or unreachable joins an open incident of
+// the same place (its bridge when the bridge is down; otherwise its Wi-Fi
+// network when known, its bridge, or its site) that another device joined
+// within `group_window`; otherwise it opens a one-device incident. The second
+// member turns it into a bridge / network / site incident, so N locks that
+// dropped with their router make one incident, not N. A bridge that goes down
+// opens its incident at once with every device behind it. An incident closes
+// when its last member is back.
+//
+// Time: every input carries its time (non-decreasing); tick(now) runs the
+// deadlines due. Pure: no I/O, no clock; the same code runs live and inside
+// the simulator. Outputs are queued and taken with take_*().
+//
+// Threading: not thread-safe; one owner.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "core/health/phi_accrual.h"
+#include "core/lock/vocabulary.h"
+
+namespace lw::core {
+
+/// Where a device sits and how it can be heard.
+struct DevicePlace {
+  SiteId site;
+  std::string via;      ///< the bridge or gateway it talks through; empty: straight to the broker
+  std::string network;  ///< its Wi-Fi network, when known
+  Duration cadence{std::chrono::minutes(10)};  ///< the report interval it declares
+  bool probe{false};                           ///< the hub can ask it for its state
+  bool sleepy{false};  ///< sleeps between check-ins (asleep, not online, while silent)
+};
+
+enum class IncidentScope { lock, bridge, network, site };
+std::string_view to_string(IncidentScope v) noexcept;
+
+struct Incident {
+  std::uint64_t id{0};
+  IncidentScope scope{IncidentScope::lock};
+  std::string subject;  ///< the lock, bridge, network or site it is about
+  SiteId site;
+  Timestamp opened_at{};
+  std::optional<Timestamp> closed_at;
+  std::vector<LockId> members;  ///< every device it held, in the order they joined
+  std::vector<LockId> down;     ///< members not back yet
+  Timestamp last_joined{};
+};
+
+struct ConnectivityChange {
+  LockId lock;
+  Connectivity from{Connectivity::unknown};
+  Connectivity to{Connectivity::unknown};
+  Timestamp at{};
+  std::string why;  ///< plain words: "Last Will", "3 reports missed", "bridge zb1 is down"
+};
+
+struct IncidentChange {
+  enum class What { opened, grew, closed };
+  What what{What::opened};
+  std::uint64_t incident{0};
+  Timestamp at{};
+};
+
+class LivenessEngine {
+ public:
+  struct Options {
+    double suspect_phi{1.0};  // one report overdue on a link losing under 10 %
+    double offline_phi{8.0};
+    Duration probe_timeout{std::chrono::seconds(20)};
+    Duration group_window{std::chrono::minutes(5)};
+    Duration update_window{std::chrono::minutes(20)};
+    Duration awake_window{std::chrono::seconds(10)};
+    std::size_t closed_kept{1000};  ///< closed incidents kept for queries
+  };
+
+  LivenessEngine();
+  explicit LivenessEngine(Options options);
+
+  /// Adds a device or moves it (place, cadence).
+  void place(const LockId& lock, const DevicePlace& place);
+  /// Any message from the device (a report, an event, a reply).
+  void heard(const LockId& lock, Timestamp at);
+  /// The device declares a new cadence.
+  void declared(const LockId& lock, Duration cadence, Timestamp at);
+  /// Its peer says it is gone: the Last Will, availability "offline", "Dead".
+  void link_down(const LockId& lock, Timestamp at, std::string why);
+  /// A bridge or gateway came up or went down.
+  void via_state(const std::string& via, bool up, Timestamp at);
+  /// The device began installing firmware.
+  void updating(const LockId& lock, Timestamp at);
+  /// A command or probe sent to the device went unanswered.
+  void command_timed_out(const LockId& lock, Timestamp at);
+
+  /// Runs what is due at `now`.
+  void tick(Timestamp now);
+
+  /// Devices to probe now (each once per suspicion).
+  std::vector<LockId> take_probes();
+  std::vector<ConnectivityChange> take_changes();
+  std::vector<IncidentChange> take_incident_changes();
+
+  [[nodiscard]] Connectivity state(const LockId& lock) const;
+  [[nodiscard]] std::optional<Timestamp> last_heard(const LockId& lock) const;
+  [[nodiscard]] const Incident* incident(std::uint64_t id) const;
+  /// The open incident the device is in, if any.
+  [[nodiscard]] std::optional<std::uint64_t> incident_of(const LockId& lock) const;
+  [[nodiscard]] std::vector<const Incident*> open_incidents() const;
+  /// Open and recently closed incidents, newest first.
+  [[nodiscard]] std::vector<const Incident*> incidents() const;
+  [[nodiscard]] bool via_up(const std::string& via) const;
+
+ private:
+  struct Device {
+    LockId id;
+    DevicePlace place;
+    PhiAccrual detector;
+    Connectivity state{Connectivity::unknown};
+    bool link_down{false};
+    bool probe_failed{false};
+    std::optional<Timestamp> probe_deadline{};
+    std::optional<Timestamp> updating_until{};
+    std::optional<std::uint64_t> incident{};
+    std::uint64_t epoch{0};
+    std::string why{};
+  };
+  struct Due {
+    Timestamp at;
+    std::size_t device;
+    std::uint64_t epoch;
+    bool operator>(const Due& o) const { return at > o.at; }
+  };
+
+  Device* find(const LockId& lock);
+  [[nodiscard]] const Device* find(const LockId& lock) const;
+  void evaluate(std::size_t index, Timestamp now);
+  void schedule(std::size_t index, Timestamp now);
+  void went_down(Device& d, Timestamp at);
+  void came_back(Device& d, Timestamp at);
+  Incident& open_incident(IncidentScope scope, const std::string& subject, const SiteId& site, Timestamp at);
+  void retire(std::uint64_t id);
+
+  Options options_;
+  std::vector<Device> devices_;
+  std::map<LockId, std::size_t> index_;
+  std::map<std::string, bool> via_up_;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+  std::map<std::uint64_t, Incident> open_;
+  std::deque<Incident> closed_;
+  std::uint64_t next_incident_{1};
+  std::vector<LockId> probes_;
+  std::vector<ConnectivityChange> changes_;
+  std::vector<IncidentChange> incident_changes_;
+};
+
+}  // namespace lw::core
