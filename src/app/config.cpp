@@ -46,8 +46,14 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   }
 
   auto liveness = root.table("liveness");
-  liveness.get("missed_heartbeats", c.liveness.missed_heartbeats, 1, 100);
-  liveness.get_duration("grace", c.liveness.grace, 0s, 1h);
+  liveness.get("suspect_phi", c.liveness.suspect_phi, 0.1, 50);
+  liveness.get("offline_phi", c.liveness.offline_phi, 0.1, 50);
+  if (c.liveness.offline_phi < c.liveness.suspect_phi) {
+    liveness.fail("offline_phi", "must be at least suspect_phi");
+  }
+  liveness.get_duration("probe_timeout", c.liveness.probe_timeout, 1s, 10min);
+  liveness.get_duration("update_window", c.liveness.update_window, 1min, 24h);
+  liveness.get_duration("group_window", c.liveness.group_window, 1s, 1h);
   liveness.get_duration("tick", c.liveness.tick, 50ms, 60s);
 
   auto commands = root.table("commands");

@@ -38,8 +38,11 @@ struct HubConfig {
     std::string synchronous{"full"};
   } store;
   struct Liveness {
-    int missed_heartbeats{3};
-    Duration grace{2s};
+    double suspect_phi{1.0};  // suspicion (−log10 of the chance a live lock is this late) to call it suspect
+    double offline_phi{8.0};  // ... and offline
+    Duration probe_timeout{20s};
+    Duration update_window{45min};
+    Duration group_window{5min};
     Duration tick{500ms};
   } liveness;
   struct Commands {

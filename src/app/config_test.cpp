@@ -11,7 +11,7 @@ TEST(HubConfig, EmptyFileGivesTheDocumentedDefaults) {
   EXPECT_EQ(c->mqtt.host, "127.0.0.1");
   EXPECT_EQ(c->mqtt.port, 1883);
   EXPECT_EQ(c->http.port, 8080);
-  EXPECT_EQ(c->liveness.missed_heartbeats, 3);
+  EXPECT_EQ(c->liveness.offline_phi, 8.0);
   EXPECT_EQ(c->commands.ttl, Duration{30s});
   EXPECT_EQ(c->store_path(), "./data/lockwarden.db");
   EXPECT_EQ(c->mqtt_client_id(), "lockwarden-hub-1");
@@ -38,9 +38,9 @@ transport = "zigbee"
 }
 
 TEST(HubConfig, BadValueStopsStartUpNamingTheKey) {
-  auto c = parse_hub_config("[liveness]\nmissed_heartbeats = 0\n", "hub.toml");
+  auto c = parse_hub_config("[liveness]\noffline_phi = 0\n", "hub.toml");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().message, "hub.toml:2:21: liveness.missed_heartbeats: must be an integer 1..100");
+  EXPECT_EQ(c.error().message, "hub.toml:2:15: liveness.offline_phi: must be a number 0.1..50");
 }
 
 TEST(HubConfig, UnknownTransportIsNamedWithItsLock) {

@@ -18,6 +18,20 @@
 #include "core/hub/hub.h"
 
 namespace lw::app {
+namespace {
+
+core::HubOptions hub_options(const HubConfig& cfg) {
+  core::HubOptions o{cfg.hub.key_id, cfg.commands.ttl, cfg.hub.auto_register, {}};
+  core::LivenessEngine::Options& l = o.health.liveness;
+  l.suspect_phi = cfg.liveness.suspect_phi;
+  l.offline_phi = cfg.liveness.offline_phi;
+  l.probe_timeout = cfg.liveness.probe_timeout;
+  l.update_window = cfg.liveness.update_window;
+  l.group_window = cfg.liveness.group_window;
+  return o;
+}
+
+}  // namespace
 
 struct HubRuntime::Parts {
   Parts(boost::asio::io_context& io_context, const HubConfig& cfg,
@@ -27,11 +41,9 @@ struct HubRuntime::Parts {
         config(cfg),
         store(std::move(s)),
         keys(std::move(key_pair)),
-        liveness(cfg.liveness.missed_heartbeats, cfg.liveness.grace),
         mqtt(io_context, std::move(mqtt_options)),
         gateway(mqtt, keys.secret),
-        hub(clock, *store, gateway, sink, random, liveness,
-            core::HubOptions{cfg.hub.key_id, cfg.commands.ttl, cfg.hub.auto_register}),
+        hub(clock, *store, gateway, sink, random, hub_options(cfg)),
         tick_timer(io_context) {}
 
   boost::asio::io_context& io;
@@ -41,7 +53,6 @@ struct HubRuntime::Parts {
   LogEventSink sink;
   std::unique_ptr<adapters::sqlite::SqliteStore> store;
   protocol::KeyPair keys;
-  core::HeartbeatLiveness liveness;
   adapters::mqtt::MqttClient mqtt;
   adapters::native::NativeGateway gateway;
   core::Hub hub;

@@ -23,6 +23,7 @@ void LogEventSink::event_recorded(const core::EventRecord& e) {
                    e.operation ? core::to_string(*e.operation) : "operation",
                    e.source ? core::to_string(*e.source) : "unknown", e.user ? " (" + *e.user + ")" : "");
       break;
+    case core::EventKind::health: spdlog::warn("{} ({}): {}", name, e.lock, e.detail); break;
     case core::EventKind::command: break;  // reported by action_changed
   }
 }

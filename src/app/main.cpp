@@ -6,6 +6,7 @@
 #include "adapters/toml/strict_table.h"
 #include "app/cli_client.h"
 #include "app/commands.h"
+#include "app/health_bench.h"
 #include "base/version.h"
 
 int main(int argc, char** argv) {
@@ -71,11 +72,28 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   add_client_options(events);
 
+  // bench
+  auto* bench = app.add_subcommand("bench", "Score an engine against the simulator's ground truth");
+  bench->require_subcommand(1);
+  app::HealthBenchOptions health_options;
+  auto* bench_health = bench->add_subcommand(
+      "health",
+      "Liveness, incident grouping and battery forecasts, with the Zigbee2MQTT, ZHA and fixed-% baselines");
+  bench_health->add_option("--scenario", health_options.scenario, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  bench_health->add_option("--until", health_options.until, "Virtual time to simulate, e.g. 365d")
+      ->capture_default_str();
+  bench_health->add_flag("--json", health_options.json, "Print JSON for scripts");
+  bench_health->add_flag("--explain", health_options.explain,
+                         "List each false alarm and each outage split into several incidents (stderr)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return app::run_serve(config_path);
   if (sim->parsed()) return app::run_sim(sim_options);
   if (demo->parsed()) return app::run_demo(demo_options);
+  if (bench_health->parsed()) return app::run_bench_health(health_options, std::cout, std::cerr);
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
   auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
   if (lock->parsed()) return app::cmd_action(client, lock_id, "lock", wait, std::cout, std::cerr);

@@ -326,6 +326,16 @@ InstallOutcome LockFirmware::install(const FirmwareImage& image, Timestamp now) 
   return slots_.install(image, now);
 }
 
+void LockFirmware::announce_update(Timestamp now) {
+  if (!powered_) return;
+  core::DeviceEvent e;
+  e.ts = now;
+  e.kind = core::DeviceEventKind::alarm;
+  e.alarm = "firmware_update";
+  std::vector<core::DeviceEvent> scratch;
+  record(std::move(e), scratch);
+}
+
 bool LockFirmware::updating(Timestamp now) const { return powered_ && slots_.installing(now); }
 
 // --- radio ---

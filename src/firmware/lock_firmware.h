@@ -227,6 +227,10 @@ class LockFirmware {
   /// powered off. After install_done_at() the host calls power_on(now,
   /// firmware_update) and the new version becomes active.
   InstallOutcome install(const FirmwareImage& image, Timestamp now);
+  /// Queues the alarm "firmware_update": the lock says it is about to go
+  /// quiet for an install, so the hub does not call it offline. Sent before
+  /// install() takes the radio down.
+  void announce_update(Timestamp now);
   /// True while an image is being written (the lock is offline).
   [[nodiscard]] bool updating(Timestamp now) const;
   [[nodiscard]] Timestamp install_done_at() const { return slots_.install_done_at(); }

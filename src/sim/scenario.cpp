@@ -591,6 +591,8 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& name) 
   std::int64_t seed = 1;
   root.get("seed", seed, 0, std::numeric_limits<std::int64_t>::max());
   scenario.seed = static_cast<std::uint64_t>(seed);
+  root.get("packet_loss", scenario.packet_loss, 0, 0.5);
+  root.get_duration("heartbeat_jitter", scenario.heartbeat_jitter, 0ms, std::chrono::hours(1));
 
   std::set<std::string, std::less<>> ids;  // every id but sites and locks' own checks
   auto unique = [&ids](StrictTable& t, const std::string& id, std::string_view what) {

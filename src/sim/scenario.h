@@ -177,6 +177,12 @@ struct Scenario {
 
   /// Seed of every random draw of a run (shadowing, packet loss, traffic).
   std::uint64_t seed{1};
+  /// On top of the radio's own losses: the share of reports lost on the way
+  /// (a congested broker path, a flaky uplink), 0..0.5.
+  double packet_loss{0};
+  /// Each report comes up to this much early or late (uniform), so the hub
+  /// never sees a perfectly regular cadence.
+  Duration heartbeat_jitter{Duration::zero()};
 
   [[nodiscard]] const ScenarioLock* find_lock(std::string_view id) const;
   [[nodiscard]] const ScenarioSite* find_site(std::string_view id) const;

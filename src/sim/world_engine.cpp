@@ -149,6 +149,7 @@ struct Lock {
 
   // ground truth of battery trouble arising on its own
   std::optional<std::size_t> battery_label;
+  std::optional<std::size_t> link_label;  // the session dropped on a poor link, not by a fault
 
   BatterySupply supply;
   core::SeededRandom random;
@@ -239,6 +240,12 @@ class World {
       if (label.has_value()) emit_label(*label);
     }
     open_.assign(open_.size(), std::nullopt);
+    for (Lock& l : locks_) {
+      for (std::optional<std::size_t>* slot : {&l.battery_label, &l.link_label}) {
+        if (*slot) emit_label(natural_[**slot]);
+        slot->reset();
+      }
+    }
   }
 
   [[nodiscard]] VirtualRunStats stats() const {
@@ -267,6 +274,27 @@ class World {
     if (!h.events.empty()) {
       report_state(*l);
       flush(*l);
+    }
+  }
+
+  /// The hub asks a bridged lock for its state (a Zigbee2MQTT /get, a Z-Wave
+  /// ping). A lock that hears it answers with a report; one that does not is
+  /// a failed request: Zigbee2MQTT logs the MAC status, Z-Wave JS marks the
+  /// node dead.
+  void probe(std::string_view lock_id) {
+    Lock* l = find_lock(lock_id);
+    if (l == nullptr || l->native() || !l->bridge->online) return;
+    apply_standby(*l);
+    if (l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true)) {
+      report(*l, true);
+      return;
+    }
+    if (l->transport() == Transport::zigbee) {
+      out(z2m(*l->bridge, "bridge/logging"),
+          R"({"level":"error","message":"Publish 'get' 'state' to ')" + l->name +
+              R"(' failed: 'Error: Data request failed with error: 'MAC no ack' (233)'"})");
+    } else {
+      zwave_status(*l, "Dead", false);
     }
   }
 
@@ -657,7 +685,14 @@ class World {
     return false;
   }
 
-  void start_heartbeat(Lock& l) { schedule(now_ + heartbeat(l), What::heartbeat, l.index, ++l.beat); }
+  void start_heartbeat(Lock& l) { schedule(now_ + next_beat(l), What::heartbeat, l.index, ++l.beat); }
+  /// The cadence, give or take the scenario's jitter.
+  Duration next_beat(Lock& l) {
+    const Duration beat = heartbeat(l);
+    if (s_.heartbeat_jitter <= Duration::zero()) return beat;
+    const double j = static_cast<double>(s_.heartbeat_jitter.count()) * (2 * l.rng.uniform() - 1);
+    return std::max<Duration>(beat / 2, beat + Duration{static_cast<std::int64_t>(j)});
+  }
 
   void schedule_join(Lock& l, Duration delay) {
     const auto jitter = std::chrono::milliseconds(static_cast<std::int64_t>(l.rng.uniform() * 5000));
@@ -688,6 +723,7 @@ class World {
     l.backoff = 5s;
     l.connected = true;
     ++l.session;
+    close_link_label(l);
     ++l.joining;
     switch (l.transport()) {
       case Transport::zigbee:
@@ -1068,6 +1104,12 @@ class World {
           firmware::FirmwareImage image =
               firmware::sign_image(f.firmware.value_or(std::string(l->fw->firmware_version()) + "-1"),
                                    ++image_counter_, {0x4c, 0x57}, vendor_.secret);
+          if (l->native()) {
+            l->fw->announce_update(now_);
+            flush(*l);
+          } else if (l->transport() == Transport::zigbee && heard(*l)) {
+            out(z2m(*l->bridge, l->name), R"({"update":{"progress":0,"remaining":120,"state":"updating"}})");
+          }
           if (l->fw->install(image, now_) != firmware::InstallOutcome::installing) break;
           l->updating = true;
           lose(*l);
@@ -1135,6 +1177,30 @@ class World {
   }
 
   /// Labels battery trouble that arose from the discharge itself (not from the timeline).
+  /// The world dropped a session on its own (no fault did): too weak a
+  /// signal, or interference in its window. Ground truth like any fault, so
+  /// a detector that notices it is not scored as a false alarm.
+  void open_link_label(Lock& l) {
+    if (l.link_label) return;
+    const Cause cause = interference_db(l) > 0 ? Cause::interference : Cause::weak_signal;
+    natural_.push_back(FaultLabel{"n" + std::to_string(natural_.size()),
+                                  std::string(core::to_string(cause)),
+                                  l.cfg->id,
+                                  {l.cfg->id},
+                                  now_,
+                                  "",
+                                  std::nullopt});
+    l.link_label = natural_.size() - 1;
+    labels_.began(natural_.back());
+  }
+  void close_link_label(Lock& l) {
+    if (!l.link_label) return;
+    natural_[*l.link_label].fix = "wait";
+    natural_[*l.link_label].fixed = now_;
+    emit_label(natural_[*l.link_label]);
+    l.link_label.reset();
+  }
+
   void open_battery_label(Lock& l, Cause cause) {
     if (l.battery_label) {
       FaultLabel& open = natural_[*l.battery_label];
@@ -1244,7 +1310,7 @@ class World {
       case What::heartbeat: {
         Lock& l = locks_[e.index];
         if (e.epoch != l.beat || !l.powered()) return;
-        schedule(now_ + heartbeat(l), What::heartbeat, e.index, l.beat);
+        schedule(now_ + next_beat(l), What::heartbeat, e.index, l.beat);
         if (!check_power(l)) return;
         if (!l.connected || l.hung() || !l.alive()) return;
         if (!path_exists(l)) {
@@ -1254,10 +1320,11 @@ class World {
         const double ok = sample_delivery(l);
         charge_radio(l);
         if (ok < 0.3) {
+          open_link_label(l);
           lose(l);  // the link is too poor to keep the session
           return;
         }
-        if (l.rng.chance(ok)) {
+        if (l.rng.chance(ok * (1 - s_.packet_loss))) {
           l.last_heard = now_;
           report(l, false);
           if (l.native()) flush(l);
@@ -1383,6 +1450,7 @@ void WorldEngine::finish() { impl_->finish(); }
 void WorldEngine::command(const core::LockAddress& to, std::string_view payload, Timestamp wall) {
   impl_->command(to, payload, wall);
 }
+void WorldEngine::probe(std::string_view lock) { impl_->probe(lock); }
 void WorldEngine::shutdown() { impl_->shutdown(); }
 VirtualRunStats WorldEngine::stats() const { return impl_->stats(); }
 Timestamp WorldEngine::now() const { return impl_->now(); }

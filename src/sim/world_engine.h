@@ -42,6 +42,11 @@ class WorldEngine {
   /// world's present time; `wall` is the lock's clock for the command's
   /// validity window. A lock that is offline, unpowered or hung never sees it.
   void command(const core::LockAddress& to, std::string_view payload, Timestamp wall);
+  /// The hub asks a Zigbee or Z-Wave lock for its state at the world's
+  /// present time: it answers with a report if it hears the request;
+  /// otherwise the bridge reports the failure (Zigbee2MQTT's log line, Z-Wave
+  /// JS's "Dead"). Native locks are not probed (their broker session is).
+  void probe(std::string_view lock);
   /// Emits the labels of faults still active (their fix unset).
   void finish();
   /// Every connected native lock publishes status offline (a clean stop).

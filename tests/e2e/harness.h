@@ -77,7 +77,7 @@ class HubE2E : public ::testing::Test {
     std::string config = "[hub]\nid = \"e2e-hub\"\ndata_dir = \"" + data_dir().string() +
                          "\"\n[mqtt]\nport = " + std::to_string(broker_.port()) +
                          "\nkeepalive_s = 5\n[http]\nport = " + std::to_string(http_port_) +
-                         "\n[liveness]\ntick = \"100ms\"\ngrace = \"500ms\"\n" + std::string(extra_config);
+                         "\n[liveness]\ntick = \"100ms\"\n" + std::string(extra_config);
     write_file(dir_ / "hub.toml", config);
     hub_ = std::make_unique<testing::ChildProcess>(
         std::vector<std::string>{LW_BINARY, "serve", "--config", (dir_ / "hub.toml").string()},

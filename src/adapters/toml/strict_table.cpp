@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <array>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -164,7 +166,12 @@ void StrictTable::get(std::string_view key, double& out, double min, double max)
       return;
     }
   }
-  fail_at(n, key, "must be a number " + std::to_string(min) + ".." + std::to_string(max));
+  auto text = [](double v) {
+    std::array<char, 32> buf{};
+    std::snprintf(buf.data(), buf.size(), "%g", v);
+    return std::string(buf.data());
+  };
+  fail_at(n, key, "must be a number " + text(min) + ".." + text(max));
 }
 
 void StrictTable::get_duration(std::string_view key, Duration& out, Duration min, Duration max) {

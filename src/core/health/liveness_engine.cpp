@@ -50,7 +50,7 @@ void LivenessEngine::place(const LockId& lock, const DevicePlace& place) {
   index_.emplace(lock, devices_.size());
   Device d{.id = lock, .place = place, .detector = PhiAccrual(place.cadence)};
   devices_.push_back(std::move(d));
-  if (!place.via.empty()) via_up_.emplace(place.via, true);
+  if (!place.via.empty()) vias_.try_emplace(place.via);
 }
 
 void LivenessEngine::heard(const LockId& lock, Timestamp at) {
@@ -60,6 +60,7 @@ void LivenessEngine::heard(const LockId& lock, Timestamp at) {
   d.detector.heard(at);
   d.link_down = false;
   d.probe_failed = false;
+  d.probes_sent = 0;
   d.probe_deadline.reset();
   d.updating_until.reset();  // back from the install
   evaluate(it->second, at);
@@ -86,30 +87,47 @@ void LivenessEngine::link_down(const LockId& lock, Timestamp at, std::string why
   evaluate(it->second, at);
 }
 
+void LivenessEngine::via_network(const std::string& via, const std::string& network) {
+  vias_[via].network = network;
+}
+
 void LivenessEngine::via_state(const std::string& via, bool up, Timestamp at) {
-  auto [pos, inserted] = via_up_.emplace(via, up);
-  if (!inserted && pos->second == up) return;
-  pos->second = up;
+  Via& v = vias_[via];
+  if (v.up == up) return;
+  v.up = up;
   if (!up) {
-    // The bridge's incident opens now, with every device behind it.
+    // One incident for the bridge and every device behind it: the router's,
+    // when the bridge dropped with its Wi-Fi network, else the bridge's own.
     SiteId site;
     for (const Device& d : devices_) {
       if (d.place.via == via) site = d.place.site;
     }
-    Incident& inc = open_incident(IncidentScope::bridge, via, site, at);
+    Incident* inc = nullptr;
+    if (!v.network.empty()) {
+      for (auto& [id, open] : open_) {
+        if (network_of(open) == v.network && at - open.last_joined <= options_.group_window) {
+          inc = &open;
+          inc->scope = IncidentScope::network;
+          inc->subject = v.network;
+          incident_changes_.push_back({IncidentChange::What::grew, id, at});
+          break;
+        }
+      }
+    }
+    if (inc == nullptr) inc = &open_incident(IncidentScope::bridge, via, site, at);
+    inc->last_joined = at;
     for (std::size_t i = 0; i < devices_.size(); ++i) {
       Device& d = devices_[i];
       if (d.place.via != via) continue;
-      if (d.incident && *d.incident != inc.id) {
-        // Already down on its own: it stays in its incident.
-        d.why = "bridge " + via + " is down";
-        evaluate(i, at);
-        continue;
-      }
-      d.incident = inc.id;
-      inc.members.push_back(d.id);
-      inc.down.push_back(d.id);
       d.why = "bridge " + via + " is down";
+      if (!d.incident || *d.incident == inc->id) {
+        // (A device already down on its own stays in its incident.)
+        if (!d.incident) {
+          d.incident = inc->id;
+          inc->members.push_back(d.id);
+          inc->down.push_back(d.id);
+        }
+      }
       evaluate(i, at);
     }
     return;
@@ -128,6 +146,24 @@ void LivenessEngine::via_state(const std::string& via, bool up, Timestamp at) {
   }
 }
 
+std::string LivenessEngine::network_of(const Incident& inc) const {
+  auto of_via = [this](const std::string& via) {
+    auto it = vias_.find(via);
+    return it == vias_.end() ? std::string() : it->second.network;
+  };
+  switch (inc.scope) {
+    case IncidentScope::network: return inc.subject;
+    case IncidentScope::bridge: return of_via(inc.subject);
+    case IncidentScope::site: return {};
+    case IncidentScope::lock: {
+      const Device* d = find(inc.subject);
+      if (d == nullptr) return {};
+      return d->place.network.empty() && !d->place.via.empty() ? of_via(d->place.via) : d->place.network;
+    }
+  }
+  return {};
+}
+
 void LivenessEngine::updating(const LockId& lock, Timestamp at) {
   auto it = index_.find(lock);
   if (it == index_.end()) return;
@@ -138,14 +174,25 @@ void LivenessEngine::updating(const LockId& lock, Timestamp at) {
 void LivenessEngine::command_timed_out(const LockId& lock, Timestamp at) {
   auto it = index_.find(lock);
   if (it == index_.end()) return;
-  Device& d = devices_[it->second];
   // Unanswered while overdue: confirmed gone. While reports still arrive, the
   // lock is alive but deaf (the lock doctor's business), not offline.
-  if (d.detector.phi(at) >= options_.suspect_phi) {
-    d.probe_failed = true;
-    d.why = "overdue and did not answer";
+  if (devices_[it->second].detector.phi(at) >= options_.suspect_phi) {
+    probe_missed(it->second, at, "overdue and did not answer");
   }
   evaluate(it->second, at);
+}
+
+void LivenessEngine::probe_missed(std::size_t index, Timestamp at, std::string why) {
+  Device& d = devices_[index];
+  d.probe_deadline.reset();
+  if (d.place.probe && d.probes_sent < options_.probe_attempts) {
+    ++d.probes_sent;
+    d.probe_deadline = at + options_.probe_timeout;
+    probes_.push_back(d.id);
+    return;
+  }
+  d.probe_failed = true;
+  d.why = std::move(why);
 }
 
 void LivenessEngine::tick(Timestamp now) {
@@ -155,9 +202,8 @@ void LivenessEngine::tick(Timestamp now) {
     Device& d = devices_[next.device];
     if (next.epoch != d.epoch) continue;
     if (d.probe_deadline && *d.probe_deadline <= next.at) {
-      d.probe_deadline.reset();
-      d.probe_failed = true;
-      d.why = "overdue and did not answer a probe";
+      probe_missed(next.device, next.at,
+                   "overdue and did not answer " + std::to_string(d.probes_sent) + " probes");
     }
     evaluate(next.device, next.at);
   }
@@ -188,7 +234,8 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
     } else if (phi >= options_.suspect_phi) {
       next = Connectivity::suspect;
       why = missed_words(d.detector, now);
-      if (d.place.probe && !d.probe_deadline) {
+      if (d.place.probe && !d.probe_deadline && d.probes_sent == 0) {
+        d.probes_sent = 1;
         d.probe_deadline = now + options_.probe_timeout;
         probes_.push_back(d.id);
       }
@@ -256,16 +303,22 @@ void LivenessEngine::went_down(Device& d, Timestamp at) {
     subject = d.place.via;
   }
   for (auto& [id, inc] : open_) {
-    const bool same_place = (inc.scope == scope && inc.subject == subject) ||
-                            (inc.scope == IncidentScope::lock && inc.site == d.place.site && [&] {
-                              const Device* first = find(inc.subject);
-                              if (first == nullptr) return false;
-                              if (scope == IncidentScope::network) return first->place.network == subject;
-                              if (scope == IncidentScope::bridge) return first->place.via == subject;
-                              return first->place.network.empty() && first->place.via.empty();
-                            }());
+    bool same_place = false;
+    if (scope == IncidentScope::network) {
+      same_place = network_of(inc) == subject;
+    } else if (scope == IncidentScope::bridge) {
+      const Device* first = inc.scope == IncidentScope::lock ? find(inc.subject) : nullptr;
+      same_place = (inc.scope == IncidentScope::bridge && inc.subject == subject) ||
+                   (first != nullptr && first->place.via == subject);
+    } else {
+      const Device* first = inc.scope == IncidentScope::lock ? find(inc.subject) : nullptr;
+      same_place = (inc.scope == IncidentScope::site && inc.subject == subject) ||
+                   (first != nullptr && first->place.site == subject && first->place.network.empty() &&
+                    first->place.via.empty());
+    }
     if (!same_place || at - inc.last_joined > options_.group_window) continue;
-    if (inc.scope == IncidentScope::lock) {
+    if (inc.scope == IncidentScope::lock ||
+        (scope == IncidentScope::network && inc.scope == IncidentScope::bridge)) {
       inc.scope = scope;
       inc.subject = subject;
     }
@@ -346,8 +399,8 @@ std::vector<const Incident*> LivenessEngine::incidents() const {
 }
 
 bool LivenessEngine::via_up(const std::string& via) const {
-  auto it = via_up_.find(via);
-  return it == via_up_.end() || it->second;
+  auto it = vias_.find(via);
+  return it == vias_.end() || it->second.up;
 }
 
 }  // namespace lw::core

@@ -93,6 +93,7 @@ class LivenessEngine {
     double suspect_phi{1.0};  // one report overdue on a link losing under 10 %
     double offline_phi{8.0};
     Duration probe_timeout{std::chrono::seconds(20)};
+    int probe_attempts{2};  // probes (each with the link layer's own retries) before offline
     Duration group_window{std::chrono::minutes(5)};
     Duration update_window{std::chrono::minutes(20)};
     Duration awake_window{std::chrono::seconds(10)};
@@ -112,6 +113,9 @@ class LivenessEngine {
   void link_down(const LockId& lock, Timestamp at, std::string why);
   /// A bridge or gateway came up or went down.
   void via_state(const std::string& via, bool up, Timestamp at);
+  /// The Wi-Fi network a bridge reaches the broker through (empty: wired), so
+  /// a bridge that drops with its router joins the router's incident.
+  void via_network(const std::string& via, const std::string& network);
   /// The device began installing firmware.
   void updating(const LockId& lock, Timestamp at);
   /// A command or probe sent to the device went unanswered.
@@ -143,6 +147,7 @@ class LivenessEngine {
     Connectivity state{Connectivity::unknown};
     bool link_down{false};
     bool probe_failed{false};
+    int probes_sent{0};
     std::optional<Timestamp> probe_deadline{};
     std::optional<Timestamp> updating_until{};
     std::optional<std::uint64_t> incident{};
@@ -156,7 +161,15 @@ class LivenessEngine {
     bool operator>(const Due& o) const { return at > o.at; }
   };
 
+  struct Via {
+    bool up{true};
+    std::string network;
+  };
+
   Device* find(const LockId& lock);
+  void probe_missed(std::size_t index, Timestamp at, std::string why);
+  /// The Wi-Fi network an incident's devices share, if any.
+  [[nodiscard]] std::string network_of(const Incident& inc) const;
   [[nodiscard]] const Device* find(const LockId& lock) const;
   void evaluate(std::size_t index, Timestamp now);
   void schedule(std::size_t index, Timestamp now);
@@ -168,7 +181,7 @@ class LivenessEngine {
   Options options_;
   std::vector<Device> devices_;
   std::map<LockId, std::size_t> index_;
-  std::map<std::string, bool> via_up_;
+  std::map<std::string, Via> vias_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
   std::map<std::uint64_t, Incident> open_;
   std::deque<Incident> closed_;

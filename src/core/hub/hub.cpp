@@ -17,15 +17,23 @@ std::string unknown_lock_message(const LockId& id) { return "lock '" + id + "' n
 
 }  // namespace
 
-Hub::Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random,
-         const LivenessPolicy& liveness, HubOptions options)
+Hub::Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random, HubOptions options)
     : clock_(clock),
       store_(store),
       link_(link),
       sink_(sink),
       random_(random),
-      liveness_(liveness),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      health_(options_.health) {}
+
+void Hub::place(const LockRecord& lock) {
+  DevicePlace p;
+  p.site = lock.site;
+  p.cadence = lock.heartbeat;
+  BatteryProfile battery;
+  battery.standby_ma = standby_ma(lock.transport);
+  health_.place(lock.id, p, battery, lock.transport);
+}
 
 Result<void> Hub::load() {
   auto hubs = store_.load_hubs();
@@ -36,7 +44,14 @@ Result<void> Hub::load() {
   for (auto& s : *sites) sites_[s.id] = std::move(s);
   auto locks = store_.load_locks();
   if (!locks) return locks.error();
-  for (auto& l : *locks) locks_[l.id] = std::move(l);
+  for (auto& l : *locks) {
+    place(l);
+    // What was known before the restart: the last message, and a link already down.
+    if (l.last_seen) health_.heard(l.id, *l.last_seen);
+    if (l.last_seen && !l.link_up) health_.link_down(l.id, *l.last_seen, "offline before the hub restarted");
+    (void)health_.take_changes();
+    locks_[l.id] = std::move(l);
+  }
   auto pending = store_.load_pending_actions();
   if (!pending) return pending.error();
   for (auto& a : *pending) pending_[a.id] = std::move(a);
@@ -73,6 +88,7 @@ Result<void> Hub::add_lock(const LockRecord& lock) {
     merged.transport = lock.transport;
   }
   if (auto r = store_.upsert_lock(merged); !r) return r;
+  place(merged);
   locks_[lock.id] = std::move(merged);
   return ok();
 }
@@ -91,6 +107,7 @@ LockRecord* Hub::known_lock(const LockAddress& from) {
   fresh.id = from.lock;
   fresh.site = from.site;
   fresh.name = from.lock;
+  place(fresh);
   auto [pos, inserted] = locks_.emplace(fresh.id, std::move(fresh));
   return &pos->second;
 }
@@ -110,26 +127,78 @@ Result<void> Hub::record(EventRecord event) {
   return ok();
 }
 
-Result<void> Hub::touch(LockRecord& lock, Timestamp heard_at) {
+Result<void> Hub::touch(LockRecord& lock) {
   // The hub's clock decides liveness; a lock's own clock may be wrong.
-  (void)heard_at;
   lock.last_seen = clock_.now();
   ++accepted_;
-  update_connectivity(lock);
+  health_.heard(lock.id, clock_.now());
+  apply_health();
   return ok();
 }
 
-void Hub::update_connectivity(LockRecord& lock) {
-  Connectivity now_is = liveness_.evaluate(lock, clock_.now());
-  if (now_is == lock.connectivity) return;
-  lock.connectivity = now_is;
-  lock.connectivity_since = clock_.now();
-  EventRecord e;
-  e.lock = lock.id;
-  e.ts = clock_.now();
-  e.kind = EventKind::connectivity;
-  e.detail = std::string(to_string(now_is));
-  (void)record(std::move(e));
+void Hub::apply_health() {
+  for (const ConnectivityChange& c : health_.take_changes()) {
+    auto it = locks_.find(c.lock);
+    if (it == locks_.end()) continue;
+    LockRecord& lock = it->second;
+    lock.connectivity = c.to;
+    lock.connectivity_since = c.at;
+    EventRecord e;
+    e.lock = lock.id;
+    e.ts = c.at;
+    e.kind = EventKind::connectivity;
+    e.detail = std::string(to_string(c.to));
+    if (!c.why.empty()) e.detail += ": " + c.why;
+    (void)record(std::move(e));
+    (void)persist(lock);
+  }
+  // Incidents shared by several locks (or a bridge's) are told on each
+  // member's history; a lock's own outage is its connectivity event.
+  for (const IncidentChange& c : health_.take_incident_changes()) {
+    const Incident* inc = health_.liveness().incident(c.incident);
+    if (inc == nullptr) continue;
+    const bool shared = inc->scope != IncidentScope::lock;
+    const std::string what = "incident " + std::to_string(inc->id) + " (" +
+                             std::string(to_string(inc->scope)) + " " + inc->subject + ", " +
+                             std::to_string(inc->members.size()) +
+                             (inc->members.size() == 1 ? " lock)" : " locks)");
+    std::vector<LockId> tell;
+    std::string detail;
+    switch (c.what) {
+      case IncidentChange::What::opened:
+        if (shared) tell = inc->members;
+        detail = what + " opened";
+        break;
+      case IncidentChange::What::grew:
+        if (inc->members.size() == 2) tell = inc->members;  // it just became shared
+        if (inc->members.size() > 2) tell = {inc->members.back()};
+        detail = what + ": " + (tell.empty() ? std::string() : tell.back()) + " joined";
+        break;
+      case IncidentChange::What::closed:
+        if (shared && inc->members.size() > 1) tell = inc->members;
+        detail = what + " closed";
+        break;
+    }
+    for (const LockId& member : tell) {
+      EventRecord e;
+      e.lock = member;
+      e.ts = c.at;
+      e.kind = EventKind::health;
+      e.detail = detail;
+      (void)record(std::move(e));
+    }
+  }
+  for (HealthNotice& n : health_.take_notices()) {
+    EventRecord e;
+    e.lock = n.lock;
+    e.ts = n.at;
+    e.kind = EventKind::health;
+    e.detail = std::move(n.words);
+    (void)record(std::move(e));
+  }
+  // The native protocol has no probe: a native lock's broker session speaks
+  // for it. Zigbee and Z-Wave adapters answer these.
+  (void)health_.take_probes();
 }
 
 Result<void> Hub::on_status(const LockAddress& from, const StatusReport& status) {
@@ -137,11 +206,13 @@ Result<void> Hub::on_status(const LockAddress& from, const StatusReport& status)
   if (!lock) return not_found(unknown_lock_message(from.lock));
   lock->link_up = status.online;
   if (status.online) {
-    (void)touch(*lock, status.ts.value_or(clock_.now()));
+    (void)touch(*lock);
   } else {
     ++accepted_;
     if (!lock->last_seen) lock->last_seen = clock_.now();
-    update_connectivity(*lock);
+    // A Last Will carries no time; the lock's own clean goodbye does.
+    health_.link_down(lock->id, clock_.now(), status.ts ? "the lock said it is going offline" : "Last Will");
+    apply_health();
   }
   return persist(*lock);
 }
@@ -161,7 +232,11 @@ Result<void> Hub::on_telemetry(const LockAddress& from, const Telemetry& t) {
   if (t.name && lock->name == lock->id) lock->name = *t.name;
   // Telemetry proves the link is up even if the retained status was missed.
   lock->link_up = true;
-  (void)touch(*lock, t.ts);
+  if (t.transport) place(*lock);
+  ++accepted_;
+  lock->last_seen = clock_.now();
+  health_.telemetry(lock->id, clock_.now(), t);
+  apply_health();
   return persist(*lock);
 }
 
@@ -171,7 +246,7 @@ Result<void> Hub::on_state(const LockAddress& from, const StateReport& state) {
   lock->lock_state = state.lock_state;
   lock->door_state = state.door_state;
   lock->link_up = true;
-  (void)touch(*lock, state.ts);
+  (void)touch(*lock);
   return persist(*lock);
 }
 
@@ -179,7 +254,11 @@ Result<void> Hub::on_event(const LockAddress& from, const DeviceEvent& event) {
   LockRecord* lock = known_lock(from);
   if (!lock) return not_found(unknown_lock_message(from.lock));
   lock->link_up = true;
-  (void)touch(*lock, event.ts);
+  (void)touch(*lock);
+  if (event.kind == DeviceEventKind::lock_operation) health_.operation(lock->id, clock_.now());
+  if (event.alarm && *event.alarm == "firmware_update") health_.updating(lock->id, clock_.now());
+  health_.event_delivered(lock->id, event.ts, clock_.now());
+  apply_health();
   EventRecord e;
   e.lock = lock->id;
   e.ts = event.ts;
@@ -201,7 +280,7 @@ Result<void> Hub::on_command_result(const LockAddress& from, const CommandResult
   LockRecord* lock = known_lock(from);
   if (!lock) return not_found(unknown_lock_message(from.lock));
   lock->link_up = true;
-  (void)touch(*lock, result.ts);
+  (void)touch(*lock);
   if (result.lock_state) lock->lock_state = *result.lock_state;
   if (auto r = persist(*lock); !r) return r;
 
@@ -275,16 +354,15 @@ Result<void> Hub::finish_action(Action& action, ActionStatus status, std::string
   unsent_.erase(done.id);
   pending_.erase(done.id);
   sink_.action_changed(done);
+  health_.command(done.lock, done.created_at, done.completed_at, done.status, clock_.now());
+  apply_health();
   return record(std::move(e));
 }
 
 void Hub::tick() {
   Timestamp now = clock_.now();
-  for (auto& [id, lock] : locks_) {
-    Connectivity before = lock.connectivity;
-    update_connectivity(lock);
-    if (lock.connectivity != before) (void)persist(lock);
-  }
+  health_.tick(now);
+  apply_health();
   std::vector<ActionId> expired;
   for (auto& [id, action] : pending_) {
     if (now >= action.expires_at) {
@@ -331,6 +409,11 @@ Result<Action> Hub::find_action(const ActionId& id) {
   if (!stored) return stored.error();
   if (!*stored) return not_found("action '" + id + "' not found");
   return **stored;
+}
+
+Result<LockHealth> Hub::health(const LockId& lock) const {
+  if (!locks_.contains(lock)) return not_found(unknown_lock_message(lock));
+  return health_.health(lock, clock_.now());
 }
 
 Result<EventPage> Hub::events(const LockId& lock, int limit, std::optional<std::int64_t> before) {

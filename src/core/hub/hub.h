@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "core/health/liveness.h"
+#include "core/health/health_monitor.h"
 #include "core/lock/messages.h"
 #include "core/lock/records.h"
 #include "core/ports/clock.h"
@@ -37,6 +37,7 @@ struct HubOptions {
   std::string key_id{"hub"};  // the key that signs commands
   Duration command_ttl{30s};  // expires_at = issued_at + ttl
   bool auto_register{true};   // accept locks first heard on the wire
+  HealthMonitor::Options health;
 };
 
 /// Counters of rejected input, by reason ("telemetry: battery_pct: must be 0..100").
@@ -44,8 +45,7 @@ using RejectCounters = std::map<std::string, std::uint64_t>;
 
 class Hub {
  public:
-  Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random,
-      const LivenessPolicy& liveness, HubOptions options);
+  Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random, HubOptions options);
 
   /// Loads sites, locks and pending actions from the store. Call once before use.
   Result<void> load();
@@ -72,7 +72,8 @@ class Hub {
   /// request: the action stays pending and is retried by tick() until it expires.
   Result<Action> request_action(const LockId& lock, LockAction action);
 
-  /// Re-evaluates connectivity, retries unsent commands and expires actions.
+  /// Runs the health engine (connectivity, incidents, battery, drain, link),
+  /// retries unsent commands and expires actions.
   void tick();
 
   // --- queries ---
@@ -84,13 +85,19 @@ class Hub {
   Result<EventPage> events(const LockId& lock, int limit, std::optional<std::int64_t> before);
   [[nodiscard]] const RejectCounters& rejected() const { return rejected_; }
   [[nodiscard]] std::uint64_t messages_accepted() const { return accepted_; }
+  /// The health engine's view of a lock now (connectivity, incident, battery
+  /// forecast, drain, link). Errors: not_found.
+  Result<LockHealth> health(const LockId& lock) const;
+  [[nodiscard]] const HealthMonitor& health_monitor() const { return health_; }
 
  private:
   LockRecord* known_lock(const LockAddress& from);
-  Result<void> touch(LockRecord& lock, Timestamp heard_at);
+  Result<void> touch(LockRecord& lock);
+  void place(const LockRecord& lock);
+  /// Applies what the health engine found: connectivity, incidents, notices.
+  void apply_health();
   Result<void> persist(LockRecord& lock);
   Result<void> record(EventRecord event);
-  void update_connectivity(LockRecord& lock);
   Result<void> finish_action(Action& action, ActionStatus status, std::string reason, std::string detail);
   void send(Action& action);
 
@@ -99,8 +106,8 @@ class Hub {
   DeviceLink& link_;
   EventSink& sink_;
   Random& random_;
-  const LivenessPolicy& liveness_;
   HubOptions options_;
+  HealthMonitor health_;
 
   std::map<std::string, HubRecord> hubs_;
   std::map<SiteId, SiteRecord> sites_;

@@ -26,8 +26,7 @@ class HubTest : public ::testing::Test {
   lw::testing::RecordingDeviceLink link_;
   NullEventSink sink_;
   SeededRandom random_{42};
-  HeartbeatLiveness liveness_{3, 2s};
-  Hub hub_{clock_, store_, link_, sink_, random_, liveness_, HubOptions{}};
+  Hub hub_{clock_, store_, link_, sink_, random_, HubOptions{}};
   LockAddress front_{"home", "front"};
 };
 
@@ -41,14 +40,32 @@ TEST_F(HubTest, LockHeardForTheFirstTimeIsRegisteredOnline) {
   EXPECT_EQ(lock->rssi_dbm, -60);
 }
 
-TEST_F(HubTest, LockThatStopsReportingIsOfflineAfterThreeMissedHeartbeats) {
-  hear_telemetry(front_, 10s);
-  clock_.advance(31s);
-  hub_.tick();
+TEST_F(HubTest, LockThatStopsReportingIsSuspectThenOffline) {
+  for (int i = 0; i < 20; ++i) {
+    hear_telemetry(front_, 10s);
+    clock_.advance(10s);
+    hub_.tick();
+  }
   EXPECT_EQ(hub_.find_lock("front")->connectivity, Connectivity::online);
-  clock_.advance(2s);
-  hub_.tick();
-  EXPECT_EQ(hub_.find_lock("front")->connectivity, Connectivity::offline);
+  std::optional<Duration> suspect;
+  std::optional<Duration> offline;
+  for (Duration silent = 10s; silent < 5min; silent += 500ms) {
+    clock_.advance(500ms);
+    hub_.tick();
+    const Connectivity c = hub_.find_lock("front")->connectivity;
+    if (c == Connectivity::suspect && !suspect) suspect = silent;
+    if (c == Connectivity::offline && !offline) offline = silent;
+  }
+  ASSERT_TRUE(suspect);
+  ASSERT_TRUE(offline);
+  EXPECT_GT(*suspect, 10s) << "not before the next report is due";
+  EXPECT_LT(*suspect, 13s);
+  EXPECT_GT(*offline, 30s) << "a few missed reports, not one";
+  EXPECT_LT(*offline, 70s);
+  auto page = hub_.events("front", 1, std::nullopt);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->events[0].detail.rfind("offline: ", 0), 0U) << page->events[0].detail;
+  EXPECT_NE(page->events[0].detail.find("reports overdue"), std::string::npos) << page->events[0].detail;
 }
 
 TEST_F(HubTest, LastWillMakesTheLockOfflineImmediatelyAndTelemetryBringsItBack) {
@@ -63,7 +80,25 @@ TEST_F(HubTest, LastWillMakesTheLockOfflineImmediatelyAndTelemetryBringsItBack) 
   ASSERT_GE(page->events.size(), 2U);
   EXPECT_EQ(page->events[0].kind, EventKind::connectivity);
   EXPECT_EQ(page->events[0].detail, "online");
-  EXPECT_EQ(page->events[1].detail, "offline");
+  EXPECT_EQ(page->events[1].detail, "offline: Last Will");
+}
+
+TEST_F(HubTest, LocksDroppingTogetherShareOneIncidentInTheirHistories) {
+  const LockAddress back{"home", "back"};
+  hear_telemetry(front_);
+  hear_telemetry(back);
+  clock_.advance(5s);
+  ASSERT_TRUE(hub_.on_status(front_, StatusReport{false, std::nullopt}));
+  clock_.advance(3s);
+  ASSERT_TRUE(hub_.on_status(back, StatusReport{false, std::nullopt}));
+  auto front_events = hub_.events("front", 1, std::nullopt);
+  auto back_events = hub_.events("back", 1, std::nullopt);
+  ASSERT_TRUE(front_events && back_events);
+  EXPECT_EQ(front_events->events[0].kind, EventKind::health);
+  EXPECT_EQ(front_events->events[0].detail, back_events->events[0].detail);
+  EXPECT_NE(front_events->events[0].detail.find("site home, 2 locks"), std::string::npos)
+      << front_events->events[0].detail;
+  ASSERT_EQ(hub_.health_monitor().liveness().open_incidents().size(), 1U);
 }
 
 TEST_F(HubTest, LockIdReusedUnderAnotherSiteIsRejected) {
@@ -157,7 +192,7 @@ TEST_F(HubTest, PendingActionSurvivesARestartAndCompletesAfterIt) {
   auto a = hub_.request_action("front", LockAction::unlock);
   ASSERT_TRUE(a);
 
-  Hub restarted{clock_, store_, link_, sink_, random_, liveness_, HubOptions{}};
+  Hub restarted{clock_, store_, link_, sink_, random_, HubOptions{}};
   ASSERT_TRUE(restarted.load());
   ASSERT_NE(restarted.find_lock("front"), nullptr);
   EXPECT_EQ(restarted.find_action(a->id)->status, ActionStatus::pending);
@@ -196,7 +231,7 @@ TEST_F(HubTest, RedeliveredDeviceEventIsStoredOnce) {
 TEST_F(HubTest, HubInstanceIsRememberedAcrossRestarts) {
   ASSERT_TRUE(hub_.register_hub({"hub-1", "0.1.0", clock_.now(), "cHVi"}));
   EXPECT_FALSE(hub_.register_hub({"bad/id", "0.1.0", clock_.now(), "cHVi"}));
-  Hub restarted{clock_, store_, link_, sink_, random_, liveness_, HubOptions{}};
+  Hub restarted{clock_, store_, link_, sink_, random_, HubOptions{}};
   ASSERT_TRUE(restarted.load());
   ASSERT_EQ(restarted.hubs().size(), 1U);
   EXPECT_EQ(restarted.hubs()[0].id, "hub-1");

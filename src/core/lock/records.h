@@ -77,8 +77,10 @@ struct Action {
   std::string key_id;
 };
 
-/// Kinds of stored events: what the lock reported, and what the hub observed.
-enum class EventKind { lock_operation, alarm, connectivity, command };
+/// Kinds of stored events: what the lock reported, and what the hub observed
+/// (connectivity changes, command outcomes, and the health engine's findings:
+/// incidents, battery forecasts, drain and link warnings).
+enum class EventKind { lock_operation, alarm, connectivity, command, health };
 std::string_view to_string(EventKind v) noexcept;
 std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
 

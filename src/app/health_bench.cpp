@@ -1,0 +1,711 @@
+#include "app/health_bench.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "adapters/toml/strict_table.h"
+#include "core/health/health_monitor.h"
+#include "firmware/radio_link.h"
+#include "protocol/codec.h"
+#include "protocol/ecosystem/zigbee2mqtt.h"
+#include "protocol/ecosystem/zwave_js_ui.h"
+#include "protocol/envelope.h"
+#include "protocol/topics.h"
+#include "sim/scenario.h"
+#include "sim/world_engine.h"
+
+namespace lw::app {
+namespace {
+
+using core::Connectivity;
+using core::Transport;
+using sim::FaultLabel;
+
+constexpr Duration kDay = std::chrono::hours(24);
+constexpr Duration kStep = std::chrono::seconds(1);  // the hub's tick, and the probe's delay
+/// An alarm this long after a fault's fix still belongs to it (a lock backing
+/// off its rejoins for up to 30 minutes, then a report interval).
+constexpr Duration kAfterFix = std::chrono::hours(2);
+
+/// Faults after which a lock really cannot reach the hub: what detection time is measured on.
+const std::set<std::string, std::less<>> kLinkLoss = {"battery_depleted", "router_power_outage",
+                                                      "internet_outage",  "network_credentials_changed",
+                                                      "router_replaced",  "mesh_route_lost",
+                                                      "hub_offline",      "firmware_bug",
+                                                      "power_loss",       "silence"};
+/// Faults of a router, bridge or repeater: one incident expected for the locks they struck.
+const std::set<std::string, std::less<>> kShared = {
+    "router_power_outage", "internet_outage", "network_credentials_changed",
+    "router_replaced",     "hub_offline",     "mesh_route_lost"};
+
+double days(Duration d) { return std::chrono::duration<double>(d).count() / 86400.0; }
+double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+double mean(const std::vector<double>& v) {
+  if (v.empty()) return NAN;
+  double s = 0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+/// One lock as the hub knows it.
+struct Lock {
+  LockId id;
+  SiteId site;
+  Transport transport{Transport::wifi};
+  Duration cadence{};
+  std::string bridge;  // zigbee / zwave: the bridge id
+};
+
+/// A stretch a detector called a lock offline or unreachable.
+struct Down {
+  Timestamp at;
+  std::optional<Timestamp> back;
+  std::uint64_t incident{0};  // 0: the detector does not group
+  std::string why;
+};
+
+/// What one detector said over the run.
+struct Verdicts {
+  std::string name;
+  std::vector<std::vector<Down>> down;                              // per lock
+  std::vector<std::vector<std::pair<Timestamp, int>>> alerts;       // per lock: battery warnings
+  std::vector<std::vector<std::pair<Timestamp, double>>> forecast;  // per lock, daily: days left
+  bool has_forecast{false};
+  bool has_liveness{true};
+  bool has_battery{true};
+
+  explicit Verdicts(std::string n, std::size_t locks)
+      : name(std::move(n)), down(locks), alerts(locks), forecast(locks) {}
+  void went_down(std::size_t i, Timestamp at, std::uint64_t incident, std::string why = {}) {
+    if (!down[i].empty() && !down[i].back().back) return;
+    down[i].push_back({at, std::nullopt, incident, std::move(why)});
+  }
+  void came_back(std::size_t i, Timestamp at) {
+    if (!down[i].empty() && !down[i].back().back) down[i].back().back = at;
+  }
+};
+
+/// Zigbee2MQTT's and ZHA's availability: offline after a fixed silence
+/// (battery devices: Z2M 25 h, ZHA 6 h), back at the next message.
+class PassiveTimeout {
+ public:
+  PassiveTimeout(std::string name, Duration timeout, std::size_t locks)
+      : timeout_(timeout), last_(locks), verdicts_(std::move(name), locks) {
+    verdicts_.has_battery = false;
+  }
+  void heard(std::size_t i, Timestamp at) {
+    if (last_[i] && at - *last_[i] > timeout_) {
+      verdicts_.went_down(i, *last_[i] + timeout_, 0);
+      verdicts_.came_back(i, at);
+    }
+    last_[i] = at;
+  }
+  Verdicts finish(Timestamp end) {
+    for (std::size_t i = 0; i < last_.size(); ++i) {
+      if (last_[i] && end - *last_[i] > timeout_) verdicts_.went_down(i, *last_[i] + timeout_, 0);
+    }
+    return std::move(verdicts_);
+  }
+
+ private:
+  Duration timeout_;
+  std::vector<std::optional<Timestamp>> last_;
+  Verdicts verdicts_;
+};
+
+/// The fixed-percentage battery alert most lock apps have: warn once when the
+/// gauge reads 20 % or less; a fresh battery (50 % or more) re-arms it.
+class FixedPercentAlert {
+ public:
+  explicit FixedPercentAlert(std::size_t locks) : armed_(locks, true), verdicts_("fixed 20 % alert", locks) {
+    verdicts_.has_liveness = false;
+  }
+  void gauge(std::size_t i, Timestamp at, double pct) {
+    if (armed_[i] && pct <= 20) {
+      verdicts_.alerts[i].emplace_back(at, 0);
+      armed_[i] = false;
+    } else if (pct >= 50) {
+      armed_[i] = true;
+    }
+  }
+  Verdicts finish() { return std::move(verdicts_); }
+
+ private:
+  std::vector<bool> armed_;
+  Verdicts verdicts_;
+};
+
+class Labels final : public sim::LabelSink {
+ public:
+  void label(const FaultLabel& l) override { all.push_back(l); }
+  std::vector<FaultLabel> all;
+};
+
+/// Everything the hub hears, routed to the engine and the baselines.
+class Bench final : public sim::TraceSink {
+ public:
+  explicit Bench(const sim::Scenario& s) : ours_("lockwarden", 0) {
+    for (const sim::ScenarioBridge& b : s.bridges) bridges_[b.id] = &b;
+    for (const sim::ScenarioLock& l : s.locks) {
+      const std::size_t i = locks_.size();
+      Lock lock{l.id, l.site, l.transport,
+                l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)), l.bridge};
+      core::DevicePlace place;
+      place.site = l.site;
+      place.cadence = lock.cadence;
+      if (l.transport == Transport::wifi) {
+        place.network = l.network;
+      } else if (auto b = bridges_.find(l.bridge); b != bridges_.end()) {
+        if (l.transport == Transport::ble_bridge) {
+          place.network = b->second->network;  // the BLE bridge speaks natively over its Wi-Fi
+        } else {
+          place.via = l.bridge;
+          place.probe = true;
+          const std::string base = b->second->base_topic;
+          names_[base + "/" + l.name] = i;
+        }
+      }
+      index_[l.id] = i;
+      core::BatteryProfile profile;
+      // The installer tells the hub which batteries went in (the app asks).
+      profile.chemistry = core::parse_chemistry(l.battery).value_or(core::Chemistry::unknown);
+      profile.standby_ma = core::standby_ma(l.transport);
+      monitor_.place(l.id, place, profile, l.transport);
+      locks_.push_back(std::move(lock));
+    }
+    for (const auto& [id, b] : bridges_) {
+      monitor_.via_network(id, b->network);
+      if (b->kind == sim::BridgeKind::zigbee) z2m_.emplace_back(id, protocol::Z2mTopics(b->base_topic));
+      if (b->kind == sim::BridgeKind::zwave) zwave_.emplace_back(id, protocol::ZwaveTopics(b->base_topic));
+    }
+    const std::size_t n = locks_.size();
+    ours_ = Verdicts("lockwarden", n);
+    ours_.has_forecast = true;
+    z2m_timeout_ = std::make_unique<PassiveTimeout>("Zigbee2MQTT (25 h)", std::chrono::hours(25), n);
+    zha_timeout_ = std::make_unique<PassiveTimeout>("ZHA (6 h)", std::chrono::hours(6), n);
+    fixed_ = std::make_unique<FixedPercentAlert>(n);
+  }
+
+  void message(Timestamp ts, std::string_view topic, std::string_view payload, bool /*json*/) override {
+    ++messages_;
+    monitor_.tick(ts);
+    drain(ts);
+    if (topic.starts_with("lw/v1/")) {
+      native(ts, topic, payload);
+    } else {
+      ecosystem(ts, topic, payload);
+    }
+    drain(ts);
+  }
+
+  /// The hub's tick: due deadlines, then the probes it asked for.
+  void tick(Timestamp now, sim::WorldEngine& world) {
+    monitor_.tick(now);
+    drain(now);
+    for (const LockId& id : pending_probes_) world.probe(id);
+    pending_probes_ = monitor_.take_probes();
+    if (now >= next_day_) {
+      next_day_ = now + kDay;
+      for (std::size_t i = 0; i < locks_.size(); ++i) {
+        const core::BatteryForecast f = monitor_.forecast(locks_[i].id, now);
+        if (f.days_left) ours_.forecast[i].emplace_back(now, *f.days_left);
+      }
+    }
+  }
+
+  std::vector<Verdicts> finish(Timestamp end) {
+    monitor_.tick(end);
+    drain(end);
+    std::vector<Verdicts> out;
+    out.push_back(std::move(ours_));
+    out.push_back(z2m_timeout_->finish(end));
+    out.push_back(zha_timeout_->finish(end));
+    out.push_back(fixed_->finish());
+    return out;
+  }
+
+  [[nodiscard]] const std::vector<Lock>& locks() const { return locks_; }
+  [[nodiscard]] std::size_t index(const LockId& id) const {
+    auto it = index_.find(id);
+    return it == index_.end() ? locks_.size() : it->second;
+  }
+  [[nodiscard]] std::uint64_t messages() const { return messages_; }
+  [[nodiscard]] std::uint64_t undecodable() const { return undecodable_; }
+
+ private:
+  /// A message from lock i: every detector hears it.
+  void heard(std::size_t i, Timestamp at) {
+    monitor_.heard(locks_[i].id, at);
+    baselines_heard(i, at);
+  }
+  void baselines_heard(std::size_t i, Timestamp at) {
+    z2m_timeout_->heard(i, at);
+    zha_timeout_->heard(i, at);
+  }
+
+  void battery(std::size_t i, Timestamp at, std::optional<int> mv, std::optional<double> pct) {
+    monitor_.gauge(locks_[i].id, at, mv, pct);
+    if (pct) fixed_->gauge(i, at, *pct);
+  }
+
+  void native(Timestamp ts, std::string_view topic, std::string_view payload) {
+    auto t = protocol::parse_topic(topic);
+    if (!t) return count_bad();
+    const std::size_t i = index(t->address.lock);
+    if (i == locks_.size()) return;  // a phone
+    const LockId& id = locks_[i].id;
+    switch (t->channel) {
+      case protocol::Channel::status: {
+        auto s = protocol::decode_status(payload);
+        if (!s) return count_bad();
+        if (s->online) {
+          heard(i, ts);
+        } else {
+          monitor_.link_down(id, ts, "Last Will");
+        }
+        return;
+      }
+      case protocol::Channel::telemetry: {
+        auto tel = protocol::decode_telemetry(payload);
+        if (!tel) return count_bad();
+        monitor_.telemetry(id, ts, *tel);
+        baselines_heard(i, ts);
+        if (tel->battery_pct) fixed_->gauge(i, ts, *tel->battery_pct);
+        return;
+      }
+      case protocol::Channel::event: {
+        auto e = protocol::decode_event(payload);
+        if (!e) return count_bad();
+        heard(i, ts);
+        if (e->kind == core::DeviceEventKind::lock_operation) monitor_.operation(id, ts);
+        if (e->alarm && *e->alarm == "firmware_update") monitor_.updating(id, ts);
+        monitor_.event_delivered(id, e->ts, ts);
+        return;
+      }
+      case protocol::Channel::state:
+      case protocol::Channel::result: heard(i, ts); return;
+      case protocol::Channel::cmd:
+      case protocol::Channel::app: return;
+    }
+  }
+
+  void ecosystem(Timestamp ts, std::string_view topic, std::string_view payload) {
+    for (const auto& [bridge, topics] : z2m_) {
+      if (auto t = topics.classify(topic)) return zigbee(ts, bridge, topics.base(), *t, payload);
+    }
+    for (const auto& [bridge, topics] : zwave_) {
+      if (auto t = topics.classify(topic)) return zwave(ts, bridge, topics.prefix(), *t, payload);
+    }
+  }
+
+  std::size_t by_name(const std::string& base, const std::string& name) const {
+    auto it = names_.find(base + "/" + name);
+    return it == names_.end() ? locks_.size() : it->second;
+  }
+
+  void zigbee(Timestamp ts, const std::string& bridge, const std::string& base, const protocol::Z2mTopic& t,
+              std::string_view payload) {
+    using K = protocol::Z2mTopicKind;
+    switch (t.kind) {
+      case K::bridge_state: {
+        auto up = protocol::decode_z2m_bridge_state(payload);
+        if (!up) return count_bad();
+        monitor_.via_state(bridge, *up, ts);
+        return;
+      }
+      case K::bridge_logging: {
+        auto line = protocol::decode_z2m_bridge_logging(payload);
+        if (!line) return count_bad();
+        const bool failed = line->kind == protocol::Z2mLogKind::publish_failed ||
+                            line->kind == protocol::Z2mLogKind::ping_failed;
+        if (failed && line->device) {
+          const std::size_t i = by_name(base, *line->device);
+          if (i < locks_.size())
+            monitor_.command(locks_[i].id, ts, std::nullopt, core::ActionStatus::expired, ts);
+        }
+        return;
+      }
+      case K::bridge_event: {
+        auto e = protocol::decode_z2m_bridge_event(payload);
+        if (!e) return count_bad();
+        if (e->type == protocol::Z2mBridgeEventType::device_announce) {
+          const std::size_t i = by_name(base, e->friendly_name);
+          if (i < locks_.size()) heard(i, ts);
+        }
+        return;
+      }
+      case K::device_availability: {
+        const std::size_t i = by_name(base, t.friendly_name);
+        if (i == locks_.size()) return;
+        auto online = protocol::decode_z2m_availability(payload);
+        if (!online) return count_bad();
+        if (*online) return heard(i, ts);
+        monitor_.link_down(locks_[i].id, ts, "Zigbee2MQTT availability");
+        return;
+      }
+      case K::device: {
+        const std::size_t i = by_name(base, t.friendly_name);
+        if (i == locks_.size()) return;
+        auto r = protocol::decode_z2m_device(payload);
+        if (!r) return count_bad();
+        heard(i, ts);
+        const LockId& id = locks_[i].id;
+        if (r->update && r->update->state == protocol::Z2mUpdateState::updating) monitor_.updating(id, ts);
+        if (r->action) monitor_.operation(id, ts);
+        if (r->linkquality) monitor_.signal(id, ts, *r->linkquality);
+        if (r->battery || r->voltage_mv) battery(i, ts, r->voltage_mv, r->battery);
+        return;
+      }
+      default: return;
+    }
+  }
+
+  void zwave(Timestamp ts, const std::string& bridge, const std::string& prefix,
+             const protocol::ZwaveTopic& t, std::string_view payload) {
+    using K = protocol::ZwaveTopicKind;
+    if (t.kind == K::gateway_status) {
+      auto up = protocol::decode_zwave_gateway_status(payload);
+      if (!up) return count_bad();
+      monitor_.via_state(bridge, *up, ts);
+      return;
+    }
+    const std::size_t i = by_name(prefix, t.node);
+    if (i == locks_.size()) return;
+    if (t.kind == K::node_status) {
+      auto s = protocol::decode_zwave_node_status(payload);
+      if (!s) return count_bad();
+      if (s->status == protocol::ZwaveNodeStatus::dead) {
+        monitor_.link_down(locks_[i].id, ts, "Z-Wave JS: node dead");
+      } else {
+        heard(i, ts);
+      }
+      return;
+    }
+    if (t.kind != K::value && t.kind != K::node_last_active) return;
+    heard(i, ts);
+    if (t.kind == K::value && t.value && t.value->command_class == "battery" &&
+        t.value->property == "level") {
+      auto v = protocol::decode_zwave_value(payload);
+      if (!v) return count_bad();
+      if (const auto* pct = std::get_if<std::int64_t>(&v->value)) {
+        battery(i, ts, std::nullopt, static_cast<double>(*pct));
+      } else if (const auto* pct_d = std::get_if<double>(&v->value)) {
+        battery(i, ts, std::nullopt, *pct_d);
+      }
+    }
+  }
+
+  void drain(Timestamp) {
+    for (const core::ConnectivityChange& c : monitor_.take_changes()) {
+      const std::size_t i = index(c.lock);
+      if (i == locks_.size()) continue;
+      const bool down = c.to == Connectivity::offline || c.to == Connectivity::unreachable;
+      if (down) {
+        ours_.went_down(i, c.at, monitor_.liveness().incident_of(c.lock).value_or(0), c.why);
+      } else {
+        ours_.came_back(i, c.at);
+      }
+    }
+    (void)monitor_.take_incident_changes();
+    for (const core::HealthNotice& n : monitor_.take_notices()) {
+      if (n.kind != core::HealthNotice::Kind::battery_forecast) continue;
+      const std::size_t i = index(n.lock);
+      if (i < locks_.size()) ours_.alerts[i].emplace_back(n.at, n.days);
+    }
+  }
+
+  void count_bad() { ++undecodable_; }
+
+  core::HealthMonitor monitor_;
+  std::map<std::string, const sim::ScenarioBridge*> bridges_;
+  std::vector<Lock> locks_;
+  std::map<LockId, std::size_t> index_;
+  std::map<std::string, std::size_t> names_;  // "<base>/<friendly name>" -> lock
+  std::vector<std::pair<std::string, protocol::Z2mTopics>> z2m_;
+  std::vector<std::pair<std::string, protocol::ZwaveTopics>> zwave_;
+  std::vector<LockId> pending_probes_;
+  Verdicts ours_;
+  std::unique_ptr<PassiveTimeout> z2m_timeout_;
+  std::unique_ptr<PassiveTimeout> zha_timeout_;
+  std::unique_ptr<FixedPercentAlert> fixed_;
+  Timestamp next_day_{};
+  std::uint64_t messages_{0};
+  std::uint64_t undecodable_{0};
+};
+
+struct Score {
+  std::string name;
+  bool liveness{true};
+  bool battery{true};
+  std::vector<double> detect_s;
+  std::map<std::string, std::vector<double>> detect_by_transport;
+  int outages{0};
+  int missed{0};
+  int false_alarms{0};
+  int shared_outages{0};
+  int grouped{0};
+  std::vector<double> err[3];  // 30, 14, 7 days ahead
+  int deaths{0};
+  int surprise{0};
+};
+
+/// Scores one detector's verdicts against the labels.
+Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector<FaultLabel>& labels,
+            const std::map<LockId, std::size_t>& index, Timestamp end, std::ostream* explain) {
+  Score s;
+  s.name = v.name;
+  s.liveness = v.has_liveness;
+  s.battery = v.has_battery;
+  // Per lock, the stretches a fault explains.
+  std::vector<std::vector<std::pair<Timestamp, Timestamp>>> explained(locks.size());
+  for (const FaultLabel& l : labels) {
+    for (const LockId& d : l.devices) {
+      auto it = index.find(d);
+      if (it == index.end()) continue;
+      explained[it->second].emplace_back(l.onset, l.fixed ? *l.fixed + kAfterFix : end);
+    }
+  }
+  if (v.has_liveness) {
+    for (const FaultLabel& l : labels) {
+      if (!kLinkLoss.contains(l.kind)) continue;
+      const Timestamp until = l.fixed.value_or(end);
+      std::set<std::uint64_t> incidents;
+      int detected = 0;
+      for (const LockId& d : l.devices) {
+        auto it = index.find(d);
+        if (it == index.end()) continue;
+        const std::size_t i = it->second;
+        // Already called down when this began: nothing to detect.
+        const auto& downs = v.down[i];
+        const bool already = std::any_of(downs.begin(), downs.end(), [&](const Down& x) {
+          return x.at < l.onset && (!x.back || *x.back > l.onset);
+        });
+        if (already) continue;
+        ++s.outages;
+        auto hit = std::find_if(downs.begin(), downs.end(),
+                                [&](const Down& x) { return x.at >= l.onset && x.at <= until; });
+        if (hit == downs.end()) {
+          ++s.missed;
+          continue;
+        }
+        const double secs = seconds(hit->at - l.onset);
+        s.detect_s.push_back(secs);
+        s.detect_by_transport[std::string(core::to_string(locks[i].transport))].push_back(secs);
+        ++detected;
+        incidents.insert(hit->incident == 0 ? 1'000'000'000 + i : hit->incident);
+      }
+      if (kShared.contains(l.kind) && detected >= 2) {
+        ++s.shared_outages;
+        if (incidents.size() == 1) {
+          ++s.grouped;
+        } else if (explain != nullptr) {
+          *explain << v.name << ": " << l.kind << " " << l.target << " at " << to_epoch_ms(l.onset)
+                   << " split into " << incidents.size() << " incidents for " << detected << " locks\n";
+        }
+      }
+    }
+    for (std::size_t i = 0; i < locks.size(); ++i) {
+      for (const Down& d : v.down[i]) {
+        const bool ok = std::any_of(explained[i].begin(), explained[i].end(),
+                                    [&](const auto& w) { return d.at >= w.first && d.at <= w.second; });
+        if (ok) continue;
+        ++s.false_alarms;
+        if (explain != nullptr) {
+          *explain << v.name << ": false alarm " << locks[i].id << " (" << core::to_string(locks[i].transport)
+                   << ") at " << to_epoch_ms(d.at) << " for " << (d.back ? seconds(*d.back - d.at) : -1)
+                   << " s: " << d.why << "\n";
+        }
+      }
+    }
+  }
+  if (v.has_battery) {
+    // A battery's death: the first battery label of the lock in a 60-day span.
+    std::map<std::size_t, Timestamp> last_death;
+    for (const FaultLabel& l : labels) {
+      if (l.kind != "battery_depleted" && l.kind != "battery_low_dropouts") continue;
+      if (l.id.empty() || l.id[0] != 'n') continue;  // ran down on its own, not set by a fault
+      for (const LockId& d : l.devices) {
+        auto it = index.find(d);
+        if (it == index.end()) continue;
+        const std::size_t i = it->second;
+        auto prev = last_death.find(i);
+        if (prev != last_death.end() && l.onset - prev->second < 60 * kDay) continue;
+        last_death[i] = l.onset;
+        const Timestamp t = l.onset;
+        ++s.deaths;
+        const auto& alerts = v.alerts[i];
+        const bool warned = std::any_of(alerts.begin(), alerts.end(), [&](const auto& a) {
+          return a.first <= t - 7 * kDay && a.first >= t - 90 * kDay;
+        });
+        if (!warned) ++s.surprise;
+        if (!v.has_forecast) continue;
+        const int horizons[3] = {30, 14, 7};
+        for (int h = 0; h < 3; ++h) {
+          const Timestamp when = t - horizons[h] * kDay;
+          // The last daily forecast made at or before `when`, if it is that day's.
+          const auto& f = v.forecast[i];
+          auto after = std::upper_bound(f.begin(), f.end(), when,
+                                        [](Timestamp w, const auto& x) { return w < x.first; });
+          if (after == f.begin()) continue;
+          const auto& made = *std::prev(after);
+          if (when - made.first > kDay) continue;
+          const double predicted = made.second - days(when - made.first);
+          s.err[h].push_back(std::abs(predicted - static_cast<double>(horizons[h])));
+        }
+      }
+    }
+  }
+  return s;
+}
+
+std::string number(double v, int decimals = 1) {
+  if (std::isnan(v)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string cell(double v, int decimals = 1) {
+  std::string n = number(v, decimals);
+  return n == "null" ? "—" : n;
+}
+
+struct Figures {
+  double detect_p50, detect_p99, false_alarms, grouped_share, mae30, mae14, mae7;
+  int surprise;
+};
+
+Figures figures(const Score& s, double lock_days) {
+  Figures f{};
+  f.detect_p50 = s.liveness ? percentile(s.detect_s, 0.5) : NAN;
+  f.detect_p99 = s.liveness ? percentile(s.detect_s, 0.99) : NAN;
+  f.false_alarms = s.liveness ? 1000.0 * s.false_alarms / lock_days : NAN;
+  f.grouped_share =
+      s.liveness && s.shared_outages > 0 ? static_cast<double>(s.grouped) / s.shared_outages : NAN;
+  f.mae30 = mean(s.err[0]);
+  f.mae14 = mean(s.err[1]);
+  f.mae7 = mean(s.err[2]);
+  f.surprise = s.battery ? s.surprise : -1;
+  return f;
+}
+
+/// The figures as JSON members, without the braces.
+void json_figures(std::ostream& out, const Score& s, double lock_days, double heartbeat_s) {
+  const Figures f = figures(s, lock_days);
+  out << "\"heartbeat_s\":" << number(heartbeat_s, 0) << ",\"detect_p50_s\":" << number(f.detect_p50)
+      << ",\"detect_p99_s\":" << number(f.detect_p99)
+      << ",\"false_alarms_per_1000_lock_days\":" << number(f.false_alarms, 3)
+      << ",\"grouped_outage_share\":" << number(f.grouped_share, 3)
+      << ",\"battery_mae_days_30\":" << number(f.mae30, 2)
+      << ",\"battery_mae_days_14\":" << number(f.mae14, 2) << ",\"battery_mae_days_7\":" << number(f.mae7, 2)
+      << ",\"surprise_deaths\":" << (f.surprise < 0 ? std::string("null") : std::to_string(f.surprise))
+      << ",\"outages\":" << s.outages << ",\"missed\":" << s.missed << ",\"false_alarms\":" << s.false_alarms
+      << ",\"shared_outages\":" << s.shared_outages << ",\"deaths\":" << s.deaths << ",\"forecasts_scored\":["
+      << s.err[0].size() << "," << s.err[1].size() << "," << s.err[2].size() << "]";
+  out << ",\"detect_p50_s_by_transport\":{";
+  bool first = true;
+  for (const auto& [t, v] : s.detect_by_transport) {
+    out << (first ? "" : ",") << "\"" << t << "\":" << number(percentile(v, 0.5));
+    first = false;
+  }
+  out << "}";
+}
+
+}  // namespace
+
+int run_bench_health(const HealthBenchOptions& options, std::ostream& out, std::ostream& err) {
+  auto scenario = sim::load_scenario(options.scenario);
+  if (!scenario) {
+    err << "bench health: " << scenario.error().message << "\n";
+    return 1;
+  }
+  auto until = adapters::parse_duration(options.until);
+  if (!until || *until <= Duration::zero()) {
+    err << "bench health: --until: " << (until ? "must be positive" : until.error().message) << "\n";
+    return 1;
+  }
+  auto key = protocol::key_pair_from_text_seed("lockwarden-protocol-v1-test-key!");
+  if (!key) {
+    err << "bench health: " << key.error().message << "\n";
+    return 1;
+  }
+  const Timestamp start = from_epoch_ms(1'767'225'600'000);
+  const Timestamp end = start + *until;
+  Bench bench(*scenario);
+  Labels labels;
+  auto world = sim::WorldEngine::create(*scenario, start, key->public_key, bench, labels);
+  if (!world) {
+    err << "bench health: " << world.error().message << "\n";
+    return 1;
+  }
+  for (Timestamp t = start; t <= end; t += kStep) {
+    (*world)->advance_to(t);
+    bench.tick(t, **world);
+  }
+  (*world)->finish();
+  std::vector<Verdicts> verdicts = bench.finish(end);
+
+  std::map<LockId, std::size_t> index;
+  for (std::size_t i = 0; i < bench.locks().size(); ++i) index[bench.locks()[i].id] = i;
+  std::vector<double> cadences;
+  for (const Lock& l : bench.locks()) cadences.push_back(seconds(l.cadence));
+  const double heartbeat_s = percentile(cadences, 0.5);
+  const double lock_days = static_cast<double>(bench.locks().size()) * days(*until);
+  std::vector<Score> scores;
+  for (const Verdicts& v : verdicts) {
+    scores.push_back(score(v, bench.locks(), labels.all, index, end, options.explain ? &err : nullptr));
+  }
+
+  if (options.json) {
+    out << "{\"scenario\":\"" << options.scenario << "\",\"locks\":" << bench.locks().size()
+        << ",\"lock_days\":" << number(lock_days, 0) << ",\"messages\":" << bench.messages()
+        << ",\"undecodable\":" << bench.undecodable()
+        << ",\"packet_loss\":" << number(scenario->packet_loss, 3)
+        << ",\"heartbeat_jitter_s\":" << number(seconds(scenario->heartbeat_jitter), 1) << ",";
+    json_figures(out, scores[0], lock_days, heartbeat_s);
+    out << ",\"baselines\":{";
+    for (std::size_t k = 1; k < scores.size(); ++k) {
+      out << (k > 1 ? "," : "") << "\"" << scores[k].name << "\":{";
+      json_figures(out, scores[k], lock_days, heartbeat_s);
+      out << "}";
+    }
+    out << "}}\n";
+    return 0;
+  }
+  out << "health benchmark: " << options.scenario << ", " << bench.locks().size() << " locks, "
+      << number(lock_days, 0) << " lock-days, " << bench.messages() << " messages\n";
+  out << "| detector | detect p50 (s) | detect p99 (s) | missed | false alarms / 1000 lock-days | grouped "
+         "outages | battery MAE 30/14/7 d (days) | surprise deaths |\n";
+  out << "|---|---|---|---|---|---|---|---|\n";
+  for (const Score& s : scores) {
+    const Figures f = figures(s, lock_days);
+    out << "| " << s.name << " | " << cell(f.detect_p50) << " | " << cell(f.detect_p99) << " | "
+        << (s.liveness ? std::to_string(s.missed) + " of " + std::to_string(s.outages) : "—") << " | "
+        << cell(f.false_alarms, 2) << " | "
+        << (s.liveness ? std::to_string(s.grouped) + " of " + std::to_string(s.shared_outages) : "—") << " | "
+        << cell(f.mae30) << " / " << cell(f.mae14) << " / " << cell(f.mae7) << " | "
+        << (s.battery ? std::to_string(s.surprise) + " of " + std::to_string(s.deaths) : "—") << " |\n";
+  }
+  return 0;
+}
+
+}  // namespace lw::app

@@ -1,0 +1,599 @@
+#include "core/battery/forecast.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <span>
+#include <utility>
+
+namespace lw::core {
+namespace {
+
+constexpr std::int64_t kMsPerDay = 86'400'000;
+constexpr double kRadioA = 0.22;      // telemetry's battery_mv is read under this load
+constexpr double kFreshCellV = 1.45;  // alkaline trend: days above are a fresh cell's fast first drop
+constexpr double kJumpV = 0.080;      // a battery change: a rise held over two samples
+constexpr double kPowerOnRiseV = 0.030;
+constexpr double kLowCellV = 1.20;  // low-battery evidence: falling below this
+constexpr Duration kMotorDropout = std::chrono::seconds(60);
+constexpr Duration kSameIncident = std::chrono::minutes(15);
+constexpr Duration kEvidenceWindow = std::chrono::days(7);
+
+struct Knot {
+  double v;  // loaded volts per cell at 20 °C, descending
+  double y;
+};
+
+// Resistance multipliers over the loaded voltage per cell at 20 °C: the
+// resistance grows as the cell empties, most for alkaline.
+constexpr std::array<Knot, 8> kAlkalineResistance{{{1.45, 1.0},
+                                                   {1.33, 1.35},
+                                                   {1.25, 1.6},
+                                                   {1.19, 1.9},
+                                                   {1.13, 2.2},
+                                                   {1.07, 2.5},
+                                                   {0.97, 3.5},
+                                                   {0.80, 6.0}}};
+constexpr std::array<Knot, 5> kLithiumResistance{
+    {{1.45, 1.0}, {1.40, 1.3}, {1.30, 1.6}, {1.10, 3.0}, {0.80, 4.0}}};
+constexpr std::array<Knot, 4> kNimhResistance{{{1.17, 1.0}, {1.12, 1.8}, {1.05, 2.5}, {0.90, 3.0}}};
+
+/// A coarse AA cell, from the manufacturers' curves (Energizer E91 and L91,
+/// Panasonic eneloop; Battery University BU-502, BU-802a).
+struct CellModel {
+  double r0_ohm;                   // fresh, 20 °C, small current
+  double polarisation_per_a;       // the resistance grows by this fraction per ampere
+  double cold_factor_per_20k;      // and by this factor per 20 °C below 20 °C
+  double peukert_k;                // charge cost of I above 25 mA: (I / 25 mA)^(k − 1)
+  double self_discharge_per_year;  // of the nominal capacity, at room temperature (NiMH: low self-discharge)
+  double usable;                   // share of the nominal capacity delivered before the motor stops
+  double knee_v;                   // flat chemistries: below this the collapse has begun
+  double knee_depth;               // depth of discharge at the knee
+  std::span<const Knot> resistance;  // multiplier over the loaded voltage at 20 °C
+};
+
+constexpr CellModel kAlkaline{0.150, 0.25, 2.0, 1.14, 0.025, 0.60, 0, 0, kAlkalineResistance};
+constexpr CellModel kLithium{0.120, 0.05, 1.35, 1.03, 0.01, 0.97, 1.40, 0.92, kLithiumResistance};
+constexpr CellModel kNimh{0.030, 0.02, 1.6, 1.02, 0.10, 0.96, 1.15, 0.93, kNimhResistance};
+
+/// Alkaline depth of discharge over the loaded voltage per cell at 20 °C
+/// (Energizer E91 at light drain, 220 mA load).
+constexpr std::array<Knot, 10> kAlkalineDepth{{{1.55, 0.0},
+                                               {1.45, 0.07},
+                                               {1.40, 0.15},
+                                               {1.33, 0.30},
+                                               {1.25, 0.50},
+                                               {1.19, 0.60},
+                                               {1.13, 0.70},
+                                               {1.07, 0.80},
+                                               {0.97, 0.90},
+                                               {0.80, 1.00}}};
+
+const CellModel& cell(Chemistry c) {
+  switch (c) {
+    case Chemistry::lithium: return kLithium;
+    case Chemistry::nimh: return kNimh;
+    case Chemistry::alkaline:
+    case Chemistry::unknown: return kAlkaline;
+  }
+  return kAlkaline;
+}
+
+double interpolate(std::span<const Knot> t, double v) {
+  if (v >= t.front().v) return t.front().y;
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    if (v >= t[i].v) return t[i].y + (t[i - 1].y - t[i].y) * (v - t[i].v) / (t[i - 1].v - t[i].v);
+  }
+  return t.back().y;
+}
+
+double r20(const CellModel& m, double v20) { return m.r0_ohm * interpolate(m.resistance, v20); }
+double cold(const CellModel& m, double temp_c) {
+  return std::max(0.7, std::pow(m.cold_factor_per_20k, (20.0 - temp_c) / 20.0));
+}
+double radio_sag_20(const CellModel& m, double v20, double scale) {
+  return kRadioA * scale * r20(m, v20) * (1 + m.polarisation_per_a * kRadioA);
+}
+
+/// The loaded voltage this cell would show at 20 °C (the cold raises the
+/// resistance and so lowers what the radio load reads).
+double to_v20(const CellModel& m, double raw, double temp_c) {
+  const double extra = cold(m, temp_c) - 1;
+  double v = raw;
+  for (int i = 0; i < 3; ++i) v = raw + radio_sag_20(m, v, 1.0) * extra;
+  return v;
+}
+double from_v20(const CellModel& m, double v20, double temp_c, double scale) {
+  return v20 - radio_sag_20(m, v20, scale) * (cold(m, temp_c) - 1);
+}
+
+/// Whether a cell showing `v20` (loaded, 20 °C) stops the motor when the
+/// cold multiplies its resistance by `cold_factor`.
+bool stops(const CellModel& m, double v20, double cold_factor, const MotorLoad& motor, double scale) {
+  const double r = scale * r20(m, v20) * cold_factor;
+  const auto r_at = [&](double amps) { return r * (1 + m.polarisation_per_a * amps); };
+  const double ocv = v20 + radio_sag_20(m, v20, scale);
+  const double idle = ocv - motor.idle_a * r_at(motor.idle_a);
+  const bool refused = idle - (motor.running_a - motor.idle_a) * motor.assumed_cell_ohm < motor.cutoff_v;
+  const bool browns_out = ocv - motor.inrush_a * r_at(motor.inrush_a) < motor.brownout_v;
+  return refused || browns_out || ocv < motor.dead_v;
+}
+
+/// The highest loaded voltage at 20 °C at which the motor stops (bisection:
+/// a lower voltage only makes it worse).
+double cutoff_v20(const CellModel& m, double temp_c, const MotorLoad& motor, double scale) {
+  const double cold_factor = cold(m, temp_c);
+  double lo = 0.8;
+  double hi = 1.7;
+  if (stops(m, hi, cold_factor, motor, scale)) return hi;
+  for (int i = 0; i < 17; ++i) {  // 0.9 V / 2^17: 7 µV
+    const double mid = (lo + hi) / 2;
+    (stops(m, mid, cold_factor, motor, scale) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+double peukert(const CellModel& m, double ma) {
+  return ma <= 25 ? 1.0 : std::pow(ma / 25.0, m.peukert_k - 1);
+}
+
+std::int64_t day_of(Timestamp t) {
+  const std::int64_t ms = to_epoch_ms(t);
+  return ms >= 0 ? ms / kMsPerDay : -((-ms + kMsPerDay - 1) / kMsPerDay);
+}
+Timestamp day_start(std::int64_t day) { return from_epoch_ms(day * kMsPerDay); }
+std::size_t ring_index(std::int64_t day, int size) {
+  const std::int64_t n = size;
+  return static_cast<std::size_t>(((day % n) + n) % n);
+}
+double days_between(Timestamp from, Timestamp to) {
+  return std::chrono::duration<double>(to - from).count() / 86'400.0;
+}
+Timestamp plus_days(Timestamp t, double days) {
+  return t + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(days * 86'400.0));
+}
+
+std::string fixed(double v, int decimals) {
+  std::array<char, 48> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
+  return buf.data();
+}
+std::string date(Timestamp t) {
+  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
+  std::array<char, 16> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf.data();
+}
+
+}  // namespace
+
+double motor_cutoff_loaded_v(Chemistry c, double temp_c, const MotorLoad& motor,
+                             double resistance_scale) noexcept {
+  const CellModel& m = cell(c);
+  return from_v20(m, cutoff_v20(m, temp_c, motor, resistance_scale), temp_c, resistance_scale);
+}
+
+std::string_view to_string(ForecastMethod m) noexcept {
+  switch (m) {
+    case ForecastMethod::none: return "none";
+    case ForecastMethod::voltage_trend: return "voltage_trend";
+    case ForecastMethod::voltage_level: return "voltage_level";
+    case ForecastMethod::capacity: return "capacity";
+    case ForecastMethod::capacity_start_unknown: return "capacity_start_unknown";
+    case ForecastMethod::collapse: return "collapse";
+  }
+  return "none";
+}
+
+BatteryForecaster::BatteryForecaster(BatteryProfile profile, MotorLoad motor)
+    : profile_(profile), motor_(motor) {}
+
+void BatteryForecaster::set_profile(BatteryProfile profile) {
+  profile_ = profile;
+  ++epoch_;
+}
+
+Chemistry BatteryForecaster::chemistry() const {
+  return profile_.chemistry == Chemistry::unknown ? Chemistry::alkaline : profile_.chemistry;
+}
+
+int BatteryForecaster::cells() const { return profile_.cells.value_or(inferred_cells_.value_or(4)); }
+
+BatteryForecaster::Day* BatteryForecaster::bucket(Timestamp at) {
+  if (!first_at_) first_at_ = at;
+  const std::int64_t day = day_of(at);
+  Day& b = days_[ring_index(day, kDays)];
+  if (b.day != day) {
+    if (b.day > day) return nullptr;  // older than the days kept
+    b = Day{};
+    b.day = day;
+  }
+  last_day_ = std::max(last_day_, day);
+  return &b;
+}
+
+const BatteryForecaster::Day* BatteryForecaster::find(std::int64_t day) const {
+  const Day& b = days_[ring_index(day, kDays)];
+  return b.day == day ? &b : nullptr;
+}
+
+void BatteryForecaster::sample(Timestamp at, std::optional<double> loaded_mv, std::optional<double> pct,
+                               std::optional<double> temperature_c) {
+  if (!profile_.cells && !inferred_cells_ && loaded_mv && pct)
+    inferred_cells_ = infer_cells(*loaded_mv, *pct);
+  double raw = 0;
+  if (loaded_mv) {
+    raw = *loaded_mv / 1000.0 / cells();
+  } else if (pct) {
+    raw = gauge_to_cell_v(*pct);
+  } else {
+    return;
+  }
+  const CellModel& m = cell(chemistry());
+  const Held s{at, temperature_c ? to_v20(m, raw, *temperature_c) : raw, raw, temperature_c};
+
+  if (power_on_) {
+    const PowerOn p = *power_on_;
+    power_on_.reset();
+    if (p.level_before && at - p.at <= std::chrono::days(1) && s.v20 > *p.level_before + kPowerOnRiseV) {
+      start_battery(p.at);
+      add(s);
+      return;
+    }
+  }
+  if (level_ && s.v20 > *level_ + kJumpV) {
+    if (held_) {
+      const Held first = *held_;
+      start_battery(first.at);
+      add(first);
+      add(s);
+    } else {
+      held_ = s;  // one high sample may be an outlier: wait for the next
+    }
+    return;
+  }
+  held_.reset();
+  add(s);
+}
+
+void BatteryForecaster::add(const Held& s) {
+  Day* b = bucket(s.at);
+  if (b == nullptr) return;
+  ++b->samples;
+  b->sum_v20 += s.v20;
+  b->sum_raw += s.raw;
+  b->sum_offset += days_between(day_start(b->day), s.at);
+  if (s.temperature_c) {
+    ++b->temp_samples;
+    b->sum_temp += *s.temperature_c;
+  }
+  level_ = level_ ? 0.8 * *level_ + 0.2 * s.v20 : s.v20;
+  if (!last_at_ || s.at > *last_at_) last_at_ = s.at;
+}
+
+void BatteryForecaster::operation(Timestamp at) {
+  if (Day* b = bucket(at); b != nullptr) ++b->operations;
+  ++operations_;
+  last_operation_ = at;
+}
+
+void BatteryForecaster::message(Timestamp at, int count) {
+  const int n = std::max(count, 0);
+  if (Day* b = bucket(at); b != nullptr) b->messages += n;
+  messages_ += n;
+}
+
+void BatteryForecaster::boot(Timestamp at, BootReason reason) {
+  if (reason == BootReason::brown_out) incident(at, Incident::brown_out);
+  if (reason == BootReason::power_on) power_on_ = PowerOn{at, level_};
+}
+
+void BatteryForecaster::boot(Timestamp at, std::string_view reason) {
+  if (reason == "brown_out") boot(at, BootReason::brown_out);
+  if (reason == "power_on") boot(at, BootReason::power_on);
+}
+
+void BatteryForecaster::dropout(Timestamp at) {
+  if (last_operation_ && at >= *last_operation_ && at - *last_operation_ <= kMotorDropout) {
+    incident(at, Incident::motor_dropout);
+  }
+}
+
+void BatteryForecaster::replaced(Timestamp at) { start_battery(at); }
+
+void BatteryForecaster::start_battery(Timestamp at) {
+  days_.fill(Day{});
+  last_day_ = -1;
+  first_at_ = at;
+  fitted_at_ = at;
+  last_at_.reset();
+  level_.reset();
+  held_.reset();
+  power_on_.reset();
+  last_operation_.reset();
+  messages_ = 0;
+  operations_ = 0;
+  incident_count_ = 0;
+  incident_next_ = 0;
+  fired_ = 0;
+  ++epoch_;
+}
+
+void BatteryForecaster::incident(Timestamp at, Incident kind) {
+  if (incident_count_ > 0) {
+    IncidentAt& last = incidents_[ring_index(incident_next_ - 1, kMaxIncidents)];
+    if (last.kind != kind && last.kind != Incident::both && at - last.at <= kSameIncident) {
+      last.kind = Incident::both;  // the brown-out and the drop-out it caused
+      return;
+    }
+  }
+  incidents_[static_cast<std::size_t>(incident_next_)] = IncidentAt{at, kind};
+  incident_next_ = (incident_next_ + 1) % kMaxIncidents;
+  incident_count_ = std::min(incident_count_ + 1, kMaxIncidents);
+}
+
+BatteryForecaster::Fit BatteryForecaster::refit() const {
+  Fit fit;
+  fit.day = last_day_;
+  fit.epoch = epoch_;
+  BatteryForecast& out = fit.forecast;
+  const Chemistry chem = chemistry();
+  const CellModel& m = cell(chem);
+
+  std::string notes;
+  if (profile_.chemistry == Chemistry::unknown) notes += "; chemistry unknown: assumed alkaline";
+  if (!profile_.cells && inferred_cells_) {
+    notes += "; " + std::to_string(*inferred_cells_) + " cells (from the gauge)";
+  } else if (!profile_.cells) {
+    notes += profile_.chemistry == Chemistry::unknown ? ", 4 cells" : "; 4 cells assumed";
+  }
+
+  // Daily means, oldest first; x in days after the start of the last day.
+  std::array<double, kDays> xs{};
+  std::array<double, kDays> ys{};
+  std::array<double, kDays> raws{};
+  std::size_t n = 0;
+  double temp_sum = 0;
+  double temp_min = 1e9;
+  int temp_days = 0;
+  for (std::int64_t d = last_day_ - kDays + 1; d <= last_day_ && last_day_ >= 0; ++d) {
+    const Day* b = find(d);
+    if (b == nullptr || b->samples == 0) continue;
+    xs[n] = static_cast<double>(d - last_day_) + b->sum_offset / b->samples;
+    ys[n] = b->sum_v20 / b->samples;
+    raws[n++] = b->sum_raw / b->samples;
+    if (b->temp_samples > 0 && d > last_day_ - 7) {
+      const double t = b->sum_temp / b->temp_samples;
+      temp_sum += t;
+      temp_min = std::min(temp_min, t);
+      ++temp_days;
+    }
+  }
+  if (n == 0 || !last_at_) {
+    out.basis = "no battery readings yet" + notes;
+    return fit;
+  }
+  const double temp = temp_days > 0 ? temp_sum / temp_days : 20.0;
+  const double temp_cold = temp_days > 0 ? temp_min : 20.0;
+  const std::string temp_words =
+      temp_days > 0 ? " at " + fixed(temp, 0) + " °C" : " at 20 °C (no temperature reported)";
+  // The band: ±25 % on the resistance (either way may raise the cut-off: a
+  // higher resistance sags more but also means a higher open-circuit voltage
+  // behind the same reading) and the coldest recent day.
+  const std::array<double, 3> at_temp{cutoff_v20(m, temp, motor_, 0.75), cutoff_v20(m, temp, motor_, 1.0),
+                                      cutoff_v20(m, temp, motor_, 1.25)};
+  const std::array<double, 3> at_cold = temp_cold == temp
+                                            ? at_temp
+                                            : std::array<double, 3>{cutoff_v20(m, temp_cold, motor_, 0.75),
+                                                                    cutoff_v20(m, temp_cold, motor_, 1.0),
+                                                                    cutoff_v20(m, temp_cold, motor_, 1.25)};
+  const double cut = at_temp[1];
+  const double cut_early = *std::max_element(at_cold.begin(), at_cold.end());
+  const double cut_late = *std::min_element(at_temp.begin(), at_temp.end());
+  const double level = ys[n - 1];
+  const Timestamp t_last = *last_at_;
+  const Timestamp day0 = day_start(last_day_);
+  const auto at_x = [&](double x) { return plus_days(day0, x); };
+  out.loaded_v_per_cell = raws[n - 1];
+  out.cutoff_v_per_cell = from_v20(m, cut, temp, 1.0);
+  const std::string now_words = fixed(raws[n - 1], 3) + " V/cell now, cut-off " +
+                                fixed(out.cutoff_v_per_cell, 3) + " V/cell" + temp_words;
+
+  std::size_t recent = n;
+  while (recent > 0 && xs[recent - 1] > -7) --recent;
+  if (const auto r = theil_sen(std::span(xs).subspan(recent, n - recent),
+                               std::span(ys).subspan(recent, n - recent), 0.25)) {
+    fit.recent_slope = r->slope;
+  }
+
+  // Drain from activity: standby, messages and motor runs (at their Peukert
+  // cost), self-discharge. The recent rate comes from the last complete days.
+  const double elapsed = std::max(0.0, days_between(*first_at_, t_last));
+  const double tx_mah = kTransmitMah * peukert(m, 220);
+  const double motor_mah = kMotorRunMah * peukert(m, 1200);
+  const double nominal = nominal_capacity_mah(chem);
+  const double self_per_day = nominal * m.self_discharge_per_year / 365.25;
+  double msgs_per_day = 0;
+  double ops_per_day = 0;
+  int full_days = 0;
+  for (std::int64_t d = last_day_ - 7; d < last_day_; ++d) {
+    const Day* b = find(d);
+    if (b == nullptr || d <= day_of(*first_at_)) continue;
+    msgs_per_day += b->messages;
+    ops_per_day += b->operations;
+    ++full_days;
+  }
+  if (full_days >= 2) {
+    msgs_per_day /= full_days;
+    ops_per_day /= full_days;
+  } else if (elapsed > 1.0 / 24) {
+    msgs_per_day = static_cast<double>(messages_) / elapsed;
+    ops_per_day = static_cast<double>(operations_) / elapsed;
+  }
+  const double rate =
+      profile_.standby_ma * 24 + msgs_per_day * tx_mah + ops_per_day * motor_mah + self_per_day;
+  const double used = (profile_.standby_ma * 24 + self_per_day) * elapsed +
+                      static_cast<double>(messages_) * tx_mah + static_cast<double>(operations_) * motor_mah;
+  const std::string rate_words = fixed(rate, 1) + " mAh/day";
+  const bool flat = chem == Chemistry::lithium || chem == Chemistry::nimh;
+
+  // Alerts are measured to `alert_at`: the best estimate pulled earlier by
+  // what the data leave open — the steep end of the line's slope band, the
+  // high end of the drain — but not by the model's own uncertainty (the
+  // resistance, the coldest day) nor by an unknown start charge. A lock
+  // that dies before its alert is the failure that matters, and the data's
+  // band narrows as the end nears; `earliest` would move an alkaline lock's
+  // 3-day alert about three weeks early on every lock, and a wide
+  // start-unknown band would alert every such lock at once.
+  const auto finish = [&](ForecastMethod method, Timestamp dies, Timestamp earliest,
+                          std::optional<Timestamp> latest, std::string basis, Timestamp alert_at) {
+    out.method = method;
+    out.dies_at = std::max(dies, t_last);
+    out.earliest = std::clamp(earliest, t_last, *out.dies_at);
+    if (latest) out.latest = std::max(*latest, *out.dies_at);
+    out.basis = std::move(basis) + notes;
+    fit.alert_at = std::clamp(alert_at, *out.earliest, *out.dies_at);
+  };
+
+  if (level <= cut) {
+    finish(flat ? ForecastMethod::collapse : ForecastMethod::voltage_trend, t_last, t_last, t_last,
+           "at the motor cut-off already: " + now_words, t_last);
+    return fit;
+  }
+
+  if (!flat) {
+    std::size_t from = n;
+    while (from > 0 && xs[from - 1] > -29.5) --from;
+    std::array<double, kDays> tx{};
+    std::array<double, kDays> ty{};
+    std::size_t k = 0;
+    for (std::size_t i = from; i < n; ++i) {
+      if (ys[i] >= kFreshCellV) continue;
+      tx[k] = xs[i];
+      ty[k++] = ys[i];
+    }
+    std::string steady;
+    if (k >= 5 && tx[k - 1] - tx[0] >= 4) {
+      const auto line = theil_sen(std::span(tx).first(k), std::span(ty).first(k), 0.25);
+      if (line && line->slope < -1e-4) {
+        const auto px = std::span(tx).first(k);
+        const auto py = std::span(ty).first(k);
+        const double x_dies = (cut - line->intercept) / line->slope;
+        const double low_intercept = median_intercept(px, py, line->low);
+        const double x_early = (cut_early - low_intercept) / line->low;
+        const double x_alert = (cut - low_intercept) / line->low;
+        std::optional<Timestamp> latest;
+        if (line->high < -1e-5) latest = at_x((cut_late - median_intercept(px, py, line->high)) / line->high);
+        finish(ForecastMethod::voltage_trend, at_x(x_dies), at_x(x_early), latest,
+               "voltage trend over " + std::to_string(k) + " days: " + fixed(line->slope * 1000, 1) +
+                   " mV/day per cell, " + now_words,
+               at_x(x_alert));
+        return fit;
+      }
+      steady = "voltage steady over " + std::to_string(k) + " days; ";
+    }
+    const double left_mah =
+        std::max(0.0, interpolate(kAlkalineDepth, cut) - interpolate(kAlkalineDepth, level)) * nominal;
+    const double days = left_mah / rate;
+    finish(ForecastMethod::voltage_level, plus_days(t_last, days), plus_days(t_last, 0.7 * days),
+           plus_days(t_last, 1.3 * days),
+           steady + "voltage level (" + std::to_string(k) + " days below " + fixed(kFreshCellV, 2) +
+               " V/cell, too few for a trend): ~" + fixed(left_mah, 0) + " mAh to the cut-off at " +
+               rate_words + "; " + now_words,
+           plus_days(t_last, days));
+    return fit;
+  }
+
+  const double usable = m.usable * nominal;
+  const double after_knee = (m.usable - m.knee_depth) * nominal;
+  if (level < m.knee_v) {
+    std::size_t knee = n - 1;
+    while (knee > 0 && ys[knee - 1] < m.knee_v) --knee;
+    const Timestamp knee_at = at_x(xs[knee]);
+    Timestamp dies = plus_days(knee_at, after_knee / rate);
+    std::string slope_words;
+    const std::size_t from = knee > 0 ? knee - 1 : 0;
+    if (const auto line =
+            theil_sen(std::span(xs).subspan(from, n - from), std::span(ys).subspan(from, n - from), 0.25);
+        line && line->slope < 0) {
+      dies = std::min(dies, at_x((cut - line->intercept) / line->slope));
+      slope_words = ", " + fixed(line->slope * 1000, 1) + " mV/day";
+    }
+    const double span = std::max(0.0, days_between(t_last, dies));
+    finish(ForecastMethod::collapse, dies, plus_days(t_last, 0.5 * span), plus_days(t_last, 1.5 * span),
+           "voltage collapse (" + std::string(to_string(chem)) + ") since " + date(knee_at) + slope_words +
+               ": ~" + fixed(after_knee, 0) + " mAh were left at the knee; " + now_words,
+           dies);
+    return fit;
+  }
+
+  if (fitted_at_) {
+    // Still on the plateau: at least the charge after the knee is left.
+    const double left = std::max(usable - used, after_knee);
+    const double left_low = std::max(after_knee, left - 0.08 * usable);
+    finish(ForecastMethod::capacity, plus_days(t_last, left / rate),
+           plus_days(t_last, left_low / (1.1 * rate)),
+           plus_days(t_last, (left + 0.08 * usable) / (0.9 * rate)),
+           "capacity-based: " + fixed(used, 0) + " of " + fixed(usable, 0) +
+               " mAh used since the battery change on " + date(*fitted_at_) + ", " + rate_words + "; " +
+               now_words,
+           plus_days(t_last, left / (1.1 * rate)));
+    return fit;
+  }
+  const double most = std::max(after_knee, 1.08 * usable - used);
+  const double early_days = after_knee / (1.1 * rate);
+  const double late_days = most / (0.9 * rate);
+  finish(ForecastMethod::capacity_start_unknown, plus_days(t_last, (after_knee + most) / 2 / rate),
+         plus_days(t_last, early_days), plus_days(t_last, late_days),
+         "capacity-based, start unknown (no battery change seen): between " + fixed(early_days, 0) + " and " +
+             fixed(late_days, 0) + " days at " + rate_words + "; " + now_words,
+         plus_days(t_last, (after_knee + most) / 2 / rate));
+  return fit;
+}
+
+BatteryForecast BatteryForecaster::forecast(Timestamp now) const {
+  if (!cache_ || cache_->day != last_day_ || cache_->epoch != epoch_) cache_ = refit();
+  BatteryForecast out = cache_->forecast;
+  if (out.dies_at) out.days_left = std::max(0.0, days_between(now, *out.dies_at));
+
+  int brown_outs = 0;
+  int dropouts = 0;
+  int seen = 0;
+  for (int i = 0; i < incident_count_; ++i) {
+    const IncidentAt& e = incidents_[static_cast<std::size_t>(i)];
+    if (e.at > now || now - e.at > kEvidenceWindow) continue;
+    ++seen;
+    brown_outs += e.kind != Incident::motor_dropout ? 1 : 0;
+    dropouts += e.kind != Incident::brown_out ? 1 : 0;
+  }
+  if (brown_outs > 0) out.evidence.push_back(std::to_string(brown_outs) + " brown-out reboot(s) in 7 days");
+  if (dropouts > 0) {
+    out.evidence.push_back(std::to_string(dropouts) + " drop-out(s) within 60 s of a motor run in 7 days");
+  }
+  if (out.loaded_v_per_cell && *out.loaded_v_per_cell < kLowCellV && cache_->recent_slope < 0) {
+    ++seen;
+    out.evidence.push_back("voltage falling below " + fixed(kLowCellV, 2) +
+                           " V/cell: " + fixed(*out.loaded_v_per_cell, 3) + " V, " +
+                           fixed(cache_->recent_slope * 1000, 1) + " mV/day");
+  }
+  out.low_battery_dropouts = seen >= 2;
+  return out;
+}
+
+std::vector<int> BatteryForecaster::due_alerts(Timestamp now) {
+  std::vector<int> due;
+  (void)forecast(now);
+  if (!cache_ || !cache_->alert_at) return due;
+  const double left = days_between(now, *cache_->alert_at);
+  for (std::size_t i = 0; i < kAlertHorizonsDays.size(); ++i) {
+    const auto bit = static_cast<std::uint8_t>(1U << i);
+    if ((fired_ & bit) != 0 || left > kAlertHorizonsDays[i]) continue;
+    fired_ |= bit;
+    due.push_back(kAlertHorizonsDays[i]);
+  }
+  return due;
+}
+
+}  // namespace lw::core

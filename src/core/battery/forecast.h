@@ -1,0 +1,226 @@
+// BatteryForecaster: per lock, the date its battery stops running the motor —
+// the day a lock or unlock is refused or browns the lock out — from the
+// telemetry the lock sends, aware of the battery chemistry.
+//
+// What the lock reports: battery_mv, the pack voltage under the radio's
+// 220 mA transmit load, and battery_pct, a linear gauge of it (1.10 V/cell =
+// 0 %, 1.50 V/cell = 100 %). What stops the motor (src/firmware, per cell):
+//   - the permit check: idle voltage − I_run × R_assumed < 1.075 V, with the
+//     firmware's own constants (BoltConfig::running_current_ma = 250 mA,
+//     LockFirmware::thresholds_for: 150 mΩ per cell) — see MotorLoad;
+//   - the inrush: the real voltage at motor start (1.2 A stall current,
+//     through the cell's real, state- and temperature-dependent resistance)
+//     below 0.75 V browns the controller out;
+//   - rest: below 1.05 V the lock cannot run at all.
+// These are turned into one threshold on the quantity the lock reports (the
+// per-cell voltage under 220 mA) by motor_cutoff_loaded_v(), with a coarse
+// per-chemistry cell model (open-circuit voltage and internal resistance that
+// grows as the cell empties and in the cold: Energizer E91/L91 and eneloop
+// datasheets). For an alkaline pack at 20 °C the inrush decides: the lock
+// stops at about 1.16 V/cell loaded (gauge ~15 %), with a third of the charge
+// still in the cells; in the cold much earlier.
+//
+// Methods, by chemistry:
+//   alkaline (and unknown, taken as alkaline, 4 cells unless inferred):
+//     the voltage falls steadily, so a Theil–Sen line through the daily mean
+//     loaded voltage per cell of the last 30 days (normalised to 20 °C when
+//     temperatures come in) is extrapolated to the cut-off; the band comes
+//     from Sen's 90 % slope band and ±25 % on the resistance estimate. Days
+//     above 1.45 V/cell (a fresh cell's fast first drop) are left out. With
+//     fewer than 5 days, the voltage level is read as a state of charge and
+//     the remaining charge divided by the activity's drain.
+//   lithium, NiMH: the voltage is flat until the last few percent, so the
+//     charge is counted: standby + messages + motor runs (with the Peukert
+//     cost of the high currents) + self-discharge, against the nominal
+//     capacity since the battery change. Without a change seen the start is
+//     unknown: the forecast says so and spans from "the collapse begins
+//     tomorrow" to "the pack was fresh when first seen". Once the voltage
+//     falls through the knee (1.40 V/cell lithium, 1.15 V NiMH, loaded) the
+//     rest is the post-knee charge and the collapse's own slope.
+//
+// A battery change is detected from the data: a rise of more than 80 mV/cell
+// held over two samples, or a power_on boot followed by a voltage 30 mV/cell
+// above the level before it (or told by replaced()). The history restarts.
+//
+// Low-battery drop-outs: within the last 7 days, at least 2 of: brown_out
+// boots, drop-outs within 60 s after a motor run (a drop-out and a brown-out
+// boot within 15 minutes count once), a falling voltage below 1.2 V/cell.
+//
+// Memory: daily aggregates for kDays days, a few counters, the last
+// kMaxIncidents incidents: fixed per lock. sample() is O(1); forecast()
+// refits at most once per day of data (or after a battery change) and
+// caches the fit.
+//
+// Pure: no I/O, no clock; every call takes its time, non-decreasing.
+// Threading: not thread-safe; one owner.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/time.h"
+#include "core/battery/drain.h"
+#include "core/lock/vocabulary.h"
+
+namespace lw::core {
+
+/// How the firmware decides it may run the motor; all per cell, volts,
+/// amperes, ohms. Defaults: src/firmware (power.h, bolt.h, thresholds_for).
+struct MotorLoad {
+  double running_a{0.25};          ///< the current the permit check predicts the sag with
+  double assumed_cell_ohm{0.150};  ///< the resistance the permit check assumes
+  double idle_a{0.005};            ///< the load under which the idle voltage is read
+  double cutoff_v{1.075};          ///< predicted motor voltage below this: refused
+  double inrush_a{1.2};            ///< stall current at motor start
+  double brownout_v{0.75};         ///< measured voltage at motor start below this: reset
+  double dead_v{1.05};             ///< at rest below this the lock cannot run at all
+};
+
+/// The per-cell voltage under the radio's 220 mA load, at `temp_c`, at which
+/// a battery of chemistry `c` stops running the motor, volts.
+/// `resistance_scale` scales the modelled internal resistance (for bands).
+double motor_cutoff_loaded_v(Chemistry c, double temp_c, const MotorLoad& motor = {},
+                             double resistance_scale = 1.0) noexcept;
+
+/// How a forecast was made.
+enum class ForecastMethod {
+  none,                    ///< not enough data yet
+  voltage_trend,           ///< alkaline: the line through the daily voltages
+  voltage_level,           ///< alkaline: too few days for a line; voltage read as state of charge
+  capacity,                ///< lithium/NiMH: charge counted since an observed battery change
+  capacity_start_unknown,  ///< lithium/NiMH: charge counted, start not seen
+  collapse,                ///< lithium/NiMH: past the knee
+};
+std::string_view to_string(ForecastMethod m) noexcept;
+
+struct BatteryForecast {
+  std::optional<Timestamp> dies_at;   ///< best estimate of the day the motor stops
+  std::optional<Timestamp> earliest;  ///< the band around it; latest absent: unbounded
+  std::optional<Timestamp> latest;
+  std::optional<double> days_left;  ///< from `now` to dies_at, >= 0
+  ForecastMethod method{ForecastMethod::none};
+  /// Plain words: "voltage trend over 21 days: -2.0 mV/day per cell, 1.26 V
+  /// now, cut-off 1.16 V/cell at 20 °C", with what was assumed.
+  std::string basis;
+  std::optional<double> loaded_v_per_cell;  ///< latest daily mean, as reported (not normalised)
+  double cutoff_v_per_cell{0};              ///< the cut-off in the same terms, at the recent temperature
+  bool low_battery_dropouts{false};
+  std::vector<std::string> evidence;  ///< what was seen for low_battery_dropouts
+};
+
+class BatteryForecaster {
+ public:
+  static constexpr int kDays = 64;
+  static constexpr int kMaxIncidents = 16;
+  static constexpr std::array<int, 4> kAlertHorizonsDays{30, 14, 7, 3};
+
+  explicit BatteryForecaster(BatteryProfile profile, MotorLoad motor = {});
+
+  /// A new chemistry, cell count or standby current; the next forecast uses it.
+  void set_profile(BatteryProfile profile);
+
+  /// A telemetry: `loaded_mv` the pack under the radio's load, `pct` the
+  /// gauge (used when loaded_mv is absent), `temperature_c` at the lock.
+  void sample(Timestamp at, std::optional<double> loaded_mv, std::optional<double> pct,
+              std::optional<double> temperature_c = std::nullopt);
+  /// A motor run (lock or unlock).
+  void operation(Timestamp at);
+  /// `count` messages heard from the lock.
+  void message(Timestamp at, int count = 1);
+  /// The lock reported a reboot.
+  void boot(Timestamp at, BootReason reason);
+  /// As above with the wire name ("brown_out", "power_on", "watchdog", ...);
+  /// an unknown name counts as neither brown-out nor power-on.
+  void boot(Timestamp at, std::string_view reason);
+  /// The lock went offline.
+  void dropout(Timestamp at);
+  /// Someone says the battery was changed at `at`.
+  void replaced(Timestamp at);
+
+  /// The forecast as of `now` (>= the last input).
+  [[nodiscard]] BatteryForecast forecast(Timestamp now) const;
+
+  /// The horizons of kAlertHorizonsDays (largest first) newly crossed since
+  /// the last call: each at most once per battery; a battery change re-arms
+  /// them. A first forecast already 10 days out gives {30, 14}. A horizon is
+  /// crossed when the time left to the alert instant is <= it; that instant
+  /// is the best estimate pulled earlier by the data's own spread (the steep
+  /// end of the voltage line's slope band, the high end of the drain), not
+  /// `earliest`, whose model margins would bring every 3-day alert weeks
+  /// early (see forecast.cpp). Nothing before there is a forecast.
+  std::vector<int> due_alerts(Timestamp now);
+
+  /// When the battery in use was fitted, if a change was seen.
+  [[nodiscard]] std::optional<Timestamp> fitted_at() const { return fitted_at_; }
+
+ private:
+  struct Day {
+    std::int64_t day{-1};
+    int samples{0};
+    double sum_v20{0};     // per cell, normalised to 20 °C
+    double sum_raw{0};     // per cell, as reported
+    double sum_offset{0};  // sample times, days after the day's start
+    int temp_samples{0};
+    double sum_temp{0};
+    int messages{0};
+    int operations{0};
+  };
+  enum class Incident : std::uint8_t { brown_out, motor_dropout, both };
+  struct IncidentAt {
+    Timestamp at;
+    Incident kind{Incident::brown_out};
+  };
+  struct Held {  // a sample waiting for a second one to confirm a jump
+    Timestamp at;
+    double v20{0};
+    double raw{0};
+    std::optional<double> temperature_c;
+  };
+  struct PowerOn {
+    Timestamp at;
+    std::optional<double> level_before;
+  };
+  struct Fit {
+    std::int64_t day{-1};
+    std::uint64_t epoch{0};
+    BatteryForecast forecast;
+    std::optional<Timestamp> alert_at;  // the instant the alert horizons are measured to
+    double recent_slope{0};             // V/day over the last 7 days
+  };
+
+  [[nodiscard]] Chemistry chemistry() const;
+  [[nodiscard]] int cells() const;
+  Day* bucket(Timestamp at);
+  [[nodiscard]] const Day* find(std::int64_t day) const;
+  void add(const Held& s);
+  void start_battery(Timestamp at);
+  void incident(Timestamp at, Incident kind);
+  [[nodiscard]] Fit refit() const;
+
+  BatteryProfile profile_;
+  MotorLoad motor_;
+  std::optional<int> inferred_cells_;
+  std::array<Day, kDays> days_{};
+  std::int64_t last_day_{-1};
+  std::optional<Timestamp> first_at_;   // first input of this battery (or of tracking)
+  std::optional<Timestamp> fitted_at_;  // a battery change seen
+  std::optional<Timestamp> last_at_;
+  std::optional<double> level_;  // smoothed v20 of recent samples
+  std::optional<Held> held_;
+  std::optional<PowerOn> power_on_;
+  std::optional<Timestamp> last_operation_;
+  std::int64_t messages_{0};  // since first_at_
+  std::int64_t operations_{0};
+  std::array<IncidentAt, kMaxIncidents> incidents_{};
+  int incident_count_{0};
+  int incident_next_{0};
+  std::uint8_t fired_{0};  // bit i: kAlertHorizonsDays[i] given
+  std::uint64_t epoch_{0};
+  mutable std::optional<Fit> cache_;
+};
+
+}  // namespace lw::core

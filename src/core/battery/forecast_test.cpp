@@ -1,0 +1,309 @@
+#include "core/battery/forecast.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace lw::core {
+namespace {
+
+constexpr Timestamp kT0 = from_epoch_ms(1'767'225'600'000);  // 2026-01-01 00:00 UTC
+
+Timestamp at_day(double day) {
+  return kT0 + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(day * 86'400.0));
+}
+double day_of(Timestamp t) { return std::chrono::duration<double>(t - kT0).count() / 86'400.0; }
+
+/// Deterministic noise in [-1, 1) (xorshift64).
+class Noise {
+ public:
+  explicit Noise(std::uint64_t seed) : s_(seed) {}
+  double next() {
+    s_ ^= s_ << 13;
+    s_ ^= s_ >> 7;
+    s_ ^= s_ << 17;
+    return static_cast<double>(s_ >> 11) / static_cast<double>(1ULL << 52) - 1.0;
+  }
+
+ private:
+  std::uint64_t s_;
+};
+
+/// A lock's day as the hub sees it: a telemetry (and its message) every 30
+/// minutes with the pack voltage of `cells` cells under the radio's load,
+/// `volts_per_cell(day)` plus up to `noise_v` of noise, and two motor runs a day.
+struct Lock {
+  explicit Lock(BatteryProfile profile) : forecaster(profile) {}
+
+  BatteryForecaster forecaster;
+  Noise noise{42};
+  int cells{4};
+  double noise_v{0.006};
+  std::optional<double> temperature_c;
+
+  void run(double from_day, double to_day, const std::function<double(double)>& volts_per_cell,
+           const std::function<void(double)>& after_each_day = nullptr) {
+    for (int k = 0; from_day + k < to_day - 1e-9; ++k) {
+      const double day = from_day + k;
+      for (int slot = 0; slot < 48; ++slot) {
+        const double t = day + slot / 48.0;
+        if (slot == 16 || slot == 36) forecaster.operation(at_day(t));
+        const double v = volts_per_cell(t) + noise_v * noise.next();
+        forecaster.message(at_day(t));
+        forecaster.sample(at_day(t), v * cells * 1000, std::nullopt, temperature_c);
+      }
+      if (after_each_day) after_each_day(day + 1);
+    }
+  }
+};
+
+BatteryProfile alkaline_wifi() { return {Chemistry::alkaline, 4, 0.45}; }
+BatteryProfile lithium_wifi() { return {Chemistry::lithium, 4, 0.45}; }
+
+/// Per-cell loaded voltage falling linearly from `start` by `per_day` from `day0`.
+std::function<double(double)> line(double start, double per_day, double day0 = 0) {
+  return [=](double day) { return start - per_day * (day - day0); };
+}
+
+TEST(BatteryForecaster, AlkalineLockDiesWhereItsVoltageLineMeetsTheCutOff) {
+  Lock lock{alkaline_wifi()};
+  lock.run(0, 100, line(1.45, 0.002));  // 1.45 -> 1.15 V/cell over 150 days
+  const BatteryForecast f = lock.forecaster.forecast(at_day(100));
+
+  const double cut = motor_cutoff_loaded_v(Chemistry::alkaline, 20);
+  const double crossing_day = (1.45 - cut) / 0.002;
+  ASSERT_TRUE(f.dies_at.has_value()) << f.basis;
+  EXPECT_EQ(f.method, ForecastMethod::voltage_trend) << f.basis;
+  EXPECT_NEAR(day_of(*f.dies_at), crossing_day, 3.0) << f.basis;
+  ASSERT_TRUE(f.days_left.has_value());
+  EXPECT_NEAR(*f.days_left, crossing_day - 100, 3.0);
+  ASSERT_TRUE(f.earliest && f.latest);
+  EXPECT_LE(*f.earliest, *f.dies_at);
+  EXPECT_GE(*f.latest, *f.dies_at);
+  EXPECT_NE(f.basis.find("voltage trend over"), std::string::npos) << f.basis;
+  EXPECT_NEAR(f.cutoff_v_per_cell, cut, 1e-6);
+}
+
+TEST(BatteryForecaster, AlkalineCutOffIsTheInrushBrownOutAndRisesInTheCold) {
+  const double room = motor_cutoff_loaded_v(Chemistry::alkaline, 20);
+  EXPECT_GT(room, 1.10) << "an alkaline lock stops well before the gauge reads 0 %";
+  EXPECT_LT(room, 1.22);
+  EXPECT_GT(motor_cutoff_loaded_v(Chemistry::alkaline, 0), room + 0.05) << "a cold lock stops sooner";
+  EXPECT_LT(motor_cutoff_loaded_v(Chemistry::lithium, 0), motor_cutoff_loaded_v(Chemistry::alkaline, 0))
+      << "lithium copes with the cold";
+}
+
+TEST(BatteryForecaster, AlertsFireOnceEachInOrderAndAgainAfterABatteryChange) {
+  Lock lock{alkaline_wifi()};
+  std::vector<std::pair<double, int>> fired;  // (day, horizon)
+  const auto collect = [&](double day) {
+    for (int h : lock.forecaster.due_alerts(at_day(day))) fired.emplace_back(day, h);
+  };
+  lock.run(0, 147, line(1.45, 0.002), collect);
+  const double death = (1.45 - motor_cutoff_loaded_v(Chemistry::alkaline, 20)) / 0.002;
+
+  ASSERT_EQ(fired.size(), 4U);
+  const std::vector<int> order{30, 14, 7, 3};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(fired[i].second, order[i]);
+    EXPECT_LE(death - fired[i].first, order[i] + 2.0) << "not far too early: horizon " << order[i];
+    EXPECT_GE(death - fired[i].first, order[i] - 2.0) << "not late: horizon " << order[i];
+  }
+
+  // New cells (1.55 V/cell), falling 3 mV/day: the alerts are armed again.
+  lock.run(147, 300, line(1.55, 0.003, 147), collect);
+  ASSERT_TRUE(lock.forecaster.fitted_at().has_value());
+  EXPECT_NEAR(day_of(*lock.forecaster.fitted_at()), 147, 0.1);
+  ASSERT_EQ(fired.size(), 8U);
+  for (std::size_t i = 4; i < 8; ++i) {
+    EXPECT_EQ(fired[i].second, order[i - 4]);
+    EXPECT_GT(fired[i].first, 147);
+  }
+}
+
+TEST(BatteryForecaster, AFreshAlkalineCellsFastFirstDropDoesNotShortenTheForecast) {
+  // Fresh cells lose their first 0.1 V in days, then fall 2 mV/day.
+  const auto fresh = [](double day) { return day < 5 ? 1.55 - 0.02 * day : 1.45 - 0.002 * (day - 5); };
+  Lock lock{alkaline_wifi()};
+  lock.run(0, 20, fresh);
+  const BatteryForecast f = lock.forecaster.forecast(at_day(20));
+  const double crossing_day = 5 + (1.45 - motor_cutoff_loaded_v(Chemistry::alkaline, 20)) / 0.002;
+  ASSERT_TRUE(f.dies_at.has_value()) << f.basis;
+  EXPECT_NEAR(day_of(*f.dies_at), crossing_day, 5.0) << f.basis;
+}
+
+TEST(BatteryForecaster, AFirstForecastAlreadyCloseGivesTheLongerHorizonsTogether) {
+  Lock lock{alkaline_wifi()};
+  lock.noise_v = 0;
+  lock.run(0, 6, line(1.195, 0.002));  // about 12 days to the cut-off after day 6
+  EXPECT_EQ(lock.forecaster.due_alerts(at_day(6)), (std::vector<int>{30, 14}));
+  EXPECT_TRUE(lock.forecaster.due_alerts(at_day(6.5)).empty()) << "each horizon once";
+  std::vector<int> later;
+  lock.run(6, 30, line(1.195, 0.002), [&](double day) {
+    for (int h : lock.forecaster.due_alerts(at_day(day))) later.push_back(h);
+  });
+  EXPECT_EQ(later, (std::vector<int>{7, 3}));
+}
+
+TEST(BatteryForecaster, LithiumAfterASeenBatteryChangeIsForecastFromCapacity) {
+  Lock lock{lithium_wifi()};
+  lock.run(0, 3, line(1.46, 0));  // the old pack
+  lock.forecaster.boot(at_day(3.01), "power_on");
+  lock.run(3, 33, line(1.50, 0));  // fresh cells: flat
+  const BatteryForecast f = lock.forecaster.forecast(at_day(33));
+
+  ASSERT_TRUE(lock.forecaster.fitted_at().has_value());
+  EXPECT_NEAR(day_of(*lock.forecaster.fitted_at()), 3.01, 0.01);
+  EXPECT_EQ(f.method, ForecastMethod::capacity) << f.basis;
+  // Drain: 0.45 mA standby + 48 messages × 220 mA × 40 ms + 2 motor runs × 1.2 A × 0.6 s.
+  const double mah_per_day = 0.45 * 24 + 48 * 220 * 0.04 / 3600 + 2 * 1200 * 0.6 / 3600;
+  const double expected_life_days = 3400 / mah_per_day;
+  ASSERT_TRUE(f.dies_at.has_value());
+  EXPECT_NEAR(day_of(*f.dies_at) - 3.01, expected_life_days, 0.1 * expected_life_days) << f.basis;
+  EXPECT_NE(f.basis.find("capacity-based"), std::string::npos) << f.basis;
+  EXPECT_NE(f.basis.find("2026-01-04"), std::string::npos) << "names the change: " << f.basis;
+}
+
+TEST(BatteryForecaster, LithiumFirstSeenMidLifeSaysTheStartIsUnknownWithAWideRange) {
+  Lock lock{lithium_wifi()};
+  lock.run(0, 20, line(1.48, 0));
+  const BatteryForecast f = lock.forecaster.forecast(at_day(20));
+
+  EXPECT_EQ(f.method, ForecastMethod::capacity_start_unknown);
+  EXPECT_NE(f.basis.find("start unknown"), std::string::npos) << f.basis;
+  ASSERT_TRUE(f.earliest && f.latest && f.dies_at);
+  EXPECT_GT(day_of(*f.latest) - day_of(*f.earliest), 100) << f.basis;
+  EXPECT_GT(*f.earliest, at_day(20)) << "on the plateau, the collapse is still ahead";
+}
+
+TEST(BatteryForecaster, LithiumCollapseTakesOverFromTheCapacityCount) {
+  Lock lock{lithium_wifi()};
+  lock.forecaster.replaced(at_day(0));
+  const auto volts = [](double day) { return day < 200 ? 1.48 : 1.48 - 0.015 * (day - 200); };
+  lock.run(0, 200, volts);
+  const BatteryForecast before = lock.forecaster.forecast(at_day(200));
+  lock.run(200, 208, volts);
+  const BatteryForecast after = lock.forecaster.forecast(at_day(208));
+
+  EXPECT_EQ(before.method, ForecastMethod::capacity);
+  EXPECT_EQ(after.method, ForecastMethod::collapse) << after.basis;
+  ASSERT_TRUE(before.dies_at && after.dies_at && after.days_left);
+  EXPECT_LT(*after.dies_at, *before.dies_at) << "the knee came early: believe the voltage";
+  EXPECT_LT(*after.days_left, 25) << after.basis;
+}
+
+TEST(BatteryForecaster, AVoltageJumpHeldOverTwoSamplesIsABatteryChangeButOneSpikeIsNot) {
+  Lock lock{alkaline_wifi()};
+  lock.run(0, 20, line(1.45, 0.006));
+  lock.forecaster.sample(at_day(20.01), 1.50 * 4000, std::nullopt);  // one wild reading
+  lock.run(20, 40, line(1.45, 0.006));
+  EXPECT_FALSE(lock.forecaster.fitted_at().has_value());
+
+  lock.run(40, 45, line(1.52, 0.002, 40));
+  ASSERT_TRUE(lock.forecaster.fitted_at().has_value());
+  EXPECT_NEAR(day_of(*lock.forecaster.fitted_at()), 40, 0.05);
+  const BatteryForecast f = lock.forecaster.forecast(at_day(45));
+  ASSERT_TRUE(f.loaded_v_per_cell.has_value());
+  EXPECT_GT(*f.loaded_v_per_cell, 1.45) << "the history restarted with the new cells";
+}
+
+TEST(BatteryForecaster, PowerOnBootFollowedByAHigherVoltageIsABatteryChange) {
+  Lock same{lithium_wifi()};
+  same.run(0, 5, line(1.47, 0));
+  same.forecaster.boot(at_day(5.01), BootReason::power_on);  // batteries reseated
+  same.run(5, 6, line(1.47, 0));
+  EXPECT_FALSE(same.forecaster.fitted_at().has_value());
+
+  Lock fresh{lithium_wifi()};
+  fresh.run(0, 5, line(1.47, 0));
+  fresh.forecaster.boot(at_day(5.01), BootReason::power_on);
+  fresh.run(5, 6, line(1.52, 0));  // +50 mV: less than a jump, but after a power-on
+  ASSERT_TRUE(fresh.forecaster.fitted_at().has_value());
+  EXPECT_NEAR(day_of(*fresh.forecaster.fitted_at()), 5.01, 0.001);
+}
+
+TEST(BatteryForecaster, WarmingUpAfterAColdNightIsNotABatteryChange) {
+  Lock lock{alkaline_wifi()};
+  lock.noise_v = 0.002;
+  lock.temperature_c = -10;
+  lock.run(0, 3, line(1.150, 0));  // half-empty cells read ~0.1 V low in the cold
+  lock.temperature_c = 20;
+  lock.run(3, 5, line(1.250, 0));
+  EXPECT_FALSE(lock.forecaster.fitted_at().has_value());
+}
+
+TEST(BatteryForecaster, BrownOutsAfterMotorRunsFlagLowBatteryDropouts) {
+  Lock lock{alkaline_wifi()};
+  lock.run(0, 10, line(1.30, 0.001));
+  auto& f = lock.forecaster;
+  f.operation(at_day(10.3));
+  f.dropout(at_day(10.3) + 2s);
+  f.boot(at_day(10.3) + 30s, "brown_out");  // the same incident, seen twice
+  EXPECT_FALSE(f.forecast(at_day(10.5)).low_battery_dropouts) << "one brown-out is not a pattern";
+
+  f.operation(at_day(12.3));
+  f.boot(at_day(12.3) + 1s, "brown_out");
+  f.operation(at_day(13.3));
+  f.boot(at_day(13.3) + 1s, "brown_out");
+  const BatteryForecast seen = f.forecast(at_day(13.5));
+  EXPECT_TRUE(seen.low_battery_dropouts);
+  ASSERT_EQ(seen.evidence.size(), 2U);
+  EXPECT_EQ(seen.evidence[0], "3 brown-out reboot(s) in 7 days");
+  EXPECT_EQ(seen.evidence[1], "1 drop-out(s) within 60 s of a motor run in 7 days");
+
+  EXPECT_FALSE(f.forecast(at_day(21)).low_battery_dropouts) << "older than 7 days";
+}
+
+TEST(BatteryForecaster, DropoutAfterAMotorRunAndAVoltageFallingUnder1_2VFlagLowBattery) {
+  Lock lock{alkaline_wifi()};
+  lock.run(0, 10, line(1.21, 0.003));  // 1.18 V/cell and falling
+  auto& f = lock.forecaster;
+  f.operation(at_day(10.2));
+  f.dropout(at_day(10.2) + 5min);  // not after the motor run: unrelated
+  EXPECT_FALSE(f.forecast(at_day(10.3)).low_battery_dropouts);
+
+  f.operation(at_day(10.4));
+  f.dropout(at_day(10.4) + 20s);
+  const BatteryForecast seen = f.forecast(at_day(10.5));
+  EXPECT_TRUE(seen.low_battery_dropouts);
+  ASSERT_EQ(seen.evidence.size(), 2U);
+  EXPECT_NE(seen.evidence[0].find("drop-out"), std::string::npos);
+  EXPECT_NE(seen.evidence[1].find("below 1.20 V/cell"), std::string::npos) << seen.evidence[1];
+}
+
+TEST(BatteryForecaster, UnknownChemistryAndCellsAreAssumedAlkalineFourCellsAndSaidSo) {
+  Lock lock{BatteryProfile{Chemistry::unknown, std::nullopt, 0.22}};
+  lock.run(0, 10, line(1.40, 0.002));
+  const BatteryForecast f = lock.forecaster.forecast(at_day(10));
+  EXPECT_NE(f.basis.find("assumed alkaline, 4 cells"), std::string::npos) << f.basis;
+  ASSERT_TRUE(f.dies_at.has_value());
+}
+
+TEST(BatteryForecaster, CellCountIsInferredFromTheGauge) {
+  BatteryForecaster f(BatteryProfile{Chemistry::alkaline, std::nullopt, 0.22});
+  for (int i = 0; i < 48 * 6; ++i) {
+    const double v = 1.35 - 0.002 * i / 48.0;
+    f.sample(at_day(i / 48.0), v * 3 * 1000, (v - 1.10) / 0.40 * 100);  // a 3-cell pack
+  }
+  const BatteryForecast out = f.forecast(at_day(6));
+  ASSERT_TRUE(out.loaded_v_per_cell.has_value());
+  EXPECT_NEAR(*out.loaded_v_per_cell, 1.35 - 0.011, 0.003);
+  EXPECT_NE(out.basis.find("3 cells (from the gauge)"), std::string::npos) << out.basis;
+}
+
+TEST(BatteryForecaster, NoReadingsNoForecast) {
+  BatteryForecaster f(alkaline_wifi());
+  f.message(at_day(0));
+  const BatteryForecast out = f.forecast(at_day(1));
+  EXPECT_FALSE(out.dies_at.has_value());
+  EXPECT_EQ(out.method, ForecastMethod::none);
+  EXPECT_TRUE(f.due_alerts(at_day(1)).empty());
+}
+
+}  // namespace
+}  // namespace lw::core

@@ -1,0 +1,239 @@
+#include "core/health/health_monitor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+namespace lw::core {
+namespace {
+
+std::string date(Timestamp t) {
+  const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(t)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+std::string seconds_words(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
+}
+
+/// Lost heartbeat slots recorded per gap at most (a lock off for a week is
+/// one outage, not 1,000 losses).
+constexpr int kMaxSlotsPerGap = 48;
+
+}  // namespace
+
+std::string_view to_string(HealthNotice::Kind v) noexcept {
+  switch (v) {
+    case HealthNotice::Kind::battery_forecast: return "battery_forecast";
+    case HealthNotice::Kind::low_battery_dropouts: return "low_battery_dropouts";
+    case HealthNotice::Kind::drain_jump: return "drain_jump";
+    case HealthNotice::Kind::weak_link: return "weak_link";
+    case HealthNotice::Kind::degrading_link: return "degrading_link";
+    case HealthNotice::Kind::recurring_loss: return "recurring_loss";
+  }
+  return "battery_forecast";
+}
+
+HealthMonitor::HealthMonitor() : HealthMonitor(Options{}) {}
+HealthMonitor::HealthMonitor(Options options) : options_(options), liveness_(options.liveness) {}
+
+HealthMonitor::PerLock* HealthMonitor::find(const LockId& lock) {
+  auto it = locks_.find(lock);
+  return it == locks_.end() ? nullptr : &it->second;
+}
+
+void HealthMonitor::place(const LockId& lock, const DevicePlace& place, const BatteryProfile& battery,
+                          Transport transport) {
+  liveness_.place(lock, place);
+  const SignalScale scale = transport == Transport::zigbee ? SignalScale::lqi : SignalScale::rssi_dbm;
+  auto it = locks_.find(lock);
+  if (it == locks_.end()) {
+    locks_.emplace(lock, PerLock{place.site, place.cadence, BatteryForecaster(battery), DrainTracker(battery),
+                                 LinkTrend(scale)});
+    return;
+  }
+  it->second.site = place.site;
+  it->second.cadence = place.cadence;
+  it->second.battery.set_profile(battery);
+  it->second.drain.set_profile(battery);
+}
+
+void HealthMonitor::heard(const LockId& lock, Timestamp at) {
+  PerLock* l = find(lock);
+  if (l == nullptr) return;
+  liveness_.heard(lock, at);
+  l->battery.message(at);
+  l->drain.message(at);
+  if (l->last_heard && l->cadence > Duration::zero()) {
+    const double gap =
+        std::chrono::duration<double>(at - *l->last_heard) / std::chrono::duration<double>(l->cadence);
+    if (gap >= 0.5) {
+      const int lost = std::min(kMaxSlotsPerGap, static_cast<int>(std::lround(gap)) - 1);
+      for (int k = 1; k <= lost; ++k) l->link.heartbeat_slot(*l->last_heard + l->cadence * k, true);
+      l->link.heartbeat_slot(at, false);
+    }
+  }
+  l->last_heard = std::max(at, l->last_heard.value_or(at));
+}
+
+void HealthMonitor::telemetry(const LockId& lock, Timestamp at, const Telemetry& t) {
+  PerLock* l = find(lock);
+  if (l == nullptr) return;
+  heard(lock, at);
+  if (t.heartbeat && *t.heartbeat != l->cadence && *t.heartbeat > Duration::zero()) {
+    l->drain.change(at, "heartbeat " + seconds_words(l->cadence) + " -> " + seconds_words(*t.heartbeat));
+    l->cadence = *t.heartbeat;
+    liveness_.declared(lock, *t.heartbeat, at);
+  }
+  if (t.firmware) {
+    if (!l->firmware.empty() && *t.firmware != l->firmware) {
+      l->drain.change(at, "firmware " + l->firmware + " -> " + *t.firmware);
+    }
+    l->firmware = *t.firmware;
+  }
+  // A full telemetry repeats the last boot's reason; a fresh boot has a small uptime.
+  if (t.boot_reason && t.uptime_s && std::chrono::seconds(*t.uptime_s) < l->cadence)
+    l->battery.boot(at, *t.boot_reason);
+  gauge(lock, at, t.battery_mv, t.battery_pct ? std::optional<double>(*t.battery_pct) : std::nullopt);
+  if (t.rssi_dbm) l->link.signal(at, *t.rssi_dbm);
+}
+
+void HealthMonitor::gauge(const LockId& lock, Timestamp at, std::optional<int> loaded_mv,
+                          std::optional<double> pct) {
+  PerLock* l = find(lock);
+  if (l == nullptr || (!loaded_mv && !pct)) return;
+  const std::optional<double> mv = loaded_mv ? std::optional<double>(*loaded_mv) : std::nullopt;
+  l->battery.sample(at, mv, pct);
+  l->drain.sample(at, mv, pct);
+}
+
+void HealthMonitor::signal(const LockId& lock, Timestamp at, double value) {
+  if (PerLock* l = find(lock)) l->link.signal(at, value);
+}
+
+void HealthMonitor::operation(const LockId& lock, Timestamp at) {
+  PerLock* l = find(lock);
+  if (l == nullptr) return;
+  l->battery.operation(at);
+  l->drain.operation(at);
+}
+
+void HealthMonitor::link_down(const LockId& lock, Timestamp at, std::string why) {
+  PerLock* l = find(lock);
+  if (l == nullptr) return;
+  l->battery.dropout(at);
+  liveness_.link_down(lock, at, std::move(why));
+}
+
+void HealthMonitor::updating(const LockId& lock, Timestamp at) { liveness_.updating(lock, at); }
+
+void HealthMonitor::command(const LockId& lock, Timestamp issued_at, std::optional<Timestamp> completed_at,
+                            ActionStatus status, Timestamp now) {
+  PerLock* l = find(lock);
+  if (l == nullptr) return;
+  service_.command(l->site, lock, issued_at, completed_at, status);
+  if (status == ActionStatus::expired) liveness_.command_timed_out(lock, now);
+}
+
+void HealthMonitor::event_delivered(const LockId& lock, Timestamp device_ts, Timestamp received_at) {
+  if (PerLock* l = find(lock)) service_.event(l->site, lock, device_ts, received_at);
+}
+
+void HealthMonitor::tick(Timestamp now) {
+  liveness_.tick(now);
+  if (next_check_ && now < *next_check_) return;
+  next_check_ = now + options_.check_every;
+  for (auto& [id, l] : locks_) check(id, l, now);
+}
+
+void HealthMonitor::notice(const LockId& lock, Timestamp at, HealthNotice::Kind kind, std::string words,
+                           int days) {
+  notices_.push_back(HealthNotice{lock, at, kind, days, std::move(words)});
+}
+
+void HealthMonitor::check(const LockId& id, PerLock& l, Timestamp now) {
+  for (int days : l.battery.due_alerts(now)) {
+    const BatteryForecast f = l.battery.forecast(now);
+    std::string words = "battery: about " +
+                        std::to_string(static_cast<int>(std::lround(f.days_left.value_or(0)))) + " days left";
+    if (f.dies_at) words += " (around " + date(*f.dies_at) + ")";
+    notice(id, now, HealthNotice::Kind::battery_forecast, std::move(words), days);
+  }
+  const BatteryForecast f = l.battery.forecast(now);
+  if (f.low_battery_dropouts != l.dropouts_told) {
+    l.dropouts_told = f.low_battery_dropouts;
+    if (f.low_battery_dropouts) {
+      std::string words = "drops out on a low battery";
+      for (const std::string& e : f.evidence) words += "; " + e;
+      notice(id, now, HealthNotice::Kind::low_battery_dropouts, std::move(words));
+    }
+  }
+  const DrainReport d = l.drain.report(now);
+  if (d.jumped != l.drain_told) {
+    l.drain_told = d.jumped;
+    if (d.jumped) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "battery drain up %.1fx (%.2f -> %.2f mAh a day)", d.ratio,
+                    d.baseline_mah_per_day, d.mah_per_day);
+      notice(id, now, HealthNotice::Kind::drain_jump,
+             std::string(buf) + (d.cause.empty() ? "" : ": " + d.cause));
+    }
+  }
+  const LinkReport r = l.link.report(now);
+  auto joined = [&r] {
+    std::string words;
+    for (const std::string& e : r.evidence) words += (words.empty() ? "" : "; ") + e;
+    return words;
+  };
+  if (r.weak != l.weak_told) {
+    l.weak_told = r.weak;
+    if (r.weak) notice(id, now, HealthNotice::Kind::weak_link, "weak link: " + joined());
+  }
+  if (r.degrading != l.degrading_told) {
+    l.degrading_told = r.degrading;
+    if (r.degrading) notice(id, now, HealthNotice::Kind::degrading_link, "link degrading: " + joined());
+  }
+  if (r.recurring_loss_hour != l.loss_hour_told) {
+    l.loss_hour_told = r.recurring_loss_hour;
+    if (r.recurring_loss_hour) {
+      notice(id, now, HealthNotice::Kind::recurring_loss,
+             "messages lost around " + std::to_string(*r.recurring_loss_hour) +
+                 ":00 UTC every day: " + joined());
+    }
+  }
+}
+
+std::vector<ConnectivityChange> HealthMonitor::take_changes() {
+  std::vector<ConnectivityChange> changes = liveness_.take_changes();
+  for (const ConnectivityChange& c : changes) {
+    if (PerLock* l = find(c.lock)) service_.connectivity(l->site, c.lock, c.at, c.to);
+  }
+  return changes;
+}
+
+std::vector<HealthNotice> HealthMonitor::take_notices() { return std::exchange(notices_, {}); }
+
+BatteryForecast HealthMonitor::forecast(const LockId& lock, Timestamp now) const {
+  auto it = locks_.find(lock);
+  return it == locks_.end() ? BatteryForecast{} : it->second.battery.forecast(now);
+}
+
+LockHealth HealthMonitor::health(const LockId& lock, Timestamp now) const {
+  LockHealth h;
+  h.connectivity = liveness_.state(lock);
+  h.incident = liveness_.incident_of(lock);
+  h.last_heard = liveness_.last_heard(lock);
+  auto it = locks_.find(lock);
+  if (it == locks_.end()) return h;
+  h.battery = it->second.battery.forecast(now);
+  h.drain = it->second.drain.report(now);
+  h.link = it->second.link.report(now);
+  return h;
+}
+
+}  // namespace lw::core
