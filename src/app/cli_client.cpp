@@ -89,6 +89,13 @@ std::string clock_time(std::int64_t ms) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
 }
 
+/// The UTC day of `ms` since the epoch: "2026-12-09".
+std::string day_of(std::int64_t ms) {
+  const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(from_epoch_ms(ms))};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                     static_cast<unsigned>(d.day()));
+}
+
 }  // namespace
 
 int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
@@ -106,26 +113,34 @@ int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
       const auto& lo = l.as_object();
       json::object s;
       for (const char* k : {"id", "name", "site", "connectivity", "lock_state", "door_state", "battery_pct",
-                            "rssi_dbm", "last_seen_ms"}) {
+                            "rssi_dbm", "last_seen_ms", "incident"}) {
         const json::value* v = lo.if_contains(k);
         s[k] = v ? *v : json::value(nullptr);
+      }
+      s["battery_dies_ms"] = nullptr;
+      if (const json::value* f = lo.if_contains("battery_forecast"); f && f->is_object()) {
+        if (const json::value* d = f->as_object().if_contains("dies_ms")) s["battery_dies_ms"] = *d;
       }
       slim.push_back(std::move(s));
     }
     out << json::serialize(json::object{{"locks", std::move(slim)}}) << "\n";
     return 0;
   }
-  out << fmt::format("{:<14} {:<20} {:<10} {:<12} {:<17} {:<8} {:>7} {:>6}  {}\n", "ID", "NAME", "SITE",
-                     "CONNECTIVITY", "LOCK", "DOOR", "BATTERY", "RSSI", "LAST SEEN");
+  out << fmt::format("{:<14} {:<20} {:<10} {:<12} {:<17} {:<8} {:>7} {:<12} {:>6}  {}\n", "ID", "NAME",
+                     "SITE", "CONNECTIVITY", "LOCK", "DOOR", "BATTERY", "BATTERY DUE", "RSSI", "LAST SEEN");
   int online = 0;
   for (const auto& l : locks->as_array()) {
     const auto& lo = l.as_object();
     if (str(lo, "connectivity") == "online") ++online;
     auto battery = num(lo, "battery_pct");
     auto rssi = num(lo, "rssi_dbm");
-    out << fmt::format("{:<14} {:<20} {:<10} {:<12} {:<17} {:<8} {:>7} {:>6}  {}\n", str(lo, "id"),
+    std::string due = "-";
+    if (const json::value* f = lo.if_contains("battery_forecast"); f && f->is_object()) {
+      if (auto dies = num(f->as_object(), "dies_ms")) due = day_of(*dies);
+    }
+    out << fmt::format("{:<14} {:<20} {:<10} {:<12} {:<17} {:<8} {:>7} {:<12} {:>6}  {}\n", str(lo, "id"),
                        str(lo, "name"), str(lo, "site"), str(lo, "connectivity"), str(lo, "lock_state"),
-                       str(lo, "door_state"), battery ? fmt::format("{}%", *battery) : "-",
+                       str(lo, "door_state"), battery ? fmt::format("{}%", *battery) : "-", due,
                        rssi ? fmt::format("{}", *rssi) : "-", ago(num(lo, "last_seen_ms")));
   }
   out << fmt::format("{} locks, {} online\n", locks->as_array().size(), online);

@@ -167,6 +167,9 @@ Result<core::Telemetry> decode_telemetry(std::string_view payload) {
   auto rssi = f.optional_integer("rssi_dbm", -120, 0);
   if (!rssi) return rssi.error();
   t.rssi_dbm = narrow(*rssi);
+  auto temperature = f.optional_integer("temperature_c", -40, 85);
+  if (!temperature) return temperature.error();
+  t.temperature_c = narrow(*temperature);
   auto fw = f.optional_text("fw", 1, kMaxTextBytes);
   if (!fw) return fw.error();
   t.firmware = std::move(*fw);
@@ -291,6 +294,7 @@ void append_telemetry(std::string& out, const core::Telemetry& t) {
   if (t.battery_mv) append_field(out, "battery_mv", std::int64_t{*t.battery_mv});
   if (t.battery_pct) append_field(out, "battery_pct", std::int64_t{*t.battery_pct});
   if (t.rssi_dbm) append_field(out, "rssi_dbm", std::int64_t{*t.rssi_dbm});
+  if (t.temperature_c) append_field(out, "temperature_c", std::int64_t{*t.temperature_c});
   if (t.firmware) append_field(out, "fw", *t.firmware);
   if (t.uptime_s) append_field(out, "uptime_s", *t.uptime_s);
   if (t.reboot_count) append_field(out, "reboot_count", std::int64_t{*t.reboot_count});

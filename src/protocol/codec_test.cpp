@@ -36,6 +36,7 @@ TEST(CodecDocExamples, FullTelemetryReportsEveryField) {
   EXPECT_EQ(t->battery_mv, 5820);
   EXPECT_EQ(t->battery_pct, 76);
   EXPECT_EQ(t->rssi_dbm, -61);
+  EXPECT_EQ(t->temperature_c, 19);
   EXPECT_EQ(t->firmware, "1.4.2");
   EXPECT_EQ(t->uptime_s, 86'400);
   EXPECT_EQ(t->reboot_count, 3);
@@ -287,6 +288,8 @@ TEST(CodecRejects, BatteryAndSignalOutOfRangeOrOfTheWrongType) {
                   "telemetry.battery_pct: must be an integer 0..100");
   expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"battery_pct":18446744073709551615})",
                   "telemetry.battery_pct: must be an integer 0..100");
+  expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"temperature_c":90})",
+                  "telemetry.temperature_c: must be an integer -40..85");
   expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"rssi_dbm":3})",
                   "telemetry.rssi_dbm: must be an integer -120..0");
   expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"rssi_dbm":-121})",

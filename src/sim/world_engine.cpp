@@ -460,6 +460,7 @@ class World {
         t.battery_mv = load_mv;
         t.battery_pct = pct;
         t.rssi_dbm = rssi;
+        t.temperature_c = static_cast<int>(std::lround(std::clamp(l.cfg->temperature_c, -40.0, 85.0)));
         t.heartbeat.reset();
         if (with_state || heartbeat(l) != l.reported_heartbeat) {
           l.reported_heartbeat = heartbeat(l);

@@ -1,6 +1,7 @@
 #include "adapters/http/api_json.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace lw::adapters::http {
 namespace {
@@ -83,6 +84,101 @@ json::value to_json(const core::EventPage& page) {
   events.reserve(page.events.size());
   for (const auto& e : page.events) events.push_back(to_json(e));
   return json::object{{"events", std::move(events)}, {"next_before", opt(page.next_before)}};
+}
+
+namespace {
+
+json::value opt_number(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return *v;
+}
+json::value number(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  return v;
+}
+json::array strings(const std::vector<std::string>& v) {
+  json::array out;
+  for (const std::string& s : v) out.emplace_back(s);
+  return out;
+}
+json::value ms_count(Duration d) { return d.count(); }
+
+}  // namespace
+
+json::value to_json(const core::BatteryForecast& f) {
+  return json::object{{"dies_ms", opt_ms(f.dies_at)},
+                      {"earliest_ms", opt_ms(f.earliest)},
+                      {"latest_ms", opt_ms(f.latest)},
+                      {"days_left", opt_number(f.days_left)},
+                      {"method", core::to_string(f.method)},
+                      {"basis", f.basis},
+                      {"loaded_v_per_cell", opt_number(f.loaded_v_per_cell)},
+                      {"cutoff_v_per_cell", number(f.cutoff_v_per_cell)},
+                      {"low_battery_dropouts", f.low_battery_dropouts},
+                      {"evidence", strings(f.evidence)}};
+}
+
+json::value to_json(const core::DrainReport& d) {
+  return json::object{{"mah_per_day", number(d.mah_per_day)},
+                      {"baseline_mah_per_day", number(d.baseline_mah_per_day)},
+                      {"ratio", number(d.ratio)},
+                      {"pct_per_day", number(d.pct_per_day)},
+                      {"mv_per_day", number(d.mv_per_day)},
+                      {"jumped", d.jumped},
+                      {"since_ms", opt_ms(d.since)},
+                      {"cause", d.cause},
+                      {"days_counted", d.days_counted}};
+}
+
+json::value to_json(const core::LinkReport& r) {
+  json::value hour = nullptr;
+  if (r.recurring_loss_hour) hour = *r.recurring_loss_hour;
+  return json::object{{"level", number(r.level)},
+                      {"slope_per_day", number(r.slope_per_day)},
+                      {"std_dev", number(r.std_dev)},
+                      {"loss_rate_24h", number(r.loss_rate_24h)},
+                      {"weak", r.weak},
+                      {"degrading", r.degrading},
+                      {"fails_ms", opt_ms(r.fails_at)},
+                      {"recurring_loss_hour_utc", hour},
+                      {"evidence", strings(r.evidence)}};
+}
+
+json::value to_json(const core::ServiceFigures& f) {
+  return json::object{{"commands", f.commands},
+                      {"succeeded", f.succeeded},
+                      {"success_rate", number(f.success_rate)},
+                      {"latency_p50_ms", ms_count(f.latency_p50)},
+                      {"latency_p95_ms", ms_count(f.latency_p95)},
+                      {"offline_ms", ms_count(f.offline)},
+                      {"flaky_ms", ms_count(f.flaky)},
+                      {"availability", number(f.availability)},
+                      {"events", f.events},
+                      {"event_lag_p50_ms", ms_count(f.event_lag_p50)},
+                      {"event_lag_p95_ms", ms_count(f.event_lag_p95)},
+                      {"locks", f.locks}};
+}
+
+json::value to_json(const core::Incident& inc) {
+  return json::object{{"id", inc.id},
+                      {"scope", core::to_string(inc.scope)},
+                      {"subject", inc.subject},
+                      {"site", inc.site},
+                      {"opened_ms", to_epoch_ms(inc.opened_at)},
+                      {"closed_ms", opt_ms(inc.closed_at)},
+                      {"members", strings(inc.members)},
+                      {"down", strings(inc.down)}};
+}
+
+json::value to_json(const core::LockHealth& h) {
+  json::value incident = nullptr;
+  if (h.incident) incident = *h.incident;
+  return json::object{{"connectivity", core::to_string(h.connectivity)},
+                      {"last_heard_ms", opt_ms(h.last_heard)},
+                      {"incident", incident},
+                      {"battery", to_json(h.battery)},
+                      {"drain", to_json(h.drain)},
+                      {"link", to_json(h.link)}};
 }
 
 }  // namespace lw::adapters::http

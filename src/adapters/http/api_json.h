@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/health/health_monitor.h"
 #include "core/lock/records.h"
 #include "core/ports/store.h"
 
@@ -15,5 +16,12 @@ boost::json::value to_json(const core::LockRecord& lock);
 boost::json::value to_json(const core::Action& action);
 boost::json::value to_json(const core::EventRecord& event);
 boost::json::value to_json(const core::EventPage& page);
+boost::json::value to_json(const core::BatteryForecast& forecast);
+boost::json::value to_json(const core::DrainReport& drain);
+boost::json::value to_json(const core::LinkReport& link);
+boost::json::value to_json(const core::ServiceFigures& figures);
+boost::json::value to_json(const core::Incident& incident);
+/// The lock's health without its service figures (added by the route).
+boost::json::value to_json(const core::LockHealth& health);
 
 }  // namespace lw::adapters::http

@@ -99,7 +99,14 @@ void HealthMonitor::telemetry(const LockId& lock, Timestamp at, const Telemetry&
   // A full telemetry repeats the last boot's reason; a fresh boot has a small uptime.
   if (t.boot_reason && t.uptime_s && std::chrono::seconds(*t.uptime_s) < l->cadence)
     l->battery.boot(at, *t.boot_reason);
-  gauge(lock, at, t.battery_mv, t.battery_pct ? std::optional<double>(*t.battery_pct) : std::nullopt);
+  if (t.battery_mv || t.battery_pct) {
+    const std::optional<double> mv = t.battery_mv ? std::optional<double>(*t.battery_mv) : std::nullopt;
+    const std::optional<double> pct = t.battery_pct ? std::optional<double>(*t.battery_pct) : std::nullopt;
+    const std::optional<double> temp =
+        t.temperature_c ? std::optional<double>(*t.temperature_c) : std::nullopt;
+    l->battery.sample(at, mv, pct, temp);
+    l->drain.sample(at, mv, pct);
+  }
   if (t.rssi_dbm) l->link.signal(at, *t.rssi_dbm);
 }
 

@@ -89,6 +89,8 @@ class Hub {
   /// forecast, drain, link). Errors: not_found.
   Result<LockHealth> health(const LockId& lock) const;
   [[nodiscard]] const HealthMonitor& health_monitor() const { return health_; }
+  /// The hub's clock, for queries over time windows.
+  [[nodiscard]] Timestamp now() const { return clock_.now(); }
 
  private:
   LockRecord* known_lock(const LockAddress& from);

@@ -32,8 +32,9 @@ struct StatusReport {
 struct Telemetry {
   Timestamp ts{};
   std::optional<int> battery_mv;
-  std::optional<int> battery_pct;  // 0..100
-  std::optional<int> rssi_dbm;     // -120..0
+  std::optional<int> battery_pct;    // 0..100
+  std::optional<int> rssi_dbm;       // -120..0
+  std::optional<int> temperature_c;  // -40..85, at the lock's board (batteries sag in the cold)
   std::optional<std::string> firmware;
   std::optional<std::int64_t> uptime_s;
   std::optional<int> reboot_count;

@@ -17,7 +17,7 @@ inline constexpr std::string_view kStatusLastWill = R"({"v":1,"status":"offline"
 
 // 4.2 telemetry
 inline constexpr std::string_view kTelemetryFull =
-    R"({"v":1,"ts_ms":1700000060000,"battery_mv":5820,"battery_pct":76,"rssi_dbm":-61,"fw":"1.4.2","uptime_s":86400,"reboot_count":3,"boot_reason":"power_on","heartbeat_s":60,"name":"Front door","transport":"wifi"})";
+    R"({"v":1,"ts_ms":1700000060000,"battery_mv":5820,"battery_pct":76,"rssi_dbm":-61,"temperature_c":19,"fw":"1.4.2","uptime_s":86400,"reboot_count":3,"boot_reason":"power_on","heartbeat_s":60,"name":"Front door","transport":"wifi"})";
 inline constexpr std::string_view kTelemetryHeartbeat = R"({"v":1,"ts_ms":1700000120000})";
 
 // 4.3 state
