@@ -187,6 +187,16 @@ int run_demo(const DemoOptions& options) {
   config->hub.data_dir = options.data_dir;
   config->mqtt.port = *port;
   config->http.port = options.http_port;
+  // The household told the hub which batteries went into each lock.
+  for (const sim::ScenarioLock& l : scenario->locks) {
+    core::LockRecord lock;
+    lock.id = l.id;
+    lock.site = l.site;
+    lock.name = l.name.empty() ? l.id : l.name;
+    lock.transport = l.transport;
+    lock.battery = l.battery;
+    config->locks.push_back(std::move(lock));
+  }
 
   boost::asio::io_context io;
   auto hub = HubRuntime::create(io, *config);

@@ -89,6 +89,11 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
     } else {
       l.fail("transport", "must be one of wifi, ble_bridge, zigbee, zwave, thread");
     }
+    l.get("battery", lock.battery);
+    if (lock.battery != "unknown" && lock.battery != "alkaline" && lock.battery != "lithium" &&
+        lock.battery != "nimh") {
+      l.fail("battery", "must be one of alkaline, lithium, nimh, unknown");
+    }
     c.locks.push_back(lock);
   }
   if (auto r = root.finish(); !r) return r.error();

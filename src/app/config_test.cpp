@@ -43,6 +43,17 @@ TEST(HubConfig, BadValueStopsStartUpNamingTheKey) {
   EXPECT_EQ(c.error().message, "hub.toml:2:15: liveness.offline_phi: must be a number 0.1..50");
 }
 
+TEST(HubConfig, ALocksBatteryChemistryIsReadAndCheckedByName) {
+  auto good = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\nbattery = \"lithium\"\n", "hub.toml");
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(good->locks.at(0).battery, "lithium");
+  auto bad = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\nbattery = \"lipo\"\n", "hub.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("lock[0].battery: must be one of alkaline, lithium, nimh, unknown"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 TEST(HubConfig, UnknownTransportIsNamedWithItsLock) {
   auto c = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\ntransport = \"lora\"\n", "hub.toml");
   ASSERT_FALSE(c);

@@ -1,6 +1,7 @@
 #include "app/health_bench.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -37,15 +38,20 @@ constexpr Duration kStep = std::chrono::seconds(1);  // the hub's tick, and the 
 constexpr Duration kAfterFix = std::chrono::hours(2);
 
 /// Faults after which a lock really cannot reach the hub: what detection time is measured on.
-const std::set<std::string, std::less<>> kLinkLoss = {"battery_depleted", "router_power_outage",
-                                                      "internet_outage",  "network_credentials_changed",
-                                                      "router_replaced",  "mesh_route_lost",
-                                                      "hub_offline",      "firmware_bug",
-                                                      "power_loss",       "silence"};
+constexpr std::array<std::string_view, 10> kLinkLoss = {"battery_depleted", "router_power_outage",
+                                                        "internet_outage",  "network_credentials_changed",
+                                                        "router_replaced",  "mesh_route_lost",
+                                                        "hub_offline",      "firmware_bug",
+                                                        "power_loss",       "silence"};
 /// Faults of a router, bridge or repeater: one incident expected for the locks they struck.
-const std::set<std::string, std::less<>> kShared = {
+constexpr std::array<std::string_view, 6> kShared = {
     "router_power_outage", "internet_outage", "network_credentials_changed",
     "router_replaced",     "hub_offline",     "mesh_route_lost"};
+
+template <std::size_t N>
+bool among(const std::array<std::string_view, N>& names, std::string_view kind) {
+  return std::find(names.begin(), names.end(), kind) != names.end();
+}
 
 double days(Duration d) { return std::chrono::duration<double>(d).count() / 86400.0; }
 double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
@@ -72,7 +78,9 @@ struct Lock {
   SiteId site;
   Transport transport{Transport::wifi};
   Duration cadence{};
-  std::string bridge;  // zigbee / zwave: the bridge id
+  std::string bridge;   // zigbee / zwave: the bridge id
+  std::string battery;  // chemistry, as the installer entered it
+  bool cold{false};     // below 5 °C
 };
 
 /// A stretch a detector called a lock offline or unreachable.
@@ -154,6 +162,14 @@ class FixedPercentAlert {
   Verdicts verdicts_;
 };
 
+/// How the hub names a Wi-Fi network: "<site>/<ssid>" (SSIDs repeat between sites).
+std::string network_key(const sim::Scenario& s, const std::string& network_id) {
+  for (const sim::ScenarioNetwork& n : s.networks) {
+    if (n.id == network_id) return n.site + "/" + n.ssid;
+  }
+  return {};
+}
+
 class Labels final : public sim::LabelSink {
  public:
   void label(const FaultLabel& l) override { all.push_back(l); }
@@ -167,16 +183,21 @@ class Bench final : public sim::TraceSink {
     for (const sim::ScenarioBridge& b : s.bridges) bridges_[b.id] = &b;
     for (const sim::ScenarioLock& l : s.locks) {
       const std::size_t i = locks_.size();
-      Lock lock{l.id, l.site, l.transport,
-                l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)), l.bridge};
+      Lock lock{l.id,
+                l.site,
+                l.transport,
+                l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)),
+                l.bridge,
+                l.battery,
+                l.temperature_c < 5};
       core::DevicePlace place;
       place.site = l.site;
       place.cadence = lock.cadence;
       if (l.transport == Transport::wifi) {
-        place.network = l.network;
+        // Learnt from the lock's telemetry (its SSID), as the hub does.
       } else if (auto b = bridges_.find(l.bridge); b != bridges_.end()) {
         if (l.transport == Transport::ble_bridge) {
-          place.network = b->second->network;  // the BLE bridge speaks natively over its Wi-Fi
+          place.network = network_key(s, b->second->network);  // the BLE bridge's, as configured
         } else {
           place.via = l.bridge;
           place.probe = true;
@@ -190,10 +211,12 @@ class Bench final : public sim::TraceSink {
       profile.chemistry = core::parse_chemistry(l.battery).value_or(core::Chemistry::unknown);
       profile.standby_ma = core::standby_ma(l.transport);
       monitor_.place(l.id, place, profile, l.transport);
+      places_.push_back(place);
+      profiles_.push_back(profile);
       locks_.push_back(std::move(lock));
     }
     for (const auto& [id, b] : bridges_) {
-      monitor_.via_network(id, b->network);
+      monitor_.via_network(id, network_key(s, b->network));  // as configured
       if (b->kind == sim::BridgeKind::zigbee) z2m_.emplace_back(id, protocol::Z2mTopics(b->base_topic));
       if (b->kind == sim::BridgeKind::zwave) zwave_.emplace_back(id, protocol::ZwaveTopics(b->base_topic));
     }
@@ -287,6 +310,10 @@ class Bench final : public sim::TraceSink {
       case protocol::Channel::telemetry: {
         auto tel = protocol::decode_telemetry(payload);
         if (!tel) return count_bad();
+        if (tel->ssid && places_[i].network != locks_[i].site + "/" + *tel->ssid) {
+          places_[i].network = locks_[i].site + "/" + *tel->ssid;
+          monitor_.place(id, places_[i], profiles_[i], locks_[i].transport);
+        }
         monitor_.telemetry(id, ts, *tel);
         baselines_heard(i, ts);
         if (tel->battery_pct) fixed_->gauge(i, ts, *tel->battery_pct);
@@ -438,6 +465,8 @@ class Bench final : public sim::TraceSink {
   core::HealthMonitor monitor_;
   std::map<std::string, const sim::ScenarioBridge*> bridges_;
   std::vector<Lock> locks_;
+  std::vector<core::DevicePlace> places_;
+  std::vector<core::BatteryProfile> profiles_;
   std::map<LockId, std::size_t> index_;
   std::map<std::string, std::size_t> names_;  // "<base>/<friendly name>" -> lock
   std::vector<std::pair<std::string, protocol::Z2mTopics>> z2m_;
@@ -463,7 +492,13 @@ struct Score {
   int false_alarms{0};
   int shared_outages{0};
   int grouped{0};
-  std::vector<double> err[3];  // 30, 14, 7 days ahead
+  std::array<std::vector<double>, 3> err;  // 30, 14, 7 days ahead
+  struct Battery {
+    int deaths{0};
+    int surprise{0};
+    std::vector<double> signed_err_7;  // forecast minus truth, 7 days ahead: > 0 too hopeful
+  };
+  std::map<std::string, Battery> by_battery;  // "alkaline", "lithium cold", ...
   int deaths{0};
   int surprise{0};
 };
@@ -486,7 +521,7 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
   }
   if (v.has_liveness) {
     for (const FaultLabel& l : labels) {
-      if (!kLinkLoss.contains(l.kind)) continue;
+      if (!among(kLinkLoss, l.kind)) continue;
       const Timestamp until = l.fixed.value_or(end);
       std::set<std::uint64_t> incidents;
       int detected = 0;
@@ -513,7 +548,7 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
         ++detected;
         incidents.insert(hit->incident == 0 ? 1'000'000'000 + i : hit->incident);
       }
-      if (kShared.contains(l.kind) && detected >= 2) {
+      if (among(kShared, l.kind) && detected >= 2) {
         ++s.shared_outages;
         if (incidents.size() == 1) {
           ++s.grouped;
@@ -538,29 +573,49 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
     }
   }
   if (v.has_battery) {
-    // A battery's death: the first battery label of the lock in a 60-day span.
-    std::map<std::size_t, Timestamp> last_death;
+    // A battery's death: the first battery label of each battery life (a
+    // life ends when the batteries are replaced).
+    std::vector<std::vector<const FaultLabel*>> battery_labels(locks.size());
     for (const FaultLabel& l : labels) {
       if (l.kind != "battery_depleted" && l.kind != "battery_low_dropouts") continue;
       if (l.id.empty() || l.id[0] != 'n') continue;  // ran down on its own, not set by a fault
       for (const LockId& d : l.devices) {
-        auto it = index.find(d);
-        if (it == index.end()) continue;
-        const std::size_t i = it->second;
-        auto prev = last_death.find(i);
-        if (prev != last_death.end() && l.onset - prev->second < 60 * kDay) continue;
-        last_death[i] = l.onset;
-        const Timestamp t = l.onset;
+        if (auto it = index.find(d); it != index.end()) battery_labels[it->second].push_back(&l);
+      }
+    }
+    for (std::size_t i = 0; i < locks.size(); ++i) {
+      auto& mine = battery_labels[i];
+      std::sort(mine.begin(), mine.end(), [](const auto* a, const auto* b) { return a->onset < b->onset; });
+      std::optional<Timestamp> fitted;  // the current batteries went in (unknown for the first)
+      bool alive = true;
+      for (const FaultLabel* l : mine) {
+        const bool death = alive;
+        alive = false;
+        const std::optional<Timestamp> life_start = fitted;
+        if (l->fix == "replace_batteries" && l->fixed) {
+          alive = true;
+          fitted = l->fixed;
+        }
+        if (!death) continue;
+        const Timestamp t = l->onset;
         ++s.deaths;
         const auto& alerts = v.alerts[i];
         const bool warned = std::any_of(alerts.begin(), alerts.end(), [&](const auto& a) {
-          return a.first <= t - 7 * kDay && a.first >= t - 90 * kDay;
+          return a.first <= t - 7 * kDay &&
+                 a.first >= std::max(t - 90 * kDay, life_start.value_or(t - 90 * kDay));
         });
         if (!warned) ++s.surprise;
+        const bool native =
+            locks[i].transport == Transport::wifi || locks[i].transport == Transport::ble_bridge;
+        Score::Battery& kind =
+            s.by_battery[locks[i].battery + (locks[i].cold ? " cold" : "") + (native ? "" : " bridged")];
+        ++kind.deaths;
+        if (!warned) ++kind.surprise;
         if (!v.has_forecast) continue;
-        const int horizons[3] = {30, 14, 7};
-        for (int h = 0; h < 3; ++h) {
-          const Timestamp when = t - horizons[h] * kDay;
+        constexpr std::array<int, 3> kHorizons = {30, 14, 7};
+        for (std::size_t h = 0; h < kHorizons.size(); ++h) {
+          const Timestamp when = t - kHorizons[h] * kDay;
+          if (life_start && when < *life_start) continue;  // these batteries were not in yet
           // The last daily forecast made at or before `when`, if it is that day's.
           const auto& f = v.forecast[i];
           auto after = std::upper_bound(f.begin(), f.end(), when,
@@ -569,7 +624,8 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
           const auto& made = *std::prev(after);
           if (when - made.first > kDay) continue;
           const double predicted = made.second - days(when - made.first);
-          s.err[h].push_back(std::abs(predicted - static_cast<double>(horizons[h])));
+          s.err[h].push_back(std::abs(predicted - static_cast<double>(kHorizons[h])));
+          if (kHorizons[h] == 7) kind.signed_err_7.push_back(predicted - 7);
         }
       }
     }
@@ -579,9 +635,9 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
 
 std::string number(double v, int decimals = 1) {
   if (std::isnan(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
+  return buf.data();
 }
 
 std::string cell(double v, int decimals = 1) {
@@ -621,6 +677,14 @@ void json_figures(std::ostream& out, const Score& s, double lock_days, double he
       << ",\"outages\":" << s.outages << ",\"missed\":" << s.missed << ",\"false_alarms\":" << s.false_alarms
       << ",\"shared_outages\":" << s.shared_outages << ",\"deaths\":" << s.deaths << ",\"forecasts_scored\":["
       << s.err[0].size() << "," << s.err[1].size() << "," << s.err[2].size() << "]";
+  out << ",\"battery_by_kind\":{";
+  bool first_kind = true;
+  for (const auto& [kind, b] : s.by_battery) {
+    out << (first_kind ? "" : ",") << '"' << kind << R"(":{"deaths":)" << b.deaths << R"(,"surprise":)"
+        << b.surprise << R"(,"bias_days_7":)" << number(mean(b.signed_err_7)) << "}";
+    first_kind = false;
+  }
+  out << "}";
   out << ",\"detect_p50_s_by_transport\":{";
   bool first = true;
   for (const auto& [t, v] : s.detect_by_transport) {
@@ -671,12 +735,15 @@ int run_bench_health(const HealthBenchOptions& options, std::ostream& out, std::
   const double heartbeat_s = percentile(cadences, 0.5);
   const double lock_days = static_cast<double>(bench.locks().size()) * days(*until);
   std::vector<Score> scores;
+  scores.reserve(verdicts.size());
   for (const Verdicts& v : verdicts) {
     scores.push_back(score(v, bench.locks(), labels.all, index, end, options.explain ? &err : nullptr));
   }
 
   if (options.json) {
-    out << "{\"scenario\":\"" << options.scenario << "\",\"locks\":" << bench.locks().size()
+    std::string scenario_name;
+    protocol::append_json_string(scenario_name, options.scenario);
+    out << R"({"scenario":)" << scenario_name << R"(,"locks":)" << bench.locks().size()
         << ",\"lock_days\":" << number(lock_days, 0) << ",\"messages\":" << bench.messages()
         << ",\"undecodable\":" << bench.undecodable()
         << ",\"packet_loss\":" << number(scenario->packet_loss, 3)

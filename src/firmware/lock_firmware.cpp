@@ -360,6 +360,7 @@ core::Telemetry LockFirmware::telemetry(Timestamp now, std::optional<int> rssi_d
   t.battery_mv = mv;
   t.battery_pct = static_cast<int>(std::lround(std::clamp(pct, 0.0, 100.0)));
   t.rssi_dbm = rssi_dbm;
+  t.motor_mv = last_motor_mv_;
   t.firmware = std::string(slots_.active_version());
   t.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(uptime(now)).count();
   t.reboot_count = power_.reboot_count();
@@ -451,8 +452,9 @@ LockFirmware::RunResult LockFirmware::run_bolt(core::LockAction action, bool mot
     }
     // Inrush: the sag at motor start decides whether the controller survives.
     // A starting motor draws its stall current until it turns.
-    if (power_.observe_load(Load::motor, volts_mv(bolt_config_.stall_current_ma), now) ==
-        LoadOutcome::browned_out) {
+    const int start_mv = volts_mv(bolt_config_.stall_current_ma);
+    last_motor_mv_ = start_mv;
+    if (power_.observe_load(Load::motor, start_mv, now) == LoadOutcome::browned_out) {
       boot(now, core::BootReason::brown_out, true);
       result.run = Run::browned_out;
       return result;

@@ -299,6 +299,8 @@ class LockFirmware {
   [[nodiscard]] bool motor_failed() const { return motor_failed_; }
   /// Payloads refused without a result because they named no command id.
   [[nodiscard]] std::uint64_t unanswerable_commands() const { return unanswerable_; }
+  /// The pack voltage measured at the last motor start (stall current), mV.
+  [[nodiscard]] std::optional<int> last_motor_mv() const { return last_motor_mv_; }
 
  private:
   /// How one bolt run went.
@@ -355,6 +357,9 @@ class LockFirmware {
   bool radio_hung_{false};
   bool pairing_armed_{false};  // a pairing window was opened since the last boot
   std::uint64_t unanswerable_{0};
+  /// The pack voltage at the last motor start, under the stall current; kept
+  /// in retained RAM across resets, so a brown-out's sag is reported after it.
+  std::optional<int> last_motor_mv_;
 };
 
 }  // namespace lw::firmware

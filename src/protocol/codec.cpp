@@ -164,6 +164,9 @@ Result<core::Telemetry> decode_telemetry(std::string_view payload) {
   auto battery_pct = f.optional_integer("battery_pct", 0, 100);
   if (!battery_pct) return battery_pct.error();
   t.battery_pct = narrow(*battery_pct);
+  auto motor_mv = f.optional_integer("motor_mv", 0, 65'535);
+  if (!motor_mv) return motor_mv.error();
+  t.motor_mv = narrow(*motor_mv);
   auto rssi = f.optional_integer("rssi_dbm", -120, 0);
   if (!rssi) return rssi.error();
   t.rssi_dbm = narrow(*rssi);
@@ -173,6 +176,9 @@ Result<core::Telemetry> decode_telemetry(std::string_view payload) {
   auto fw = f.optional_text("fw", 1, kMaxTextBytes);
   if (!fw) return fw.error();
   t.firmware = std::move(*fw);
+  auto ssid = f.optional_text("ssid", 1, 32);
+  if (!ssid) return ssid.error();
+  t.ssid = std::move(*ssid);
   auto uptime = f.optional_integer("uptime_s", 0, kMaxU32);
   if (!uptime) return uptime.error();
   t.uptime_s = *uptime;
@@ -288,14 +294,17 @@ void append_status(std::string& out, const core::StatusReport& status) {
 }
 
 void append_telemetry(std::string& out, const core::Telemetry& t) {
-  reserve_more(out, kTelemetryMaxBytes + max_escaped_size(t.firmware) + max_escaped_size(t.name));
+  reserve_more(out, kTelemetryMaxBytes + max_escaped_size(t.firmware) + max_escaped_size(t.ssid) +
+                        max_escaped_size(t.name));
   open_payload(out);
   append_field(out, "ts_ms", to_epoch_ms(t.ts));
   if (t.battery_mv) append_field(out, "battery_mv", std::int64_t{*t.battery_mv});
   if (t.battery_pct) append_field(out, "battery_pct", std::int64_t{*t.battery_pct});
+  if (t.motor_mv) append_field(out, "motor_mv", std::int64_t{*t.motor_mv});
   if (t.rssi_dbm) append_field(out, "rssi_dbm", std::int64_t{*t.rssi_dbm});
   if (t.temperature_c) append_field(out, "temperature_c", std::int64_t{*t.temperature_c});
   if (t.firmware) append_field(out, "fw", *t.firmware);
+  if (t.ssid) append_field(out, "ssid", *t.ssid);
   if (t.uptime_s) append_field(out, "uptime_s", *t.uptime_s);
   if (t.reboot_count) append_field(out, "reboot_count", std::int64_t{*t.reboot_count});
   if (t.boot_reason) append_field(out, "boot_reason", core::to_string(*t.boot_reason));

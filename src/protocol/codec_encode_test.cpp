@@ -52,6 +52,7 @@ std::string telemetry(const core::Telemetry& t) {
   put_time(o, "ts_ms", t.ts);
   if (t.battery_mv) put(o, "battery_mv", *t.battery_mv);
   if (t.battery_pct) put(o, "battery_pct", *t.battery_pct);
+  if (t.motor_mv) put(o, "motor_mv", *t.motor_mv);
   if (t.rssi_dbm) put(o, "rssi_dbm", *t.rssi_dbm);
   if (t.temperature_c) put(o, "temperature_c", *t.temperature_c);
   if (t.firmware) put(o, "fw", *t.firmware);
@@ -221,6 +222,7 @@ TEST(CodecEncode, TelemetryMatchesBoostJsonForEveryPresenceOfOptionalFields) {
     if (has(1)) t.battery_pct = 76;
     if (has(2)) t.rssi_dbm = -61;
     if (has(2)) t.temperature_c = -7;
+    if (has(2)) t.motor_mv = 4410;
     if (has(3)) t.firmware = "1.4.2";
     if (has(4)) t.uptime_s = 86'400;
     if (has(5)) t.reboot_count = 3;

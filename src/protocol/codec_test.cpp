@@ -288,6 +288,10 @@ TEST(CodecRejects, BatteryAndSignalOutOfRangeOrOfTheWrongType) {
                   "telemetry.battery_pct: must be an integer 0..100");
   expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"battery_pct":18446744073709551615})",
                   "telemetry.battery_pct: must be an integer 0..100");
+  expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"ssid":""})",
+                  "telemetry.ssid: must be a string of 1..32 bytes without control characters");
+  expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"motor_mv":-1})",
+                  "telemetry.motor_mv: must be an integer 0..65535");
   expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"temperature_c":90})",
                   "telemetry.temperature_c: must be an integer -40..85");
   expect_rejected(decode_telemetry, R"({"v":1,"ts_ms":1,"rssi_dbm":3})",

@@ -453,12 +453,16 @@ class World {
           t = l.fw->telemetry(now_, rssi);
           t.transport = l.transport();
           t.name = l.name;
+          if (l.transport() == Transport::wifi && l.network != nullptr && !l.network->cfg->ssid.empty()) {
+            t.ssid = l.network->cfg->ssid;
+          }
         } else {
           t.ts = now_;
           t.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(l.fw->uptime(now_)).count();
         }
         t.battery_mv = load_mv;
         t.battery_pct = pct;
+        t.motor_mv = l.fw->last_motor_mv();
         t.rssi_dbm = rssi;
         t.temperature_c = static_cast<int>(std::lround(std::clamp(l.cfg->temperature_c, -40.0, 85.0)));
         t.heartbeat.reset();

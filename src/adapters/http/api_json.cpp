@@ -46,6 +46,7 @@ json::value to_json(const core::LockRecord& l) {
       {"reboot_count", opt(l.reboot_count)},
       {"boot_reason", name(core::to_string(l.boot_reason))},
       {"heartbeat_s", std::chrono::duration_cast<std::chrono::seconds>(l.heartbeat).count()},
+      {"battery", l.battery},
       {"last_seen_ms", opt_ms(l.last_seen)},
   };
 }

@@ -19,6 +19,9 @@ constexpr double kLowCellV = 1.20;  // low-battery evidence: falling below this
 constexpr Duration kMotorDropout = std::chrono::seconds(60);
 constexpr Duration kSameIncident = std::chrono::minutes(15);
 constexpr Duration kEvidenceWindow = std::chrono::days(7);
+constexpr int kMinMotorDays = 3;         // days with motor readings before the motor path speaks
+constexpr double kMotorWindowDays = 21;  // the motor line: the last 21 days ...
+constexpr double kMotorRecentDays = 10;  // ... and the last 10 (see apply_motor)
 
 struct Knot {
   double v;  // loaded volts per cell at 20 °C, descending
@@ -183,6 +186,7 @@ std::string_view to_string(ForecastMethod m) noexcept {
     case ForecastMethod::capacity: return "capacity";
     case ForecastMethod::capacity_start_unknown: return "capacity_start_unknown";
     case ForecastMethod::collapse: return "collapse";
+    case ForecastMethod::motor_trend: return "motor_trend";
   }
   return "none";
 }
@@ -273,6 +277,19 @@ void BatteryForecaster::add(const Held& s) {
   if (!last_at_ || s.at > *last_at_) last_at_ = s.at;
 }
 
+void BatteryForecaster::motor_sample(Timestamp at, double motor_mv) {
+  if (last_motor_mv_ && *last_motor_mv_ == motor_mv) return;  // repeated until the next motor run
+  last_motor_mv_ = motor_mv;
+  if (!(motor_mv > 0) || (fitted_at_ && at < *fitted_at_)) return;
+  Day* b = bucket(at);
+  if (b == nullptr) return;
+  const double v = motor_mv / 1000.0 / cells();
+  b->min_motor = b->motor_samples == 0 ? v : std::min(b->min_motor, v);
+  ++b->motor_samples;
+  b->sum_motor += v;
+  b->sum_motor_offset += days_between(day_start(b->day), at);
+}
+
 void BatteryForecaster::operation(Timestamp at) {
   if (Day* b = bucket(at); b != nullptr) ++b->operations;
   ++operations_;
@@ -335,6 +352,12 @@ void BatteryForecaster::incident(Timestamp at, Incident kind) {
 }
 
 BatteryForecaster::Fit BatteryForecaster::refit() const {
+  Fit fit = fit_radio();
+  apply_motor(fit);
+  return fit;
+}
+
+BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   Fit fit;
   fit.day = last_day_;
   fit.epoch = epoch_;
@@ -551,6 +574,102 @@ BatteryForecaster::Fit BatteryForecaster::refit() const {
              fixed(late_days, 0) + " days at " + rate_words + "; " + now_words,
          plus_days(t_last, (after_knee + most) / 2 / rate));
   return fit;
+}
+
+// The motor path (see the header). The day's lowest motor-start reading is
+// used: the worst start of the day (the coldest hour) is the one that browns
+// the lock out. The end bends down — the sag I·R grows as R grows with the
+// depth of discharge (alkaline: x2 from 1.19 to 0.97 V/cell) — so a line
+// through three weeks lags the bend; one through the last 10 days follows it
+// at the cost of noise. The earlier crossing of the two is used; the 21-day
+// line guards against a recent flat stretch (a warm spell). A fitted growth
+// of R would bend further but extrapolates its own noise steeply. The permit
+// check is not extrapolated: it depends on the open-circuit voltage,
+// V_radio + 0.22 A·R, which a larger measured R only raises.
+void BatteryForecaster::apply_motor(Fit& fit) const {
+  if (!last_at_ || last_day_ < 0) return;
+  BatteryForecast& out = fit.forecast;
+  std::array<double, kDays> xs{};
+  std::array<double, kDays> ys{};
+  std::size_t n = 0;
+  for (std::int64_t d = last_day_ - static_cast<std::int64_t>(kMotorWindowDays) + 1; d <= last_day_; ++d) {
+    const Day* b = find(d);
+    if (b == nullptr || b->motor_samples == 0) continue;
+    out.motor_v_per_cell = b->min_motor;
+    if (b->samples > 0) {
+      const double ohm =
+          (b->sum_raw / b->samples - b->sum_motor / b->motor_samples) / (motor_.inrush_a - kRadioA);
+      if (ohm > 0) out.measured_cell_ohm = ohm;
+    }
+    // Every day counts here, a fresh cell's too: in the cold an alkaline cell
+    // browns out while its voltage still reads fresh (its resistance, not its
+    // charge, ends it), so skipping "fresh" days would hide the whole decline.
+    xs[n] = static_cast<double>(d - last_day_) + b->sum_motor_offset / b->motor_samples;
+    ys[n++] = b->min_motor;
+  }
+  if (n < static_cast<std::size_t>(kMinMotorDays)) return;
+
+  const Timestamp t_last = *last_at_;
+  const Timestamp day0 = day_start(last_day_);
+  const double brownout = motor_.brownout_v;
+  struct Crossing {  // x: days after day0; early, late: the slope band's ends (late nullopt: never)
+    double x, x_early;
+    std::optional<double> x_late;
+    SlopeFit line;
+    std::size_t days;
+  };
+  std::optional<Crossing> best;
+  std::size_t recent = n;
+  while (recent > 0 && xs[recent - 1] > -kMotorRecentDays) --recent;
+  for (const std::size_t from : {std::size_t{0}, recent}) {
+    if (n - from < static_cast<std::size_t>(kMinMotorDays)) continue;
+    const auto px = std::span(xs).subspan(from, n - from);
+    const auto py = std::span(ys).subspan(from, n - from);
+    const auto line = theil_sen(px, py, 0.25);
+    if (!line) continue;
+    Crossing c{0, 0, std::nullopt, *line, n - from};
+    if (line->slope < -1e-4) {
+      c.x = (brownout - line->intercept) / line->slope;
+    } else if (line->intercept + line->slope * xs[n - 1] <= brownout) {
+      c.x = xs[n - 1];  // at the brown-out already and not recovering
+    } else {
+      continue;
+    }
+    c.x_early = c.x;
+    if (line->low < -1e-4)
+      c.x_early = std::min(c.x, (brownout - median_intercept(px, py, line->low)) / line->low);
+    if (line->high < -1e-5)
+      c.x_late = std::max(c.x, (brownout - median_intercept(px, py, line->high)) / line->high);
+    if (!best || c.x < best->x) best = c;
+  }
+  if (!best) return;
+  const Timestamp dies = std::max(plus_days(day0, best->x), t_last);
+  if (out.dies_at && dies >= *out.dies_at) return;  // the motor path only ever brings the date forward
+
+  std::string words =
+      "motor-start voltage " +
+      (best->line.slope < 0 ? "falling " + fixed(-best->line.slope * 1000, 1) + " mV/day per cell"
+                            : std::string("not recovering")) +
+      " over " + std::to_string(best->days) + " days, " + fixed(*out.motor_v_per_cell, 3) +
+      " V now, brown-out at " + fixed(brownout, 2) + " V/cell";
+  if (out.measured_cell_ohm) words += "; measured " + fixed(*out.measured_cell_ohm * 1000, 0) + " mΩ/cell";
+  if (out.dies_at) {
+    words += "; the radio-load voltage alone gave " + date(*out.dies_at) + " (" + out.basis + ")";
+  }
+  const Timestamp early = std::clamp(plus_days(day0, best->x_early), t_last, dies);
+  std::optional<Timestamp> late;
+  if (best->x_late) late = plus_days(day0, *best->x_late);
+  if (out.latest && (!late || *out.latest < *late)) late = out.latest;  // whichever stops it first
+  out.method = ForecastMethod::motor_trend;
+  out.dies_at = dies;
+  out.earliest = early;  // the measurement replaces the model's resistance margins
+  out.latest = late ? std::optional<Timestamp>(std::max(*late, dies)) : std::nullopt;
+  out.basis = std::move(words);
+  // Alerts, as for the voltage line: pulled earlier by the data's own spread
+  // (the steep end of the slope band) once the line has a week of points —
+  // with 3-6 the band is weeks wide — and never later than the radio path's.
+  const Timestamp alert = best->days >= 7 ? early : dies;
+  fit.alert_at = std::clamp(fit.alert_at ? std::min(*fit.alert_at, alert) : alert, *out.earliest, dies);
 }
 
 BatteryForecast BatteryForecaster::forecast(Timestamp now) const {

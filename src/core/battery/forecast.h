@@ -38,6 +38,20 @@
 //     falls through the knee (1.40 V/cell lithium, 1.15 V NiMH, loaded) the
 //     rest is the post-knee charge and the collapse's own slope.
 //
+// Motor-start voltage: the lock also reports motor_mv, the pack voltage it
+// measured at its last motor start under the stall current — the very
+// quantity whose fall below brownout_v ends the lock. The cell model above
+// guesses the resistance behind the radio-load reading; in the cold, and as
+// an alkaline cell empties, the real one is far larger, so the radio-load
+// voltage alone hides how close the inrush sag is to the brown-out. When at
+// least 3 days carry motor readings (for every chemistry), a Theil–Sen line
+// through the daily lowest motor-start voltage per cell is extrapolated to
+// brownout_v; the earlier of that and the estimate above is the forecast
+// (method motor_trend when the motor path decides). It can only make the
+// forecast earlier. The same day's two readings also give the cell's real
+// resistance, R = (V_radio − V_motor) / (inrush_a − 0.22 A), shown in the
+// basis.
+//
 // A battery change is detected from the data: a rise of more than 80 mV/cell
 // held over two samples, or a power_on boot followed by a voltage 30 mV/cell
 // above the level before it (or told by replaced()). The history restarts.
@@ -94,6 +108,7 @@ enum class ForecastMethod {
   capacity,                ///< lithium/NiMH: charge counted since an observed battery change
   capacity_start_unknown,  ///< lithium/NiMH: charge counted, start not seen
   collapse,                ///< lithium/NiMH: past the knee
+  motor_trend,             ///< the line through the daily motor-start voltages meets the brown-out first
 };
 std::string_view to_string(ForecastMethod m) noexcept;
 
@@ -108,6 +123,11 @@ struct BatteryForecast {
   std::string basis;
   std::optional<double> loaded_v_per_cell;  ///< latest daily mean, as reported (not normalised)
   double cutoff_v_per_cell{0};              ///< the cut-off in the same terms, at the recent temperature
+  /// The last day's lowest motor-start voltage per cell (under inrush_a), if reported.
+  std::optional<double> motor_v_per_cell;
+  /// The cell's internal resistance measured from the last day with both
+  /// readings (radio load and motor start), ohms per cell.
+  std::optional<double> measured_cell_ohm;
   bool low_battery_dropouts{false};
   std::vector<std::string> evidence;  ///< what was seen for low_battery_dropouts
 };
@@ -127,6 +147,11 @@ class BatteryForecaster {
   /// gauge (used when loaded_mv is absent), `temperature_c` at the lock.
   void sample(Timestamp at, std::optional<double> loaded_mv, std::optional<double> pct,
               std::optional<double> temperature_c = std::nullopt);
+  /// The pack voltage measured at the last motor start, under the stall
+  /// current (MotorLoad::inrush_a), millivolts. The lock repeats it in its
+  /// telemetry until the next motor run: a value equal to the previous one
+  /// is taken as the same reading and ignored.
+  void motor_sample(Timestamp at, double motor_mv);
   /// A motor run (lock or unlock).
   void operation(Timestamp at);
   /// `count` messages heard from the lock.
@@ -168,6 +193,10 @@ class BatteryForecaster {
     double sum_temp{0};
     int messages{0};
     int operations{0};
+    int motor_samples{0};
+    double min_motor{0};         // per cell, volts: the day's worst motor start
+    double sum_motor{0};         // per cell
+    double sum_motor_offset{0};  // like sum_offset, for the motor readings
   };
   enum class Incident : std::uint8_t { brown_out, motor_dropout, both };
   struct IncidentAt {
@@ -200,6 +229,8 @@ class BatteryForecaster {
   void start_battery(Timestamp at);
   void incident(Timestamp at, Incident kind);
   [[nodiscard]] Fit refit() const;
+  [[nodiscard]] Fit fit_radio() const;
+  void apply_motor(Fit& fit) const;
 
   BatteryProfile profile_;
   MotorLoad motor_;
@@ -213,7 +244,8 @@ class BatteryForecaster {
   std::optional<Held> held_;
   std::optional<PowerOn> power_on_;
   std::optional<Timestamp> last_operation_;
-  std::int64_t messages_{0};  // since first_at_
+  std::optional<double> last_motor_mv_;  // the wire value last seen (kept across a battery change)
+  std::int64_t messages_{0};             // since first_at_
   std::int64_t operations_{0};
   std::array<IncidentAt, kMaxIncidents> incidents_{};
   int incident_count_{0};

@@ -37,14 +37,21 @@ class Noise {
 /// A lock's day as the hub sees it: a telemetry (and its message) every 30
 /// minutes with the pack voltage of `cells` cells under the radio's load,
 /// `volts_per_cell(day)` plus up to `noise_v` of noise, and two motor runs a day.
+/// With `motor_volts_per_cell`, each motor run measures its start voltage
+/// (plus up to `motor_noise_v`) and every telemetry after it repeats it as
+/// motor_mv, as the lock does.
 struct Lock {
   explicit Lock(BatteryProfile profile) : forecaster(profile) {}
 
   BatteryForecaster forecaster;
   Noise noise{42};
+  Noise motor_noise{7};  // separate, so the radio-load readings match a lock without motor_mv
   int cells{4};
   double noise_v{0.006};
+  double motor_noise_v{0.010};
   std::optional<double> temperature_c;
+  std::function<double(double)> motor_volts_per_cell;
+  std::optional<double> motor_mv;
 
   void run(double from_day, double to_day, const std::function<double(double)>& volts_per_cell,
            const std::function<void(double)>& after_each_day = nullptr) {
@@ -52,10 +59,17 @@ struct Lock {
       const double day = from_day + k;
       for (int slot = 0; slot < 48; ++slot) {
         const double t = day + slot / 48.0;
-        if (slot == 16 || slot == 36) forecaster.operation(at_day(t));
+        if (slot == 16 || slot == 36) {
+          forecaster.operation(at_day(t));
+          if (motor_volts_per_cell) {
+            motor_mv =
+                std::round((motor_volts_per_cell(t) + motor_noise_v * motor_noise.next()) * cells * 1000);
+          }
+        }
         const double v = volts_per_cell(t) + noise_v * noise.next();
         forecaster.message(at_day(t));
         forecaster.sample(at_day(t), v * cells * 1000, std::nullopt, temperature_c);
+        if (motor_mv) forecaster.motor_sample(at_day(t), *motor_mv);
       }
       if (after_each_day) after_each_day(day + 1);
     }
@@ -294,6 +308,134 @@ TEST(BatteryForecaster, CellCountIsInferredFromTheGauge) {
   ASSERT_TRUE(out.loaded_v_per_cell.has_value());
   EXPECT_NEAR(*out.loaded_v_per_cell, 1.35 - 0.011, 0.003);
   EXPECT_NE(out.basis.find("3 cells (from the gauge)"), std::string::npos) << out.basis;
+}
+
+TEST(BatteryForecaster, ColdAlkalineDiesWhereItsMotorStartVoltageMeetsTheBrownOut) {
+  // At 0 °C the radio-load voltage falls 1 mV/day, but the motor-start
+  // voltage (a resistance far above the model's) falls 4 mV/day to 0.75 V/cell
+  // on day 50.
+  const auto radio = line(1.36, 0.001);
+  const auto motor = line(0.95, 0.004);
+  Lock plain{alkaline_wifi()};
+  plain.temperature_c = 0;
+  plain.run(0, 30, radio);
+  Lock measured{alkaline_wifi()};
+  measured.temperature_c = 0;
+  measured.motor_volts_per_cell = motor;
+  std::vector<std::pair<double, int>> fired;  // (day, horizon)
+  const auto collect = [&](double day) {
+    for (int h : measured.forecaster.due_alerts(at_day(day))) fired.emplace_back(day, h);
+  };
+  measured.run(0, 30, radio, collect);
+
+  const BatteryForecast without = plain.forecaster.forecast(at_day(30));
+  const BatteryForecast with = measured.forecaster.forecast(at_day(30));
+  ASSERT_TRUE(without.dies_at && with.dies_at) << with.basis;
+  EXPECT_NE(without.method, ForecastMethod::motor_trend);
+  EXPECT_GT(day_of(*without.dies_at), 60) << "the radio-load voltage alone is hopeful: " << without.basis;
+  EXPECT_EQ(with.method, ForecastMethod::motor_trend) << with.basis;
+  EXPECT_EQ(to_string(with.method), "motor_trend");
+  // The daily lowest of two noisy readings sits a little under the line,
+  // and the earlier of the 21- and 10-day lines is taken: a little early.
+  EXPECT_GE(day_of(*with.dies_at), 44) << with.basis;
+  EXPECT_LE(day_of(*with.dies_at), 51) << with.basis;
+  EXPECT_NE(with.basis.find("motor-start voltage falling"), std::string::npos) << with.basis;
+  EXPECT_NE(with.basis.find("brown-out at 0.75 V/cell"), std::string::npos) << with.basis;
+  ASSERT_TRUE(with.motor_v_per_cell && with.measured_cell_ohm);
+  EXPECT_NEAR(*with.motor_v_per_cell, 0.95 - 0.004 * 29.5, 0.02);
+  // R = (V_radio − V_motor) / (1.2 A − 0.22 A) on the last day.
+  EXPECT_NEAR(*with.measured_cell_ohm, ((1.36 - 0.0295) - (0.95 - 0.118)) / 0.98, 0.02);
+  ASSERT_TRUE(with.earliest && with.latest);
+  EXPECT_LE(*with.earliest, *with.dies_at);
+  EXPECT_GE(*with.latest, *with.dies_at);
+
+  // The alerts are measured to the motor-based date: each comes before its
+  // horizon (the readings cross 0.75 V/cell on day 50), not weeks early.
+  measured.run(30, 50, radio, collect);
+  ASSERT_EQ(fired.size(), 4U);
+  const std::vector<int> order{30, 14, 7, 3};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(fired[i].second, order[i]);
+    EXPECT_GE(50 - fired[i].first, order[i]) << "not late: horizon " << order[i];
+    // Two noisy (±10 mV) readings a day on a 4 mV/day fall: the band of the
+    // slope is wide, and the alerts come from its steep end.
+    EXPECT_LE(50 - fired[i].first, order[i] + 10.0) << "not far too early: horizon " << order[i];
+  }
+}
+
+TEST(BatteryForecaster, AMotorStartVoltageFarAboveTheBrownOutLeavesTheForecastAlone) {
+  const auto radio = line(1.40, 0.002);
+  Lock plain{alkaline_wifi()};
+  plain.temperature_c = 20;
+  plain.run(0, 40, radio);
+  Lock measured{alkaline_wifi()};
+  measured.temperature_c = 20;
+  measured.motor_volts_per_cell = line(1.20, 0.002);  // 0.45 V above the brown-out, slow
+  measured.run(0, 40, radio);
+
+  const BatteryForecast without = plain.forecaster.forecast(at_day(40));
+  const BatteryForecast with = measured.forecaster.forecast(at_day(40));
+  ASSERT_TRUE(without.dies_at && with.dies_at);
+  EXPECT_EQ(with.method, without.method) << with.basis;
+  EXPECT_EQ(with.method, ForecastMethod::voltage_trend);
+  EXPECT_EQ(*with.dies_at, *without.dies_at);
+  EXPECT_EQ(with.basis, without.basis);
+  ASSERT_TRUE(with.motor_v_per_cell.has_value()) << "still reported";
+}
+
+TEST(BatteryForecaster, MotorSamplesNeverMakeTheForecastLater) {
+  struct Case {
+    BatteryProfile profile;
+    std::function<double(double)> radio;
+    std::function<double(double)> motor;
+    std::optional<double> temperature_c;
+  };
+  const std::vector<Case> cases{
+      {alkaline_wifi(), line(1.30, 0.003), line(1.00, 0.001), 20},  // motor line meets it much later
+      {alkaline_wifi(), line(1.30, 0.003), line(0.80, -0.002), 0},  // rising
+      {alkaline_wifi(), line(1.25, 0.002), line(1.05, 0), 5},       // flat
+      {alkaline_wifi(), line(1.30, 0.002), line(0.90, 0.006), -5},  // steep: earlier
+      {lithium_wifi(), line(1.48, 0), line(1.30, 0.0005), 10},      // plateau, slow
+      {lithium_wifi(), line(1.48, 0), line(0.85, 0.005), -5},       // close to the brown-out
+      {alkaline_wifi(), line(1.35, 0.001), line(0.70, 0.001), 0},   // below it already
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    Lock plain{c.profile};
+    plain.temperature_c = c.temperature_c;
+    Lock measured{c.profile};
+    measured.temperature_c = c.temperature_c;
+    measured.motor_volts_per_cell = c.motor;
+    for (double day = 0; day < 30; day += 5) {
+      plain.run(day, day + 5, c.radio);
+      measured.run(day, day + 5, c.radio);
+      const BatteryForecast without = plain.forecaster.forecast(at_day(day + 5));
+      const BatteryForecast with = measured.forecaster.forecast(at_day(day + 5));
+      ASSERT_TRUE(without.dies_at && with.dies_at) << "case " << i;
+      EXPECT_LE(*with.dies_at, *without.dies_at) << "case " << i << " day " << day + 5 << ": " << with.basis;
+      if (*with.dies_at < *without.dies_at) {
+        EXPECT_EQ(with.method, ForecastMethod::motor_trend) << "case " << i;
+      }
+    }
+  }
+}
+
+TEST(BatteryForecaster, ABatteryChangeRestartsTheMotorHistory) {
+  Lock lock{alkaline_wifi()};
+  lock.temperature_c = 0;
+  lock.motor_volts_per_cell = line(0.90, 0.005);  // brown-out on day 30
+  lock.run(0, 20, line(1.36, 0.001));
+  ASSERT_EQ(lock.forecaster.forecast(at_day(20)).method, ForecastMethod::motor_trend);
+
+  lock.forecaster.replaced(at_day(20.01));
+  lock.motor_mv.reset();  // absent until the motor runs on the new cells
+  lock.motor_volts_per_cell = line(1.25, 0.001, 20);
+  lock.run(20, 22, line(1.44, 0.001, 20));
+  const BatteryForecast f = lock.forecaster.forecast(at_day(22));
+  EXPECT_NE(f.method, ForecastMethod::motor_trend) << "two days of new readings: " << f.basis;
+  ASSERT_TRUE(f.dies_at && f.motor_v_per_cell);
+  EXPECT_GT(day_of(*f.dies_at), 60) << f.basis;
+  EXPECT_GT(*f.motor_v_per_cell, 1.2) << "the old cells' readings are gone";
 }
 
 TEST(BatteryForecaster, NoReadingsNoForecast) {

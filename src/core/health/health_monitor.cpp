@@ -1,6 +1,7 @@
 #include "core/health/health_monitor.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,10 +12,10 @@ namespace {
 
 std::string date(Timestamp t) {
   const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(t)};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+  std::array<char, 16> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", static_cast<int>(d.year()),
                 static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
+  return buf.data();
 }
 
 std::string seconds_words(Duration d) {
@@ -105,6 +106,7 @@ void HealthMonitor::telemetry(const LockId& lock, Timestamp at, const Telemetry&
     const std::optional<double> temp =
         t.temperature_c ? std::optional<double>(*t.temperature_c) : std::nullopt;
     l->battery.sample(at, mv, pct, temp);
+    if (t.motor_mv) l->battery.motor_sample(at, *t.motor_mv);
     l->drain.sample(at, mv, pct);
   }
   if (t.rssi_dbm) l->link.signal(at, *t.rssi_dbm);
@@ -164,12 +166,16 @@ void HealthMonitor::notice(const LockId& lock, Timestamp at, HealthNotice::Kind 
 }
 
 void HealthMonitor::check(const LockId& id, PerLock& l, Timestamp now) {
-  for (int days : l.battery.due_alerts(now)) {
+  // Several horizons crossed at once (a first forecast already short) are one warning.
+  const std::vector<int> due = l.battery.due_alerts(now);
+  if (!due.empty()) {
     const BatteryForecast f = l.battery.forecast(now);
-    std::string words = "battery: about " +
-                        std::to_string(static_cast<int>(std::lround(f.days_left.value_or(0)))) + " days left";
-    if (f.dies_at) words += " (around " + date(*f.dies_at) + ")";
-    notice(id, now, HealthNotice::Kind::battery_forecast, std::move(words), days);
+    const long left = std::lround(f.days_left.value_or(0));
+    std::string words = left < 1 ? std::string("battery: replace it now")
+                                 : "battery: about " + std::to_string(left) + " days left";
+    if (f.dies_at && left >= 1) words += " (around " + date(*f.dies_at) + ")";
+    notice(id, now, HealthNotice::Kind::battery_forecast, std::move(words),
+           *std::min_element(due.begin(), due.end()));
   }
   const BatteryForecast f = l.battery.forecast(now);
   if (f.low_battery_dropouts != l.dropouts_told) {
@@ -184,11 +190,11 @@ void HealthMonitor::check(const LockId& id, PerLock& l, Timestamp now) {
   if (d.jumped != l.drain_told) {
     l.drain_told = d.jumped;
     if (d.jumped) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "battery drain up %.1fx (%.2f -> %.2f mAh a day)", d.ratio,
+      std::array<char, 96> buf{};
+      std::snprintf(buf.data(), buf.size(), "battery drain up %.1fx (%.2f -> %.2f mAh a day)", d.ratio,
                     d.baseline_mah_per_day, d.mah_per_day);
       notice(id, now, HealthNotice::Kind::drain_jump,
-             std::string(buf) + (d.cause.empty() ? "" : ": " + d.cause));
+             std::string(buf.data()) + (d.cause.empty() ? "" : ": " + d.cause));
     }
   }
   const LinkReport r = l.link.report(now);

@@ -132,15 +132,16 @@ void LivenessEngine::via_state(const std::string& via, bool up, Timestamp at) {
     }
     return;
   }
-  for (std::size_t i = 0; i < devices_.size(); ++i) {
+  for (std::size_t i = 0; i < devices_.size();
+       ++i) {  // NOLINT(modernize-loop-convert): evaluate() takes the index
     if (devices_[i].place.via == via) evaluate(i, at);
   }
   // A bridge incident with no member left down closes with the bridge.
-  for (auto it = open_.begin(); it != open_.end(); ++it) {
-    if (it->second.scope == IncidentScope::bridge && it->second.subject == via && it->second.down.empty()) {
-      it->second.closed_at = at;
-      incident_changes_.push_back({IncidentChange::What::closed, it->first, at});
-      retire(it->first);
+  for (auto& [id, inc] : open_) {
+    if (inc.scope == IncidentScope::bridge && inc.subject == via && inc.down.empty()) {
+      inc.closed_at = at;
+      incident_changes_.push_back({IncidentChange::What::closed, id, at});
+      retire(id);  // invalidates the loop: leave it at once
       break;
     }
   }
@@ -388,7 +389,9 @@ std::optional<std::uint64_t> LivenessEngine::incident_of(const LockId& lock) con
 
 std::vector<const Incident*> LivenessEngine::open_incidents() const {
   std::vector<const Incident*> out;
-  for (auto it = open_.rbegin(); it != open_.rend(); ++it) out.push_back(&it->second);
+  out.reserve(open_.size());
+  for (const auto& [id, inc] : open_) out.push_back(&inc);
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

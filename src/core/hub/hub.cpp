@@ -30,7 +30,9 @@ void Hub::place(const LockRecord& lock) {
   DevicePlace p;
   p.site = lock.site;
   p.cadence = lock.heartbeat;
+  if (auto n = networks_.find(lock.id); n != networks_.end()) p.network = n->second;
   BatteryProfile battery;
+  battery.chemistry = parse_chemistry(lock.battery).value_or(Chemistry::unknown);
   battery.standby_ma = standby_ma(lock.transport);
   health_.place(lock.id, p, battery, lock.transport);
 }
@@ -86,6 +88,7 @@ Result<void> Hub::add_lock(const LockRecord& lock) {
     merged.name = lock.name;
     merged.site = lock.site;
     merged.transport = lock.transport;
+    merged.battery = lock.battery;
   }
   if (auto r = store_.upsert_lock(merged); !r) return r;
   place(merged);
@@ -143,6 +146,11 @@ void Hub::apply_health() {
     LockRecord& lock = it->second;
     lock.connectivity = c.to;
     lock.connectivity_since = c.at;
+    (void)persist(lock);
+    // A report running late and then arriving is the state, not history.
+    const bool flicker = (c.from == Connectivity::online && c.to == Connectivity::suspect) ||
+                         (c.from == Connectivity::suspect && c.to == Connectivity::online);
+    if (flicker) continue;
     EventRecord e;
     e.lock = lock.id;
     e.ts = c.at;
@@ -150,7 +158,6 @@ void Hub::apply_health() {
     e.detail = std::string(to_string(c.to));
     if (!c.why.empty()) e.detail += ": " + c.why;
     (void)record(std::move(e));
-    (void)persist(lock);
   }
   // Incidents shared by several locks (or a bridge's) are told on each
   // member's history; a lock's own outage is its connectivity event.
@@ -232,7 +239,8 @@ Result<void> Hub::on_telemetry(const LockAddress& from, const Telemetry& t) {
   if (t.name && lock->name == lock->id) lock->name = *t.name;
   // Telemetry proves the link is up even if the retained status was missed.
   lock->link_up = true;
-  if (t.transport) place(*lock);
+  if (t.ssid) networks_[lock->id] = lock->site + "/" + *t.ssid;
+  if (t.transport || t.ssid) place(*lock);
   ++accepted_;
   lock->last_seen = clock_.now();
   health_.telemetry(lock->id, clock_.now(), t);

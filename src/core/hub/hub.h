@@ -114,6 +114,7 @@ class Hub {
   std::map<std::string, HubRecord> hubs_;
   std::map<SiteId, SiteRecord> sites_;
   std::map<LockId, LockRecord> locks_;
+  std::map<LockId, std::string> networks_;  // "<site>/<ssid>" a Wi-Fi lock reported
   std::map<ActionId, Action> pending_;
   std::map<ActionId, bool> unsent_;  // pending actions whose publish failed
   RejectCounters rejected_;

@@ -33,9 +33,11 @@ struct Telemetry {
   Timestamp ts{};
   std::optional<int> battery_mv;
   std::optional<int> battery_pct;    // 0..100
+  std::optional<int> motor_mv;       // the pack at the last motor start, under the stall current
   std::optional<int> rssi_dbm;       // -120..0
   std::optional<int> temperature_c;  // -40..85, at the lock's board (batteries sag in the cold)
   std::optional<std::string> firmware;
+  std::optional<std::string> ssid;  // the Wi-Fi network a Wi-Fi lock joined
   std::optional<std::int64_t> uptime_s;
   std::optional<int> reboot_count;
   std::optional<BootReason> boot_reason;

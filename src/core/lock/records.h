@@ -47,6 +47,9 @@ struct LockRecord {
   std::optional<int> reboot_count;
   BootReason boot_reason{BootReason::unknown};
   Duration heartbeat{60s};
+  /// The cells that went in, as configured: alkaline, lithium, nimh or
+  /// unknown. Not stored: the configuration is its source.
+  std::string battery{"unknown"};
   /// Last value of the retained status topic (true = "online", false = offline or Last Will).
   bool link_up{false};
   Connectivity connectivity{Connectivity::unknown};
