@@ -42,7 +42,7 @@ struct HubConfig {
     double offline_phi{8.0};  // ... and offline
     Duration probe_timeout{20s};
     Duration update_window{45min};
-    Duration group_window{5min};
+    Duration group_window{2min};
     Duration tick{500ms};
   } liveness;
   struct Commands {

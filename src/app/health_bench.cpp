@@ -196,9 +196,7 @@ class Bench final : public sim::TraceSink {
       if (l.transport == Transport::wifi) {
         // Learnt from the lock's telemetry (its SSID), as the hub does.
       } else if (auto b = bridges_.find(l.bridge); b != bridges_.end()) {
-        if (l.transport == Transport::ble_bridge) {
-          place.network = network_key(s, b->second->network);  // the BLE bridge's, as configured
-        } else {
+        if (l.transport != Transport::ble_bridge) {  // a BLE lock's network comes with its telemetry
           place.via = l.bridge;
           place.probe = true;
           const std::string base = b->second->base_topic;

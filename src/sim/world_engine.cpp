@@ -455,6 +455,9 @@ class World {
           t.name = l.name;
           if (l.transport() == Transport::wifi && l.network != nullptr && !l.network->cfg->ssid.empty()) {
             t.ssid = l.network->cfg->ssid;
+          } else if (l.transport() == Transport::ble_bridge && l.bridge != nullptr &&
+                     l.bridge->network != nullptr) {
+            t.ssid = l.bridge->network->cfg->ssid;  // the bridge that speaks for it adds its own network
           }
         } else {
           t.ts = now_;

@@ -293,6 +293,13 @@ Incident& LivenessEngine::open_incident(IncidentScope scope, const std::string& 
 
 void LivenessEngine::went_down(Device& d, Timestamp at) {
   if (d.incident) return;  // already a member (a bridge incident took it in)
+  // Told at once (a Last Will), drops of one cause arrive within seconds;
+  // found by silence, they arrive up to a report interval (and the probes)
+  // apart, as each lock's next report falls due.
+  const Duration window = d.link_down
+                              ? options_.group_window
+                              : std::max(options_.group_window,
+                                         d.place.cadence + options_.probe_timeout * options_.probe_attempts);
   // The place it shares with others, most specific first.
   IncidentScope scope = IncidentScope::site;
   std::string subject = d.place.site;
@@ -317,7 +324,7 @@ void LivenessEngine::went_down(Device& d, Timestamp at) {
                    (first != nullptr && first->place.site == subject && first->place.network.empty() &&
                     first->place.via.empty());
     }
-    if (!same_place || at - inc.last_joined > options_.group_window) continue;
+    if (!same_place || at - inc.last_joined > window) continue;
     if (inc.scope == IncidentScope::lock ||
         (scope == IncidentScope::network && inc.scope == IncidentScope::bridge)) {
       inc.scope = scope;

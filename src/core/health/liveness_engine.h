@@ -5,7 +5,7 @@
 //   online       heard recently enough for its cadence
 //   suspect      a report is overdue (φ ≥ suspect_phi); a device the hub can
 //                ask for its state (a Zigbee /get, a Z-Wave ping) is probed
-//   offline      φ ≥ offline_phi, a probe went unanswered, or its peer said
+//   offline      φ ≥ offline_phi, its probes went unanswered, or its peer said
 //                so (the broker's Last Will, a bridge's availability message,
 //                Z-Wave JS "Dead")
 //   updating     a firmware install is in progress: no alarm until its window
@@ -19,7 +19,9 @@
 // Incidents: a device going offline or unreachable joins an open incident of
 // the same place (its bridge when the bridge is down; otherwise its Wi-Fi
 // network when known, its bridge, or its site) that another device joined
-// within `group_window`; otherwise it opens a one-device incident. The second
+// within `group_window` (a device found by silence rather than told: within
+// its report interval plus its probes, as devices of one outage fall due one
+// by one); otherwise it opens a one-device incident. The second
 // member turns it into a bridge / network / site incident, so N locks that
 // dropped with their router make one incident, not N. A bridge that goes down
 // opens its incident at once with every device behind it. An incident closes
@@ -93,8 +95,8 @@ class LivenessEngine {
     double suspect_phi{1.0};  // one report overdue on a link losing under 10 %
     double offline_phi{8.0};
     Duration probe_timeout{std::chrono::seconds(20)};
-    int probe_attempts{2};  // probes (each with the link layer's own retries) before offline
-    Duration group_window{std::chrono::minutes(5)};
+    int probe_attempts{3};  // probes (each with the link layer's own retries) before offline
+    Duration group_window{std::chrono::minutes(2)};
     Duration update_window{std::chrono::minutes(20)};
     Duration awake_window{std::chrono::seconds(10)};
     std::size_t closed_kept{1000};  ///< closed incidents kept for queries
@@ -124,7 +126,7 @@ class LivenessEngine {
   /// Runs what is due at `now`.
   void tick(Timestamp now);
 
-  /// Devices to probe now (each once per suspicion).
+  /// Devices to probe now (up to probe_attempts per suspicion).
   std::vector<LockId> take_probes();
   std::vector<ConnectivityChange> take_changes();
   std::vector<IncidentChange> take_incident_changes();
