@@ -1190,7 +1190,11 @@ class World {
   /// a detector that notices it is not scored as a false alarm.
   void open_link_label(Lock& l) {
     if (l.link_label) return;
-    const Cause cause = interference_db(l) > 0 ? Cause::interference : Cause::weak_signal;
+    l.link_label = open_natural(l, interference_db(l) > 0 ? Cause::interference : Cause::weak_signal);
+  }
+
+  /// Opens a label for trouble that arose in the world itself; its index in natural_.
+  std::size_t open_natural(const Lock& l, Cause cause) {
     natural_.push_back(FaultLabel{"n" + std::to_string(natural_.size()),
                                   std::string(core::to_string(cause)),
                                   l.cfg->id,
@@ -1198,8 +1202,8 @@ class World {
                                   now_,
                                   "",
                                   std::nullopt});
-    l.link_label = natural_.size() - 1;
     labels_.began(natural_.back());
+    return natural_.size() - 1;
   }
   void close_link_label(Lock& l) {
     if (!l.link_label) return;
@@ -1224,15 +1228,7 @@ class World {
           (slot->kind == "battery_depleted" || slot->kind == "battery_low_dropouts"))
         return;  // the timeline already labels it
     }
-    natural_.push_back(FaultLabel{"n" + std::to_string(natural_.size()),
-                                  std::string(core::to_string(cause)),
-                                  l.cfg->id,
-                                  {l.cfg->id},
-                                  now_,
-                                  "",
-                                  std::nullopt});
-    l.battery_label = natural_.size() - 1;
-    labels_.began(natural_.back());
+    l.battery_label = open_natural(l, cause);
     const ScenarioSite* site = s_.find_site(l.cfg->site);
     const Duration delay = site != nullptr ? site->battery_swap_delay : std::chrono::hours(48);
     schedule(now_ + delay, What::battery_swap, l.index);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "base/enum_names.h"
+#include "protocol/ecosystem/payload.h"
 #include "protocol/json_reader.h"
 
 namespace lw::protocol {
@@ -62,28 +63,9 @@ auto parser(const EnumNames<E, N>& names) {
   return [&names](std::string_view s) { return names.parse(s); };
 }
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  s.remove_prefix(std::min(s.find_first_not_of(kSpace), s.size()));
-  s.remove_suffix(s.size() - std::min(s.find_last_not_of(kSpace) + 1, s.size()));
-  return s;
-}
+using ecosystem::trim;
 
-/// Parses any JSON value; `what` names it in errors ("device: not valid JSON").
-Result<json::value> parse_json(std::string_view what, std::string_view text, std::size_t max_bytes,
-                               std::size_t max_depth) {
-  if (text.size() > max_bytes)
-    return invalid_argument(what, "larger than " + std::to_string(max_bytes) + " bytes");
-  json::parse_options options;
-  options.max_depth = max_depth;
-  json::error_code ec;
-  json::value v = json::parse(text, ec, {}, options);
-  if (ec == json::error::too_deep) {
-    return invalid_argument(what, "nested deeper than " + std::to_string(max_depth) + " levels");
-  }
-  if (ec) return invalid_argument(what, "not valid JSON");
-  return v;
-}
+using ecosystem::parse_json;
 
 Result<json::value> parse_object(std::string_view what, std::string_view text, std::size_t max_bytes,
                                  std::size_t max_depth) {
