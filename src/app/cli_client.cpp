@@ -89,13 +89,6 @@ std::string clock_time(std::int64_t ms) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
 }
 
-/// The UTC day of `ms` since the epoch: "2026-12-09".
-std::string day_of(std::int64_t ms) {
-  const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(from_epoch_ms(ms))};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                     static_cast<unsigned>(d.day()));
-}
-
 }  // namespace
 
 int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
@@ -136,7 +129,7 @@ int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
     auto rssi = num(lo, "rssi_dbm");
     std::string due = "-";
     if (const json::value* f = lo.if_contains("battery_forecast"); f && f->is_object()) {
-      if (auto dies = num(f->as_object(), "dies_ms")) due = day_of(*dies);
+      if (auto dies = num(f->as_object(), "dies_ms")) due = utc_date(from_epoch_ms(*dies));
     }
     out << fmt::format("{:<14} {:<20} {:<10} {:<12} {:<17} {:<8} {:>7} {:<12} {:>6}  {}\n", str(lo, "id"),
                        str(lo, "name"), str(lo, "site"), str(lo, "connectivity"), str(lo, "lock_state"),

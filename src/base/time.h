@@ -6,7 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace lw {
 
@@ -16,6 +18,21 @@ using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 /// Milliseconds since the epoch, as on the wire (`ts_ms`).
 constexpr std::int64_t to_epoch_ms(Timestamp t) noexcept { return t.time_since_epoch().count(); }
 constexpr Timestamp from_epoch_ms(std::int64_t ms) noexcept { return Timestamp{Duration{ms}}; }
+
+/// The UTC day `t` falls on: whole days since 1970-01-01 (negative before).
+constexpr std::int64_t utc_day(Timestamp t) noexcept {
+  return std::chrono::floor<std::chrono::days>(t).time_since_epoch().count();
+}
+/// 00:00 UTC of day number `day`.
+constexpr Timestamp utc_day_start(std::int64_t day) noexcept {
+  return Timestamp{std::chrono::duration_cast<Duration>(std::chrono::days{day})};
+}
+/// The slot of `key` (a day or hour number, maybe negative) in a ring of `size` slots.
+constexpr std::size_t ring_slot(std::int64_t key, std::int64_t size) noexcept {
+  return static_cast<std::size_t>(((key % size) + size) % size);
+}
+/// "2026-12-09": the UTC date of `t`.
+std::string utc_date(Timestamp t);
 
 using namespace std::chrono_literals;  // NOLINT(google-global-names-in-headers): 5s, 100ms everywhere
 

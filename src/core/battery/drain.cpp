@@ -11,7 +11,6 @@
 namespace lw::core {
 namespace {
 
-constexpr std::int64_t kMsPerDay = 86'400'000;
 constexpr std::size_t kMaxFitPoints = 64;
 constexpr std::size_t kMaxPairs = kMaxFitPoints * (kMaxFitPoints - 1) / 2;
 constexpr double kSenZ90 = 1.645;  // two-sided 90 %
@@ -22,18 +21,6 @@ constexpr EnumNames<Chemistry, 4> kChemistryNames{{{
     {Chemistry::nimh, "nimh"},
     {Chemistry::unknown, "unknown"},
 }}};
-
-std::int64_t day_of(Timestamp t) {
-  const std::int64_t ms = to_epoch_ms(t);
-  return ms >= 0 ? ms / kMsPerDay : -((-ms + kMsPerDay - 1) / kMsPerDay);
-}
-
-Timestamp day_start(std::int64_t day) { return from_epoch_ms(day * kMsPerDay); }
-
-std::size_t ring_index(std::int64_t day, int size) {
-  const std::int64_t n = size;
-  return static_cast<std::size_t>(((day % n) + n) % n);
-}
 
 double median_in_place(std::span<double> v) {
   const std::size_t mid = v.size() / 2;
@@ -159,8 +146,8 @@ int DrainTracker::cells() const { return profile_.cells.value_or(inferred_cells_
 
 DrainTracker::Day* DrainTracker::bucket(Timestamp at) {
   if (!first_at_) first_at_ = at;
-  const std::int64_t day = day_of(at);
-  Day& b = days_[ring_index(day, kDays)];
+  const std::int64_t day = utc_day(at);
+  Day& b = days_[ring_slot(day, kDays)];
   if (b.day == day) return &b;
   if (b.day > day) return nullptr;  // older than the days kept
   b = Day{};
@@ -169,7 +156,7 @@ DrainTracker::Day* DrainTracker::bucket(Timestamp at) {
 }
 
 const DrainTracker::Day* DrainTracker::find(std::int64_t day) const {
-  const Day& b = days_[ring_index(day, kDays)];
+  const Day& b = days_[ring_slot(day, kDays)];
   return b.day == day ? &b : nullptr;
 }
 
@@ -210,9 +197,9 @@ void DrainTracker::change(Timestamp at, std::string what) {
 
 std::optional<double> DrainTracker::day_mah(std::int64_t day, std::int64_t today) const {
   if (!first_at_ || day >= today) return std::nullopt;
-  const std::int64_t first = day_of(*first_at_);
+  const std::int64_t first = utc_day(*first_at_);
   // The first day counts only when watched from (nearly) its start.
-  if (day < first || (day == first && *first_at_ - day_start(day) > std::chrono::hours(1)))
+  if (day < first || (day == first && *first_at_ - utc_day_start(day) > std::chrono::hours(1)))
     return std::nullopt;
   const Day* b = find(day);
   if (b == nullptr || b->messages == 0) return std::nullopt;
@@ -221,7 +208,7 @@ std::optional<double> DrainTracker::day_mah(std::int64_t day, std::int64_t today
 
 DrainReport DrainTracker::report(Timestamp now) const {
   DrainReport r;
-  const std::int64_t today = day_of(now);
+  const std::int64_t today = utc_day(now);
   const std::int64_t last = today - 1;
   const std::int64_t oldest = today - kDays + 1;
 
@@ -288,7 +275,7 @@ DrainReport DrainTracker::report(Timestamp now) const {
         break;
       }
     }
-    r.since = day_start(first);
+    r.since = utc_day_start(first);
     break;
   }
 

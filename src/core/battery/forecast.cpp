@@ -10,7 +10,6 @@
 namespace lw::core {
 namespace {
 
-constexpr std::int64_t kMsPerDay = 86'400'000;
 constexpr double kRadioA = 0.22;      // telemetry's battery_mv is read under this load
 constexpr double kFreshCellV = 1.45;  // alkaline trend: days above are a fresh cell's fast first drop
 constexpr double kJumpV = 0.080;      // a battery change: a rise held over two samples
@@ -141,15 +140,6 @@ double peukert(const CellModel& m, double ma) {
   return ma <= 25 ? 1.0 : std::pow(ma / 25.0, m.peukert_k - 1);
 }
 
-std::int64_t day_of(Timestamp t) {
-  const std::int64_t ms = to_epoch_ms(t);
-  return ms >= 0 ? ms / kMsPerDay : -((-ms + kMsPerDay - 1) / kMsPerDay);
-}
-Timestamp day_start(std::int64_t day) { return from_epoch_ms(day * kMsPerDay); }
-std::size_t ring_index(std::int64_t day, int size) {
-  const std::int64_t n = size;
-  return static_cast<std::size_t>(((day % n) + n) % n);
-}
 double days_between(Timestamp from, Timestamp to) {
   return std::chrono::duration<double>(to - from).count() / 86'400.0;
 }
@@ -160,13 +150,6 @@ Timestamp plus_days(Timestamp t, double days) {
 std::string fixed(double v, int decimals) {
   std::array<char, 48> buf{};
   std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
-  return buf.data();
-}
-std::string date(Timestamp t) {
-  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
-  std::array<char, 16> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf.data();
 }
 
@@ -207,8 +190,8 @@ int BatteryForecaster::cells() const { return profile_.cells.value_or(inferred_c
 
 BatteryForecaster::Day* BatteryForecaster::bucket(Timestamp at) {
   if (!first_at_) first_at_ = at;
-  const std::int64_t day = day_of(at);
-  Day& b = days_[ring_index(day, kDays)];
+  const std::int64_t day = utc_day(at);
+  Day& b = days_[ring_slot(day, kDays)];
   if (b.day != day) {
     if (b.day > day) return nullptr;  // older than the days kept
     b = Day{};
@@ -219,7 +202,7 @@ BatteryForecaster::Day* BatteryForecaster::bucket(Timestamp at) {
 }
 
 const BatteryForecaster::Day* BatteryForecaster::find(std::int64_t day) const {
-  const Day& b = days_[ring_index(day, kDays)];
+  const Day& b = days_[ring_slot(day, kDays)];
   return b.day == day ? &b : nullptr;
 }
 
@@ -268,7 +251,7 @@ void BatteryForecaster::add(const Held& s) {
   ++b->samples;
   b->sum_v20 += s.v20;
   b->sum_raw += s.raw;
-  b->sum_offset += days_between(day_start(b->day), s.at);
+  b->sum_offset += days_between(utc_day_start(b->day), s.at);
   if (s.temperature_c) {
     ++b->temp_samples;
     b->sum_temp += *s.temperature_c;
@@ -287,7 +270,7 @@ void BatteryForecaster::motor_sample(Timestamp at, double motor_mv) {
   b->min_motor = b->motor_samples == 0 ? v : std::min(b->min_motor, v);
   ++b->motor_samples;
   b->sum_motor += v;
-  b->sum_motor_offset += days_between(day_start(b->day), at);
+  b->sum_motor_offset += days_between(utc_day_start(b->day), at);
 }
 
 void BatteryForecaster::operation(Timestamp at) {
@@ -340,7 +323,7 @@ void BatteryForecaster::start_battery(Timestamp at) {
 
 void BatteryForecaster::incident(Timestamp at, Incident kind) {
   if (incident_count_ > 0) {
-    IncidentAt& last = incidents_[ring_index(incident_next_ - 1, kMaxIncidents)];
+    IncidentAt& last = incidents_[ring_slot(incident_next_ - 1, kMaxIncidents)];
     if (last.kind != kind && last.kind != Incident::both && at - last.at <= kSameIncident) {
       last.kind = Incident::both;  // the brown-out and the drop-out it caused
       return;
@@ -417,7 +400,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   const double cut_late = *std::min_element(at_temp.begin(), at_temp.end());
   const double level = ys[n - 1];
   const Timestamp t_last = *last_at_;
-  const Timestamp day0 = day_start(last_day_);
+  const Timestamp day0 = utc_day_start(last_day_);
   const auto at_x = [&](double x) { return plus_days(day0, x); };
   out.loaded_v_per_cell = raws[n - 1];
   out.cutoff_v_per_cell = from_v20(m, cut, temp, 1.0);
@@ -443,7 +426,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   int full_days = 0;
   for (std::int64_t d = last_day_ - 7; d < last_day_; ++d) {
     const Day* b = find(d);
-    if (b == nullptr || d <= day_of(*first_at_)) continue;
+    if (b == nullptr || d <= utc_day(*first_at_)) continue;
     msgs_per_day += b->messages;
     ops_per_day += b->operations;
     ++full_days;
@@ -546,8 +529,8 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     }
     const double span = std::max(0.0, days_between(t_last, dies));
     finish(ForecastMethod::collapse, dies, plus_days(t_last, 0.5 * span), plus_days(t_last, 1.5 * span),
-           "voltage collapse (" + std::string(to_string(chem)) + ") since " + date(knee_at) + slope_words +
-               ": ~" + fixed(after_knee, 0) + " mAh were left at the knee; " + now_words,
+           "voltage collapse (" + std::string(to_string(chem)) + ") since " + utc_date(knee_at) +
+               slope_words + ": ~" + fixed(after_knee, 0) + " mAh were left at the knee; " + now_words,
            dies);
     return fit;
   }
@@ -560,7 +543,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
            plus_days(t_last, left_low / (1.1 * rate)),
            plus_days(t_last, (left + 0.08 * usable) / (0.9 * rate)),
            "capacity-based: " + fixed(used, 0) + " of " + fixed(usable, 0) +
-               " mAh used since the battery change on " + date(*fitted_at_) + ", " + rate_words + "; " +
+               " mAh used since the battery change on " + utc_date(*fitted_at_) + ", " + rate_words + "; " +
                now_words,
            plus_days(t_last, left / (1.1 * rate)));
     return fit;
@@ -610,7 +593,7 @@ void BatteryForecaster::apply_motor(Fit& fit) const {
   if (n < static_cast<std::size_t>(kMinMotorDays)) return;
 
   const Timestamp t_last = *last_at_;
-  const Timestamp day0 = day_start(last_day_);
+  const Timestamp day0 = utc_day_start(last_day_);
   const double brownout = motor_.brownout_v;
   struct Crossing {  // x: days after day0; early, late: the slope band's ends (late nullopt: never)
     double x, x_early;
@@ -654,7 +637,7 @@ void BatteryForecaster::apply_motor(Fit& fit) const {
       " V now, brown-out at " + fixed(brownout, 2) + " V/cell";
   if (out.measured_cell_ohm) words += "; measured " + fixed(*out.measured_cell_ohm * 1000, 0) + " mΩ/cell";
   if (out.dies_at) {
-    words += "; the radio-load voltage alone gave " + date(*out.dies_at) + " (" + out.basis + ")";
+    words += "; the radio-load voltage alone gave " + utc_date(*out.dies_at) + " (" + out.basis + ")";
   }
   const Timestamp early = std::clamp(plus_days(day0, best->x_early), t_last, dies);
   std::optional<Timestamp> late;

@@ -10,14 +10,6 @@
 namespace lw::core {
 namespace {
 
-std::string date(Timestamp t) {
-  const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(t)};
-  std::array<char, 16> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf.data();
-}
-
 std::string seconds_words(Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
 }
@@ -173,7 +165,7 @@ void HealthMonitor::check(const LockId& id, PerLock& l, Timestamp now) {
     const long left = std::lround(f.days_left.value_or(0));
     std::string words = left < 1 ? std::string("battery: replace it now")
                                  : "battery: about " + std::to_string(left) + " days left";
-    if (f.dies_at && left >= 1) words += " (around " + date(*f.dies_at) + ")";
+    if (f.dies_at && left >= 1) words += " (around " + utc_date(*f.dies_at) + ")";
     notice(id, now, HealthNotice::Kind::battery_forecast, std::move(words),
            *std::min_element(due.begin(), due.end()));
   }

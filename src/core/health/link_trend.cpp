@@ -15,10 +15,6 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-std::size_t ring_index(std::int64_t key, std::int64_t size) {
-  return static_cast<std::size_t>(key - floor_div(key, size) * size);
-}
-
 double ms(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 double days(Duration d) { return ms(d) / static_cast<double>(kMsPerDay); }
 
@@ -89,7 +85,7 @@ void LinkTrend::signal(Timestamp at, double value) {
   // Daily aggregate (dropped when the day has already left the ring).
   const std::int64_t t = to_epoch_ms(at);
   const std::int64_t day = floor_div(t, kMsPerDay);
-  Day& d = days_[ring_index(day, kDays)];
+  Day& d = days_[ring_slot(day, kDays)];
   if (d.day < day) d = Day{day};
   if (d.day == day) {
     ++d.n;
@@ -119,7 +115,7 @@ void LinkTrend::signal(Timestamp at, double value) {
 
 void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
   const std::int64_t hour = floor_div(to_epoch_ms(at), kMsPerHour);
-  LossHour& cell = loss_[ring_index(hour, kLossHours)];
+  LossHour& cell = loss_[ring_slot(hour, kLossHours)];
   if (cell.hour < hour) cell = LossHour{hour};
   if (cell.hour != hour) return;  // older than the grid
   ++cell.slots;
@@ -186,7 +182,7 @@ std::optional<LinkTrend::Recurring> LinkTrend::find_recurring(std::int64_t now_h
   for (const LossHour& cell : loss_) {
     if (cell.hour > now_hour || cell.hour <= now_hour - kLossHours || cell.slots == 0) continue;
     // Each hour of the day occurs once per day in the 7-day grid: its cells are distinct days.
-    const std::size_t h = ring_index(cell.hour, 24);
+    const std::size_t h = ring_slot(cell.hour, 24);
     slots[h] += cell.slots;
     lost[h] += cell.lost;
     ++observed_days[h];
@@ -274,7 +270,7 @@ LinkReport LinkTrend::report(Timestamp now) const {
   std::uint64_t slots = 0;
   std::uint64_t lost = 0;
   for (std::int64_t h = now_hour - 23; h <= now_hour; ++h) {
-    const LossHour& cell = loss_[ring_index(h, kLossHours)];
+    const LossHour& cell = loss_[ring_slot(h, kLossHours)];
     if (cell.hour != h) continue;
     slots += cell.slots;
     lost += cell.lost;
