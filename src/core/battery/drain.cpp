@@ -140,13 +140,17 @@ double median_intercept(std::span<const double> x, std::span<const double> y, do
 
 DrainTracker::DrainTracker(BatteryProfile profile) : profile_(profile) {}
 
-void DrainTracker::set_profile(BatteryProfile profile) { profile_ = profile; }
+void DrainTracker::set_profile(BatteryProfile profile) {
+  profile_ = profile;
+  cache_.reset();
+}
 
 int DrainTracker::cells() const { return profile_.cells.value_or(inferred_cells_.value_or(4)); }
 
 DrainTracker::Day* DrainTracker::bucket(Timestamp at) {
   if (!first_at_) first_at_ = at;
   const std::int64_t day = utc_day(at);
+  if (cache_ && day < cache_->today) cache_.reset();  // a finished day changes
   Day& b = days_[ring_slot(day, kDays)];
   if (b.day == day) return &b;
   if (b.day > day) return nullptr;  // older than the days kept
@@ -161,8 +165,10 @@ const DrainTracker::Day* DrainTracker::find(std::int64_t day) const {
 }
 
 void DrainTracker::sample(Timestamp at, std::optional<double> loaded_mv, std::optional<double> pct) {
-  if (!profile_.cells && !inferred_cells_ && loaded_mv && pct)
+  if (!profile_.cells && !inferred_cells_ && loaded_mv && pct) {
     inferred_cells_ = infer_cells(*loaded_mv, *pct);
+    cache_.reset();
+  }
   const double n = cells();
   if (!pct && loaded_mv) {
     pct =
@@ -193,6 +199,7 @@ void DrainTracker::change(Timestamp at, std::string what) {
   changes_[static_cast<std::size_t>(change_next_)] = Change{at, std::move(what)};
   change_next_ = (change_next_ + 1) % kMaxChanges;
   change_count_ = std::min(change_count_ + 1, kMaxChanges);
+  cache_.reset();
 }
 
 std::optional<double> DrainTracker::day_mah(std::int64_t day, std::int64_t today) const {
@@ -207,8 +214,14 @@ std::optional<double> DrainTracker::day_mah(std::int64_t day, std::int64_t today
 }
 
 DrainReport DrainTracker::report(Timestamp now) const {
-  DrainReport r;
+  // Only complete days count, and they do not change: one computation a day.
   const std::int64_t today = utc_day(now);
+  if (!cache_ || cache_->today != today) cache_ = Cached{today, compute(today)};
+  return cache_->report;
+}
+
+DrainReport DrainTracker::compute(std::int64_t today) const {
+  DrainReport r;
   const std::int64_t last = today - 1;
   const std::int64_t oldest = today - kDays + 1;
 

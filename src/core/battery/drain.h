@@ -170,6 +170,7 @@ class DrainTracker {
   [[nodiscard]] int cells() const;
   /// The day's estimated drain, or nullopt when it does not count.
   [[nodiscard]] std::optional<double> day_mah(std::int64_t day, std::int64_t today) const;
+  [[nodiscard]] DrainReport compute(std::int64_t today) const;
 
   BatteryProfile profile_;
   std::optional<int> inferred_cells_;
@@ -178,6 +179,11 @@ class DrainTracker {
   std::array<Change, kMaxChanges> changes_{};
   int change_count_{0};
   int change_next_{0};
+  struct Cached {
+    std::int64_t today;
+    DrainReport report;
+  };
+  mutable std::optional<Cached> cache_;  // report() of `today`; reset when a complete day changes
 };
 
 }  // namespace lw::core

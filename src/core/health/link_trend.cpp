@@ -119,7 +119,10 @@ void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
   if (cell.hour < hour) cell = LossHour{hour};
   if (cell.hour != hour) return;  // older than the grid
   ++cell.slots;
-  if (lost) ++cell.lost;
+  if (lost) {
+    ++cell.lost;
+    last_loss_hour_ = hour;
+  }
 }
 
 LinkTrend::Trend LinkTrend::fit_trend(Timestamp now) const {
@@ -173,6 +176,7 @@ LinkTrend::Trend LinkTrend::fit_trend(Timestamp now) const {
 }
 
 std::optional<LinkTrend::Recurring> LinkTrend::find_recurring(std::int64_t now_hour) const {
+  if (!last_loss_hour_ || *last_loss_hour_ <= now_hour - kLossHours) return std::nullopt;
   std::array<std::uint64_t, 24> slots{};
   std::array<std::uint64_t, 24> lost{};
   std::array<int, 24> observed_days{};

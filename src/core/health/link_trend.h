@@ -192,6 +192,7 @@ class LinkTrend {
 
   std::array<Day, kDays> days_{};
   std::array<LossHour, kLossHours> loss_{};
+  std::optional<std::int64_t> last_loss_hour_;  // the newest hour with a loss: none, no scan
 };
 
 }  // namespace lw::core

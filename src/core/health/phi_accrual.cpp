@@ -102,8 +102,9 @@ std::optional<Timestamp> PhiAccrual::crosses(double threshold) const {
   double lo = 0;
   double hi =
       ms(options_.acceptable_pause) + t * (threshold / -std::log10(loss_rate()) + 2) + 10 * sigma_ms();
-  // φ is increasing in the silence: bisect on it.
-  for (int i = 0; i < 50 && hi - lo > 1; ++i) {
+  // φ is increasing in the silence: bisect on it, to a quarter second (the
+  // deadline is at most that late).
+  for (int i = 0; i < 50 && hi - lo > 250; ++i) {
     const double mid = (lo + hi) / 2;
     if (phi(*last_ + from_ms(mid)) < threshold) {
       lo = mid;
