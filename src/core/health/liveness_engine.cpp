@@ -215,16 +215,19 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
   const auto last = d.detector.last_heard();
   Connectivity next = Connectivity::online;
   std::string why;
+  bool told = false;
   const bool via_down = !d.place.via.empty() && !via_up(d.place.via);
   if (via_down) {
     next = Connectivity::unreachable;
     why = "bridge " + d.place.via + " is down";
+    told = true;
   } else if (d.updating_until && now < *d.updating_until) {
     next = Connectivity::updating;
     why = "installing firmware";
   } else if (d.link_down || d.probe_failed) {
     next = Connectivity::offline;
     why = d.why;
+    told = d.link_down;
   } else if (!last) {
     next = Connectivity::unknown;
   } else {
@@ -247,7 +250,7 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
   if (next != d.state) {
     const Connectivity before = d.state;
     d.state = next;
-    changes_.push_back({d.id, before, next, now, why});
+    changes_.push_back({d.id, before, next, now, why, told});
     if (is_down(next) && !is_down(before)) went_down(d, now);
     if (!is_down(next) && is_down(before)) came_back(d, now);
   }
@@ -392,6 +395,24 @@ const Incident* LivenessEngine::incident(std::uint64_t id) const {
 std::optional<std::uint64_t> LivenessEngine::incident_of(const LockId& lock) const {
   const Device* d = find(lock);
   return d == nullptr ? std::nullopt : d->incident;
+}
+
+const DevicePlace* LivenessEngine::place(const LockId& lock) const {
+  const Device* d = find(lock);
+  return d == nullptr ? nullptr : &d->place;
+}
+
+LivenessEngine::Neighbours LivenessEngine::neighbours(const LockId& lock) const {
+  Neighbours n;
+  const Device* me = find(lock);
+  if (me == nullptr) return n;
+  for (const Device& d : devices_) {
+    if (&d == me) continue;
+    if (!me->place.network.empty() && d.place.network == me->place.network) ++n.network;
+    if (!me->place.via.empty() && d.place.via == me->place.via) ++n.via;
+    if (d.place.site == me->place.site) ++n.site;
+  }
+  return n;
 }
 
 std::vector<const Incident*> LivenessEngine::open_incidents() const {

@@ -79,7 +79,10 @@ struct ConnectivityChange {
   Connectivity from{Connectivity::unknown};
   Connectivity to{Connectivity::unknown};
   Timestamp at{};
-  std::string why;  ///< plain words: "Last Will", "3 reports missed", "bridge zb1 is down"
+  std::string why;  ///< plain words: "Last Will", "3 reports overdue", "bridge zb1 is down"
+  /// Down because someone said so (a Last Will, a bridge's availability or
+  /// state, Z-Wave "Dead"), not because the device went quiet.
+  bool told{false};
 };
 
 struct IncidentChange {
@@ -140,6 +143,15 @@ class LivenessEngine {
   /// Open and recently closed incidents, newest first.
   [[nodiscard]] std::vector<const Incident*> incidents() const;
   [[nodiscard]] bool via_up(const std::string& via) const;
+  /// Where the device sits; nullptr for a device never placed.
+  [[nodiscard]] const DevicePlace* place(const LockId& lock) const;
+  /// How many other devices share the device's Wi-Fi network, its bridge and its site.
+  struct Neighbours {
+    int network{0};
+    int via{0};
+    int site{0};
+  };
+  [[nodiscard]] Neighbours neighbours(const LockId& lock) const;
 
  private:
   struct Device {

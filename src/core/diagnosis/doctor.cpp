@@ -1,0 +1,363 @@
+#include "core/diagnosis/doctor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace lw::core {
+namespace {
+
+using enum Clue;
+
+/// How often each clue shows whatever the cause: a lock drops off by going
+/// quiet or with a Last Will about equally; few drops share a network.
+constexpr std::array<double, kClueCount> kBackground{
+    0.35,  // told_gone
+    0.40,  // went_silent
+    0.03,  // bridge_down
+    0.05,  // network_peers_down
+    0.03,  // bridge_peers_down
+    0.02,  // site_peers_down
+    0.30,  // came_back_alone
+    0.10,  // battery_low
+    0.03,  // battery_dropouts
+    0.10,  // rebooted
+    0.10,  // signal_weak
+    0.05,  // signal_degrading
+    0.03,  // loss_recurring
+    0.10,  // loss_high
+    0.02,  // updating
+    0.05,  // firmware_changed
+    0.03,  // alive_but_deaf
+    0.02,  // jam_alarm
+    0.01,  // motor_fault_alarm
+    0.02,  // state_mismatch
+    0.01,  // app_permission_denied
+    0.01,  // app_too_old
+    0.05,  // mesh_no_route
+    0.03,  // channel_busy
+};
+
+struct Sign {
+  Clue clue;
+  double p;  // P(clue shows | cause)
+};
+
+/// What each cause looks like to the hub (docs/diagnosis.md prints this table).
+struct Profile {
+  Cause cause;
+  std::array<Sign, 9> signs;  // unused entries have p < 0
+};
+
+constexpr Sign kNone{told_gone, -1};
+
+constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
+    {Cause::battery_depleted,
+     {{{told_gone, 0.7},
+       {went_silent, 0.3},
+       {battery_low, 0.9},
+       {battery_dropouts, 0.4},
+       {came_back_alone, 0.02},
+       {rebooted, 0.05},
+       {signal_weak, 0.1},
+       kNone,
+       kNone}}},
+    {Cause::battery_low_dropouts,
+     {{{battery_low, 0.8},
+       {battery_dropouts, 0.9},
+       {rebooted, 0.8},
+       {came_back_alone, 0.9},
+       {told_gone, 0.6},
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::weak_signal,
+     {{{signal_weak, 0.8},
+       {signal_degrading, 0.3},
+       {loss_high, 0.8},
+       {came_back_alone, 0.7},
+       {mesh_no_route, 0.4},
+       {network_peers_down, 0.03},
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::interference,
+     {{{loss_recurring, 0.7},
+       {loss_high, 0.6},
+       {came_back_alone, 0.9},
+       {signal_weak, 0.25},
+       {channel_busy, 0.5},
+       {network_peers_down, 0.05},
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::network_overloaded,
+     {{{network_peers_down, 0.6},
+       {loss_high, 0.8},
+       {came_back_alone, 0.9},
+       {told_gone, 0.6},
+       {signal_weak, 0.1},
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::router_power_outage,
+     {{{network_peers_down, 0.95},
+       {told_gone, 0.8},
+       {came_back_alone, 0.6},
+       {bridge_down, 0.4},
+       {site_peers_down, 0.05},
+       {rebooted, 0.05},
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::internet_outage,
+     {{{network_peers_down, 0.95},
+       {told_gone, 0.8},
+       {came_back_alone, 0.95},
+       {bridge_down, 0.4},
+       {site_peers_down, 0.05},
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::network_credentials_changed,
+     {{{network_peers_down, 0.95},
+       {told_gone, 0.8},
+       {came_back_alone, 0.03},
+       {bridge_down, 0.4},
+       {site_peers_down, 0.05},
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::router_replaced,
+     {{{network_peers_down, 0.95},
+       {told_gone, 0.8},
+       {came_back_alone, 0.03},
+       {bridge_down, 0.4},
+       {site_peers_down, 0.05},
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::mesh_route_lost,
+     {{{bridge_peers_down, 0.7},
+       {mesh_no_route, 0.8},
+       {came_back_alone, 0.1},
+       {told_gone, 0.6},
+       {bridge_down, 0.01},
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::out_of_range,
+     {{{signal_weak, 0.6},
+       {came_back_alone, 0.1},
+       {told_gone, 0.5},
+       {loss_high, 0.5},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::firmware_bug,
+     {{{went_silent, 0.95},
+       {told_gone, 0.03},
+       {alive_but_deaf, 0.3},
+       {signal_weak, 0.05},
+       {battery_low, 0.05},
+       {came_back_alone, 0.02},
+       {network_peers_down, 0.02},
+       kNone,
+       kNone}}},
+    {Cause::firmware_updating,
+     {{{updating, 0.9},
+       {firmware_changed, 0.8},
+       {came_back_alone, 0.95},
+       {rebooted, 0.9},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::app_permissions,
+     {{{app_permission_denied, 0.95},
+       {told_gone, 0.05},
+       {went_silent, 0.05},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::app_outdated,
+     {{{app_too_old, 0.95},
+       {told_gone, 0.05},
+       {went_silent, 0.05},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::hub_offline,
+     {{{bridge_down, 0.97},
+       {told_gone, 0.7},
+       {came_back_alone, 0.3},
+       {bridge_peers_down, 0.5},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::hub_software_regression,
+     {{{firmware_changed, 0.8},
+       {alive_but_deaf, 0.9},
+       {bridge_peers_down, 0.3},
+       {told_gone, 0.05},
+       {went_silent, 0.05},
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::calibration_drift,
+     {{{state_mismatch, 0.9},
+       {jam_alarm, 0.1},
+       {told_gone, 0.03},
+       {went_silent, 0.03},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::bolt_jammed,
+     {{{jam_alarm, 0.95},
+       {state_mismatch, 0.2},
+       {told_gone, 0.03},
+       {went_silent, 0.03},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+    {Cause::hardware_fault,
+     {{{motor_fault_alarm, 0.95},
+       {jam_alarm, 0.1},
+       {told_gone, 0.03},
+       {went_silent, 0.03},
+       kNone,
+       kNone,
+       kNone,
+       kNone,
+       kNone}}},
+}};
+
+std::size_t idx(Cause c) { return static_cast<std::size_t>(c); }
+std::size_t idx(Transport t) { return static_cast<std::size_t>(t); }
+
+/// How far a likelihood ratio must go to count as evidence in words.
+constexpr double kTelling = 2.0;
+
+}  // namespace
+
+bool applies(Cause cause, Transport transport) noexcept {
+  const bool bridged = transport != Transport::wifi;
+  const bool mesh =
+      transport == Transport::zigbee || transport == Transport::zwave || transport == Transport::thread;
+  switch (cause) {
+    case Cause::mesh_route_lost: return mesh;
+    case Cause::out_of_range: return transport == Transport::ble_bridge;
+    case Cause::hub_offline:
+    case Cause::hub_software_regression: return bridged;
+    default: return true;
+  }
+}
+
+double background(Clue clue) noexcept { return kBackground[static_cast<std::size_t>(clue)]; }
+
+double likelihood(Cause cause, Clue clue) noexcept {
+  for (const Sign& s : kProfiles[idx(cause)].signs) {
+    if (s.p >= 0 && s.clue == clue) return s.p;
+  }
+  return background(clue);
+}
+
+Doctor::Doctor() {
+  // Even over what applies: one imagined incident per cause and transport.
+  for (std::size_t t = 0; t < kTransports; ++t) {
+    for (const CauseInfo& c : causes()) {
+      counts_[t][idx(c.cause)] = applies(c.cause, static_cast<Transport>(t)) ? 1.0 : 0.0;
+    }
+  }
+}
+
+void Doctor::learn(Transport transport, Cause cause) {
+  if (!applies(cause, transport)) return;
+  counts_[idx(transport)][idx(cause)] += 1.0;
+  ++learnt_;
+}
+
+double Doctor::prior(Transport transport, Cause cause) const {
+  const auto& row = counts_[idx(transport)];
+  double total = 0;
+  for (double n : row) total += n;
+  return total > 0 ? row[idx(cause)] / total : 0.0;
+}
+
+std::vector<Hypothesis> Doctor::diagnose(Transport transport, const Clues& clues) const {
+  struct Scored {
+    Hypothesis h;
+    double log_p;
+  };
+  std::vector<Scored> scored;
+  for (const CauseInfo& c : causes()) {
+    const double prior_p = prior(transport, c.cause);
+    if (prior_p <= 0) continue;
+    Scored s{Hypothesis{c.cause, 0, {}, {}}, std::log(prior_p)};
+    std::vector<std::pair<double, std::string>> for_words;
+    std::vector<std::pair<double, std::string>> against_words;
+    for (std::size_t k = 0; k < kClueCount; ++k) {
+      const auto clue = static_cast<Clue>(k);
+      const std::optional<bool> seen = clues.get(clue);
+      if (!seen) continue;
+      const double p = likelihood(c.cause, clue);
+      const double b = background(clue);
+      const double p_obs = *seen ? p : 1 - p;
+      const double b_obs = *seen ? b : 1 - b;
+      s.log_p += std::log(std::max(p_obs, 1e-6));
+      const double ratio = std::max(p_obs, 1e-6) / std::max(b_obs, 1e-6);
+      const std::string_view text = *seen ? words(clue).yes : words(clue).no;
+      if (ratio >= kTelling) for_words.emplace_back(ratio, std::string(text));
+      if (ratio <= 1 / kTelling) against_words.emplace_back(1 / ratio, std::string(text));
+    }
+    auto strongest = [](std::vector<std::pair<double, std::string>>& v) {
+      std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < v.size() && i < kMaxWords; ++i) out.push_back(std::move(v[i].second));
+      return out;
+    };
+    s.h.evidence_for = strongest(for_words);
+    s.h.evidence_against = strongest(against_words);
+    scored.push_back(std::move(s));
+  }
+  double top = -1e300;
+  for (const Scored& s : scored) top = std::max(top, s.log_p);
+  double sum = 0;
+  for (Scored& s : scored) {
+    s.h.p = std::exp(s.log_p - top);
+    sum += s.h.p;
+  }
+  std::vector<Hypothesis> out;
+  out.reserve(scored.size());
+  for (Scored& s : scored) {
+    s.h.p /= sum;
+    out.push_back(std::move(s.h));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Hypothesis& a, const Hypothesis& b) { return a.p > b.p; });
+  return out;
+}
+
+}  // namespace lw::core

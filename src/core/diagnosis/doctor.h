@@ -1,0 +1,74 @@
+// Doctor: ranks the causes of the catalogue (catalogue.h) for one lock from
+// the clues the hub could answer (clues.h), with the evidence for and against
+// each in plain words.
+//
+// The model is naive Bayes: P(cause | clues) ∝ prior(cause | transport) ×
+// Π over answered clues of P(answer | cause). The likelihood table says, per
+// cause, how often each clue shows when that cause is at work; a clue a cause
+// does not mention shows at its background rate (how often it shows whatever
+// the cause). Unanswered clues weigh nothing. The priors start even over the
+// causes that can strike a lock of that transport (a Wi-Fi lock has no mesh
+// repeater, only a Bluetooth lock has a bridge out of range) and learn from
+// every resolved incident's confirmed cause (learn()), so a fleet's own
+// history shapes them.
+//
+// Example:
+//   Doctor doctor;
+//   Clues c;
+//   c.set(Clue::network_peers_down, true);
+//   c.set(Clue::came_back_alone, false);
+//   auto ranked = doctor.diagnose(Transport::wifi, c);
+//   // ranked[0].cause: router_power_outage, network_credentials_changed or router_replaced
+//
+// Threading: not thread-safe; one owner. Pure: no I/O, no clock.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "core/diagnosis/catalogue.h"
+#include "core/diagnosis/clues.h"
+#include "core/lock/vocabulary.h"
+
+namespace lw::core {
+
+struct Hypothesis {
+  Cause cause{Cause::hardware_fault};
+  double p{0};
+  std::vector<std::string> evidence_for;      ///< plain words, strongest first
+  std::vector<std::string> evidence_against;  ///< plain words, strongest first
+};
+
+/// Whether `cause` can strike a lock of this transport at all.
+bool applies(Cause cause, Transport transport) noexcept;
+/// P(clue shows | cause at work).
+double likelihood(Cause cause, Clue clue) noexcept;
+/// P(clue shows), whatever the cause.
+double background(Clue clue) noexcept;
+
+class Doctor {
+ public:
+  static constexpr std::size_t kCauses = 20;
+  static constexpr std::size_t kTransports = 5;
+  /// At most this many words for and against each hypothesis.
+  static constexpr std::size_t kMaxWords = 4;
+
+  Doctor();
+
+  /// Every cause that applies to the transport, most likely first; the
+  /// probabilities sum to 1.
+  [[nodiscard]] std::vector<Hypothesis> diagnose(Transport transport, const Clues& clues) const;
+
+  /// A resolved incident's confirmed cause: the prior for its transport learns it.
+  void learn(Transport transport, Cause cause);
+  [[nodiscard]] double prior(Transport transport, Cause cause) const;
+  /// Incidents learnt so far, all transports.
+  [[nodiscard]] long learnt() const { return learnt_; }
+
+ private:
+  std::array<std::array<double, kCauses>, kTransports> counts_{};
+  long learnt_{0};
+};
+
+}  // namespace lw::core

@@ -1,0 +1,185 @@
+#include "core/diagnosis/evidence.h"
+
+#include <cmath>
+
+namespace lw::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr Duration kAroundDrop = 1h;
+constexpr Duration kDay = 24h;
+constexpr Duration kFirmwareRecent = 72h;
+constexpr Duration kUpdateWindow = 45min;
+constexpr Duration kBrownOutRecent = 7 * 24h;
+constexpr double kLowDays = 14;
+constexpr double kHighLoss = 0.2;
+constexpr int kDeafFailures = 2;
+
+bool within(const std::optional<Timestamp>& t, Timestamp from, Timestamp to) {
+  return t && *t >= from && *t <= to;
+}
+
+bool is_down(Connectivity c) { return c == Connectivity::offline || c == Connectivity::unreachable; }
+
+}  // namespace
+
+void EvidenceBook::telemetry(const LockId& lock, Timestamp at, const Telemetry& t, Duration cadence) {
+  Seen& s = seen(lock);
+  if (t.boot_reason && t.uptime_s && std::chrono::seconds(*t.uptime_s) < cadence) {
+    s.boot = at;
+    if (*t.boot_reason == BootReason::brown_out) s.brown_out = at;
+  }
+  if (t.firmware) firmware(lock, at, *t.firmware);
+}
+
+void EvidenceBook::alarm(const LockId& lock, Timestamp at, std::string_view name) {
+  Seen& s = seen(lock);
+  if (name == "jammed") s.jam = at;
+  if (name == "motor_fault") s.motor_fault = at;
+  if (name == "firmware_update") s.update_alarm = at;
+}
+
+void EvidenceBook::state(const LockId& lock, Timestamp at, LockState state) {
+  Seen& s = seen(lock);
+  if (state == LockState::not_fully_locked) s.mismatch = at;
+  if (state == LockState::jammed) s.jam = at;
+}
+
+void EvidenceBook::command(const LockId& lock, Timestamp at, bool succeeded) {
+  Seen& s = seen(lock);
+  if (succeeded) {
+    s.last_ok = at;
+    s.failures = 0;
+    s.failed_from.reset();
+    return;
+  }
+  if (s.failures++ == 0) s.failed_from = at;
+}
+
+void EvidenceBook::firmware(const LockId& lock, Timestamp at, const std::string& version) {
+  Seen& s = seen(lock);
+  if (!s.firmware.empty() && s.firmware != version) s.firmware_changed = at;
+  s.firmware = version;
+}
+
+void EvidenceBook::bridge_firmware(const std::string& via, Timestamp at, const std::string& version) {
+  Bridge& b = bridges_[via];
+  if (!b.firmware.empty() && b.firmware != version) b.changed = at;
+  b.firmware = version;
+}
+
+void EvidenceBook::bridge_log(const LockId& lock, Timestamp at, BridgeLog what) {
+  Seen& s = seen(lock);
+  (what == BridgeLog::no_route ? s.no_route : s.channel_busy) = at;
+}
+
+void EvidenceBook::rejoined(const LockId& lock, Timestamp at) { seen(lock).rejoin = at; }
+
+void EvidenceBook::app(const LockId& lock, Timestamp at, AppComplaint what) {
+  Seen& s = seen(lock);
+  (what == AppComplaint::permission_denied ? s.app_denied : s.app_old) = at;
+}
+
+void EvidenceBook::connectivity(const ConnectivityChange& change) {
+  if (!is_down(change.to) || is_down(change.from)) return;
+  Seen& s = seen(change.lock);
+  s.last_down = change.at;
+  s.told_gone = change.told;
+}
+
+bool EvidenceBook::alive_but_deaf(const Seen& s, Timestamp now, const HealthMonitor& health,
+                                  const LockId& lock) const {
+  if (s.failures < kDeafFailures || !s.failed_from || now - *s.failed_from > kDay) return false;
+  const std::optional<Timestamp> heard = health.liveness().last_heard(lock);
+  return heard && *heard >= *s.failed_from;
+}
+
+std::optional<Clue> EvidenceBook::misbehaving(const LockId& lock, Timestamp since) const {
+  auto it = locks_.find(lock);
+  if (it == locks_.end()) return std::nullopt;
+  const Seen& s = it->second;
+  const Timestamp far{Timestamp::max()};
+  if (within(s.motor_fault, since, far)) return Clue::motor_fault_alarm;
+  if (within(s.jam, since, far)) return Clue::jam_alarm;
+  if (within(s.mismatch, since, far)) return Clue::state_mismatch;
+  if (within(s.app_denied, since, far)) return Clue::app_permission_denied;
+  if (within(s.app_old, since, far)) return Clue::app_too_old;
+  if (s.failures >= kDeafFailures && within(s.failed_from, since, far)) return Clue::alive_but_deaf;
+  return std::nullopt;
+}
+
+Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now,
+                          std::optional<Timestamp> down_at, const HealthMonitor& health) const {
+  Clues c;
+  static const Seen nothing{};
+  auto it = locks_.find(lock);
+  const Seen& s = it == locks_.end() ? nothing : it->second;
+  const LivenessEngine& live = health.liveness();
+  const DevicePlace* place = live.place(lock);
+  const LockHealth h = health.health(lock, now);
+
+  // How it went, and whether it is back.
+  const bool dropped = down_at && s.last_down && *s.last_down >= *down_at - kAroundDrop;
+  c.set(Clue::told_gone, dropped && s.told_gone);
+  c.set(Clue::went_silent, dropped && !s.told_gone);
+  if (down_at) c.set(Clue::came_back_alone, dropped && !is_down(h.connectivity));
+
+  // Who else dropped: the incident it joined says.
+  const Incident* inc = nullptr;
+  if (h.incident) inc = live.incident(*h.incident);
+  const LivenessEngine::Neighbours n = live.neighbours(lock);
+  const bool shared = inc != nullptr && inc->members.size() > 1;
+  if (place != nullptr && !place->via.empty()) c.set(Clue::bridge_down, !live.via_up(place->via));
+  if (n.network > 0 || (shared && inc->scope == IncidentScope::network))
+    c.set(Clue::network_peers_down, shared && inc->scope == IncidentScope::network);
+  if (n.via > 0)
+    c.set(Clue::bridge_peers_down,
+          shared && inc->scope == IncidentScope::bridge && place != nullptr && live.via_up(place->via));
+  if (n.site > n.network) c.set(Clue::site_peers_down, shared && inc->scope == IncidentScope::site);
+
+  // Battery.
+  if (h.battery.days_left) c.set(Clue::battery_low, *h.battery.days_left < kLowDays);
+  c.set(Clue::battery_dropouts,
+        h.battery.low_battery_dropouts || within(s.brown_out, now - kBrownOutRecent, now));
+  if (down_at) {
+    c.set(Clue::rebooted,
+          within(s.boot, *down_at - kAroundDrop, now) || within(s.rejoin, *down_at - kAroundDrop, now));
+  }
+
+  // Link.
+  if (!std::isnan(h.link.level)) {
+    c.set(Clue::signal_weak, h.link.weak);
+    c.set(Clue::signal_degrading, h.link.degrading);
+  }
+  c.set(Clue::loss_recurring, h.link.recurring_loss_hour.has_value());
+  c.set(Clue::loss_high, h.link.loss_rate_24h >= kHighLoss);
+
+  // Firmware.
+  c.set(Clue::updating,
+        h.connectivity == Connectivity::updating || within(s.update_alarm, now - kUpdateWindow, now));
+  bool changed = within(s.firmware_changed, now - kFirmwareRecent, now);
+  if (place != nullptr && !place->via.empty()) {
+    if (auto b = bridges_.find(place->via); b != bridges_.end())
+      changed = changed || within(b->second.changed, now - kFirmwareRecent, now);
+  }
+  c.set(Clue::firmware_changed, changed);
+
+  // What it did and what it said.
+  c.set(Clue::alive_but_deaf, alive_but_deaf(s, now, health, lock));
+  c.set(Clue::jam_alarm, within(s.jam, now - kDay, now));
+  c.set(Clue::motor_fault_alarm, within(s.motor_fault, now - kDay, now));
+  c.set(Clue::state_mismatch, within(s.mismatch, now - kDay, now));
+  c.set(Clue::app_permission_denied, within(s.app_denied, now - kDay, now));
+  c.set(Clue::app_too_old, within(s.app_old, now - kDay, now));
+
+  // The Zigbee bridge's own words.
+  if (transport == Transport::zigbee) {
+    const Timestamp from = down_at ? *down_at - kAroundDrop : now - kAroundDrop;
+    c.set(Clue::mesh_no_route, within(s.no_route, from, now));
+    c.set(Clue::channel_busy, within(s.channel_busy, from, now));
+  }
+  return c;
+}
+
+}  // namespace lw::core

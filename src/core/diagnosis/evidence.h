@@ -1,0 +1,105 @@
+// EvidenceBook: what the lock doctor remembers about each lock beyond the
+// health engine's figures — boots, alarms, reported states, command results,
+// firmware versions, the phone app's complaints, the Zigbee bridge's own log
+// lines — and the answers to the doctor's clues (clues.h) it draws from them
+// together with the health engine (battery forecast, link report,
+// connectivity and the incident a lock is in).
+//
+// Each memory is the latest time something was seen (and a small count where
+// a rate matters), so a lock costs a few hundred bytes. Windows:
+//   around the drop (±1 h):  reboots, bridge log lines
+//   the last day:            alarms, reported states, app complaints
+//   the last 3 days:         firmware changes (the lock's or its bridge's)
+//   the last hour:           command failures while reports still arrive
+//
+// Threading: not thread-safe; one owner. Pure: no I/O, no clock.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "core/diagnosis/clues.h"
+#include "core/health/health_monitor.h"
+#include "core/lock/messages.h"
+
+namespace lw::core {
+
+/// What the Zigbee bridge's log says about a device (MAC status of a failure).
+enum class BridgeLog { no_route, channel_busy };
+
+/// A complaint the phone app sends about reaching a lock.
+enum class AppComplaint { permission_denied, too_old };
+
+class EvidenceBook {
+ public:
+  // --- observations (times non-decreasing per lock) ---
+  /// A native telemetry: a fresh boot (uptime under one report interval) and
+  /// the firmware version are remembered.
+  void telemetry(const LockId& lock, Timestamp at, const Telemetry& t, Duration cadence);
+  /// An alarm event by name ("jammed", "motor_fault", "firmware_update", ...).
+  void alarm(const LockId& lock, Timestamp at, std::string_view name);
+  /// A reported bolt state.
+  void state(const LockId& lock, Timestamp at, LockState state);
+  /// A remote command's outcome.
+  void command(const LockId& lock, Timestamp at, bool succeeded);
+  /// The lock's firmware version as a bridge reports it (Zigbee OTA, Z-Wave).
+  void firmware(const LockId& lock, Timestamp at, const std::string& version);
+  /// A bridge's own version (Zigbee2MQTT bridge/info, a hub's status).
+  void bridge_firmware(const std::string& via, Timestamp at, const std::string& version);
+  /// A failure line in the bridge's log for this lock.
+  void bridge_log(const LockId& lock, Timestamp at, BridgeLog what);
+  /// The device announced itself to its bridge again (a rejoin: a reboot or a battery swap).
+  void rejoined(const LockId& lock, Timestamp at);
+  /// The phone app could not reach the lock and says why.
+  void app(const LockId& lock, Timestamp at, AppComplaint what);
+  /// A connectivity change from the health engine (its `why` tells a Last Will from silence).
+  void connectivity(const ConnectivityChange& change);
+
+  /// The clues about `lock` at `now`. `down_at`: when the trouble began (the
+  /// incident's opening), for the clues that look around the drop.
+  [[nodiscard]] Clues clues(const LockId& lock, Transport transport, Timestamp now,
+                            std::optional<Timestamp> down_at, const HealthMonitor& health) const;
+
+  /// The latest misbehaviour clue seen for the lock since `since` (an alarm,
+  /// a state mismatch, an app complaint, commands failing while it reports),
+  /// or nullopt: what opens a doctor's case for a lock that is still online.
+  [[nodiscard]] std::optional<Clue> misbehaving(const LockId& lock, Timestamp since) const;
+
+ private:
+  struct Seen {
+    std::optional<Timestamp> boot;
+    std::optional<Timestamp> brown_out;
+    std::optional<Timestamp> jam;
+    std::optional<Timestamp> motor_fault;
+    std::optional<Timestamp> mismatch;
+    std::optional<Timestamp> update_alarm;
+    std::optional<Timestamp> firmware_changed;
+    std::string firmware;
+    std::optional<Timestamp> no_route;
+    std::optional<Timestamp> channel_busy;
+    std::optional<Timestamp> rejoin;
+    std::optional<Timestamp> app_denied;
+    std::optional<Timestamp> app_old;
+    std::optional<Timestamp> last_ok;      // a command that succeeded
+    std::optional<Timestamp> failed_from;  // the first of the current run of failures
+    int failures{0};                       // failures since the last success
+    bool told_gone{false};                 // the last drop came with a peer's word
+    std::optional<Timestamp> last_down;
+  };
+  struct Bridge {
+    std::string firmware;
+    std::optional<Timestamp> changed;
+  };
+
+  Seen& seen(const LockId& lock) { return locks_[lock]; }
+  [[nodiscard]] bool alive_but_deaf(const Seen& s, Timestamp now, const HealthMonitor& health,
+                                    const LockId& lock) const;
+
+  std::map<LockId, Seen> locks_;
+  std::map<std::string, Bridge> bridges_;
+};
+
+}  // namespace lw::core

@@ -1,0 +1,140 @@
+#include "core/diagnosis/evidence.h"
+
+#include <gtest/gtest.h>
+
+#include "core/diagnosis/doctor.h"
+
+namespace lw::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Timestamp kT0 = from_epoch_ms(1'767'225'600'000);
+
+/// Three Wi-Fi locks on one network and one Zigbee lock behind a bridge, at one site.
+class EvidenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* id : {"front", "back", "garage"}) place(id, "", "home/OurHouse", Transport::wifi);
+    place("gate", "zb1", "", Transport::zigbee);
+    for (int k = 0; k < 6 * 24; ++k) report_all(kT0 + 10min * k);
+  }
+
+  void place(const LockId& id, const std::string& via, const std::string& network, Transport t) {
+    DevicePlace p;
+    p.site = "home";
+    p.via = via;
+    p.network = network;
+    p.cadence = 10min;
+    p.probe = !via.empty();
+    BatteryProfile b;
+    b.chemistry = Chemistry::alkaline;
+    b.cells = 4;
+    monitor_.place(id, p, b, t);
+  }
+
+  void report(const LockId& id, Timestamp at, int mv = 5600) {
+    Telemetry t;
+    t.ts = at;
+    t.battery_mv = mv;
+    t.rssi_dbm = -55;
+    t.temperature_c = 20;
+    t.firmware = "2.4.1";
+    monitor_.telemetry(id, at, t);
+    book_.telemetry(id, at, t, 10min);
+  }
+  void report_all(Timestamp at) {
+    for (const char* id : {"front", "back", "garage"}) report(id, at);
+    monitor_.heard("gate", at);
+    settle(at);
+  }
+  void settle(Timestamp at) {
+    monitor_.tick(at);
+    for (const ConnectivityChange& c : monitor_.take_changes()) book_.connectivity(c);
+    (void)monitor_.take_incident_changes();
+    (void)monitor_.take_notices();
+    (void)monitor_.take_probes();
+  }
+
+  HealthMonitor monitor_;
+  EvidenceBook book_;
+  const Timestamp day1_ = kT0 + 24h;
+};
+
+TEST_F(EvidenceTest, AWholeNetworkGoingAtOnceIsSeenAsSuch) {
+  for (const char* id : {"front", "back", "garage"}) monitor_.link_down(id, day1_ + 1min, "Last Will");
+  settle(day1_ + 2min);
+  const Clues c = book_.clues("front", Transport::wifi, day1_ + 5min, day1_ + 1min, monitor_);
+  EXPECT_EQ(c.get(Clue::told_gone), true);
+  EXPECT_EQ(c.get(Clue::went_silent), false);
+  EXPECT_EQ(c.get(Clue::network_peers_down), true);
+  EXPECT_EQ(c.get(Clue::came_back_alone), false);
+  EXPECT_EQ(c.get(Clue::battery_low), false);
+  const auto ranked = Doctor().diagnose(Transport::wifi, c);
+  const Cause top = ranked.at(0).cause;
+  EXPECT_TRUE(top == Cause::network_credentials_changed || top == Cause::router_replaced ||
+              top == Cause::router_power_outage)
+      << to_string(top);
+}
+
+TEST_F(EvidenceTest, OneLockGoingQuietAloneIsNotTheNetwork) {
+  // front stops reporting; the others carry on.
+  Timestamp t = day1_;
+  for (int k = 1; k <= 12; ++k) {
+    t = day1_ + 10min * k;
+    report("back", t);
+    report("garage", t);
+    monitor_.heard("gate", t);
+    settle(t);
+  }
+  ASSERT_EQ(monitor_.liveness().state("front"), Connectivity::offline);
+  const Clues c = book_.clues("front", Transport::wifi, t, day1_ + 20min, monitor_);
+  EXPECT_EQ(c.get(Clue::went_silent), true);
+  EXPECT_EQ(c.get(Clue::network_peers_down), false);
+  EXPECT_EQ(Doctor().diagnose(Transport::wifi, c).at(0).cause, Cause::firmware_bug);
+}
+
+TEST_F(EvidenceTest, AlarmsAndFailingCommandsAreMisbehaviour) {
+  EXPECT_FALSE(book_.misbehaving("front", day1_).has_value());
+  book_.alarm("front", day1_ + 1min, "jammed");
+  EXPECT_EQ(book_.misbehaving("front", day1_), Clue::jam_alarm);
+  EXPECT_FALSE(book_.misbehaving("front", day1_ + 2min).has_value()) << "only what came since";
+
+  book_.command("back", day1_ + 1min, false);
+  book_.command("back", day1_ + 2min, false);
+  report("back", day1_ + 3min);
+  EXPECT_EQ(book_.misbehaving("back", day1_), Clue::alive_but_deaf);
+  EXPECT_EQ(
+      book_.clues("back", Transport::wifi, day1_ + 4min, std::nullopt, monitor_).get(Clue::alive_but_deaf),
+      true);
+  book_.command("back", day1_ + 5min, true);
+  EXPECT_EQ(
+      book_.clues("back", Transport::wifi, day1_ + 6min, std::nullopt, monitor_).get(Clue::alive_but_deaf),
+      false);
+}
+
+TEST_F(EvidenceTest, ABridgeUpgradeAndItsNoRouteLinesAreClues) {
+  book_.bridge_firmware("zb1", kT0, "1.40.0");
+  book_.bridge_firmware("zb1", day1_, "2.0.0");
+  book_.bridge_log("gate", day1_ + 1min, BridgeLog::no_route);
+  const Clues c = book_.clues("gate", Transport::zigbee, day1_ + 2min, day1_ + 1min, monitor_);
+  EXPECT_EQ(c.get(Clue::firmware_changed), true);
+  EXPECT_EQ(c.get(Clue::mesh_no_route), true);
+  EXPECT_EQ(c.get(Clue::channel_busy), false);
+  EXPECT_EQ(c.get(Clue::bridge_down), false);
+  // A Wi-Fi lock has no bridge log to read: the clue stays unanswered.
+  EXPECT_FALSE(book_.clues("front", Transport::wifi, day1_ + 2min, day1_, monitor_).get(Clue::mesh_no_route));
+}
+
+TEST_F(EvidenceTest, ABrownOutBootIsADropoutClue) {
+  Telemetry t;
+  t.ts = day1_;
+  t.boot_reason = BootReason::brown_out;
+  t.uptime_s = 12;
+  book_.telemetry("front", day1_, t, 10min);
+  const Clues c = book_.clues("front", Transport::wifi, day1_ + 1min, day1_, monitor_);
+  EXPECT_EQ(c.get(Clue::battery_dropouts), true);
+}
+
+}  // namespace
+}  // namespace lw::core
