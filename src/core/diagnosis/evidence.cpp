@@ -1,6 +1,8 @@
 #include "core/diagnosis/evidence.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace lw::core {
 namespace {
@@ -33,28 +35,54 @@ void EvidenceBook::telemetry(const LockId& lock, Timestamp at, const Telemetry& 
   if (t.firmware) firmware(lock, at, *t.firmware);
 }
 
+void EvidenceBook::misbehaved(const LockId& lock, Seen& s, Timestamp at) {
+  if (!s.misbehaved || *s.misbehaved < at) {
+    if (std::find(misbehaving_.begin(), misbehaving_.end(), lock) == misbehaving_.end())
+      misbehaving_.push_back(lock);
+  }
+  s.misbehaved = at;
+}
+
 void EvidenceBook::alarm(const LockId& lock, Timestamp at, std::string_view name) {
   Seen& s = seen(lock);
   if (name == "jammed") s.jam = at;
   if (name == "motor_fault") s.motor_fault = at;
   if (name == "firmware_update") s.update_alarm = at;
+  if (name == "jammed" || name == "motor_fault") misbehaved(lock, s, at);
 }
 
 void EvidenceBook::state(const LockId& lock, Timestamp at, LockState state) {
   Seen& s = seen(lock);
   if (state == LockState::not_fully_locked) s.mismatch = at;
   if (state == LockState::jammed) s.jam = at;
+  if (state == LockState::not_fully_locked || state == LockState::jammed) misbehaved(lock, s, at);
+}
+
+void EvidenceBook::operated(const LockId& lock, Timestamp at) { seen(lock).worked = at; }
+
+std::vector<LockId> EvidenceBook::take_misbehaving() { return std::exchange(misbehaving_, {}); }
+
+std::optional<Timestamp> EvidenceBook::last_misbehaviour(const LockId& lock) const {
+  auto it = locks_.find(lock);
+  return it == locks_.end() ? std::nullopt : it->second.misbehaved;
+}
+
+std::optional<Timestamp> EvidenceBook::last_worked(const LockId& lock) const {
+  auto it = locks_.find(lock);
+  return it == locks_.end() ? std::nullopt : it->second.worked;
 }
 
 void EvidenceBook::command(const LockId& lock, Timestamp at, bool succeeded) {
   Seen& s = seen(lock);
   if (succeeded) {
     s.last_ok = at;
+    s.worked = at;
     s.failures = 0;
     s.failed_from.reset();
     return;
   }
   if (s.failures++ == 0) s.failed_from = at;
+  if (s.failures == kDeafFailures) misbehaved(lock, s, at);
 }
 
 void EvidenceBook::firmware(const LockId& lock, Timestamp at, const std::string& version) {
@@ -79,6 +107,7 @@ void EvidenceBook::rejoined(const LockId& lock, Timestamp at) { seen(lock).rejoi
 void EvidenceBook::app(const LockId& lock, Timestamp at, AppComplaint what) {
   Seen& s = seen(lock);
   (what == AppComplaint::permission_denied ? s.app_denied : s.app_old) = at;
+  misbehaved(lock, s, at);
 }
 
 void EvidenceBook::connectivity(const ConnectivityChange& change) {
@@ -93,20 +122,6 @@ bool EvidenceBook::alive_but_deaf(const Seen& s, Timestamp now, const HealthMoni
   if (s.failures < kDeafFailures || !s.failed_from || now - *s.failed_from > kDay) return false;
   const std::optional<Timestamp> heard = health.liveness().last_heard(lock);
   return heard && *heard >= *s.failed_from;
-}
-
-std::optional<Clue> EvidenceBook::misbehaving(const LockId& lock, Timestamp since) const {
-  auto it = locks_.find(lock);
-  if (it == locks_.end()) return std::nullopt;
-  const Seen& s = it->second;
-  const Timestamp far{Timestamp::max()};
-  if (within(s.motor_fault, since, far)) return Clue::motor_fault_alarm;
-  if (within(s.jam, since, far)) return Clue::jam_alarm;
-  if (within(s.mismatch, since, far)) return Clue::state_mismatch;
-  if (within(s.app_denied, since, far)) return Clue::app_permission_denied;
-  if (within(s.app_old, since, far)) return Clue::app_too_old;
-  if (s.failures >= kDeafFailures && within(s.failed_from, since, far)) return Clue::alive_but_deaf;
-  return std::nullopt;
 }
 
 Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now,

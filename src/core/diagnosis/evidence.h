@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/ids.h"
 #include "base/time.h"
@@ -55,18 +56,23 @@ class EvidenceBook {
   void rejoined(const LockId& lock, Timestamp at);
   /// The phone app could not reach the lock and says why.
   void app(const LockId& lock, Timestamp at, AppComplaint what);
-  /// A connectivity change from the health engine (its `why` tells a Last Will from silence).
+  /// A lock operation the lock completed (its event).
+  void operated(const LockId& lock, Timestamp at);
+  /// A connectivity change from the health engine.
   void connectivity(const ConnectivityChange& change);
+
+  /// Locks that misbehaved since the last call (an alarm, a state mismatch,
+  /// an app complaint, a second failed command in a row), each once.
+  std::vector<LockId> take_misbehaving();
+  /// When the lock last misbehaved, if ever.
+  [[nodiscard]] std::optional<Timestamp> last_misbehaviour(const LockId& lock) const;
+  /// When the lock last completed an operation or a command, if ever.
+  [[nodiscard]] std::optional<Timestamp> last_worked(const LockId& lock) const;
 
   /// The clues about `lock` at `now`. `down_at`: when the trouble began (the
   /// incident's opening), for the clues that look around the drop.
   [[nodiscard]] Clues clues(const LockId& lock, Transport transport, Timestamp now,
                             std::optional<Timestamp> down_at, const HealthMonitor& health) const;
-
-  /// The latest misbehaviour clue seen for the lock since `since` (an alarm,
-  /// a state mismatch, an app complaint, commands failing while it reports),
-  /// or nullopt: what opens a doctor's case for a lock that is still online.
-  [[nodiscard]] std::optional<Clue> misbehaving(const LockId& lock, Timestamp since) const;
 
  private:
   struct Seen {
@@ -88,6 +94,8 @@ class EvidenceBook {
     int failures{0};                       // failures since the last success
     bool told_gone{false};                 // the last drop came with a peer's word
     std::optional<Timestamp> last_down;
+    std::optional<Timestamp> misbehaved;
+    std::optional<Timestamp> worked;  // an operation completed or a command succeeded
   };
   struct Bridge {
     std::string firmware;
@@ -95,11 +103,13 @@ class EvidenceBook {
   };
 
   Seen& seen(const LockId& lock) { return locks_[lock]; }
+  void misbehaved(const LockId& lock, Seen& s, Timestamp at);
   [[nodiscard]] bool alive_but_deaf(const Seen& s, Timestamp now, const HealthMonitor& health,
                                     const LockId& lock) const;
 
   std::map<LockId, Seen> locks_;
   std::map<std::string, Bridge> bridges_;
+  std::vector<LockId> misbehaving_;
 };
 
 }  // namespace lw::core

@@ -95,15 +95,17 @@ TEST_F(EvidenceTest, OneLockGoingQuietAloneIsNotTheNetwork) {
 }
 
 TEST_F(EvidenceTest, AlarmsAndFailingCommandsAreMisbehaviour) {
-  EXPECT_FALSE(book_.misbehaving("front", day1_).has_value());
+  EXPECT_TRUE(book_.take_misbehaving().empty());
   book_.alarm("front", day1_ + 1min, "jammed");
-  EXPECT_EQ(book_.misbehaving("front", day1_), Clue::jam_alarm);
-  EXPECT_FALSE(book_.misbehaving("front", day1_ + 2min).has_value()) << "only what came since";
+  EXPECT_EQ(book_.take_misbehaving(), std::vector<LockId>{"front"});
+  EXPECT_TRUE(book_.take_misbehaving().empty()) << "each once";
+  EXPECT_EQ(book_.clues("front", Transport::wifi, day1_ + 2min, std::nullopt, monitor_).get(Clue::jam_alarm),
+            true);
 
   book_.command("back", day1_ + 1min, false);
   book_.command("back", day1_ + 2min, false);
   report("back", day1_ + 3min);
-  EXPECT_EQ(book_.misbehaving("back", day1_), Clue::alive_but_deaf);
+  EXPECT_EQ(book_.take_misbehaving(), std::vector<LockId>{"back"});
   EXPECT_EQ(
       book_.clues("back", Transport::wifi, day1_ + 4min, std::nullopt, monitor_).get(Clue::alive_but_deaf),
       true);

@@ -1,0 +1,200 @@
+#include "core/diagnosis/lock_doctor.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace lw::core {
+namespace {
+
+bool is_down(Connectivity c) { return c == Connectivity::offline || c == Connectivity::unreachable; }
+
+/// What opens a case for a lock that is still online, most telling first.
+constexpr std::array<Clue, 6> kMisbehaviour{Clue::motor_fault_alarm, Clue::jam_alarm,
+                                            Clue::state_mismatch,    Clue::app_permission_denied,
+                                            Clue::app_too_old,       Clue::alive_but_deaf};
+
+std::vector<std::pair<Cause, double>> ranked(const std::vector<Hypothesis>& h) {
+  std::vector<std::pair<Cause, double>> out;
+  out.reserve(h.size());
+  for (const Hypothesis& x : h) out.emplace_back(x.cause, x.p);
+  return out;
+}
+
+}  // namespace
+
+LockDoctor::LockDoctor() : LockDoctor(Options{}) {}
+LockDoctor::LockDoctor(Options options) : options_(options) {}
+
+Transport LockDoctor::transport_of(const LockId& lock) const {
+  auto it = transports_.find(lock);
+  return it == transports_.end() ? Transport::wifi : it->second;
+}
+
+Case& LockDoctor::open(const LockId& lock, Timestamp at) {
+  Case c;
+  c.id = next_id_++;
+  c.lock = lock;
+  c.transport = transport_of(lock);
+  c.members = {lock};
+  c.opened_at = at;
+  changed_.push_back(c.id);
+  return open_.emplace(c.id, std::move(c)).first->second;
+}
+
+void LockDoctor::update(Timestamp now, const HealthMonitor& health,
+                        const std::vector<ConnectivityChange>& changes,
+                        const std::vector<IncidentChange>& incidents) {
+  const LivenessEngine& live = health.liveness();
+  for (const ConnectivityChange& ch : changes) {
+    evidence_.connectivity(ch);
+    if (is_down(ch.to)) {
+      for (auto& [id, c] : open_) {
+        if (std::find(c.members.begin(), c.members.end(), ch.lock) != c.members.end()) c.back_at.reset();
+      }
+    }
+  }
+  for (const IncidentChange& ic : incidents) {
+    const Incident* inc = live.incident(ic.incident);
+    if (inc == nullptr || inc->members.empty()) continue;
+    auto mapped = by_incident_.find(ic.incident);
+    Case* c = mapped == by_incident_.end() ? nullptr : &open_.at(mapped->second);
+    if (c == nullptr && ic.what != IncidentChange::What::closed) {
+      // A lock already in a case (it misbehaved, or dropped again before settling) stays in it.
+      const Case* existing = case_of(inc->members.front());
+      c = existing != nullptr ? &open_.at(existing->id) : &open(inc->members.front(), inc->opened_at);
+      c->incident = ic.incident;
+      by_incident_[ic.incident] = c->id;
+    }
+    if (c == nullptr) continue;
+    for (const LockId& m : inc->members) {
+      if (std::find(c->members.begin(), c->members.end(), m) == c->members.end()) c->members.push_back(m);
+    }
+    if (ic.what == IncidentChange::What::closed) c->back_at = ic.at;
+    c->diagnosed_at = Timestamp{};  // re-diagnose now
+  }
+  for (const LockId& lock : evidence_.take_misbehaving()) {
+    if (case_of(lock) != nullptr) continue;
+    const Clues clues = evidence_.clues(lock, transport_of(lock), now, std::nullopt, health);
+    for (Clue k : kMisbehaviour) {
+      if (!clues.yes(k)) continue;
+      Case& c = open(lock, now);
+      c.misbehaviour = k;
+      break;
+    }
+  }
+
+  std::vector<Case*> settled;
+  for (auto& [id, c] : open_) {
+    if (c.misbehaviour && !c.incident && !c.back_at) {
+      // Back when the lock worked again after its last misbehaviour.
+      const auto worked = evidence_.last_worked(c.lock);
+      const auto bad = evidence_.last_misbehaviour(c.lock);
+      if (worked && bad && *worked > *bad && !is_down(live.state(c.lock))) c.back_at = *worked;
+    }
+    if (now - c.diagnosed_at >= options_.refresh) diagnose(c, now, health);
+    if (c.back_at && now - *c.back_at >= options_.settle) settled.push_back(&c);
+  }
+  for (Case* c : settled) close(*c, now);
+}
+
+PlanContext LockDoctor::context(const Case& c, const HealthMonitor& health) const {
+  const LivenessEngine& live = health.liveness();
+  PlanContext ctx;
+  const DevicePlace* place = live.place(c.lock);
+  ctx.hub_answers = place == nullptr || place->via.empty() || live.via_up(place->via);
+  ctx.lock_answers = !is_down(live.state(c.lock)) && live.state(c.lock) != Connectivity::unknown;
+  ctx.update_available = live.state(c.lock) == Connectivity::updating;
+  auto b = backups_.find(c.lock);
+  ctx.backup_held = b != backups_.end() && b->second;
+  return ctx;
+}
+
+void LockDoctor::diagnose(Case& c, Timestamp now, const HealthMonitor& health) {
+  const std::optional<Timestamp> down_at = c.incident ? std::optional(c.opened_at) : std::nullopt;
+  Clues clues = evidence_.clues(c.lock, c.transport, now, down_at, health);
+  if (c.misbehaviour) clues.set(*c.misbehaviour, true);  // what opened it stays in evidence
+  c.hypotheses = doctor_.diagnose(c.transport, clues);
+  c.plan = core::plan(ranked(c.hypotheses), context(c, health), c.history);
+  c.diagnosed_at = now;
+}
+
+std::optional<Plan> LockDoctor::outcome(std::uint64_t case_id, Outcome outcome, Timestamp now,
+                                        const HealthMonitor& health) {
+  auto it = open_.find(case_id);
+  if (it == open_.end()) return std::nullopt;
+  Case& c = it->second;
+  c.history.push_back(outcome);
+  if (outcome.fixed_or_yes && info(outcome.step).kind == StepKind::repair && !c.fixed_by) {
+    c.fixed_by = outcome.step;
+    // The cause it confirms: the likeliest of those the step ends.
+    std::optional<Cause> best;
+    double best_p = 0;
+    for (const Hypothesis& h : c.hypotheses) {
+      const double p = h.p * effectiveness(outcome.step, h.cause);
+      if (p > best_p) {
+        best_p = p;
+        best = h.cause;
+      }
+    }
+    if (best && outcome.step != Step::contact_support) confirm(case_id, *best);
+  }
+  diagnose(c, now, health);
+  return c.plan;
+}
+
+bool LockDoctor::confirm(std::uint64_t case_id, Cause cause) {
+  auto it = open_.find(case_id);
+  Case* c = it != open_.end() ? &it->second : nullptr;
+  if (c == nullptr) {
+    for (Case& closed : closed_) {
+      if (closed.id == case_id) c = &closed;
+    }
+  }
+  if (c == nullptr) return false;
+  if (c->confirmed == cause) return true;
+  c->confirmed = cause;
+  doctor_.learn(c->transport, cause);
+  return true;
+}
+
+void LockDoctor::close(Case& c, Timestamp at) {
+  c.closed_at = at;
+  if (!c.fixed_by) c.fixed_by = Step::wait;
+  if (c.incident) by_incident_.erase(*c.incident);
+  changed_.push_back(c.id);
+  closed_.push_front(std::move(c));
+  open_.erase(closed_.front().id);
+  while (closed_.size() > options_.closed_kept) closed_.pop_back();
+}
+
+const Case* LockDoctor::find(std::uint64_t case_id) const {
+  if (auto it = open_.find(case_id); it != open_.end()) return &it->second;
+  for (const Case& c : closed_) {
+    if (c.id == case_id) return &c;
+  }
+  return nullptr;
+}
+
+const Case* LockDoctor::case_of(const LockId& lock) const {
+  for (const auto& [id, c] : open_) {
+    if (std::find(c.members.begin(), c.members.end(), lock) != c.members.end()) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<const Case*> LockDoctor::open_cases() const {
+  std::vector<const Case*> out;
+  for (auto it = open_.rbegin(); it != open_.rend(); ++it) out.push_back(&it->second);
+  return out;
+}
+
+std::vector<const Case*> LockDoctor::cases() const {
+  std::vector<const Case*> out = open_cases();
+  for (const Case& c : closed_) out.push_back(&c);
+  return out;
+}
+
+std::vector<std::uint64_t> LockDoctor::take_changed() { return std::exchange(changed_, {}); }
+
+}  // namespace lw::core

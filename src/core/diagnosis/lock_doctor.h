@@ -1,0 +1,117 @@
+// LockDoctor: the hub's lock doctor. It opens a case for every incident the
+// health engine opens (a lock, or a bridge, network or site with its locks)
+// and for a lock that misbehaves while online (a jam or motor-fault alarm, a
+// reported state that cannot be, the app's complaints, commands failing while
+// reports arrive); ranks the causes (Doctor) from the clues (EvidenceBook);
+// plans the troubleshooting steps (planner.h) and re-plans after each
+// outcome; and closes the case once the lock has been healthy for `settle`,
+// recording what fixed it. A confirmed cause — the user's, or the one the
+// fixing step ends — teaches the Doctor's priors.
+//
+// The diagnosis is refreshed as evidence arrives (at most every `refresh`)
+// while the case is open; a case reports the ranking as of its latest
+// refresh.
+//
+// Inputs come from the owner, with the health engine's outputs it took
+// (changes and incident changes) passed on. Pure: no I/O, no clock.
+//
+// Threading: not thread-safe; one owner.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "core/diagnosis/doctor.h"
+#include "core/diagnosis/evidence.h"
+#include "core/diagnosis/planner.h"
+#include "core/health/health_monitor.h"
+
+namespace lw::core {
+
+struct Case {
+  std::uint64_t id{0};
+  LockId lock;  ///< the lock it is about (a grouped incident's first member)
+  Transport transport{Transport::wifi};
+  std::vector<LockId> members;            ///< every lock affected
+  std::optional<std::uint64_t> incident;  ///< the health engine's incident, if it opened the case
+  std::optional<Clue> misbehaviour;       ///< what opened a case for a lock still online
+  Timestamp opened_at{};
+  std::optional<Timestamp> back_at;  ///< every member healthy again since
+  std::optional<Timestamp> closed_at;
+  Timestamp diagnosed_at{};
+  std::vector<Hypothesis> hypotheses;  ///< most likely first
+  Plan plan;
+  std::vector<Outcome> history;  ///< the steps reported, in order
+  std::optional<Step> fixed_by;  ///< the step that fixed it; `wait` when it came back by itself
+  std::optional<Cause> confirmed;
+};
+
+class LockDoctor {
+ public:
+  struct Options {
+    Duration settle{std::chrono::minutes(30)};  ///< healthy this long: the case closes
+    Duration refresh{std::chrono::minutes(1)};  ///< re-diagnose at most this often
+    std::size_t closed_kept{1000};
+  };
+
+  LockDoctor();
+  explicit LockDoctor(Options options);
+
+  /// How the lock reaches the hub (its transport decides which causes apply).
+  void place(const LockId& lock, Transport transport) { transports_[lock] = transport; }
+  /// Whether the hub holds a verified backup of the lock's users and codes
+  /// (re-pair and factory reset are planned only then).
+  void backup(const LockId& lock, bool held) { backups_[lock] = held; }
+
+  EvidenceBook& evidence() { return evidence_; }
+  [[nodiscard]] const EvidenceBook& evidence() const { return evidence_; }
+
+  /// What the health engine reported since the last call, then the due work
+  /// (new cases for misbehaviour, refreshed diagnoses, cases that settled).
+  void update(Timestamp now, const HealthMonitor& health, const std::vector<ConnectivityChange>& changes,
+              const std::vector<IncidentChange>& incidents);
+
+  /// A step's outcome reported by the user (or done by the hub): re-plans.
+  /// nullopt: no such open case.
+  std::optional<Plan> outcome(std::uint64_t case_id, Outcome outcome, Timestamp now,
+                              const HealthMonitor& health);
+  /// The user (or support) confirms the cause: the case keeps it and the priors learn it.
+  bool confirm(std::uint64_t case_id, Cause cause);
+
+  [[nodiscard]] const Case* find(std::uint64_t case_id) const;
+  /// The open case a lock is in, if any.
+  [[nodiscard]] const Case* case_of(const LockId& lock) const;
+  [[nodiscard]] std::vector<const Case*> open_cases() const;
+  /// Open and recently closed cases, newest first.
+  [[nodiscard]] std::vector<const Case*> cases() const;
+  /// Cases opened or closed since the last call, by id.
+  std::vector<std::uint64_t> take_changed();
+
+  [[nodiscard]] const Doctor& doctor() const { return doctor_; }
+
+ private:
+  Case& open(const LockId& lock, Timestamp at);
+  void diagnose(Case& c, Timestamp now, const HealthMonitor& health);
+  [[nodiscard]] PlanContext context(const Case& c, const HealthMonitor& health) const;
+  void close(Case& c, Timestamp at);
+  [[nodiscard]] Transport transport_of(const LockId& lock) const;
+
+  Options options_;
+  Doctor doctor_;
+  EvidenceBook evidence_;
+  std::map<LockId, Transport> transports_;
+  std::map<LockId, bool> backups_;
+  std::map<std::uint64_t, Case> open_;
+  std::deque<Case> closed_;
+  std::map<std::uint64_t, std::uint64_t> by_incident_;  // health incident -> case
+  std::uint64_t next_id_{1};
+  std::vector<std::uint64_t> changed_;
+};
+
+}  // namespace lw::core

@@ -1,0 +1,142 @@
+#include "core/diagnosis/lock_doctor.h"
+
+#include <gtest/gtest.h>
+
+namespace lw::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Timestamp kT0 = from_epoch_ms(1'767'225'600'000);
+
+/// Three Wi-Fi locks on one network at one site, reporting every 10 minutes.
+class LockDoctorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* id : {"front", "back", "garage"}) {
+      DevicePlace p;
+      p.site = "home";
+      p.network = "home/OurHouse";
+      p.cadence = 10min;
+      BatteryProfile b;
+      b.chemistry = Chemistry::alkaline;
+      b.cells = 4;
+      monitor_.place(id, p, b, Transport::wifi);
+      doctor_.place(id, Transport::wifi);
+      doctor_.backup(id, true);
+    }
+    for (int k = 0; k < 6 * 24; ++k) run(kT0 + 10min * k, {"front", "back", "garage"});
+  }
+
+  void report(const LockId& id, Timestamp at, int mv) {
+    Telemetry t;
+    t.ts = at;
+    t.battery_mv = mv;
+    t.rssi_dbm = -55;
+    t.temperature_c = 20;
+    monitor_.telemetry(id, at, t);
+    doctor_.evidence().telemetry(id, at, t, 10min);
+  }
+  void run(Timestamp at, std::initializer_list<const char*> reporting, int mv = 5600) {
+    for (const char* id : reporting) report(id, at, mv);
+    settle(at);
+  }
+  void settle(Timestamp at) {
+    monitor_.tick(at);
+    doctor_.update(at, monitor_, monitor_.take_changes(), monitor_.take_incident_changes());
+    (void)monitor_.take_notices();
+  }
+
+  HealthMonitor monitor_;
+  LockDoctor doctor_;
+  const Timestamp day1_ = kT0 + 24h;
+};
+
+TEST_F(LockDoctorTest, ALockThatDropsGetsACaseWithRankedCausesAndAPlan) {
+  monitor_.link_down("front", day1_, "Last Will");
+  settle(day1_ + 1s);
+  const Case* c = doctor_.case_of("front");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->lock, "front");
+  EXPECT_TRUE(c->incident.has_value());
+  ASSERT_FALSE(c->hypotheses.empty());
+  for (std::size_t k = 1; k < c->hypotheses.size(); ++k)
+    EXPECT_GE(c->hypotheses[k - 1].p, c->hypotheses[k].p);
+  ASSERT_FALSE(c->plan.steps.empty());
+  EXPECT_EQ(c->plan.steps.back().step, Step::contact_support);
+}
+
+TEST_F(LockDoctorTest, TheWholeNetworkIsOneCaseAboutTheNetwork) {
+  for (const char* id : {"front", "back", "garage"}) monitor_.link_down(id, day1_, "Last Will");
+  settle(day1_ + 1s);
+  ASSERT_EQ(doctor_.open_cases().size(), 1u);
+  const Case* c = doctor_.open_cases()[0];
+  EXPECT_EQ(c->members.size(), 3u);
+  const Cause top = c->hypotheses.at(0).cause;
+  EXPECT_EQ(info(top).scope, CauseScope::network) << to_string(top);
+}
+
+TEST_F(LockDoctorTest, AFixReportedByTheUserIsKeptAndTeachesThePriorsAndTheCaseClosesOnceHealthy) {
+  monitor_.link_down("front", day1_, "Last Will");
+  settle(day1_ + 1s);
+  const Case* c = doctor_.case_of("front");
+  ASSERT_NE(c, nullptr);
+  const std::uint64_t id = c->id;
+  const double before = doctor_.doctor().prior(Transport::wifi, Cause::battery_depleted);
+
+  auto plan = doctor_.outcome(id, {Step::replace_batteries, true}, day1_ + 10min, monitor_);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(doctor_.find(id)->fixed_by, Step::replace_batteries);
+  EXPECT_EQ(doctor_.find(id)->confirmed, Cause::battery_depleted);
+  EXPECT_GT(doctor_.doctor().prior(Transport::wifi, Cause::battery_depleted), before);
+
+  // Fresh batteries: it reports again and stays healthy for the settle time.
+  Timestamp t = day1_ + 10min;
+  for (int k = 0; k < 3; ++k, t += 10min) run(t, {"front", "back", "garage"}, 6200);
+  EXPECT_EQ(doctor_.find(id)->closed_at, std::nullopt) << "back for 20 minutes: not settled yet";
+  for (int k = 0; k < 2; ++k, t += 10min) run(t, {"front", "back", "garage"}, 6200);
+  ASSERT_TRUE(doctor_.find(id)->closed_at.has_value());
+  EXPECT_EQ(doctor_.case_of("front"), nullptr);
+}
+
+TEST_F(LockDoctorTest, ALockThatComesBackByItselfClosesAsWaitedOut) {
+  monitor_.link_down("front", day1_, "Last Will");
+  settle(day1_ + 1s);
+  const std::uint64_t id = doctor_.case_of("front")->id;
+  Timestamp t = day1_ + 10min;
+  for (int k = 0; k < 6; ++k, t += 10min) run(t, {"front", "back", "garage"});
+  const Case* c = doctor_.find(id);
+  ASSERT_TRUE(c->closed_at.has_value());
+  EXPECT_EQ(c->fixed_by, Step::wait);
+  EXPECT_FALSE(c->confirmed.has_value()) << "no one confirmed a cause";
+}
+
+TEST_F(LockDoctorTest, AJammedBoltOpensACaseWhileTheLockIsOnlineAndAWorkingRunClosesIt) {
+  doctor_.evidence().alarm("back", day1_, "jammed");
+  settle(day1_ + 1s);
+  const Case* c = doctor_.case_of("back");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->misbehaviour, Clue::jam_alarm);
+  EXPECT_FALSE(c->incident.has_value());
+  EXPECT_EQ(c->hypotheses.at(0).cause, Cause::bolt_jammed);
+  const std::uint64_t id = c->id;
+  doctor_.evidence().operated("back", day1_ + 1h);
+  Timestamp t = day1_ + 1h;
+  for (int k = 0; k < 4; ++k, t += 10min) run(t, {"front", "back", "garage"});
+  EXPECT_TRUE(doctor_.find(id)->closed_at.has_value());
+}
+
+TEST_F(LockDoctorTest, WithoutABackupNoResetOrRepairIsPlanned) {
+  doctor_.backup("front", false);
+  doctor_.evidence().alarm("front", day1_, "motor_fault");
+  settle(day1_ + 1s);
+  const Case* c = doctor_.case_of("front");
+  ASSERT_NE(c, nullptr);
+  for (const PlannedStep& s : c->plan.steps) {
+    EXPECT_NE(s.step, Step::factory_reset);
+    EXPECT_NE(s.step, Step::repair);
+  }
+}
+
+}  // namespace
+}  // namespace lw::core
