@@ -14,13 +14,11 @@
 #include <vector>
 
 #include "adapters/toml/strict_table.h"
+#include "app/fleet_ears.h"
 #include "core/health/health_monitor.h"
 #include "firmware/radio_link.h"
 #include "protocol/codec.h"
-#include "protocol/ecosystem/zigbee2mqtt.h"
-#include "protocol/ecosystem/zwave_js_ui.h"
 #include "protocol/envelope.h"
-#include "protocol/topics.h"
 #include "sim/scenario.h"
 #include "sim/world_engine.h"
 
@@ -162,100 +160,48 @@ class FixedPercentAlert {
   Verdicts verdicts_;
 };
 
-/// How the hub names a Wi-Fi network: "<site>/<ssid>" (SSIDs repeat between sites).
-std::string network_key(const sim::Scenario& s, const std::string& network_id) {
-  for (const sim::ScenarioNetwork& n : s.networks) {
-    if (n.id == network_id) return n.site + "/" + n.ssid;
-  }
-  return {};
-}
-
 class Labels final : public sim::LabelSink {
  public:
   void label(const FaultLabel& l) override { all.push_back(l); }
   std::vector<FaultLabel> all;
 };
 
-/// Everything the hub hears, routed to the engine and the baselines.
-class Bench final : public sim::TraceSink {
+/// Everything the hub hears goes through FleetEars to the engine; this
+/// listener hands the same traffic to the baselines and keeps the engine's
+/// verdicts.
+class Bench final : public EarsListener {
  public:
-  explicit Bench(const sim::Scenario& s) : ours_("lockwarden", 0) {
-    for (const sim::ScenarioBridge& b : s.bridges) bridges_[b.id] = &b;
+  explicit Bench(const sim::Scenario& s)
+      : ears_(roster_of(s), {}, this), ours_("lockwarden", s.locks.size()) {
     for (const sim::ScenarioLock& l : s.locks) {
-      const std::size_t i = locks_.size();
-      Lock lock{l.id,
-                l.site,
-                l.transport,
-                l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)),
-                l.bridge,
-                l.battery,
-                l.temperature_c < 5};
-      core::DevicePlace place;
-      place.site = l.site;
-      place.cadence = lock.cadence;
-      if (l.transport == Transport::wifi) {
-        // Learnt from the lock's telemetry (its SSID), as the hub does.
-      } else if (auto b = bridges_.find(l.bridge); b != bridges_.end()) {
-        if (l.transport != Transport::ble_bridge) {  // a BLE lock's network comes with its telemetry
-          place.via = l.bridge;
-          place.probe = true;
-          const std::string base = b->second->base_topic;
-          names_[base + "/" + l.name] = i;
-        }
-      }
-      index_[l.id] = i;
-      core::BatteryProfile profile;
-      // The installer tells the hub which batteries went in (the app asks).
-      profile.chemistry = core::parse_chemistry(l.battery).value_or(core::Chemistry::unknown);
-      profile.standby_ma = core::standby_ma(l.transport);
-      monitor_.place(l.id, place, profile, l.transport);
-      places_.push_back(place);
-      profiles_.push_back(profile);
-      locks_.push_back(std::move(lock));
-    }
-    for (const auto& [id, b] : bridges_) {
-      monitor_.via_network(id, network_key(s, b->network));  // as configured
-      if (b->kind == sim::BridgeKind::zigbee) z2m_.emplace_back(id, protocol::Z2mTopics(b->base_topic));
-      if (b->kind == sim::BridgeKind::zwave) zwave_.emplace_back(id, protocol::ZwaveTopics(b->base_topic));
+      locks_.push_back({l.id, l.site, l.transport,
+                        l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)), l.bridge,
+                        l.battery, l.temperature_c < 5});
     }
     const std::size_t n = locks_.size();
-    ours_ = Verdicts("lockwarden", n);
     ours_.has_forecast = true;
     z2m_timeout_ = std::make_unique<PassiveTimeout>("Zigbee2MQTT (25 h)", std::chrono::hours(25), n);
     zha_timeout_ = std::make_unique<PassiveTimeout>("ZHA (6 h)", std::chrono::hours(6), n);
     fixed_ = std::make_unique<FixedPercentAlert>(n);
   }
 
-  void message(Timestamp ts, std::string_view topic, std::string_view payload, bool /*json*/) override {
-    ++messages_;
-    monitor_.tick(ts);
-    drain(ts);
-    if (topic.starts_with("lw/v1/")) {
-      native(ts, topic, payload);
-    } else {
-      ecosystem(ts, topic, payload);
-    }
-    drain(ts);
-  }
+  sim::TraceSink& sink() { return ears_; }
 
   /// The hub's tick: due deadlines, then the probes it asked for.
   void tick(Timestamp now, sim::WorldEngine& world) {
-    monitor_.tick(now);
-    drain(now);
     for (const LockId& id : pending_probes_) world.probe(id);
-    pending_probes_ = monitor_.take_probes();
+    pending_probes_ = ears_.tick(now);
     if (now >= next_day_) {
       next_day_ = now + kDay;
       for (std::size_t i = 0; i < locks_.size(); ++i) {
-        const core::BatteryForecast f = monitor_.forecast(locks_[i].id, now);
+        const core::BatteryForecast f = ears_.monitor().forecast(locks_[i].id, now);
         if (f.days_left) ours_.forecast[i].emplace_back(now, *f.days_left);
       }
     }
   }
 
   std::vector<Verdicts> finish(Timestamp end) {
-    monitor_.tick(end);
-    drain(end);
+    (void)ears_.tick(end);
     std::vector<Verdicts> out;
     out.push_back(std::move(ours_));
     out.push_back(z2m_timeout_->finish(end));
@@ -265,218 +211,39 @@ class Bench final : public sim::TraceSink {
   }
 
   [[nodiscard]] const std::vector<Lock>& locks() const { return locks_; }
-  [[nodiscard]] std::size_t index(const LockId& id) const {
-    auto it = index_.find(id);
-    return it == index_.end() ? locks_.size() : it->second;
-  }
-  [[nodiscard]] std::uint64_t messages() const { return messages_; }
-  [[nodiscard]] std::uint64_t undecodable() const { return undecodable_; }
+  [[nodiscard]] std::uint64_t messages() const { return ears_.messages(); }
+  [[nodiscard]] std::uint64_t undecodable() const { return ears_.undecodable(); }
 
- private:
-  /// A message from lock i: every detector hears it.
-  void heard(std::size_t i, Timestamp at) {
-    monitor_.heard(locks_[i].id, at);
-    baselines_heard(i, at);
-  }
-  void baselines_heard(std::size_t i, Timestamp at) {
+  // --- what the ears report ---
+  void heard(std::size_t i, Timestamp at) override {
     z2m_timeout_->heard(i, at);
     zha_timeout_->heard(i, at);
   }
-
-  void battery(std::size_t i, Timestamp at, std::optional<int> mv, std::optional<double> pct) {
-    monitor_.gauge(locks_[i].id, at, mv, pct);
-    if (pct) fixed_->gauge(i, at, *pct);
-  }
-
-  void native(Timestamp ts, std::string_view topic, std::string_view payload) {
-    auto t = protocol::parse_topic(topic);
-    if (!t) return count_bad();
-    const std::size_t i = index(t->address.lock);
-    if (i == locks_.size()) return;  // a phone
-    const LockId& id = locks_[i].id;
-    switch (t->channel) {
-      case protocol::Channel::status: {
-        auto s = protocol::decode_status(payload);
-        if (!s) return count_bad();
-        if (s->online) {
-          heard(i, ts);
-        } else {
-          monitor_.link_down(id, ts, "Last Will");
-        }
-        return;
-      }
-      case protocol::Channel::telemetry: {
-        auto tel = protocol::decode_telemetry(payload);
-        if (!tel) return count_bad();
-        if (tel->ssid && places_[i].network != locks_[i].site + "/" + *tel->ssid) {
-          places_[i].network = locks_[i].site + "/" + *tel->ssid;
-          monitor_.place(id, places_[i], profiles_[i], locks_[i].transport);
-        }
-        monitor_.telemetry(id, ts, *tel);
-        baselines_heard(i, ts);
-        if (tel->battery_pct) fixed_->gauge(i, ts, *tel->battery_pct);
-        return;
-      }
-      case protocol::Channel::event: {
-        auto e = protocol::decode_event(payload);
-        if (!e) return count_bad();
-        heard(i, ts);
-        if (e->kind == core::DeviceEventKind::lock_operation) monitor_.operation(id, ts);
-        if (e->alarm && *e->alarm == "firmware_update") monitor_.updating(id, ts);
-        monitor_.event_delivered(id, e->ts, ts);
-        return;
-      }
-      case protocol::Channel::state:
-      case protocol::Channel::result: heard(i, ts); return;
-      case protocol::Channel::cmd:
-      case protocol::Channel::app: return;
-    }
-  }
-
-  void ecosystem(Timestamp ts, std::string_view topic, std::string_view payload) {
-    for (const auto& [bridge, topics] : z2m_) {
-      if (auto t = topics.classify(topic)) return zigbee(ts, bridge, topics.base(), *t, payload);
-    }
-    for (const auto& [bridge, topics] : zwave_) {
-      if (auto t = topics.classify(topic)) return zwave(ts, bridge, topics.prefix(), *t, payload);
-    }
-  }
-
-  std::size_t by_name(const std::string& base, const std::string& name) const {
-    auto it = names_.find(base + "/" + name);
-    return it == names_.end() ? locks_.size() : it->second;
-  }
-
-  void zigbee(Timestamp ts, const std::string& bridge, const std::string& base, const protocol::Z2mTopic& t,
-              std::string_view payload) {
-    using K = protocol::Z2mTopicKind;
-    switch (t.kind) {
-      case K::bridge_state: {
-        auto up = protocol::decode_z2m_bridge_state(payload);
-        if (!up) return count_bad();
-        monitor_.via_state(bridge, *up, ts);
-        return;
-      }
-      case K::bridge_logging: {
-        auto line = protocol::decode_z2m_bridge_logging(payload);
-        if (!line) return count_bad();
-        const bool failed = line->kind == protocol::Z2mLogKind::publish_failed ||
-                            line->kind == protocol::Z2mLogKind::ping_failed;
-        if (failed && line->device) {
-          const std::size_t i = by_name(base, *line->device);
-          if (i < locks_.size())
-            monitor_.command(locks_[i].id, ts, std::nullopt, core::ActionStatus::expired, ts);
-        }
-        return;
-      }
-      case K::bridge_event: {
-        auto e = protocol::decode_z2m_bridge_event(payload);
-        if (!e) return count_bad();
-        if (e->type == protocol::Z2mBridgeEventType::device_announce) {
-          const std::size_t i = by_name(base, e->friendly_name);
-          if (i < locks_.size()) heard(i, ts);
-        }
-        return;
-      }
-      case K::device_availability: {
-        const std::size_t i = by_name(base, t.friendly_name);
-        if (i == locks_.size()) return;
-        auto online = protocol::decode_z2m_availability(payload);
-        if (!online) return count_bad();
-        if (*online) return heard(i, ts);
-        monitor_.link_down(locks_[i].id, ts, "Zigbee2MQTT availability");
-        return;
-      }
-      case K::device: {
-        const std::size_t i = by_name(base, t.friendly_name);
-        if (i == locks_.size()) return;
-        auto r = protocol::decode_z2m_device(payload);
-        if (!r) return count_bad();
-        heard(i, ts);
-        const LockId& id = locks_[i].id;
-        if (r->update && r->update->state == protocol::Z2mUpdateState::updating) monitor_.updating(id, ts);
-        if (r->action) monitor_.operation(id, ts);
-        if (r->linkquality) monitor_.signal(id, ts, *r->linkquality);
-        if (r->battery || r->voltage_mv) battery(i, ts, r->voltage_mv, r->battery);
-        return;
-      }
-      default: return;
-    }
-  }
-
-  void zwave(Timestamp ts, const std::string& bridge, const std::string& prefix,
-             const protocol::ZwaveTopic& t, std::string_view payload) {
-    using K = protocol::ZwaveTopicKind;
-    if (t.kind == K::gateway_status) {
-      auto up = protocol::decode_zwave_gateway_status(payload);
-      if (!up) return count_bad();
-      monitor_.via_state(bridge, *up, ts);
-      return;
-    }
-    const std::size_t i = by_name(prefix, t.node);
+  void gauge(std::size_t i, Timestamp at, double pct) override { fixed_->gauge(i, at, pct); }
+  void change(const core::ConnectivityChange& c) override {
+    const std::size_t i = ears_.index(c.lock);
     if (i == locks_.size()) return;
-    if (t.kind == K::node_status) {
-      auto s = protocol::decode_zwave_node_status(payload);
-      if (!s) return count_bad();
-      if (s->status == protocol::ZwaveNodeStatus::dead) {
-        monitor_.link_down(locks_[i].id, ts, "Z-Wave JS: node dead");
-      } else {
-        heard(i, ts);
-      }
-      return;
-    }
-    if (t.kind != K::value && t.kind != K::node_last_active) return;
-    heard(i, ts);
-    if (t.kind == K::value && t.value && t.value->command_class == "battery" &&
-        t.value->property == "level") {
-      auto v = protocol::decode_zwave_value(payload);
-      if (!v) return count_bad();
-      if (const auto* pct = std::get_if<std::int64_t>(&v->value)) {
-        battery(i, ts, std::nullopt, static_cast<double>(*pct));
-      } else if (const auto* pct_d = std::get_if<double>(&v->value)) {
-        battery(i, ts, std::nullopt, *pct_d);
-      }
+    if (c.to == Connectivity::offline || c.to == Connectivity::unreachable) {
+      ours_.went_down(i, c.at, ears_.monitor().liveness().incident_of(c.lock).value_or(0), c.why);
+    } else {
+      ours_.came_back(i, c.at);
     }
   }
-
-  void drain(Timestamp) {
-    for (const core::ConnectivityChange& c : monitor_.take_changes()) {
-      const std::size_t i = index(c.lock);
-      if (i == locks_.size()) continue;
-      const bool down = c.to == Connectivity::offline || c.to == Connectivity::unreachable;
-      if (down) {
-        ours_.went_down(i, c.at, monitor_.liveness().incident_of(c.lock).value_or(0), c.why);
-      } else {
-        ours_.came_back(i, c.at);
-      }
-    }
-    (void)monitor_.take_incident_changes();
-    for (const core::HealthNotice& n : monitor_.take_notices()) {
-      if (n.kind != core::HealthNotice::Kind::battery_forecast) continue;
-      const std::size_t i = index(n.lock);
-      if (i < locks_.size()) ours_.alerts[i].emplace_back(n.at, n.days);
-    }
+  void notice(const core::HealthNotice& n) override {
+    if (n.kind != core::HealthNotice::Kind::battery_forecast) return;
+    const std::size_t i = ears_.index(n.lock);
+    if (i < locks_.size()) ours_.alerts[i].emplace_back(n.at, n.days);
   }
 
-  void count_bad() { ++undecodable_; }
-
-  core::HealthMonitor monitor_;
-  std::map<std::string, const sim::ScenarioBridge*> bridges_;
+ private:
+  FleetEars ears_;
   std::vector<Lock> locks_;
-  std::vector<core::DevicePlace> places_;
-  std::vector<core::BatteryProfile> profiles_;
-  std::map<LockId, std::size_t> index_;
-  std::map<std::string, std::size_t> names_;  // "<base>/<friendly name>" -> lock
-  std::vector<std::pair<std::string, protocol::Z2mTopics>> z2m_;
-  std::vector<std::pair<std::string, protocol::ZwaveTopics>> zwave_;
   std::vector<LockId> pending_probes_;
   Verdicts ours_;
   std::unique_ptr<PassiveTimeout> z2m_timeout_;
   std::unique_ptr<PassiveTimeout> zha_timeout_;
   std::unique_ptr<FixedPercentAlert> fixed_;
   Timestamp next_day_{};
-  std::uint64_t messages_{0};
-  std::uint64_t undecodable_{0};
 };
 
 struct Score {
@@ -714,7 +481,7 @@ int run_bench_health(const HealthBenchOptions& options, std::ostream& out, std::
   const Timestamp end = start + *until;
   Bench bench(*scenario);
   Labels labels;
-  auto world = sim::WorldEngine::create(*scenario, start, key->public_key, bench, labels);
+  auto world = sim::WorldEngine::create(*scenario, start, key->public_key, bench.sink(), labels);
   if (!world) {
     err << "bench health: " << world.error().message << "\n";
     return 1;

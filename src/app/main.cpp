@@ -6,6 +6,7 @@
 #include "adapters/toml/strict_table.h"
 #include "app/cli_client.h"
 #include "app/commands.h"
+#include "app/doctor_bench.h"
 #include "app/health_bench.h"
 #include "base/version.h"
 
@@ -87,6 +88,18 @@ int main(int argc, char** argv) {
   bench_health->add_flag("--json", health_options.json, "Print JSON for scripts");
   bench_health->add_flag("--explain", health_options.explain,
                          "List each false alarm and each outage split into several incidents (stderr)");
+  app::DoctorBenchOptions doctor_options;
+  auto* bench_doctor = bench->add_subcommand(
+      "doctor",
+      "Causes ranked and steps planned for every incident, with the guide's fixed checklist as baseline");
+  bench_doctor->add_option("--scenario", doctor_options.scenario, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  bench_doctor->add_option("--until", doctor_options.until, "Virtual time to simulate, e.g. 365d")
+      ->capture_default_str();
+  bench_doctor->add_flag("--json", doctor_options.json, "Print JSON for scripts");
+  bench_doctor->add_flag("--explain", doctor_options.explain,
+                         "List each case whose top cause was wrong (stderr)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -94,6 +107,7 @@ int main(int argc, char** argv) {
   if (sim->parsed()) return app::run_sim(sim_options);
   if (demo->parsed()) return app::run_demo(demo_options);
   if (bench_health->parsed()) return app::run_bench_health(health_options, std::cout, std::cerr);
+  if (bench_doctor->parsed()) return app::run_bench_doctor(doctor_options, std::cout, std::cerr);
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
   auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
   if (lock->parsed()) return app::cmd_action(client, lock_id, "lock", wait, std::cout, std::cerr);

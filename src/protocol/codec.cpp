@@ -285,6 +285,49 @@ Result<core::CommandResult> decode_result(std::string_view payload) {
   return r;
 }
 
+Result<core::AppReport> decode_app_report(std::string_view payload) {
+  ParsedPayload parsed;
+  auto object = parsed.parse("payload", payload);
+  if (!object) return object.error();
+  const FieldReader f(**object, "app");
+  if (auto v = f.version(); !v) return v.error();
+
+  core::AppReport r;
+  auto ts = f.time("ts_ms");
+  if (!ts) return ts.error();
+  r.ts = *ts;
+  auto lock = f.id("lock");
+  if (!lock) return lock.error();
+  r.lock = std::move(*lock);
+  auto version = f.optional_text("app_version", 1, 32);
+  if (!version) return version.error();
+  r.app_version = version->value_or(std::string());
+  const auto grant = [](std::string_view w) -> std::optional<bool> {
+    if (w == "granted") return true;
+    if (w == "denied") return false;
+    return std::nullopt;
+  };
+  auto bluetooth = f.optional_enum<bool>("bluetooth", grant, "granted, denied");
+  if (!bluetooth) return bluetooth.error();
+  r.bluetooth_granted = bluetooth->value_or(true);
+  auto location = f.optional_enum<bool>("location", grant, "granted, denied");
+  if (!location) return location.error();
+  r.location_granted = location->value_or(true);
+  const auto outcome = [](std::string_view w) -> std::optional<bool> {
+    if (w == "ok") return true;
+    if (w == "failed") return false;
+    return std::nullopt;
+  };
+  auto ok = f.required_enum<bool>("result", outcome, "ok, failed");
+  if (!ok) return ok.error();
+  r.ok = *ok;
+  auto reason = f.optional_snake_name("reason", 64);
+  if (!reason) return reason.error();
+  if (!r.ok && !*reason) return f.fail("reason", "missing (required when result is failed)");
+  r.reason = reason->value_or(std::string());
+  return r;
+}
+
 void append_status(std::string& out, const core::StatusReport& status) {
   reserve_more(out, kStatusMaxBytes);
   open_payload(out);

@@ -46,6 +46,11 @@ Result<core::DeviceEvent> decode_event(std::string_view payload);
 /// `result`: cmd_id (an id), ts_ms and outcome required; lock_state and
 /// detail (0..256 bytes) optional.
 Result<core::CommandResult> decode_result(std::string_view payload);
+/// `app` (a phone's topic): ts_ms, lock (an id) and result ("ok" or
+/// "failed") required; app_version (1..32 bytes), bluetooth and location
+/// ("granted" or "denied", default granted) and reason (a snake_case name,
+/// required when failed) optional.
+Result<core::AppReport> decode_app_report(std::string_view payload);
 
 // Encoders. Each encode_* returns the payload; the matching append_* appends
 // the same bytes to `out` (kept as is, it need not be empty), so a caller can

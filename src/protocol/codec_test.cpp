@@ -398,5 +398,34 @@ TEST(CodecRejects, MessagesNeverEchoThePayload) {
   EXPECT_EQ(big.error().message.find("123456789"), std::string::npos);
 }
 
+TEST(Codec, AppReportsSayWhyThePhoneFailed) {
+  auto r = decode_app_report(
+      R"({"v":1,"ts_ms":1767225600000,"app_version":"3.2.0","bluetooth":"denied","location":"denied",)"
+      R"("lock":"front","result":"failed","reason":"bluetooth_permission_denied"})");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->lock, "front");
+  EXPECT_FALSE(r->ok);
+  EXPECT_FALSE(r->bluetooth_granted);
+  EXPECT_EQ(r->reason, "bluetooth_permission_denied");
+  EXPECT_EQ(r->app_version, "3.2.0");
+  auto ok = decode_app_report(R"({"v":1,"ts_ms":1767225600000,"lock":"front","result":"ok"})");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_TRUE(ok->ok);
+  EXPECT_TRUE(ok->bluetooth_granted);
+}
+
+TEST(CodecRejects, AppReportsNameTheBadField) {
+  auto no_reason = decode_app_report(R"({"v":1,"ts_ms":1767225600000,"lock":"front","result":"failed"})");
+  ASSERT_FALSE(no_reason.has_value());
+  EXPECT_NE(no_reason.error().message.find("app.reason"), std::string::npos) << no_reason.error().message;
+  auto bad = decode_app_report(R"({"v":1,"ts_ms":1767225600000,"lock":"front","result":"maybe"})");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("app.result"), std::string::npos) << bad.error().message;
+  auto bt =
+      decode_app_report(R"({"v":1,"ts_ms":1767225600000,"lock":"front","result":"ok","bluetooth":"yes"})");
+  ASSERT_FALSE(bt.has_value());
+  EXPECT_NE(bt.error().message.find("app.bluetooth"), std::string::npos) << bt.error().message;
+}
+
 }  // namespace
 }  // namespace lw::protocol

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace lw::core {
@@ -58,7 +59,11 @@ void LockDoctor::update(Timestamp now, const HealthMonitor& health,
     const Incident* inc = live.incident(ic.incident);
     if (inc == nullptr || inc->members.empty()) continue;
     auto mapped = by_incident_.find(ic.incident);
-    Case* c = mapped == by_incident_.end() ? nullptr : &open_.at(mapped->second);
+    Case* c = nullptr;
+    if (mapped != by_incident_.end()) {
+      auto it = open_.find(mapped->second);
+      if (it != open_.end()) c = &it->second;
+    }
     if (c == nullptr && ic.what != IncidentChange::What::closed) {
       // A lock already in a case (it misbehaved, or dropped again before settling) stays in it.
       const Case* existing = case_of(inc->members.front());
@@ -114,8 +119,24 @@ void LockDoctor::diagnose(Case& c, Timestamp now, const HealthMonitor& health) {
   const std::optional<Timestamp> down_at = c.incident ? std::optional(c.opened_at) : std::nullopt;
   Clues clues = evidence_.clues(c.lock, c.transport, now, down_at, health);
   if (c.misbehaviour) clues.set(*c.misbehaviour, true);  // what opened it stays in evidence
-  c.hypotheses = doctor_.diagnose(c.transport, clues);
-  c.plan = core::plan(ranked(c.hypotheses), context(c, health), c.history);
+  std::vector<Hypothesis> hypotheses = doctor_.diagnose(c.transport, clues);
+  const PlanContext ctx = context(c, health);
+  // Planning weighs every step against every cause: only when something changed.
+  const bool same = !c.plan.steps.empty() && c.planned_after == c.history.size() &&
+                    ctx.hub_answers == c.context.hub_answers && ctx.lock_answers == c.context.lock_answers &&
+                    ctx.update_available == c.context.update_available &&
+                    ctx.backup_held == c.context.backup_held && hypotheses.size() == c.hypotheses.size() &&
+                    std::equal(hypotheses.begin(), hypotheses.end(), c.hypotheses.begin(),
+                               [](const Hypothesis& a, const Hypothesis& b) {
+                                 return a.cause == b.cause && std::abs(a.p - b.p) < 1e-4;
+                               });
+  c.hypotheses = std::move(hypotheses);
+  c.clues = clues;
+  if (!same) {
+    c.plan = core::plan(ranked(c.hypotheses), ctx, c.history);
+    c.context = ctx;
+    c.planned_after = c.history.size();
+  }
   c.diagnosed_at = now;
 }
 
@@ -161,7 +182,7 @@ bool LockDoctor::confirm(std::uint64_t case_id, Cause cause) {
 void LockDoctor::close(Case& c, Timestamp at) {
   c.closed_at = at;
   if (!c.fixed_by) c.fixed_by = Step::wait;
-  if (c.incident) by_incident_.erase(*c.incident);
+  std::erase_if(by_incident_, [&c](const auto& entry) { return entry.second == c.id; });
   changed_.push_back(c.id);
   closed_.push_front(std::move(c));
   open_.erase(closed_.front().id);

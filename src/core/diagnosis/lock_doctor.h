@@ -46,7 +46,10 @@ struct Case {
   std::optional<Timestamp> closed_at;
   Timestamp diagnosed_at{};
   std::vector<Hypothesis> hypotheses;  ///< most likely first
+  Clues clues;                         ///< the answers they were ranked on
   Plan plan;
+  PlanContext context;           ///< what the hub could do by itself when it planned
+  std::size_t planned_after{0};  ///< history entries the plan accounts for
   std::vector<Outcome> history;  ///< the steps reported, in order
   std::optional<Step> fixed_by;  ///< the step that fixed it; `wait` when it came back by itself
   std::optional<Cause> confirmed;
@@ -94,11 +97,12 @@ class LockDoctor {
   std::vector<std::uint64_t> take_changed();
 
   [[nodiscard]] const Doctor& doctor() const { return doctor_; }
+  /// What the hub can do by itself for the case now, and whether it holds a backup.
+  [[nodiscard]] PlanContext context(const Case& c, const HealthMonitor& health) const;
 
  private:
   Case& open(const LockId& lock, Timestamp at);
   void diagnose(Case& c, Timestamp now, const HealthMonitor& health);
-  [[nodiscard]] PlanContext context(const Case& c, const HealthMonitor& health) const;
   void close(Case& c, Timestamp at);
   [[nodiscard]] Transport transport_of(const LockId& lock) const;
 

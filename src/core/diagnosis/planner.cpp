@@ -13,6 +13,10 @@ using StepSet = std::array<bool, kStepCount>;
 
 /// A chance at or below this counts as none.
 constexpr double kNoChance = 1e-9;
+/// A step this risky (a re-pair, a factory reset) is planned only with at
+/// least this chance of fixing what the steps before it did not.
+constexpr double kRiskyStep = 0.5;
+constexpr double kRiskyStepChance = 0.2;
 
 constexpr std::size_t index(Cause c) { return static_cast<std::size_t>(c); }
 constexpr std::size_t index(Step s) { return static_cast<std::size_t>(s); }
@@ -229,12 +233,15 @@ Weights prior(const std::vector<std::pair<Cause, double>>& hypotheses) {
   return w;
 }
 
-/// Drops steps with no chance left given the ones before them (contact_support stays).
+/// Drops steps with no chance left given the ones before them, and risky
+/// ones (a re-pair, a factory reset) without a real chance: then support is
+/// the better call. contact_support stays.
 std::vector<Step> prune(const std::vector<Step>& order, Weights w) {
   std::vector<Step> kept;
   for (const Step s : order) {
     const double m = mass(w);
-    if (s != Step::contact_support && !(m > 0 && fix_mass(s, w) / m > kNoChance)) continue;
+    const double needed = info(s).risk >= kRiskyStep ? kRiskyStepChance : kNoChance;
+    if (s != Step::contact_support && !(m > 0 && fix_mass(s, w) / m > needed)) continue;
     kept.push_back(s);
     w = condition(s, w, false);
   }
@@ -331,12 +338,35 @@ std::optional<FixStep> to_fix_step(Step step) noexcept {
   return is_observation(step) ? std::nullopt : std::optional(static_cast<FixStep>(index(step)));
 }
 
-double effectiveness(Step step, Cause cause) noexcept {
-  if (is_observation(step)) return 0;
-  for (const Effect& e : kEffects) {
-    if (e.step == step && e.cause == cause) return e.p;
+namespace {
+
+/// effectiveness() as a table, built once from kEffects and the catalogue.
+using EffectTable = std::array<std::array<double, kCauseCount>, kStepCount>;
+
+EffectTable build_effects() {
+  EffectTable t{};
+  for (std::size_t s = 0; s < kStepCount; ++s) {
+    const auto step = static_cast<Step>(s);
+    for (std::size_t c = 0; c < kCauseCount; ++c) {
+      const auto cause = static_cast<Cause>(c);
+      double p = 0;
+      if (!is_observation(step)) {
+        p = step == Step::contact_support || to_step(info(cause).fix) == step ? 1 : 0;
+        for (const Effect& e : kEffects) {
+          if (e.step == step && e.cause == cause) p = e.p;
+        }
+      }
+      t[s][c] = p;
+    }
   }
-  return step == Step::contact_support || to_step(info(cause).fix) == step ? 1 : 0;
+  return t;
+}
+
+}  // namespace
+
+double effectiveness(Step step, Cause cause) noexcept {
+  static const EffectTable kTable = build_effects();
+  return kTable[static_cast<std::size_t>(step)][static_cast<std::size_t>(cause)];
 }
 
 double p_yes(Step step, Cause cause) noexcept {

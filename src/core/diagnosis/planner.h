@@ -29,7 +29,9 @@
 //  - Guide, "Factory Reset": a last resort. It comes after every cheaper step
 //    that still has a chance, and, like a re-pair (guide step 7: user codes
 //    may be erased), only when the hub holds a backup of the codes; else it is
-//    left out with a note.
+//    left out with a note. A step as risky as a re-pair or a reset is
+//    planned only with at least a 20 % chance of fixing what the steps before
+//    it did not; below that, support is the better call.
 //  - Guide, "Contacting Manufacturer Support": always the last step.
 //  - An observation goes first among the user's steps when its myopic value
 //    of information is positive: its minutes plus the expected cost of the

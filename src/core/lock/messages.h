@@ -92,6 +92,19 @@ struct CommandResult {
   std::string detail;  // human words, may be empty
 };
 
+/// What the companion app reports after trying to reach a lock over
+/// Bluetooth (the `app` channel of the phone): the lock doctor reads the
+/// failures (a permission denied, an app too old for the lock).
+struct AppReport {
+  Timestamp ts{};
+  LockId lock;
+  std::string app_version;
+  bool bluetooth_granted{true};
+  bool location_granted{true};
+  bool ok{true};
+  std::string reason;  ///< when not ok: bluetooth_permission_denied, app_outdated, no_response, out_of_range
+};
+
 /// A command for a lock before it is signed: the body of the signed envelope.
 struct Command {
   ActionId id;
