@@ -39,6 +39,8 @@ Roster roster_of(const sim::Scenario& s) {
   for (const sim::ScenarioBridge& b : s.bridges) {
     r.bridges.push_back({b.id, b.kind, b.base_topic, network_key(s, b.network)});
   }
+  for (const sim::ScenarioNetwork& n : s.networks)
+    r.networks.emplace_back(n.site + "/" + n.ssid, n.over_internet);
   for (const sim::ScenarioLock& l : s.locks) {
     r.locks.push_back({l.id, l.site, l.name, l.transport,
                        l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)), l.bridge,
@@ -58,6 +60,7 @@ FleetEars::FleetEars(Roster roster, Options options, EarsListener* listener)
     }
   }
   for (RosterLock& l : roster.locks) add(std::move(l));
+  for (const auto& [network, remote] : roster.networks) doctor_.evidence().network(network, remote);
 }
 
 void FleetEars::add_bridge(const RosterBridge& b) {
@@ -89,9 +92,8 @@ std::size_t FleetEars::add(RosterLock l) {
   profile.standby_ma = core::standby_ma(l.transport);
   monitor_.place(l.id, place, profile, l.transport);
   doctor_.place(l.id, l.transport);
-  // The hub keeps every user and code it set on the lock: a re-pair or a
-  // reset can be undone.
-  doctor_.backup(l.id, true);
+  // No verified backup of the lock's users and codes is held yet: the doctor
+  // plans no re-pair and no factory reset.
   index_[l.id] = i;
   places_.push_back(place);
   profiles_.push_back(profile);

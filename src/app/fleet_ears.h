@@ -53,6 +53,8 @@ struct RosterBridge {
 struct Roster {
   std::vector<RosterLock> locks;
   std::vector<RosterBridge> bridges;
+  /// Wi-Fi networks ("<site>/<ssid>") and whether each reaches the hub over the internet.
+  std::vector<std::pair<std::string, bool>> networks;
 };
 
 /// The roster an installer would have configured for the scenario's world.

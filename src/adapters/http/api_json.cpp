@@ -182,4 +182,61 @@ json::value to_json(const core::LockHealth& h) {
                       {"link", to_json(h.link)}};
 }
 
+json::value to_json(const core::Plan& plan) {
+  json::array steps;
+  for (const core::PlannedStep& s : plan.steps) {
+    const core::StepInfo& info = core::info(s.step);
+    steps.push_back(json::object{{"step", core::to_string(s.step)},
+                                 {"kind", info.kind == core::StepKind::observation ? "question" : "repair"},
+                                 {"by_hub", s.automatic},
+                                 {"p_fix", s.p_fix},
+                                 {"minutes", s.automatic ? 0.0 : info.minutes},
+                                 {"instructions", s.instructions}});
+  }
+  return json::object{{"steps", std::move(steps)},
+                      {"expected_user_minutes", plan.expected_user_minutes},
+                      {"notes", strings(plan.notes)}};
+}
+
+json::value to_json(const core::Case& c) {
+  json::array hypotheses;
+  for (const core::Hypothesis& h : c.hypotheses) {
+    hypotheses.push_back(json::object{{"cause", core::to_string(h.cause)},
+                                      {"p", h.p},
+                                      {"what", core::info(h.cause).what},
+                                      {"evidence_for", strings(h.evidence_for)},
+                                      {"evidence_against", strings(h.evidence_against)}});
+  }
+  json::array history;
+  for (const core::Outcome& o : c.history) {
+    const bool question = core::info(o.step).kind == core::StepKind::observation;
+    history.push_back(json::object{
+        {"step", core::to_string(o.step)},
+        {"outcome", question ? (o.fixed_or_yes ? "yes" : "no") : (o.fixed_or_yes ? "fixed" : "not_fixed")}});
+  }
+  json::value incident = nullptr;
+  if (c.incident) incident = *c.incident;
+  json::value misbehaviour = nullptr;
+  if (c.misbehaviour) misbehaviour = core::to_string(*c.misbehaviour);
+  json::value fixed_by = nullptr;
+  if (c.fixed_by) fixed_by = core::to_string(*c.fixed_by);
+  json::value confirmed = nullptr;
+  if (c.confirmed) confirmed = core::to_string(*c.confirmed);
+  return json::object{{"id", c.id},
+                      {"lock", c.lock},
+                      {"transport", core::to_string(c.transport)},
+                      {"members", strings(c.members)},
+                      {"incident", incident},
+                      {"misbehaviour", misbehaviour},
+                      {"opened_ms", to_epoch_ms(c.opened_at)},
+                      {"back_ms", opt_ms(c.back_at)},
+                      {"closed_ms", opt_ms(c.closed_at)},
+                      {"diagnosed_ms", to_epoch_ms(c.diagnosed_at)},
+                      {"hypotheses", std::move(hypotheses)},
+                      {"plan", to_json(c.plan)},
+                      {"history", std::move(history)},
+                      {"fixed_by", fixed_by},
+                      {"confirmed_cause", confirmed}};
+}
+
 }  // namespace lw::adapters::http

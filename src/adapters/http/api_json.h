@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/diagnosis/lock_doctor.h"
 #include "core/health/health_monitor.h"
 #include "core/lock/records.h"
 #include "core/ports/store.h"
@@ -23,5 +24,8 @@ boost::json::value to_json(const core::ServiceFigures& figures);
 boost::json::value to_json(const core::Incident& incident);
 /// The lock's health without its service figures (added by the route).
 boost::json::value to_json(const core::LockHealth& health);
+boost::json::value to_json(const core::Plan& plan);
+/// A lock doctor's case: its locks, ranked causes with evidence, plan and history.
+boost::json::value to_json(const core::Case& c);
 
 }  // namespace lw::adapters::http

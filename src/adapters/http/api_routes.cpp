@@ -52,6 +52,80 @@ json::object service(const core::HealthMonitor& health, bool site, const std::st
   return out;
 }
 
+/// A case number from the path.
+Result<std::uint64_t> case_id(const Request& r) {
+  const std::string& text = r.params.at("id");
+  std::uint64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || ptr != text.data() + text.size())
+    return invalid_argument("id", "must be a case number");
+  return id;
+}
+
+/// A JSON object body's string field.
+Result<std::string> body_string(const Request& r, std::string_view field) {
+  json::error_code ec;
+  json::value body = json::parse(r.body, ec);
+  if (ec || !body.is_object()) return invalid_argument("body", "must be a JSON object");
+  const json::value* v = body.as_object().if_contains(field);
+  if (v == nullptr) return invalid_argument(field, "missing");
+  if (!v->is_string()) return invalid_argument(field, "must be a string");
+  return std::string(v->as_string());
+}
+
+/// The support report: what support needs to pick the case up without
+/// asking again — the lock, what it did, the evidence, the steps tried.
+json::object support_report(core::Hub& hub, const core::Case& c) {
+  json::object lock;
+  if (const core::LockRecord* l = hub.find_lock(c.lock)) lock = to_json(*l).as_object();
+  json::array timeline;
+  if (auto page = hub.events(c.lock, 50, std::nullopt)) {
+    for (const core::EventRecord& e : page->events) {
+      if (e.ts < c.opened_at - std::chrono::hours(24)) continue;
+      timeline.push_back(to_json(e));
+    }
+  }
+  return json::object{{"case", to_json(c)}, {"lock", std::move(lock)}, {"timeline", std::move(timeline)}};
+}
+
+std::string support_markdown(const json::object& report) {
+  const json::object& c = report.at("case").as_object();
+  const json::object& lock = report.at("lock").as_object();
+  auto text = [](const json::value& v) {
+    return v.is_string() ? std::string(v.as_string()) : v.is_null() ? std::string("—") : json::serialize(v);
+  };
+  std::string md = "# Support report: case " + text(c.at("id")) + ", lock " + text(c.at("lock")) + "\n\n";
+  md += "- transport: " + text(c.at("transport")) + "\n";
+  if (lock.contains("firmware")) md += "- firmware: " + text(lock.at("firmware")) + "\n";
+  if (lock.contains("battery_pct")) md += "- battery: " + text(lock.at("battery_pct")) + " %\n";
+  if (lock.contains("rssi_dbm")) md += "- signal: " + text(lock.at("rssi_dbm")) + " dBm\n";
+  md += "- locks affected: ";
+  for (const json::value& m : c.at("members").as_array()) md += text(m) + " ";
+  md += "\n- opened: " + text(c.at("opened_ms")) + " ms, closed: " + text(c.at("closed_ms")) + "\n\n";
+  md += "## Likely causes\n\n";
+  for (const json::value& h : c.at("hypotheses").as_array()) {
+    const json::object& o = h.as_object();
+    const double p = o.at("p").as_double();
+    if (p < 0.01) continue;
+    md += "- **" + text(o.at("cause")) + "** " + std::to_string(static_cast<int>(p * 100 + 0.5)) + " %";
+    for (const json::value& w : o.at("evidence_for").as_array()) md += "; " + text(w);
+    md += "\n";
+  }
+  md += "\n## Steps tried\n\n";
+  if (c.at("history").as_array().empty()) md += "None yet.\n";
+  for (const json::value& h : c.at("history").as_array()) {
+    md += "- " + text(h.as_object().at("step")) + ": " + text(h.as_object().at("outcome")) + "\n";
+  }
+  md += "\n## Timeline (newest first)\n\n";
+  for (const json::value& e : report.at("timeline").as_array()) {
+    const json::object& o = e.as_object();
+    md += "- " + text(o.at("ts_ms")) + " " + text(o.at("kind"));
+    if (o.contains("detail") && !text(o.at("detail")).empty()) md += ": " + text(o.at("detail"));
+    md += "\n";
+  }
+  return md;
+}
+
 Response action_route(core::Hub& hub, const Request& r, core::LockAction what) {
   auto action = hub.request_action(r.params.at("id"), what);
   if (!action) return error_response(action.error());
@@ -158,6 +232,78 @@ void add_api_routes(Router& router, core::Hub& hub) {
     const core::Incident* inc = hub.health_monitor().liveness().incident(id);
     if (inc == nullptr) return error_response(not_found("incident " + text + " not found"));
     return json_response(200, json::object{{"incident", to_json(*inc)}});
+  });
+
+  router.get("/api/v1/cases", [&hub](const Request& r) {
+    const std::string_view state = r.query_param("state").value_or("open");
+    if (state != "open" && state != "all") {
+      return error_response(invalid_argument("state", "must be open or all"));
+    }
+    json::array out;
+    for (const core::Case* c : state == "open" ? hub.doctor().open_cases() : hub.doctor().cases()) {
+      out.push_back(to_json(*c));
+    }
+    return json_response(200, json::object{{"cases", std::move(out)}});
+  });
+
+  router.get("/api/v1/cases/{id}", [&hub](const Request& r) {
+    auto id = case_id(r);
+    if (!id) return error_response(id.error());
+    const core::Case* c = hub.doctor().find(*id);
+    if (c == nullptr) return error_response(not_found("case " + r.params.at("id") + " not found"));
+    return json_response(200, json::object{{"case", to_json(*c)}});
+  });
+
+  router.get("/api/v1/cases/{id}/report", [&hub](const Request& r) {
+    auto id = case_id(r);
+    if (!id) return error_response(id.error());
+    const std::string_view format = r.query_param("format").value_or("json");
+    if (format != "json" && format != "markdown") {
+      return error_response(invalid_argument("format", "must be json or markdown"));
+    }
+    const core::Case* c = hub.doctor().find(*id);
+    if (c == nullptr) return error_response(not_found("case " + r.params.at("id") + " not found"));
+    json::object report = support_report(hub, *c);
+    if (format == "json") return json_response(200, report);
+    Response res;
+    res.status = 200;
+    res.content_type = "text/markdown; charset=utf-8";
+    res.body = support_markdown(report);
+    return res;
+  });
+
+  // A step's outcome: {"step": "replace_batteries", "outcome": "fixed" | "not_fixed" | "yes" | "no"}.
+  router.post("/api/v1/cases/{id}/outcome", [&hub](const Request& r) {
+    auto id = case_id(r);
+    if (!id) return error_response(id.error());
+    auto step_text = body_string(r, "step");
+    if (!step_text) return error_response(step_text.error());
+    const auto step = core::parse_step(*step_text);
+    if (!step) return error_response(invalid_argument("step", "unknown step \"" + *step_text + "\""));
+    auto outcome = body_string(r, "outcome");
+    if (!outcome) return error_response(outcome.error());
+    const bool question = core::info(*step).kind == core::StepKind::observation;
+    const std::string_view yes = question ? "yes" : "fixed";
+    const std::string_view no = question ? "no" : "not_fixed";
+    if (*outcome != yes && *outcome != no) {
+      return error_response(invalid_argument(
+          "outcome", "must be " + std::string(yes) + " or " + std::string(no) + " for " + *step_text));
+    }
+    auto plan = hub.report_outcome(*id, {*step, *outcome == yes});
+    if (!plan) return error_response(plan.error());
+    return json_response(200, json::object{{"case", to_json(*hub.doctor().find(*id))}});
+  });
+
+  // The confirmed cause: {"cause": "battery_depleted"}; the doctor's priors learn it.
+  router.post("/api/v1/cases/{id}/cause", [&hub](const Request& r) {
+    auto id = case_id(r);
+    if (!id) return error_response(id.error());
+    auto text = body_string(r, "cause");
+    if (!text) return error_response(text.error());
+    const auto cause = core::parse_cause(*text);
+    if (!cause) return error_response(invalid_argument("cause", "unknown cause \"" + *text + "\""));
+    if (auto done = hub.confirm_cause(*id, *cause); !done) return error_response(done.error());
+    return json_response(200, json::object{{"case", to_json(*hub.doctor().find(*id))}});
   });
 
   router.post("/api/v1/locks/{id}/lock",

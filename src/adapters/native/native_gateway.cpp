@@ -36,7 +36,12 @@ void NativeGateway::handle(std::string_view topic_text, std::string_view payload
   Result<void> applied;
   switch (topic->channel) {
     case protocol::Channel::cmd: return;  // our own commands, echoed by the broker
-    case protocol::Channel::app: return;  // companion app reports: read by the lock doctor
+    case protocol::Channel::app: {        // a phone's companion app: evidence for the lock doctor
+      auto v = protocol::decode_app_report(payload);
+      if (!v) return reject(v.error().message);
+      applied = hub_->on_app_report(from, *v);
+      break;
+    }
     case protocol::Channel::status: {
       auto v = protocol::decode_status(payload);
       if (!v) return reject(v.error().message);

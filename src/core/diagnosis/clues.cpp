@@ -34,6 +34,7 @@ constexpr std::array<ClueWords, kClueCount> kWords{{
     {"app_too_old", "the phone app is too old for the lock", "the phone app is up to date"},
     {"mesh_no_route", "the Zigbee bridge finds no route to it", "the bridge reaches it"},
     {"channel_busy", "the radio channel is busy (channel access failures)", "the radio channel is clear"},
+    {"over_internet", "its network reaches the hub over the internet", "the hub is on its own network"},
 }};
 
 }  // namespace

@@ -14,6 +14,8 @@
 #include <optional>
 #include <string_view>
 
+#include "base/time.h"
+
 namespace lw::core {
 
 enum class Clue : std::uint8_t {
@@ -41,9 +43,10 @@ enum class Clue : std::uint8_t {
   app_too_old,            ///< the phone app says it is too old for the lock
   mesh_no_route,          ///< the Zigbee bridge logs no route / no ack for it (MAC 205, 233, 240)
   channel_busy,           ///< the Zigbee bridge logs channel access failures (MAC 225)
+  over_internet,          ///< its network reaches the hub over the internet (configured)
 };
 
-inline constexpr std::size_t kClueCount = 24;
+inline constexpr std::size_t kClueCount = 25;
 
 /// Plain words, as the user reads them under "evidence for" / "against".
 struct ClueWords {
@@ -69,11 +72,16 @@ class Clues {
     return yes_[index(c)];
   }
   [[nodiscard]] bool yes(Clue c) const { return known_[index(c)] && yes_[index(c)]; }
+  /// How long ago the lock dropped, when it did: came_back_alone weighs
+  /// against the time a cause takes to pass.
+  void set_down_for(Duration d) { down_for_ = d; }
+  [[nodiscard]] std::optional<Duration> down_for() const { return down_for_; }
 
  private:
   static constexpr std::size_t index(Clue c) { return static_cast<std::size_t>(c); }
   std::array<bool, kClueCount> known_{};
   std::array<bool, kClueCount> yes_{};
+  std::optional<Duration> down_for_;
 };
 
 }  // namespace lw::core

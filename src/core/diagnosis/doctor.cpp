@@ -36,6 +36,7 @@ constexpr std::array<double, kClueCount> kBackground{
     0.01,  // app_too_old
     0.05,  // mesh_no_route
     0.03,  // channel_busy
+    0.30,  // over_internet
 };
 
 struct Sign {
@@ -66,7 +67,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
      {{{battery_low, 0.8},
        {battery_dropouts, 0.9},
        {rebooted, 0.8},
-       {came_back_alone, 0.9},
+       {came_back_alone, 0.95},
        {told_gone, 0.6},
        kNone,
        kNone,
@@ -76,7 +77,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
      {{{signal_weak, 0.8},
        {signal_degrading, 0.3},
        {loss_high, 0.8},
-       {came_back_alone, 0.7},
+       {came_back_alone, 0.8},
        {mesh_no_route, 0.4},
        {network_peers_down, 0.03},
        kNone,
@@ -95,7 +96,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
     {Cause::network_overloaded,
      {{{network_peers_down, 0.6},
        {loss_high, 0.8},
-       {came_back_alone, 0.9},
+       {came_back_alone, 0.8},
        {told_gone, 0.6},
        {signal_weak, 0.1},
        kNone,
@@ -105,7 +106,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
     {Cause::router_power_outage,
      {{{network_peers_down, 0.95},
        {told_gone, 0.8},
-       {came_back_alone, 0.6},
+       {came_back_alone, 0.9},
        {bridge_down, 0.4},
        {site_peers_down, 0.05},
        {rebooted, 0.05},
@@ -118,14 +119,14 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
        {came_back_alone, 0.95},
        {bridge_down, 0.4},
        {site_peers_down, 0.05},
-       kNone,
+       {over_internet, 0.999},
        kNone,
        kNone,
        kNone}}},
     {Cause::network_credentials_changed,
      {{{network_peers_down, 0.95},
        {told_gone, 0.8},
-       {came_back_alone, 0.03},
+       {came_back_alone, 0.02},
        {bridge_down, 0.4},
        {site_peers_down, 0.05},
        kNone,
@@ -135,7 +136,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
     {Cause::router_replaced,
      {{{network_peers_down, 0.95},
        {told_gone, 0.8},
-       {came_back_alone, 0.03},
+       {came_back_alone, 0.02},
        {bridge_down, 0.4},
        {site_peers_down, 0.05},
        kNone,
@@ -145,7 +146,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
     {Cause::mesh_route_lost,
      {{{bridge_peers_down, 0.7},
        {mesh_no_route, 0.8},
-       {came_back_alone, 0.1},
+       {came_back_alone, 0.2},
        {told_gone, 0.6},
        {bridge_down, 0.01},
        kNone,
@@ -175,7 +176,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
     {Cause::firmware_updating,
      {{{updating, 0.9},
        {firmware_changed, 0.8},
-       {came_back_alone, 0.95},
+       {came_back_alone, 0.98},
        {rebooted, 0.9},
        kNone,
        kNone,
@@ -254,7 +255,43 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
        kNone}}},
 }};
 
+/// How long a cause typically lasts when it ends by itself, minutes: a lock
+/// is back by itself t minutes after the drop with P = (the profile's
+/// came_back_alone) × (1 − exp(−t / τ)). A reboot after a brown-out takes
+/// minutes, a firmware install tens of minutes, a power cut or an internet
+/// outage about an hour; a hub left down waits for someone.
+constexpr std::array<double, Doctor::kCauses> kRecoveryMinutes{
+    60,   // battery_depleted
+    3,    // battery_low_dropouts
+    20,   // weak_signal
+    15,   // interference
+    20,   // network_overloaded
+    45,   // router_power_outage
+    60,   // internet_outage
+    60,   // network_credentials_changed
+    60,   // router_replaced
+    120,  // mesh_route_lost
+    60,   // out_of_range
+    60,   // firmware_bug
+    20,   // firmware_updating
+    60,   // app_permissions
+    60,   // app_outdated
+    60,   // hub_offline
+    60,   // hub_software_regression
+    60,   // calibration_drift
+    60,   // bolt_jammed
+    60,   // hardware_fault
+};
+constexpr double kBackgroundRecoveryMinutes = 30;
+
 std::size_t idx(Cause c) { return static_cast<std::size_t>(c); }
+
+/// The share of the eventual recoveries that happened within `down_for`.
+double recovered_by(std::optional<Duration> down_for, double tau_minutes) {
+  if (!down_for) return 1.0;
+  const double t = std::chrono::duration<double, std::ratio<60>>(*down_for).count();
+  return 1.0 - std::exp(-std::max(t, 0.0) / tau_minutes);
+}
 std::size_t idx(Transport t) { return static_cast<std::size_t>(t); }
 
 /// How far a likelihood ratio must go to count as evidence in words.
@@ -322,8 +359,12 @@ std::vector<Hypothesis> Doctor::diagnose(Transport transport, const Clues& clues
       const auto clue = static_cast<Clue>(k);
       const std::optional<bool> seen = clues.get(clue);
       if (!seen) continue;
-      const double p = likelihood(c.cause, clue);
-      const double b = background(clue);
+      double p = likelihood(c.cause, clue);
+      double b = background(clue);
+      if (clue == Clue::came_back_alone) {
+        p *= recovered_by(clues.down_for(), kRecoveryMinutes[idx(c.cause)]);
+        b *= recovered_by(clues.down_for(), kBackgroundRecoveryMinutes);
+      }
       const double p_obs = *seen ? p : 1 - p;
       const double b_obs = *seen ? b : 1 - b;
       s.log_p += std::log(std::max(p_obs, 1e-6));

@@ -138,7 +138,10 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   const bool dropped = down_at && s.last_down && *s.last_down >= *down_at - kAroundDrop;
   c.set(Clue::told_gone, dropped && s.told_gone);
   c.set(Clue::went_silent, dropped && !s.told_gone);
-  if (down_at) c.set(Clue::came_back_alone, dropped && !is_down(h.connectivity));
+  if (down_at) {
+    c.set(Clue::came_back_alone, dropped && !is_down(h.connectivity));
+    c.set_down_for(now - *down_at);
+  }
 
   // Who else dropped: the incident it joined says.
   const Incident* inc = nullptr;
@@ -152,6 +155,12 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
     c.set(Clue::bridge_peers_down,
           shared && inc->scope == IncidentScope::bridge && place != nullptr && live.via_up(place->via));
   if (n.site > n.network) c.set(Clue::site_peers_down, shared && inc->scope == IncidentScope::site);
+
+  // Where the hub is: over the internet, or on the lock's own network.
+  if (place != nullptr) {
+    const std::string net = !place->network.empty() ? place->network : live.via_network_of(place->via);
+    if (auto r = remote_.find(net); r != remote_.end()) c.set(Clue::over_internet, r->second);
+  }
 
   // Battery.
   if (h.battery.days_left) c.set(Clue::battery_low, *h.battery.days_left < kLowDays);

@@ -58,6 +58,9 @@ class EvidenceBook {
   void app(const LockId& lock, Timestamp at, AppComplaint what);
   /// A lock operation the lock completed (its event).
   void operated(const LockId& lock, Timestamp at);
+  /// The installer's word on a network (its "<site>/<ssid>" key): whether it
+  /// reaches the hub over the internet.
+  void network(const std::string& network, bool over_internet) { remote_[network] = over_internet; }
   /// A connectivity change from the health engine.
   void connectivity(const ConnectivityChange& change);
 
@@ -110,6 +113,7 @@ class EvidenceBook {
   std::map<LockId, Seen> locks_;
   std::map<std::string, Bridge> bridges_;
   std::vector<LockId> misbehaving_;
+  std::map<std::string, bool> remote_;  // network -> reaches the hub over the internet
 };
 
 }  // namespace lw::core

@@ -397,6 +397,11 @@ std::optional<std::uint64_t> LivenessEngine::incident_of(const LockId& lock) con
   return d == nullptr ? std::nullopt : d->incident;
 }
 
+std::string LivenessEngine::via_network_of(const std::string& via) const {
+  auto it = vias_.find(via);
+  return it == vias_.end() ? std::string() : it->second.network;
+}
+
 const DevicePlace* LivenessEngine::place(const LockId& lock) const {
   const Device* d = find(lock);
   return d == nullptr ? nullptr : &d->place;

@@ -143,6 +143,8 @@ class LivenessEngine {
   /// Open and recently closed incidents, newest first.
   [[nodiscard]] std::vector<const Incident*> incidents() const;
   [[nodiscard]] bool via_up(const std::string& via) const;
+  /// The Wi-Fi network a bridge uses, as via_network() said; empty if wired or unknown.
+  [[nodiscard]] std::string via_network_of(const std::string& via) const;
   /// Where the device sits; nullptr for a device never placed.
   [[nodiscard]] const DevicePlace* place(const LockId& lock) const;
   /// How many other devices share the device's Wi-Fi network, its bridge and its site.

@@ -35,6 +35,7 @@ void Hub::place(const LockRecord& lock) {
   battery.chemistry = parse_chemistry(lock.battery).value_or(Chemistry::unknown);
   battery.standby_ma = standby_ma(lock.transport);
   health_.place(lock.id, p, battery, lock.transport);
+  doctor_.place(lock.id, lock.transport);
 }
 
 Result<void> Hub::load() {
@@ -140,7 +141,10 @@ Result<void> Hub::touch(LockRecord& lock) {
 }
 
 void Hub::apply_health() {
-  for (const ConnectivityChange& c : health_.take_changes()) {
+  std::vector<ConnectivityChange> changes = health_.take_changes();
+  std::vector<IncidentChange> incidents = health_.take_incident_changes();
+  doctor_.update(clock_.now(), health_, changes, incidents);
+  for (const ConnectivityChange& c : changes) {
     auto it = locks_.find(c.lock);
     if (it == locks_.end()) continue;
     LockRecord& lock = it->second;
@@ -161,7 +165,7 @@ void Hub::apply_health() {
   }
   // Incidents shared by several locks (or a bridge's) are told on each
   // member's history; a lock's own outage is its connectivity event.
-  for (const IncidentChange& c : health_.take_incident_changes()) {
+  for (const IncidentChange& c : incidents) {
     const Incident* inc = health_.liveness().incident(c.incident);
     if (inc == nullptr) continue;
     const bool shared = inc->scope != IncidentScope::lock;
@@ -244,6 +248,7 @@ Result<void> Hub::on_telemetry(const LockAddress& from, const Telemetry& t) {
   ++accepted_;
   lock->last_seen = clock_.now();
   health_.telemetry(lock->id, clock_.now(), t);
+  doctor_.evidence().telemetry(lock->id, clock_.now(), t, lock->heartbeat);
   apply_health();
   return persist(*lock);
 }
@@ -255,6 +260,7 @@ Result<void> Hub::on_state(const LockAddress& from, const StateReport& state) {
   lock->door_state = state.door_state;
   lock->link_up = true;
   (void)touch(*lock);
+  doctor_.evidence().state(lock->id, clock_.now(), state.lock_state);
   return persist(*lock);
 }
 
@@ -263,8 +269,14 @@ Result<void> Hub::on_event(const LockAddress& from, const DeviceEvent& event) {
   if (!lock) return not_found(unknown_lock_message(from.lock));
   lock->link_up = true;
   (void)touch(*lock);
-  if (event.kind == DeviceEventKind::lock_operation) health_.operation(lock->id, clock_.now());
-  if (event.alarm && *event.alarm == "firmware_update") health_.updating(lock->id, clock_.now());
+  if (event.kind == DeviceEventKind::lock_operation) {
+    health_.operation(lock->id, clock_.now());
+    doctor_.evidence().operated(lock->id, clock_.now());
+  }
+  if (event.alarm) {
+    if (*event.alarm == "firmware_update") health_.updating(lock->id, clock_.now());
+    doctor_.evidence().alarm(lock->id, clock_.now(), *event.alarm);
+  }
   health_.event_delivered(lock->id, event.ts, clock_.now());
   apply_health();
   EventRecord e;
@@ -363,8 +375,33 @@ Result<void> Hub::finish_action(Action& action, ActionStatus status, std::string
   pending_.erase(done.id);
   sink_.action_changed(done);
   health_.command(done.lock, done.created_at, done.completed_at, done.status, clock_.now());
+  doctor_.evidence().command(done.lock, clock_.now(), done.status == ActionStatus::succeeded);
   apply_health();
   return record(std::move(e));
+}
+
+Result<void> Hub::on_app_report(const LockAddress& from, const AppReport& report) {
+  if (!locks_.contains(report.lock)) return not_found(unknown_lock_message(report.lock));
+  ++accepted_;
+  (void)from;
+  if (report.ok) return ok();
+  if (report.reason == "bluetooth_permission_denied")
+    doctor_.evidence().app(report.lock, clock_.now(), AppComplaint::permission_denied);
+  if (report.reason == "app_outdated")
+    doctor_.evidence().app(report.lock, clock_.now(), AppComplaint::too_old);
+  apply_health();
+  return ok();
+}
+
+Result<Plan> Hub::report_outcome(std::uint64_t case_id, Outcome outcome) {
+  auto plan = doctor_.outcome(case_id, outcome, clock_.now(), health_);
+  if (!plan) return not_found("case " + std::to_string(case_id) + " is not open");
+  return *plan;
+}
+
+Result<void> Hub::confirm_cause(std::uint64_t case_id, Cause cause) {
+  if (!doctor_.confirm(case_id, cause)) return not_found("case " + std::to_string(case_id) + " not found");
+  return ok();
 }
 
 void Hub::tick() {

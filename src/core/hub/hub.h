@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "core/diagnosis/lock_doctor.h"
 #include "core/health/health_monitor.h"
 #include "core/lock/messages.h"
 #include "core/lock/records.h"
@@ -63,6 +64,10 @@ class Hub {
   Result<void> on_state(const LockAddress& from, const StateReport& state);
   Result<void> on_event(const LockAddress& from, const DeviceEvent& event);
   Result<void> on_command_result(const LockAddress& from, const CommandResult& result);
+  /// A phone's companion-app report (`from.lock` is the phone): its
+  /// failures are evidence for the lock doctor. Errors: not_found (the lock
+  /// it names is unknown).
+  Result<void> on_app_report(const LockAddress& from, const AppReport& report);
   /// A message that failed to decode: counted by `reason`, never fatal.
   void on_rejected(const std::string& reason);
 
@@ -89,6 +94,14 @@ class Hub {
   /// forecast, drain, link). Errors: not_found.
   Result<LockHealth> health(const LockId& lock) const;
   [[nodiscard]] const HealthMonitor& health_monitor() const { return health_; }
+  /// The lock doctor: its cases, their ranked causes and plans.
+  [[nodiscard]] const LockDoctor& doctor() const { return doctor_; }
+  /// A troubleshooting step's outcome for a case (a repair: fixed or not; an
+  /// observation: yes or no); re-plans. Errors: not_found (no such open case).
+  Result<Plan> report_outcome(std::uint64_t case_id, Outcome outcome);
+  /// The cause confirmed for a case (open or recently closed); the doctor's
+  /// priors learn it. Errors: not_found.
+  Result<void> confirm_cause(std::uint64_t case_id, Cause cause);
   /// The hub's clock, for queries over time windows.
   [[nodiscard]] Timestamp now() const { return clock_.now(); }
 
@@ -110,6 +123,7 @@ class Hub {
   Random& random_;
   HubOptions options_;
   HealthMonitor health_;
+  LockDoctor doctor_;
 
   std::map<std::string, HubRecord> hubs_;
   std::map<SiteId, SiteRecord> sites_;
