@@ -6,6 +6,7 @@
 #include "adapters/toml/strict_table.h"
 #include "app/cli_client.h"
 #include "app/commands.h"
+#include "app/diagnose_command.h"
 #include "app/doctor_bench.h"
 #include "app/health_bench.h"
 #include "base/version.h"
@@ -101,6 +102,24 @@ int main(int argc, char** argv) {
   bench_doctor->add_flag("--explain", doctor_options.explain,
                          "List each case whose top cause was wrong (stderr)");
 
+  // diagnose
+  app::DiagnoseOptions diagnose_options;
+  auto* diagnose = app.add_subcommand(
+      "diagnose",
+      "Replay a recorded MQTT trace through the engines: each incident, its likely causes and plan");
+  diagnose
+      ->add_option(
+          "--trace", diagnose_options.trace,
+          "Trace file: JSON lines {\"ts_ms\",\"topic\",\"payload\"}, as `sim --virtual --trace` writes")
+      ->required();
+  diagnose->add_option("--format", diagnose_options.format, "Topics in the trace: native or zigbee2mqtt")
+      ->capture_default_str();
+  diagnose
+      ->add_option("--base-topic", diagnose_options.base_topic,
+                   "Zigbee2MQTT's base topic (--format zigbee2mqtt)")
+      ->capture_default_str();
+  diagnose->add_flag("--json", diagnose_options.json, "Print JSON for scripts");
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return app::run_serve(config_path);
@@ -108,6 +127,7 @@ int main(int argc, char** argv) {
   if (demo->parsed()) return app::run_demo(demo_options);
   if (bench_health->parsed()) return app::run_bench_health(health_options, std::cout, std::cerr);
   if (bench_doctor->parsed()) return app::run_bench_doctor(doctor_options, std::cout, std::cerr);
+  if (diagnose->parsed()) return app::run_diagnose(diagnose_options, std::cout, std::cerr);
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
   auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
   if (lock->parsed()) return app::cmd_action(client, lock_id, "lock", wait, std::cout, std::cerr);

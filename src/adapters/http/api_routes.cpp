@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cmath>
 
 #include "adapters/http/api_json.h"
 #include "adapters/http/router.h"
@@ -107,7 +108,7 @@ std::string support_markdown(const json::object& report) {
     const json::object& o = h.as_object();
     const double p = o.at("p").as_double();
     if (p < 0.01) continue;
-    md += "- **" + text(o.at("cause")) + "** " + std::to_string(static_cast<int>(p * 100 + 0.5)) + " %";
+    md += "- **" + text(o.at("cause")) + "** " + std::to_string(std::lround(p * 100)) + " %";
     for (const json::value& w : o.at("evidence_for").as_array()) md += "; " + text(w);
     md += "\n";
   }

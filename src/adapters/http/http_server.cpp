@@ -1,5 +1,7 @@
 #include "adapters/http/http_server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
@@ -19,7 +21,6 @@
 #include <deque>
 #include <exception>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <utility>
 
 namespace lw::adapters::http {
@@ -234,7 +235,8 @@ net::awaitable<void> HttpServer::Impl::serve(Connection& conn) {
     conn.reading = false;
     if (stopping) co_return;
     if (ec) {
-      if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || !is_http_protocol_error(ec)) {
+      if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+          !is_http_protocol_error(ec)) {
         // The client left, timed out (beast::error::timeout), or the socket failed: nothing to answer.
         co_return;
       }
@@ -243,8 +245,9 @@ net::awaitable<void> HttpServer::Impl::serve(Connection& conn) {
         answer = error_response(413, "payload_too_large",
                                 "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
       } else if (ec == bhttp::error::header_limit) {
-        answer = error_response(431, "header_too_large",
-                                "request header exceeds " + std::to_string(options.max_header_bytes) + " bytes");
+        answer =
+            error_response(431, "header_too_large",
+                           "request header exceeds " + std::to_string(options.max_header_bytes) + " bytes");
       } else {
         answer = error_response(400, "invalid_argument", "malformed HTTP request: " + ec.message());
       }
@@ -275,7 +278,8 @@ net::awaitable<void> HttpServer::Impl::serve(Connection& conn) {
       co_await write_stream(conn, std::move(response), version, head_only);
       co_return;
     }
-    bool written = co_await write_response(conn, std::move(response), version, keep_alive && !stopping, head_only);
+    bool written =
+        co_await write_response(conn, std::move(response), version, keep_alive && !stopping, head_only);
     if (!written || !keep_alive || stopping) co_return;
   }
 }
@@ -334,8 +338,8 @@ net::awaitable<void> HttpServer::Impl::write_stream(Connection& conn, Response r
       conn.stream.expires_after(options.write_timeout);
       beast::error_code ec;
       if (chunked) {
-        std::tie(ec, std::ignore) = co_await net::async_write(conn.stream, bhttp::make_chunk(net::buffer(chunk)),
-                                                               kNoThrow);
+        std::tie(ec, std::ignore) =
+            co_await net::async_write(conn.stream, bhttp::make_chunk(net::buffer(chunk)), kNoThrow);
       } else {
         std::tie(ec, std::ignore) = co_await net::async_write(conn.stream, net::buffer(chunk), kNoThrow);
       }
@@ -388,7 +392,8 @@ void HttpServer::Impl::stop() {
   grace_timer.async_wait([self = shared_from_this()](const beast::error_code& ec) {
     if (ec) return;
     if (!self->connections.empty()) {
-      spdlog::warn("http: closing {} connections still busy after the shutdown grace", self->connections.size());
+      spdlog::warn("http: closing {} connections still busy after the shutdown grace",
+                   self->connections.size());
     }
     for (const auto& conn : self->connections) conn->stream.close();
   });

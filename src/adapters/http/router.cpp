@@ -1,5 +1,7 @@
 #include "adapters/http/router.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
@@ -7,7 +9,6 @@
 #include <cstdlib>
 #include <exception>
 #include <set>
-#include <spdlog/spdlog.h>
 
 namespace lw::adapters::http {
 namespace {
@@ -44,7 +45,8 @@ std::vector<Segment> parse_pattern(std::string_view pattern) {
   for (std::size_t i = 0; i < parts.size(); ++i) {
     std::string_view part = parts[i];
     if (part.empty() || part.front() != '{') {
-      if (part.find_first_of("{}") != std::string_view::npos) bad_pattern(pattern, "'{' must open a whole segment");
+      if (part.find_first_of("{}") != std::string_view::npos)
+        bad_pattern(pattern, "'{' must open a whole segment");
       segments.push_back({SegmentKind::literal, std::string(part)});
       continue;
     }
@@ -180,7 +182,8 @@ Result<std::string> percent_decode(std::string_view field, std::string_view text
 }
 
 Result<void> parse_target(std::string_view target, Request& request) {
-  if (target.empty() || target.front() != '/') return invalid_argument("target", "must be a path starting with '/'");
+  if (target.empty() || target.front() != '/')
+    return invalid_argument("target", "must be a path starting with '/'");
   auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
   request.query.clear();
@@ -255,8 +258,9 @@ Response Router::dispatch(Request request) const {
       if (!allow.empty()) allow += ", ";
       allow += m;
     }
-    Response r = error_response(405, "method_not_allowed",
-                                request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")");
+    Response r =
+        error_response(405, "method_not_allowed",
+                       request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")");
     r.headers.emplace_back("Allow", allow);
     return r;
   }

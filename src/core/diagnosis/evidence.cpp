@@ -151,9 +151,9 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   if (place != nullptr && !place->via.empty()) c.set(Clue::bridge_down, !live.via_up(place->via));
   if (n.network > 0 || (shared && inc->scope == IncidentScope::network))
     c.set(Clue::network_peers_down, shared && inc->scope == IncidentScope::network);
-  if (n.via > 0)
-    c.set(Clue::bridge_peers_down,
-          shared && inc->scope == IncidentScope::bridge && place != nullptr && live.via_up(place->via));
+  // With its bridge down, the bridge itself says it all.
+  if (n.via > 0 && place != nullptr && live.via_up(place->via))
+    c.set(Clue::bridge_peers_down, shared && inc->scope == IncidentScope::bridge);
   if (n.site > n.network) c.set(Clue::site_peers_down, shared && inc->scope == IncidentScope::site);
 
   // Where the hub is: over the internet, or on the lock's own network.

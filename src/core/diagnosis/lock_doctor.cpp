@@ -206,7 +206,8 @@ const Case* LockDoctor::case_of(const LockId& lock) const {
 
 std::vector<const Case*> LockDoctor::open_cases() const {
   std::vector<const Case*> out;
-  for (auto it = open_.rbegin(); it != open_.rend(); ++it) out.push_back(&it->second);
+  for (const auto& [id, c] : open_) out.push_back(&c);
+  std::reverse(out.begin(), out.end());  // newest first
   return out;
 }
 
