@@ -411,9 +411,14 @@ LivenessEngine::Neighbours LivenessEngine::neighbours(const LockId& lock) const 
   Neighbours n;
   const Device* me = find(lock);
   if (me == nullptr) return n;
+  // A bridged device is on its bridge's Wi-Fi network.
+  const auto network_of_device = [this](const Device& d) {
+    return d.place.network.empty() && !d.place.via.empty() ? via_network_of(d.place.via) : d.place.network;
+  };
+  const std::string my_network = network_of_device(*me);
   for (const Device& d : devices_) {
     if (&d == me) continue;
-    if (!me->place.network.empty() && d.place.network == me->place.network) ++n.network;
+    if (!my_network.empty() && network_of_device(d) == my_network) ++n.network;
     if (!me->place.via.empty() && d.place.via == me->place.via) ++n.via;
     if (d.place.site == me->place.site) ++n.site;
   }

@@ -147,7 +147,8 @@ class LivenessEngine {
   [[nodiscard]] std::string via_network_of(const std::string& via) const;
   /// Where the device sits; nullptr for a device never placed.
   [[nodiscard]] const DevicePlace* place(const LockId& lock) const;
-  /// How many other devices share the device's Wi-Fi network, its bridge and its site.
+  /// How many other devices share the device's Wi-Fi network (a bridged
+  /// device's: its bridge's), its bridge and its site.
   struct Neighbours {
     int network{0};
     int via{0};
