@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/toml/strict_table.h"
+#include "app/bench_world.h"
 #include "app/fleet_ears.h"
 #include "core/diagnosis/lock_doctor.h"
 #include "protocol/codec.h"
@@ -27,7 +27,6 @@ using core::Step;
 using sim::FaultLabel;
 using namespace std::chrono_literals;
 
-constexpr Duration kStep = 1s;          // the hub's tick, and the probe's delay
 constexpr Duration kFirstLook = 10min;  // when the user first looks at a case
 constexpr Duration kAfterFix = 2h;      // a case this long after a fault's fix still belongs to it
 constexpr Duration kBeforeOnset = 1min;
@@ -265,34 +264,20 @@ void json_figures(std::ostream& out, const Figures& f, bool ranks) {
 }  // namespace
 
 int run_bench_doctor(const DoctorBenchOptions& options, std::ostream& out, std::ostream& err) {
-  auto scenario = sim::load_scenario(options.scenario);
-  if (!scenario) {
-    err << "bench doctor: " << scenario.error().message << "\n";
+  auto setup = bench_setup(options.scenario, options.until);
+  if (!setup) {
+    err << "bench doctor: " << setup.error().message << "\n";
     return 1;
   }
-  auto until = adapters::parse_duration(options.until);
-  if (!until || *until <= Duration::zero()) {
-    err << "bench doctor: --until: " << (until ? "must be positive" : until.error().message) << "\n";
-    return 1;
-  }
-  auto key = protocol::key_pair_from_text_seed("lockwarden-protocol-v1-test-key!");
-  if (!key) {
-    err << "bench doctor: " << key.error().message << "\n";
-    return 1;
-  }
-  const Timestamp start = from_epoch_ms(1'767'225'600'000);
-  const Timestamp end = start + *until;
+  const sim::Scenario* scenario = &setup->scenario;
+  const Timestamp end = setup->end;
   Run run(*scenario);
-  auto world = sim::WorldEngine::create(*scenario, start, key->public_key, run.sink(), run);
-  if (!world) {
-    err << "bench doctor: " << world.error().message << "\n";
+  auto ran =
+      run_world(*setup, run.sink(), run, [&](Timestamp t, sim::WorldEngine& world) { run.tick(t, world); });
+  if (!ran) {
+    err << "bench doctor: " << ran.error().message << "\n";
     return 1;
   }
-  for (Timestamp t = start; t <= end; t += kStep) {
-    (*world)->advance_to(t);
-    run.tick(t, **world);
-  }
-  (*world)->finish();
   run.finish(end);
 
   Figures ours;

@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "adapters/toml/strict_table.h"
+#include "app/bench_world.h"
 #include "app/fleet_ears.h"
 #include "core/health/health_monitor.h"
 #include "firmware/radio_link.h"
@@ -30,7 +30,6 @@ using core::Transport;
 using sim::FaultLabel;
 
 constexpr Duration kDay = std::chrono::hours(24);
-constexpr Duration kStep = std::chrono::seconds(1);  // the hub's tick, and the probe's delay
 /// An alarm this long after a fault's fix still belongs to it (a lock backing
 /// off its rejoins for up to 30 minutes, then a report interval).
 constexpr Duration kAfterFix = std::chrono::hours(2);
@@ -462,35 +461,21 @@ void json_figures(std::ostream& out, const Score& s, double lock_days, double he
 }  // namespace
 
 int run_bench_health(const HealthBenchOptions& options, std::ostream& out, std::ostream& err) {
-  auto scenario = sim::load_scenario(options.scenario);
-  if (!scenario) {
-    err << "bench health: " << scenario.error().message << "\n";
+  auto setup = bench_setup(options.scenario, options.until);
+  if (!setup) {
+    err << "bench health: " << setup.error().message << "\n";
     return 1;
   }
-  auto until = adapters::parse_duration(options.until);
-  if (!until || *until <= Duration::zero()) {
-    err << "bench health: --until: " << (until ? "must be positive" : until.error().message) << "\n";
-    return 1;
-  }
-  auto key = protocol::key_pair_from_text_seed("lockwarden-protocol-v1-test-key!");
-  if (!key) {
-    err << "bench health: " << key.error().message << "\n";
-    return 1;
-  }
-  const Timestamp start = from_epoch_ms(1'767'225'600'000);
-  const Timestamp end = start + *until;
+  const sim::Scenario* scenario = &setup->scenario;
+  const Timestamp end = setup->end;
   Bench bench(*scenario);
   Labels labels;
-  auto world = sim::WorldEngine::create(*scenario, start, key->public_key, bench.sink(), labels);
-  if (!world) {
-    err << "bench health: " << world.error().message << "\n";
+  auto ran = run_world(*setup, bench.sink(), labels,
+                       [&](Timestamp t, sim::WorldEngine& world) { bench.tick(t, world); });
+  if (!ran) {
+    err << "bench health: " << ran.error().message << "\n";
     return 1;
   }
-  for (Timestamp t = start; t <= end; t += kStep) {
-    (*world)->advance_to(t);
-    bench.tick(t, **world);
-  }
-  (*world)->finish();
   std::vector<Verdicts> verdicts = bench.finish(end);
 
   std::map<LockId, std::size_t> index;
@@ -498,7 +483,7 @@ int run_bench_health(const HealthBenchOptions& options, std::ostream& out, std::
   std::vector<double> cadences;
   for (const Lock& l : bench.locks()) cadences.push_back(seconds(l.cadence));
   const double heartbeat_s = percentile(cadences, 0.5);
-  const double lock_days = static_cast<double>(bench.locks().size()) * days(*until);
+  const double lock_days = static_cast<double>(bench.locks().size()) * days(end - setup->start);
   std::vector<Score> scores;
   scores.reserve(verdicts.size());
   for (const Verdicts& v : verdicts) {
