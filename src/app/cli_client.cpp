@@ -5,7 +5,10 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "adapters/http/http_client.h"
 
@@ -106,7 +109,7 @@ int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
       const auto& lo = l.as_object();
       json::object s;
       for (const char* k : {"id", "name", "site", "connectivity", "lock_state", "door_state", "battery_pct",
-                            "rssi_dbm", "last_seen_ms", "incident"}) {
+                            "rssi_dbm", "last_seen_ms", "incident", "case"}) {
         const json::value* v = lo.if_contains(k);
         s[k] = v ? *v : json::value(nullptr);
       }
@@ -137,6 +140,28 @@ int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
                        rssi ? fmt::format("{}", *rssi) : "-", ago(num(lo, "last_seen_ms")));
   }
   out << fmt::format("{} locks, {} online\n", locks->as_array().size(), online);
+  // The lock doctor's open cases, once each: what is likely wrong and what to do next.
+  std::map<std::int64_t, std::pair<std::string, std::vector<std::string>>> cases;
+  for (const auto& l : locks->as_array()) {
+    const json::value* c = l.as_object().if_contains("case");
+    if (c == nullptr || !c->is_object()) continue;
+    const auto& co = c->as_object();
+    auto id = num(co, "id");
+    if (!id) continue;
+    auto& [words, members] = cases[*id];
+    if (words.empty()) {
+      const json::value* p = co.if_contains("p");
+      const double share = p != nullptr && p->is_number() ? p->to_number<double>() : 0.0;
+      const std::string next = str(co, "next_step");
+      words = fmt::format("likely {} ({:.0f} %); next step: {}", str(co, "likely_cause"), share * 100, next);
+    }
+    members.push_back(str(l.as_object(), "id"));
+  }
+  for (const auto& [id, c] : cases) {
+    std::string who;
+    for (const std::string& m : c.second) who += (who.empty() ? "" : ", ") + m;
+    out << fmt::format("case {} ({}): {}\n", id, who, c.first);
+  }
   return 0;
 }
 

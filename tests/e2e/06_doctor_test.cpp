@@ -45,6 +45,15 @@ TEST_F(Doctor, AnOutageBecomesACaseWhosePlanFollowsTheOutcomes) {
   ASSERT_FALSE(steps.empty());
   EXPECT_EQ(steps.back().at("step").as_string(), "contact_support");
 
+  // `lockwarden status` says what is likely wrong under the table, once for both locks.
+  auto table = cli({"status"});
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  const std::string line = "case " + std::to_string(c.at("id").as_int64()) + " (door-a, door-b): likely " +
+                           std::string(hypotheses[0].at("cause").as_string());
+  EXPECT_NE(table.output.find(line), std::string::npos) << table.output;
+  auto lock = get("/api/v1/locks/door-a");
+  EXPECT_EQ(lock.at("case").at("id").as_int64(), c.at("id").as_int64()) << json::serialize(lock);
+
   // The first step the user has to do: it did not help.
   std::string first;
   std::string kind;

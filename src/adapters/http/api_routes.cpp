@@ -41,6 +41,16 @@ json::value listed(const core::Hub& hub, const core::LockRecord& l) {
                    {"method", core::to_string(f.method)}};
   const auto incident = health.liveness().incident_of(l.id);
   o["incident"] = incident ? json::value(*incident) : nullptr;
+  json::value in_case = nullptr;
+  if (const core::Case* c = hub.doctor().case_of(l.id); c != nullptr && !c->hypotheses.empty()) {
+    json::value next = nullptr;
+    if (!c->plan.steps.empty()) next = core::to_string(c->plan.steps.front().step);
+    in_case = json::object{{"id", c->id},
+                           {"likely_cause", core::to_string(c->hypotheses.front().cause)},
+                           {"p", c->hypotheses.front().p},
+                           {"next_step", next}};
+  }
+  o["case"] = std::move(in_case);
   return v;
 }
 
