@@ -37,7 +37,9 @@ TEST_F(Doctor, AnOutageBecomesACaseWhosePlanFollowsTheOutcomes) {
   double sum = 0;
   for (std::size_t k = 0; k < hypotheses.size(); ++k) {
     sum += hypotheses[k].at("p").as_double();
-    if (k > 0) EXPECT_GE(hypotheses[k - 1].at("p").as_double(), hypotheses[k].at("p").as_double());
+    if (k > 0) {
+      EXPECT_GE(hypotheses[k - 1].at("p").as_double(), hypotheses[k].at("p").as_double());
+    }
   }
   EXPECT_NEAR(sum, 1.0, 1e-6);
   EXPECT_FALSE(hypotheses[0].at("evidence_for").as_array().empty()) << json::serialize(hypotheses[0]);
