@@ -9,12 +9,9 @@ Runs `lockwarden bench doctor --scenario scenarios/fleet-health.toml --until
 Usage: doctor.py --binary build/release/lockwarden [--scenario F] [--until 365d]
                  [--json] [--markdown docs/benchmarks.md] [--result FILE]
 """
-import argparse
 import json
-import subprocess
-import time
 
-from report import replace_section
+from report import bench_args, bench_result, replace_section
 
 
 def pct(v):
@@ -28,24 +25,8 @@ def row(name, r):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--scenario", default="scenarios/fleet-health.toml")
-    ap.add_argument("--until", default="365d")
-    ap.add_argument("--json", action="store_true", help="print the results as JSON")
-    ap.add_argument("--markdown", help="replace the doctor section of this file")
-    ap.add_argument("--result", help="write the section from this saved --json output instead of running")
-    args = ap.parse_args()
-
-    if args.result:
-        with open(args.result) as f:
-            result = json.load(f)
-    else:
-        started = time.monotonic()
-        out = subprocess.run([args.binary, "bench", "doctor", "--scenario", args.scenario, "--until", args.until,
-                              "--json"], capture_output=True, text=True, check=True).stdout
-        result = json.loads(out)
-        result["wall_s"] = round(time.monotonic() - started, 1)
+    args = bench_args("doctor")
+    result = bench_result(args, "doctor")
     if args.json:
         print(json.dumps(result))
     else:

@@ -1,5 +1,7 @@
 #include "app/diagnose_command.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
@@ -135,12 +137,6 @@ DiagnosedIncident incident_of(const core::Case& c) {
   return d;
 }
 
-std::string number(double v, int decimals) {
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
-  return buf.data();
-}
-
 /// "2026-01-02T03:04:05Z"
 std::string iso_utc(Timestamp t) {
   const auto day = std::chrono::floor<std::chrono::days>(t);
@@ -168,7 +164,7 @@ void print_json(const Diagnosis& d, std::ostream& out) {
     for (std::size_t h = 0; h < inc.hypotheses.size(); ++h) {
       s += h > 0 ? R"(,{"cause":)" : R"({"cause":)";
       protocol::append_json_string(s, core::to_string(inc.hypotheses[h].cause));
-      s += R"(,"p":)" + number(inc.hypotheses[h].p, 4) + "}";
+      s += R"(,"p":)" + fmt::format("{:.4f}", inc.hypotheses[h].p) + "}";
     }
     s += R"(],"plan":[)";
     for (std::size_t p = 0; p < inc.plan.size(); ++p) {
@@ -201,7 +197,7 @@ void print_text(const Diagnosis& d, std::ostream& out) {
         << (inc.closed_at ? "closed " + iso_utc(*inc.closed_at) : std::string("still open")) << "\n";
     for (std::size_t h = 0; h < inc.hypotheses.size() && h < kTextCauses; ++h) {
       const core::Hypothesis& hyp = inc.hypotheses[h];
-      out << (h == 0 ? "  causes: " : "          ") << number(100 * hyp.p, 1) << " % "
+      out << (h == 0 ? "  causes: " : "          ") << fmt::format("{:.1f}", 100 * hyp.p) << " % "
           << core::to_string(hyp.cause);
       for (std::size_t w = 0; w < hyp.evidence_for.size(); ++w) {
         out << (w == 0 ? ": " : "; ") << hyp.evidence_for[w];

@@ -1,5 +1,7 @@
 #include "app/doctor_bench.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -238,25 +240,19 @@ struct Figures {
   }
 };
 
-std::string number(double v, int decimals) {
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
-  return buf.data();
-}
-
 double share(int n, int of) { return of > 0 ? static_cast<double>(n) / of : 0.0; }
 
 void json_figures(std::ostream& out, const Figures& f, bool ranks) {
   if (ranks) {
-    out << R"("top1":)" << number(share(f.top1, f.incidents), 4) << R"(,"top3":)"
-        << number(share(f.top3, f.incidents), 4);
+    out << R"("top1":)" << fmt::format("{:.4f}", share(f.top1, f.incidents)) << R"(,"top3":)"
+        << fmt::format("{:.4f}", share(f.top3, f.incidents));
   } else {
     out << R"("top1":null,"top3":null)";
   }
   out << R"(,"mean_user_steps":)"
-      << number(f.incidents ? static_cast<double>(f.user_steps) / f.incidents : 0, 3)
-      << R"(,"mean_user_minutes":)" << number(f.incidents ? f.minutes / f.incidents : 0, 2)
-      << R"(,"auto_fixed_share":)" << number(share(f.no_user_action, f.incidents), 4)
+      << fmt::format("{:.3f}", f.incidents ? static_cast<double>(f.user_steps) / f.incidents : 0)
+      << R"(,"mean_user_minutes":)" << fmt::format("{:.2f}", f.incidents ? f.minutes / f.incidents : 0)
+      << R"(,"auto_fixed_share":)" << fmt::format("{:.4f}", share(f.no_user_action, f.incidents))
       << R"(,"factory_resets":)" << f.factory_resets << R"(,"needless_factory_resets":)" << f.needless_resets
       << R"(,"codes_lost":)" << f.codes_lost << R"(,"incidents":)" << f.incidents;
 }
@@ -325,7 +321,7 @@ int run_bench_doctor(const DoctorBenchOptions& options, std::ostream& out, std::
     bool first = true;
     for (const auto& [cause, n] : by_cause) {
       out << (first ? "" : ",") << "\"" << cause << R"(":{"incidents":)" << n.first << R"(,"top1":)"
-          << number(share(n.second, n.first), 4) << "}";
+          << fmt::format("{:.4f}", share(n.second, n.first)) << "}";
       first = false;
     }
     out << R"(},"confusion":{)";
@@ -350,18 +346,19 @@ int run_bench_doctor(const DoctorBenchOptions& options, std::ostream& out, std::
   out << "| | top-1 | top-3 | user steps | user minutes | no user action | factory resets | codes lost |\n";
   out << "|---|---|---|---|---|---|---|---|\n";
   const auto row = [&out](const char* name, const Figures& f, bool ranks) {
-    out << "| " << name << " | " << (ranks ? number(100 * share(f.top1, f.incidents), 1) + " %" : "—")
-        << " | " << (ranks ? number(100 * share(f.top3, f.incidents), 1) + " %" : "—") << " | "
-        << number(f.incidents ? static_cast<double>(f.user_steps) / f.incidents : 0, 2) << " | "
-        << number(f.incidents ? f.minutes / f.incidents : 0, 1) << " | "
-        << number(100 * share(f.no_user_action, f.incidents), 1) << " % | " << f.factory_resets << " ("
-        << f.needless_resets << " needless) | " << f.codes_lost << " |\n";
+    out << "| " << name << " | "
+        << (ranks ? fmt::format("{:.1f}", 100 * share(f.top1, f.incidents)) + " %" : "—") << " | "
+        << (ranks ? fmt::format("{:.1f}", 100 * share(f.top3, f.incidents)) + " %" : "—") << " | "
+        << fmt::format("{:.2f}", f.incidents ? static_cast<double>(f.user_steps) / f.incidents : 0) << " | "
+        << fmt::format("{:.1f}", f.incidents ? f.minutes / f.incidents : 0) << " | "
+        << fmt::format("{:.1f}", 100 * share(f.no_user_action, f.incidents)) << " % | " << f.factory_resets
+        << " (" << f.needless_resets << " needless) | " << f.codes_lost << " |\n";
   };
   row("lockwarden", ours, true);
   row("the guide's checklist", guide, false);
   out << "\n| cause | incidents | top-1 |\n|---|---|---|\n";
   for (const auto& [cause, n] : by_cause) {
-    out << "| " << cause << " | " << n.first << " | " << number(100 * share(n.second, n.first), 1)
+    out << "| " << cause << " | " << n.first << " | " << fmt::format("{:.1f}", 100 * share(n.second, n.first))
         << " % |\n";
   }
   return 0;

@@ -11,10 +11,10 @@ namespace {
 
 using core::Transport;
 
-/// How the hub names a Wi-Fi network: "<site>/<ssid>" (SSIDs repeat between sites).
-std::string network_key(const sim::Scenario& s, const std::string& network_id) {
+/// The hub's name for the scenario's [[network]] `id`; empty if none.
+std::string network_key(const sim::Scenario& s, const std::string& id) {
   for (const sim::ScenarioNetwork& n : s.networks) {
-    if (n.id == network_id) return n.site + "/" + n.ssid;
+    if (n.id == id) return core::network_id(n.site, n.ssid);
   }
   return {};
 }
@@ -40,7 +40,7 @@ Roster roster_of(const sim::Scenario& s) {
     r.bridges.push_back({b.id, b.kind, b.base_topic, network_key(s, b.network)});
   }
   for (const sim::ScenarioNetwork& n : s.networks)
-    r.networks.emplace_back(n.site + "/" + n.ssid, n.over_internet);
+    r.networks.emplace_back(core::network_id(n.site, n.ssid), n.over_internet);
   for (const sim::ScenarioLock& l : s.locks) {
     r.locks.push_back({l.id, l.site, l.name, l.transport,
                        l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)), l.bridge,
@@ -174,8 +174,8 @@ void FleetEars::native(Timestamp ts, std::string_view topic, std::string_view pa
     case protocol::Channel::telemetry: {
       auto tel = protocol::decode_telemetry(payload);
       if (!tel) return count_bad();
-      if (tel->ssid && places_[i].network != locks_[i].site + "/" + *tel->ssid) {
-        places_[i].network = locks_[i].site + "/" + *tel->ssid;
+      if (tel->ssid && places_[i].network != core::network_id(locks_[i].site, *tel->ssid)) {
+        places_[i].network = core::network_id(locks_[i].site, *tel->ssid);
         monitor_.place(id, places_[i], profiles_[i], locks_[i].transport);
       }
       if (tel->transport && *tel->transport != locks_[i].transport && options_.discover) {

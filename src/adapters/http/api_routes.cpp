@@ -63,22 +63,28 @@ json::object service(const core::HealthMonitor& health, bool site, const std::st
   return out;
 }
 
-/// A case number from the path.
-Result<std::uint64_t> case_id(const Request& r) {
+/// The `{id}` of the path as a number; `what` names it in the error ("an incident").
+Result<std::uint64_t> path_number(const Request& r, std::string_view what) {
   const std::string& text = r.params.at("id");
   std::uint64_t id = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || ptr != text.data() + text.size())
-    return invalid_argument("id", "must be a case number");
+  if (ec != std::errc{} || ptr != text.data() + text.size()) {
+    return invalid_argument("id", "must be " + std::string(what) + " number");
+  }
   return id;
 }
 
-/// A JSON object body's string field.
-Result<std::string> body_string(const Request& r, std::string_view field) {
+/// The request body as a JSON object.
+Result<json::object> body_object(const Request& r) {
   json::error_code ec;
   json::value body = json::parse(r.body, ec);
   if (ec || !body.is_object()) return invalid_argument("body", "must be a JSON object");
-  const json::value* v = body.as_object().if_contains(field);
+  return std::move(body.as_object());
+}
+
+/// A string field of a body object.
+Result<std::string> string_field(const json::object& body, std::string_view field) {
+  const json::value* v = body.if_contains(field);
   if (v == nullptr) return invalid_argument(field, "missing");
   if (!v->is_string()) return invalid_argument(field, "must be a string");
   return std::string(v->as_string());
@@ -234,14 +240,10 @@ void add_api_routes(Router& router, core::Hub& hub) {
   });
 
   router.get("/api/v1/incidents/{id}", [&hub](const Request& r) {
-    const std::string& text = r.params.at("id");
-    std::uint64_t id = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc{} || ptr != text.data() + text.size()) {
-      return error_response(invalid_argument("id", "must be an incident number"));
-    }
-    const core::Incident* inc = hub.health_monitor().liveness().incident(id);
-    if (inc == nullptr) return error_response(not_found("incident " + text + " not found"));
+    auto id = path_number(r, "an incident");
+    if (!id) return error_response(id.error());
+    const core::Incident* inc = hub.health_monitor().liveness().incident(*id);
+    if (inc == nullptr) return error_response(not_found("incident " + r.params.at("id") + " not found"));
     return json_response(200, json::object{{"incident", to_json(*inc)}});
   });
 
@@ -258,7 +260,7 @@ void add_api_routes(Router& router, core::Hub& hub) {
   });
 
   router.get("/api/v1/cases/{id}", [&hub](const Request& r) {
-    auto id = case_id(r);
+    auto id = path_number(r, "a case");
     if (!id) return error_response(id.error());
     const core::Case* c = hub.doctor().find(*id);
     if (c == nullptr) return error_response(not_found("case " + r.params.at("id") + " not found"));
@@ -266,7 +268,7 @@ void add_api_routes(Router& router, core::Hub& hub) {
   });
 
   router.get("/api/v1/cases/{id}/report", [&hub](const Request& r) {
-    auto id = case_id(r);
+    auto id = path_number(r, "a case");
     if (!id) return error_response(id.error());
     const std::string_view format = r.query_param("format").value_or("json");
     if (format != "json" && format != "markdown") {
@@ -285,13 +287,15 @@ void add_api_routes(Router& router, core::Hub& hub) {
 
   // A step's outcome: {"step": "replace_batteries", "outcome": "fixed" | "not_fixed" | "yes" | "no"}.
   router.post("/api/v1/cases/{id}/outcome", [&hub](const Request& r) {
-    auto id = case_id(r);
+    auto id = path_number(r, "a case");
     if (!id) return error_response(id.error());
-    auto step_text = body_string(r, "step");
+    auto body = body_object(r);
+    if (!body) return error_response(body.error());
+    auto step_text = string_field(*body, "step");
     if (!step_text) return error_response(step_text.error());
     const auto step = core::parse_step(*step_text);
     if (!step) return error_response(invalid_argument("step", "unknown step \"" + *step_text + "\""));
-    auto outcome = body_string(r, "outcome");
+    auto outcome = string_field(*body, "outcome");
     if (!outcome) return error_response(outcome.error());
     const bool question = core::info(*step).kind == core::StepKind::observation;
     const std::string_view yes = question ? "yes" : "fixed";
@@ -307,9 +311,11 @@ void add_api_routes(Router& router, core::Hub& hub) {
 
   // The confirmed cause: {"cause": "battery_depleted"}; the doctor's priors learn it.
   router.post("/api/v1/cases/{id}/cause", [&hub](const Request& r) {
-    auto id = case_id(r);
+    auto id = path_number(r, "a case");
     if (!id) return error_response(id.error());
-    auto text = body_string(r, "cause");
+    auto body = body_object(r);
+    if (!body) return error_response(body.error());
+    auto text = string_field(*body, "cause");
     if (!text) return error_response(text.error());
     const auto cause = core::parse_cause(*text);
     if (!cause) return error_response(invalid_argument("cause", "unknown cause \"" + *text + "\""));

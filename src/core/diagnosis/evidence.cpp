@@ -22,8 +22,6 @@ bool within(const std::optional<Timestamp>& t, Timestamp from, Timestamp to) {
   return t && *t >= from && *t <= to;
 }
 
-bool is_down(Connectivity c) { return c == Connectivity::offline || c == Connectivity::unreachable; }
-
 }  // namespace
 
 void EvidenceBook::telemetry(const LockId& lock, Timestamp at, const Telemetry& t, Duration cadence) {
@@ -75,7 +73,6 @@ std::optional<Timestamp> EvidenceBook::last_worked(const LockId& lock) const {
 void EvidenceBook::command(const LockId& lock, Timestamp at, bool succeeded) {
   Seen& s = seen(lock);
   if (succeeded) {
-    s.last_ok = at;
     s.worked = at;
     s.failures = 0;
     s.failed_from.reset();

@@ -92,7 +92,6 @@ class EvidenceBook {
     std::optional<Timestamp> rejoin;
     std::optional<Timestamp> app_denied;
     std::optional<Timestamp> app_old;
-    std::optional<Timestamp> last_ok;      // a command that succeeded
     std::optional<Timestamp> failed_from;  // the first of the current run of failures
     int failures{0};                       // failures since the last success
     bool told_gone{false};                 // the last drop came with a peer's word

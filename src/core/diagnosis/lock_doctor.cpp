@@ -8,8 +8,6 @@
 namespace lw::core {
 namespace {
 
-bool is_down(Connectivity c) { return c == Connectivity::offline || c == Connectivity::unreachable; }
-
 /// What opens a case for a lock that is still online, most telling first.
 constexpr std::array<Clue, 6> kMisbehaviour{Clue::motor_fault_alarm, Clue::jam_alarm,
                                             Clue::state_mismatch,    Clue::app_permission_denied,
@@ -165,13 +163,7 @@ std::optional<Plan> LockDoctor::outcome(std::uint64_t case_id, Outcome outcome, 
 }
 
 bool LockDoctor::confirm(std::uint64_t case_id, Cause cause) {
-  auto it = open_.find(case_id);
-  Case* c = it != open_.end() ? &it->second : nullptr;
-  if (c == nullptr) {
-    for (Case& closed : closed_) {
-      if (closed.id == case_id) c = &closed;
-    }
-  }
+  Case* c = find_in(*this, case_id);
   if (c == nullptr) return false;
   if (c->confirmed == cause) return true;
   c->confirmed = cause;
@@ -189,13 +181,7 @@ void LockDoctor::close(Case& c, Timestamp at) {
   while (closed_.size() > options_.closed_kept) closed_.pop_back();
 }
 
-const Case* LockDoctor::find(std::uint64_t case_id) const {
-  if (auto it = open_.find(case_id); it != open_.end()) return &it->second;
-  for (const Case& c : closed_) {
-    if (c.id == case_id) return &c;
-  }
-  return nullptr;
-}
+const Case* LockDoctor::find(std::uint64_t case_id) const { return find_in(*this, case_id); }
 
 const Case* LockDoctor::case_of(const LockId& lock) const {
   for (const auto& [id, c] : open_) {

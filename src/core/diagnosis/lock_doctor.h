@@ -105,6 +105,15 @@ class LockDoctor {
   void diagnose(Case& c, Timestamp now, const HealthMonitor& health);
   void close(Case& c, Timestamp at);
   [[nodiscard]] Transport transport_of(const LockId& lock) const;
+  /// The case, open or recently closed; const or not as `self` is.
+  template <typename Self>
+  static auto* find_in(Self& self, std::uint64_t case_id) {
+    if (auto it = self.open_.find(case_id); it != self.open_.end()) return &it->second;
+    for (auto& c : self.closed_) {
+      if (c.id == case_id) return &c;
+    }
+    return static_cast<decltype(&self.closed_.front())>(nullptr);
+  }
 
   Options options_;
   Doctor doctor_;

@@ -7,8 +7,6 @@
 namespace lw::core {
 namespace {
 
-bool is_down(Connectivity c) { return c == Connectivity::offline || c == Connectivity::unreachable; }
-
 std::string missed_words(const PhiAccrual& d, Timestamp now) {
   const auto last = d.last_heard();
   if (!last) return "never heard";

@@ -40,6 +40,7 @@
 #include <optional>
 #include <queue>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/ids.h"
@@ -58,6 +59,11 @@ struct DevicePlace {
   bool probe{false};                           ///< the hub can ask it for its state
   bool sleepy{false};  ///< sleeps between check-ins (asleep, not online, while silent)
 };
+
+/// How the hub names a Wi-Fi network: "<site>/<ssid>" (SSIDs repeat between sites).
+inline std::string network_id(const SiteId& site, std::string_view ssid) {
+  return site + "/" + std::string(ssid);
+}
 
 enum class IncidentScope { lock, bridge, network, site };
 std::string_view to_string(IncidentScope v) noexcept;

@@ -243,7 +243,7 @@ Result<void> Hub::on_telemetry(const LockAddress& from, const Telemetry& t) {
   if (t.name && lock->name == lock->id) lock->name = *t.name;
   // Telemetry proves the link is up even if the retained status was missed.
   lock->link_up = true;
-  if (t.ssid) networks_[lock->id] = lock->site + "/" + *t.ssid;
+  if (t.ssid) networks_[lock->id] = network_id(lock->site, *t.ssid);
   if (t.transport || t.ssid) place(*lock);
   ++accepted_;
   lock->last_seen = clock_.now();

@@ -33,6 +33,10 @@ enum class BootReason {
 
 /// How the hub sees a lock's link right now.
 enum class Connectivity { online, suspect, offline, updating, asleep, unreachable, unknown };
+/// The hub cannot reach the lock: offline, or unreachable behind its bridge.
+constexpr bool is_down(Connectivity c) noexcept {
+  return c == Connectivity::offline || c == Connectivity::unreachable;
+}
 
 /// How a lock reaches the hub.
 enum class Transport { wifi, ble_bridge, zigbee, zwave, thread };
