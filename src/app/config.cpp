@@ -55,6 +55,7 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   liveness.get_duration("update_window", c.liveness.update_window, 1min, 24h);
   liveness.get_duration("group_window", c.liveness.group_window, 1s, 1h);
   liveness.get_duration("tick", c.liveness.tick, 50ms, 60s);
+  root.table("doctor").get_duration("settle", c.doctor.settle, 1s, 7 * 24h);
 
   auto commands = root.table("commands");
   commands.get_duration("ttl", c.commands.ttl, 1s, std::chrono::hours(24));

@@ -45,6 +45,9 @@ struct HubConfig {
     Duration group_window{2min};
     Duration tick{500ms};
   } liveness;
+  struct Doctor {
+    Duration settle{30min};  // a case closes once its locks have been healthy this long
+  } doctor;
   struct Commands {
     Duration ttl{30s};
   } commands;

@@ -43,6 +43,15 @@ TEST(HubConfig, BadValueStopsStartUpNamingTheKey) {
   EXPECT_EQ(c.error().message, "hub.toml:2:15: liveness.offline_phi: must be a number 0.1..50");
 }
 
+TEST(HubConfig, TheDoctorsSettleTimeIsReadAndBounded) {
+  auto good = parse_hub_config("[doctor]\nsettle = \"5s\"\n", "hub.toml");
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(good->doctor.settle, 5s);
+  auto bad = parse_hub_config("[doctor]\nsettle = \"0s\"\n", "hub.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("doctor.settle"), std::string::npos) << bad.error().message;
+}
+
 TEST(HubConfig, ALocksBatteryChemistryIsReadAndCheckedByName) {
   auto good = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\nbattery = \"lithium\"\n", "hub.toml");
   ASSERT_TRUE(good) << good.error().message;

@@ -28,6 +28,7 @@ core::HubOptions hub_options(const HubConfig& cfg) {
   l.probe_timeout = cfg.liveness.probe_timeout;
   l.update_window = cfg.liveness.update_window;
   l.group_window = cfg.liveness.group_window;
+  o.doctor.settle = cfg.doctor.settle;
   return o;
 }
 

@@ -24,7 +24,8 @@ Hub::Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& 
       sink_(sink),
       random_(random),
       options_(std::move(options)),
-      health_(options_.health) {}
+      health_(options_.health),
+      doctor_(options_.doctor) {}
 
 void Hub::place(const LockRecord& lock) {
   DevicePlace p;

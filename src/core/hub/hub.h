@@ -39,6 +39,7 @@ struct HubOptions {
   Duration command_ttl{30s};  // expires_at = issued_at + ttl
   bool auto_register{true};   // accept locks first heard on the wire
   HealthMonitor::Options health;
+  LockDoctor::Options doctor;
 };
 
 /// Counters of rejected input, by reason ("telemetry: battery_pct: must be 0..100").
