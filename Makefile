@@ -10,20 +10,23 @@ endif
 RUN_PRESET ?= release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build build-test demo test bench format clean
+.PHONY: all deps web build build-test demo test bench format clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
+web: deps
+	scripts/build-web
+
 build/%/build.ninja: CMakeLists.txt CMakePresets.json | deps
 	cmake --preset $* >/dev/null
 
-build: deps build/$(RUN_PRESET)/build.ninja
+build: deps web build/$(RUN_PRESET)/build.ninja
 	cmake --build build/$(RUN_PRESET) -j $(JOBS)
 
-build-test: deps build/$(TEST_PRESET)/build.ninja
+build-test: deps web build/$(TEST_PRESET)/build.ninja
 	cmake --build build/$(TEST_PRESET) -j $(JOBS)
 
 demo: build
@@ -40,4 +43,4 @@ format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build
+	rm -rf build web/dist

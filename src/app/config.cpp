@@ -1,6 +1,12 @@
 #include "app/config.h"
 
+#include <system_error>
+
 #include "adapters/toml/strict_table.h"
+
+#ifndef LW_DEFAULT_WEB_ROOT
+#define LW_DEFAULT_WEB_ROOT ""
+#endif
 
 namespace lw::app {
 
@@ -108,6 +114,23 @@ Result<HubConfig> load_hub_config(const std::string& path) {
 }
 Result<HubConfig> parse_hub_config(std::string_view text, const std::string& name) {
   return read(adapters::StrictTable::parse_text(text, name));
+}
+
+std::filesystem::path built_web_root() { return LW_DEFAULT_WEB_ROOT; }
+
+Result<std::optional<std::filesystem::path>> select_web_root(const HubConfig& config,
+                                                             const std::filesystem::path& built) {
+  auto has_index = [](const std::filesystem::path& dir) {
+    std::error_code ec;
+    return !dir.empty() && std::filesystem::is_regular_file(dir / "index.html", ec);
+  };
+  if (!config.http.web_root.empty()) {
+    std::filesystem::path root(config.http.web_root);
+    if (!has_index(root)) return invalid_argument("http.web_root", root.string() + " has no index.html");
+    return std::optional<std::filesystem::path>{root};
+  }
+  if (has_index(built)) return std::optional<std::filesystem::path>{built};
+  return std::optional<std::filesystem::path>{};
 }
 
 }  // namespace lw::app

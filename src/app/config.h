@@ -4,6 +4,8 @@
 // Threading: plain values; parsed once at start-up.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,7 @@ struct HubConfig {
   struct Http {
     std::string address{"127.0.0.1"};
     int port{8080};
-    std::string web_root;  // default: built web app next to the binary, if any
+    std::string web_root;  // default: the built web app (select_web_root), if any
   } http;
   struct Store {
     std::string path;  // default: <data_dir>/lockwarden.db
@@ -66,5 +68,16 @@ struct HubConfig {
 Result<HubConfig> load_hub_config(const std::string& path);
 /// Same, from text; `name` stands for the file in messages.
 Result<HubConfig> parse_hub_config(std::string_view text, const std::string& name);
+
+/// Where the build puts the web app: web/dist in the source tree
+/// (LW_DEFAULT_WEB_ROOT); it may not exist.
+std::filesystem::path built_web_root();
+
+/// The directory the web app is served from at `/`: http.web_root when set,
+/// otherwise `built` when it holds an index.html, otherwise nullopt (the
+/// built-in status page is served). Errors: invalid_argument
+/// ("http.web_root: DIR has no index.html") for a configured root without one.
+Result<std::optional<std::filesystem::path>> select_web_root(const HubConfig& config,
+                                                             const std::filesystem::path& built);
 
 }  // namespace lw::app

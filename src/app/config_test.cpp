@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "tests/support/mosquitto_broker.h"
+
 namespace lw::app {
 namespace {
 
@@ -80,6 +84,42 @@ TEST(HubConfig, MissingFileIsNotFound) {
   auto c = load_hub_config("/nonexistent/lockwarden.toml");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, ErrorCode::not_found);
+}
+
+TEST(WebRoot, ConfiguredRootWinsAndMustHoldAnIndex) {
+  const auto dir = lw::testing::make_temp_dir("webroot");
+  std::filesystem::create_directories(dir / "app");
+  std::filesystem::create_directories(dir / "built");
+  std::ofstream(dir / "app" / "index.html") << "<!doctype html>";
+  std::ofstream(dir / "built" / "index.html") << "<!doctype html>";
+  HubConfig c;
+  c.http.web_root = (dir / "app").string();
+  auto chosen = select_web_root(c, dir / "built");
+  ASSERT_TRUE(chosen) << chosen.error().message;
+  EXPECT_EQ(*chosen, dir / "app");
+
+  c.http.web_root = (dir / "empty").string();
+  auto missing = select_web_root(c, dir / "built");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::invalid_argument);
+  EXPECT_NE(missing.error().message.find("http.web_root"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("index.html"), std::string::npos) << missing.error().message;
+  lw::testing::remove_temp_dir_unless_failed(dir);
+}
+
+TEST(WebRoot, BuiltAppIsServedOnlyWhenItHasAnIndex) {
+  const auto dir = lw::testing::make_temp_dir("webroot");
+  HubConfig c;
+  auto none = select_web_root(c, dir / "dist");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none) << "no build: the status page";
+  std::filesystem::create_directories(dir / "dist");
+  std::ofstream(dir / "dist" / "index.html") << "<!doctype html>";
+  auto built = select_web_root(c, dir / "dist");
+  ASSERT_TRUE(built);
+  EXPECT_EQ(*built, dir / "dist");
+  EXPECT_FALSE(built_web_root().empty());
+  lw::testing::remove_temp_dir_unless_failed(dir);
 }
 
 }  // namespace

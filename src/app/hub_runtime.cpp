@@ -5,7 +5,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "adapters/http/api_routes.h"
+#include "adapters/http/event_stream.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/static_files.h"
 #include "adapters/mqtt/mqtt_client.h"
 #include "adapters/native/native_gateway.h"
 #include "adapters/sqlite/sqlite_store.h"
@@ -21,7 +23,7 @@ namespace lw::app {
 namespace {
 
 core::HubOptions hub_options(const HubConfig& cfg) {
-  core::HubOptions o{cfg.hub.key_id, cfg.commands.ttl, cfg.hub.auto_register, {}};
+  core::HubOptions o{cfg.hub.key_id, cfg.commands.ttl, cfg.hub.auto_register, {}, {}};
   core::LivenessEngine::Options& l = o.health.liveness;
   l.suspect_phi = cfg.liveness.suspect_phi;
   l.offline_phi = cfg.liveness.offline_phi;
@@ -44,18 +46,22 @@ struct HubRuntime::Parts {
         keys(std::move(key_pair)),
         mqtt(io_context, std::move(mqtt_options)),
         gateway(mqtt, keys.secret),
-        hub(clock, *store, gateway, sink, random, hub_options(cfg)),
-        tick_timer(io_context) {}
+        events(log, {.hub_id = cfg.hub.id}),
+        hub(clock, *store, gateway, events, random, hub_options(cfg)),
+        tick_timer(io_context) {
+    events.attach(hub);
+  }
 
   boost::asio::io_context& io;
   HubConfig config;
   adapters::SystemClock clock;
   adapters::SodiumRandom random;
-  LogEventSink sink;
+  LogEventSink log;
   std::unique_ptr<adapters::sqlite::SqliteStore> store;
   protocol::KeyPair keys;
   adapters::mqtt::MqttClient mqtt;
   adapters::native::NativeGateway gateway;
+  adapters::http::EventStream events;  // the hub's sink: the log, and live updates to web clients
   core::Hub hub;
   adapters::http::Router router;
   std::unique_ptr<adapters::http::HttpServer> http;
@@ -64,6 +70,8 @@ struct HubRuntime::Parts {
 };
 
 Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& io, const HubConfig& config) {
+  auto web_root = select_web_root(config, built_web_root());
+  if (!web_root) return web_root.error();
   auto sync = config.store.synchronous == "normal" ? adapters::sqlite::Synchronous::normal
                                                    : adapters::sqlite::Synchronous::full;
   auto keys = adapters::load_or_create_key(config.hub.data_dir);
@@ -94,7 +102,14 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     if (auto r = parts->hub.add_lock(lock); !r) return r.error();
   }
   adapters::http::add_api_routes(parts->router, parts->hub);
-  add_status_page(parts->router);
+  adapters::http::add_event_stream_route(parts->router, parts->events);
+  if (*web_root) {
+    adapters::http::add_static_files(parts->router, **web_root);
+    spdlog::info("serving the web app from {} at /", (*web_root)->string());
+  } else {
+    add_status_page(parts->router);
+    spdlog::info("serving the built-in status page at / (no web app built in {})", built_web_root().string());
+  }
   adapters::http::HttpServer::Options http_options;
   http_options.address = config.http.address;
   http_options.port = static_cast<unsigned short>(config.http.port);
@@ -126,6 +141,7 @@ void HubRuntime::schedule_tick() {
   parts_->tick_timer.async_wait([this](const boost::system::error_code& ec) {
     if (ec || parts_->stopping) return;
     parts_->hub.tick();
+    parts_->events.tick();
     schedule_tick();
   });
 }

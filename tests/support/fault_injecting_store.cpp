@@ -16,6 +16,7 @@ void FaultInjectingStore::fail_all_writes(bool on, ErrorCode code) {
 
 Result<void> FaultInjectingStore::admit(std::string_view operation) {
   ErrorCode code{};
+  if (!only_.empty() && operation != only_) return ok();
   if (fail_all_) {
     code = all_code_;
   } else if (fail_next_ > 0) {
@@ -70,6 +71,22 @@ Result<std::optional<core::Action>> FaultInjectingStore::find_action(const Actio
 
 Result<std::vector<core::Action>> FaultInjectingStore::load_pending_actions() {
   return inner_.load_pending_actions();
+}
+
+Result<void> FaultInjectingStore::append_sample(const core::TelemetrySample& sample) {
+  if (auto r = admit("append_sample"); !r) return r;
+  return inner_.append_sample(sample);
+}
+
+Result<std::vector<core::TelemetryPoint>> FaultInjectingStore::list_samples(const LockId& lock,
+                                                                            Timestamp since, Timestamp until,
+                                                                            int max_points) {
+  return inner_.list_samples(lock, since, until, max_points);
+}
+
+Result<std::int64_t> FaultInjectingStore::delete_samples_before(Timestamp before) {
+  if (auto r = admit("delete_samples_before"); !r) return r.error();
+  return inner_.delete_samples_before(before);
 }
 
 Result<std::uint64_t> FaultInjectingStore::next_command_counter(const std::string& key_id) {

@@ -4,8 +4,9 @@
 // test can check that the caller acknowledged nothing that was not stored and
 // recovers once writes work again. Reads always pass through.
 //
-// Writes are upsert_hub, upsert_site, upsert_lock, append_event, save_action and
-// next_command_counter (it durably advances the counter).
+// Writes are upsert_hub, upsert_site, upsert_lock, append_event, save_action,
+// append_sample, delete_samples_before and next_command_counter (it durably
+// advances the counter).
 //
 // Example:
 //   lw::core::MemoryStore memory;
@@ -16,7 +17,9 @@
 // Threading: single-threaded, like the Hub that uses it.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/ports/store.h"
 
@@ -31,6 +34,9 @@ class FaultInjectingStore final : public core::Store {
   void fail_next_writes(int n, ErrorCode code = ErrorCode::unavailable);
   /// While `on`, every write fails with `code`; takes precedence over fail_next_writes.
   void fail_all_writes(bool on, ErrorCode code = ErrorCode::unavailable);
+  /// Restricts the failures above to writes of one operation ("append_sample");
+  /// the others pass through. Empty (the default): every write.
+  void fail_only(std::string operation) { only_ = std::move(operation); }
   /// How many writes have been refused so far.
   [[nodiscard]] int refused_writes() const noexcept { return refused_; }
 
@@ -46,6 +52,10 @@ class FaultInjectingStore final : public core::Store {
   Result<void> save_action(const core::Action& action) override;
   Result<std::optional<core::Action>> find_action(const ActionId& id) override;
   Result<std::vector<core::Action>> load_pending_actions() override;
+  Result<void> append_sample(const core::TelemetrySample& sample) override;
+  Result<std::vector<core::TelemetryPoint>> list_samples(const LockId& lock, Timestamp since, Timestamp until,
+                                                         int max_points) override;
+  Result<std::int64_t> delete_samples_before(Timestamp before) override;
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
 
  private:
@@ -57,6 +67,7 @@ class FaultInjectingStore final : public core::Store {
   ErrorCode next_code_{ErrorCode::unavailable};
   bool fail_all_{false};
   ErrorCode all_code_{ErrorCode::unavailable};
+  std::string only_;
   int refused_{0};
 };
 

@@ -1,6 +1,8 @@
 #include "tests/support/memory_store.h"
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <tuple>
 
 namespace lw::core {
@@ -89,6 +91,100 @@ Result<std::vector<Action>> MemoryStore::load_pending_actions() {
     return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
   });
   return out;
+}
+
+Result<void> MemoryStore::append_sample(const TelemetrySample& sample) {
+  samples_[sample.lock][sample.t] = sample;
+  return ok();
+}
+
+namespace {
+
+/// Sums of one bucket, averaged as SQLite's AVG and ROUND do: a double mean,
+/// rounded half away from zero.
+class Mean {
+ public:
+  void add(const std::optional<int>& v) {
+    if (!v) return;
+    sum_ += *v;
+    ++count_;
+  }
+  [[nodiscard]] std::optional<int> value() const {
+    if (count_ == 0) return std::nullopt;
+    return static_cast<int>(std::llround(static_cast<double>(sum_) / static_cast<double>(count_)));
+  }
+
+ private:
+  std::int64_t sum_{0};
+  std::int64_t count_{0};
+};
+
+struct Bucket {
+  std::int64_t offset_sum{0};  // sum of (t - since) in ms
+  int samples{0};
+  Mean battery;
+  std::optional<int> battery_min;
+  Mean voltage;
+  Mean rssi;
+  Mean lqi;
+  Mean temperature;
+};
+
+}  // namespace
+
+Result<std::vector<TelemetryPoint>> MemoryStore::list_samples(const LockId& lock, Timestamp since,
+                                                              Timestamp until, int max_points) {
+  if (max_points < 1) return invalid_argument("max_points", "must be at least 1");
+  if (until < since) return invalid_argument("until", "must not be before since");
+  std::vector<TelemetryPoint> out;
+  auto it = samples_.find(lock);
+  if (it == samples_.end()) return out;
+  auto first = it->second.lower_bound(since);
+  auto last = it->second.upper_bound(until);
+  const auto count = std::distance(first, last);
+  const std::int64_t width = count <= max_points ? 1 : history_bucket_ms(since, until, max_points);
+  std::map<std::int64_t, Bucket> buckets;
+  for (auto s = first; s != last; ++s) {
+    const TelemetrySample& sample = s->second;
+    const std::int64_t offset = (sample.t - since).count();
+    Bucket& b = buckets[offset / width];
+    b.offset_sum += offset;
+    ++b.samples;
+    b.battery.add(sample.battery_pct);
+    if (sample.battery_pct && (!b.battery_min || *sample.battery_pct < *b.battery_min)) {
+      b.battery_min = sample.battery_pct;
+    }
+    b.voltage.add(sample.voltage_mv);
+    b.rssi.add(sample.rssi_dbm);
+    b.lqi.add(sample.lqi);
+    b.temperature.add(sample.temperature_c);
+  }
+  out.reserve(buckets.size());
+  for (const auto& [index, b] : buckets) {
+    TelemetryPoint p;
+    const double mean_offset = static_cast<double>(b.offset_sum) / b.samples;
+    p.t = since + Duration{std::llround(mean_offset)};
+    p.samples = b.samples;
+    p.battery_pct = b.battery.value();
+    p.battery_min_pct = b.battery_min;
+    p.voltage_mv = b.voltage.value();
+    p.rssi_dbm = b.rssi.value();
+    p.lqi = b.lqi.value();
+    p.temperature_c = b.temperature.value();
+    out.push_back(p);
+  }
+  return out;
+}
+
+Result<std::int64_t> MemoryStore::delete_samples_before(Timestamp before) {
+  std::int64_t deleted = 0;
+  for (auto it = samples_.begin(); it != samples_.end();) {
+    auto end = it->second.lower_bound(before);
+    deleted += std::distance(it->second.begin(), end);
+    it->second.erase(it->second.begin(), end);
+    it = it->second.empty() ? samples_.erase(it) : std::next(it);
+  }
+  return deleted;
 }
 
 Result<std::uint64_t> MemoryStore::next_command_counter(const std::string& key_id) {

@@ -1,7 +1,8 @@
 // MemoryStore: the Store port held in memory, for fast core tests. It behaves
 // like SqliteStore in everything a caller can see — ids increase from 1, a
 // redelivered (lock, device_seq) is ignored, events page newest first with the
-// same `limit` rule, command counters start at 1 and only grow, loads come back
+// same `limit` rule, telemetry samples are averaged into the same buckets with
+// the same rounding, command counters start at 1 and only grow, loads come back
 // in the same order — and src/adapters/sqlite/store_contract_test.cpp runs one
 // suite against both to keep it that way. Nothing survives the object.
 //
@@ -36,6 +37,11 @@ class MemoryStore final : public Store {
   Result<void> save_action(const Action& action) override;
   Result<std::optional<Action>> find_action(const ActionId& id) override;
   Result<std::vector<Action>> load_pending_actions() override;  // by created_at, then id
+  Result<void> append_sample(const TelemetrySample& sample) override;
+  /// Errors: invalid_argument, as SqliteStore.
+  Result<std::vector<TelemetryPoint>> list_samples(const LockId& lock, Timestamp since, Timestamp until,
+                                                   int max_points) override;
+  Result<std::int64_t> delete_samples_before(Timestamp before) override;
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
 
  private:
@@ -46,6 +52,7 @@ class MemoryStore final : public Store {
   std::set<std::pair<LockId, std::uint64_t>> device_seqs_;
   std::int64_t last_event_id_{0};
   std::map<ActionId, Action> actions_;
+  std::map<LockId, std::map<Timestamp, TelemetrySample>> samples_;  // per lock, by time
   std::map<std::string, std::uint64_t> counters_;
 };
 

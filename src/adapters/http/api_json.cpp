@@ -1,7 +1,11 @@
 #include "adapters/http/api_json.h"
 
+#include <array>
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdio>
+
+#include "core/hub/hub.h"
 
 namespace lw::adapters::http {
 namespace {
@@ -237,6 +241,52 @@ json::value to_json(const core::Case& c) {
                       {"history", std::move(history)},
                       {"fixed_by", fixed_by},
                       {"confirmed_cause", confirmed}};
+}
+
+json::value to_json(const core::TelemetryPoint& p) {
+  json::object o{{"t_ms", to_epoch_ms(p.t)}, {"samples", p.samples}};
+  for (auto [key, value] :
+       {std::pair{"battery_pct", p.battery_pct}, std::pair{"battery_min_pct", p.battery_min_pct},
+        std::pair{"voltage_mv", p.voltage_mv}, std::pair{"rssi_dbm", p.rssi_dbm}, std::pair{"lqi", p.lqi},
+        std::pair{"temperature_c", p.temperature_c}}) {
+    if (value) o[key] = *value;
+  }
+  return o;
+}
+
+json::value history_json(const LockId& lock, Timestamp since, Timestamp until,
+                         const std::vector<core::TelemetryPoint>& points) {
+  json::array out;
+  out.reserve(points.size());
+  for (const core::TelemetryPoint& p : points) out.push_back(to_json(p));
+  return json::object{{"lock", lock},
+                      {"since_ms", to_epoch_ms(since)},
+                      {"until_ms", to_epoch_ms(until)},
+                      {"points", std::move(out)}};
+}
+
+json::value lock_json(const core::Hub& hub, const core::LockRecord& lock) {
+  json::value v = to_json(lock);
+  json::object& o = v.as_object();
+  const core::HealthMonitor& health = hub.health_monitor();
+  const core::BatteryForecast f = health.forecast(lock.id, hub.now());
+  o["battery_forecast"] = json::object{{"dies_ms", opt_ms(f.dies_at)},
+                                       {"days_left", f.days_left ? json::value(*f.days_left) : nullptr},
+                                       {"method", core::to_string(f.method)}};
+  const auto incident = health.liveness().incident_of(lock.id);
+  o["incident"] = incident ? json::value(*incident) : nullptr;
+  o["case"] = case_summary_json(hub.doctor().case_of(lock.id));
+  return v;
+}
+
+json::value case_summary_json(const core::Case* in_case) {
+  if (in_case == nullptr || in_case->hypotheses.empty()) return nullptr;
+  json::value next = nullptr;
+  if (!in_case->plan.steps.empty()) next = core::to_string(in_case->plan.steps.front().step);
+  return json::object{{"id", in_case->id},
+                      {"likely_cause", core::to_string(in_case->hypotheses.front().cause)},
+                      {"p", in_case->hypotheses.front().p},
+                      {"next_step", next}};
 }
 
 }  // namespace lw::adapters::http

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "adapters/http/api_json.h"
+#include "adapters/http/history_query.h"
 #include "adapters/http/router.h"
 #include "core/hub/hub.h"
 
@@ -25,33 +26,6 @@ Result<std::optional<std::int64_t>> int_param(const Request& r, std::string_view
     return invalid_argument(name, "must be an integer " + std::to_string(min) + ".." + std::to_string(max));
   }
   return std::optional<std::int64_t>{v};
-}
-
-/// A lock as listed: its record, its incident and the short battery forecast.
-json::value listed(const core::Hub& hub, const core::LockRecord& l) {
-  json::value v = to_json(l);
-  json::object& o = v.as_object();
-  const core::HealthMonitor& health = hub.health_monitor();
-  const core::BatteryForecast f = health.forecast(l.id, hub.now());
-  json::value days = nullptr;
-  if (f.days_left) days = *f.days_left;
-  o["battery_forecast"] =
-      json::object{{"dies_ms", f.dies_at ? json::value(to_epoch_ms(*f.dies_at)) : nullptr},
-                   {"days_left", days},
-                   {"method", core::to_string(f.method)}};
-  const auto incident = health.liveness().incident_of(l.id);
-  o["incident"] = incident ? json::value(*incident) : nullptr;
-  json::value in_case = nullptr;
-  if (const core::Case* c = hub.doctor().case_of(l.id); c != nullptr && !c->hypotheses.empty()) {
-    json::value next = nullptr;
-    if (!c->plan.steps.empty()) next = core::to_string(c->plan.steps.front().step);
-    in_case = json::object{{"id", c->id},
-                           {"likely_cause", core::to_string(c->hypotheses.front().cause)},
-                           {"p", c->hypotheses.front().p},
-                           {"next_step", next}};
-  }
-  o["case"] = std::move(in_case);
-  return v;
 }
 
 json::object service(const core::HealthMonitor& health, bool site, const std::string& id, Timestamp now) {
@@ -186,14 +160,14 @@ void add_api_routes(Router& router, core::Hub& hub) {
               [](const auto& a, const auto& b) { return std::tie(a.site, a.id) < std::tie(b.site, b.id); });
     json::array out;
     out.reserve(locks.size());
-    for (const auto& l : locks) out.push_back(listed(hub, l));
+    for (const auto& l : locks) out.push_back(lock_json(hub, l));
     return json_response(200, json::object{{"locks", std::move(out)}});
   });
 
   router.get("/api/v1/locks/{id}", [&hub](const Request& r) {
     const core::LockRecord* lock = hub.find_lock(r.params.at("id"));
     if (!lock) return error_response(not_found("lock '" + r.params.at("id") + "' not found"));
-    return json_response(200, listed(hub, *lock));
+    return json_response(200, lock_json(hub, *lock));
   });
 
   router.get("/api/v1/locks/{id}/health", [&hub](const Request& r) {
@@ -344,6 +318,15 @@ void add_api_routes(Router& router, core::Hub& hub) {
     auto page = hub.events(r.params.at("id"), static_cast<int>(limit->value_or(50)), *before);
     if (!page) return error_response(page.error());
     return json_response(200, to_json(*page));
+  });
+
+  router.get("/api/v1/locks/{id}/history", [&hub](const Request& r) {
+    auto query = parse_history_query(r, hub.now());
+    if (!query) return error_response(query.error());
+    const std::string& id = r.params.at("id");
+    auto points = hub.history(id, query->since, query->until, query->points);
+    if (!points) return error_response(points.error());
+    return json_response(200, history_json(id, query->since, query->until, *points));
   });
 
   router.get("/api/v1/stats", [&hub](const Request&) {

@@ -6,6 +6,7 @@
 //   POST /api/v1/locks/{id}/lock|unlock|unlatch  -> 202 + Location of the action
 //   GET  /api/v1/actions/{id}
 //   GET  /api/v1/locks/{id}/events?limit=50&before=<id>
+//   GET  /api/v1/locks/{id}/history?days=7&points=500   (or ?since=&until=)
 //   GET  /api/v1/stats
 // Errors are {"error":{"code","message"}} with the status of http_status().
 // Threading: handlers run on the io_context thread that owns the Hub.

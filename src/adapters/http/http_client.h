@@ -3,7 +3,8 @@
 //
 // Example:
 //   auto r = http_request("GET", "http://127.0.0.1:8080/api/v1/locks", "", 5s);
-//   if (!r) { std::cerr << r.error().message; }  // "cannot reach the hub at http://127.0.0.1:8080: Connection refused"
+//   if (!r) { std::cerr << r.error().message; }  // "cannot reach the hub at http://127.0.0.1:8080:
+//   Connection refused"
 //
 // Threading: blocking; call from any thread that does not run the hub's io_context.
 #pragma once

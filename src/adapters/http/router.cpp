@@ -220,6 +220,8 @@ void Router::add(std::string_view method, std::string_view pattern, Handler hand
   routes_.push_back(std::move(route));
 }
 
+void Router::fallback(Handler handler) { fallback_ = std::move(handler); }
+
 Response Router::dispatch(Request request) const {
   if (request.path.empty() || request.path.front() != '/') {
     return error_response(400, "invalid_argument", "target: must be a path starting with '/'");
@@ -250,7 +252,9 @@ Response Router::dispatch(Request request) const {
       best_params = params;
     }
   }
-  if (best == nullptr) {
+  const Handler* handler = best != nullptr ? &best->handler : nullptr;
+  if (best == nullptr && allowed.empty() && fallback_) handler = &fallback_;
+  if (handler == nullptr) {
     if (allowed.empty()) return error_response(404, "not_found", "no resource at " + request.path);
     if (allowed.contains("GET")) allowed.insert("HEAD");
     std::string allow;
@@ -266,7 +270,7 @@ Response Router::dispatch(Request request) const {
   }
   request.params = std::move(best_params);
   try {
-    return best->handler(request);
+    return (*handler)(request);
   } catch (const std::exception& e) {
     spdlog::error("http: {} {} failed: {}", request.method, request.path, e.what());
     return error_response(500, "internal", std::string("the handler failed: ") + e.what());

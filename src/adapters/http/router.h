@@ -8,9 +8,10 @@
 // separated by '/'). When several patterns match, the most specific wins:
 // segment by segment, a literal beats `{name}`, which beats `{*name}`.
 //
-// A request whose path matches no pattern gets 404; one whose path matches but
-// not with its method gets 405 with an Allow header. A GET route also answers
-// HEAD (the session sends the headers without the body).
+// A request whose path matches no pattern gets 404 (or goes to the fallback
+// handler, when one is set); one whose path matches but not with its method
+// gets 405 with an Allow header. A GET route also answers HEAD (the session
+// sends the headers without the body).
 //
 // Example:
 //   Router router;
@@ -122,6 +123,13 @@ class Router {
   void get(std::string_view pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
   void post(std::string_view pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
 
+  /// Sets the handler for requests whose path no pattern matches, whatever
+  /// their method (the web app's files and client-side routes), in place of
+  /// the 404. Registered routes always win: a path some pattern matches still
+  /// gets its handler or 405, and a path that is not valid percent-encoding
+  /// still gets 400. request.params is empty. Setting it again replaces it.
+  void fallback(Handler handler);
+
   /// Answers `request`: the matching handler's response (with request.params
   /// filled), or a JSON error — 400 for a path that is not valid percent-encoding,
   /// 404 for no matching pattern, 405 with Allow for a method that pattern lacks.
@@ -131,6 +139,7 @@ class Router {
  private:
   struct Route;
   std::vector<std::unique_ptr<Route>> routes_;
+  Handler fallback_;
 };
 
 /// Percent-decodes `text`; with `plus_is_space`, '+' becomes ' ' (query

@@ -82,9 +82,25 @@ CREATE TABLE hubs (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// docs/storage.md, "Schema version 3". Clustered by (lock_id, t_ms): a lock's
+// range is one contiguous read, and there is no separate index to store.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE telemetry (
+  lock_id       TEXT NOT NULL,
+  t_ms          INTEGER NOT NULL,
+  battery_pct   INTEGER,
+  voltage_mv    INTEGER,
+  rssi_dbm      INTEGER,
+  lqi           INTEGER,
+  temperature_c INTEGER,
+  PRIMARY KEY (lock_id, t_ms)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
+    {3, "telemetry", kVersion3},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

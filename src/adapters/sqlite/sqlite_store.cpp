@@ -82,6 +82,30 @@ constexpr Sql kLoadActionsByStatus{
     "SELECT id, lock_id, site_id, action, status, reason, detail, created_at_ms, expires_at_ms, "
     "completed_at_ms, counter, key_id FROM actions WHERE status = ?1 ORDER BY created_at_ms, id"};
 
+constexpr Sql kAppendSample{
+    "append telemetry sample",
+    "INSERT OR REPLACE INTO telemetry (lock_id, t_ms, battery_pct, voltage_mv, rssi_dbm, lqi, temperature_c) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+constexpr Sql kCountSamples{"count telemetry samples",
+                            "SELECT COUNT(*) FROM telemetry WHERE lock_id = ?1 AND t_ms BETWEEN ?2 AND ?3"};
+// One row per bucket of ?4 ms from ?2: mean time (as an offset from ?2, so the
+// sum stays exact), count, means rounded half away from zero, lowest battery.
+constexpr Sql kListSamples{
+    "list telemetry samples",
+    "SELECT ?2 + CAST(ROUND(AVG(t_ms - ?2)) AS INTEGER), COUNT(*), "
+    "CAST(ROUND(AVG(battery_pct)) AS INTEGER), MIN(battery_pct), CAST(ROUND(AVG(voltage_mv)) AS INTEGER), "
+    "CAST(ROUND(AVG(rssi_dbm)) AS INTEGER), CAST(ROUND(AVG(lqi)) AS INTEGER), "
+    "CAST(ROUND(AVG(temperature_c)) AS INTEGER) "
+    "FROM telemetry WHERE lock_id = ?1 AND t_ms BETWEEN ?2 AND ?3 "
+    "GROUP BY (t_ms - ?2) / ?4 ORDER BY MIN(t_ms)"};
+// Retention walks the primary key lock by lock, so each delete is a range at
+// the start of one lock's rows instead of a scan of the whole table.
+constexpr Sql kNextSampleLock{"find telemetry lock",
+                              "SELECT lock_id FROM telemetry WHERE lock_id > ?1 ORDER BY lock_id LIMIT 1"};
+constexpr Sql kDeleteOldSamples{"delete old telemetry samples",
+                                "DELETE FROM telemetry WHERE lock_id = ?1 AND t_ms < ?2"};
+constexpr Sql kChanges{"count deleted telemetry samples", "SELECT changes()"};
+
 constexpr Sql kNextCounter{"next command counter",
                            "INSERT INTO command_counters (key_id, value) VALUES (?1, 1) "
                            "ON CONFLICT (key_id) DO UPDATE SET value = value + 1 RETURNING value"};
@@ -249,6 +273,30 @@ Result<Action> read_action(const Query& q) {
   a.key_id = r.text(11);
   if (auto s = r.status(); !s) return s.error();
   return a;
+}
+
+Result<core::TelemetryPoint> read_point(const Query& q, const LockId& lock) {
+  RowReader r(q, "telemetry");
+  r.set_row("lock '" + lock + "'");
+  core::TelemetryPoint p;
+  p.t = from_epoch_ms(r.int64(0));
+  p.samples = static_cast<int>(r.int64(1));
+  p.battery_pct = r.optional_int(2, "battery_pct");
+  p.battery_min_pct = r.optional_int(3, "battery_pct");
+  p.voltage_mv = r.optional_int(4, "voltage_mv");
+  p.rssi_dbm = r.optional_int(5, "rssi_dbm");
+  p.lqi = r.optional_int(6, "lqi");
+  p.temperature_c = r.optional_int(7, "temperature_c");
+  if (auto s = r.status(); !s) return s.error();
+  return p;
+}
+
+/// The first column of the first row of `q`, an integer.
+Result<std::int64_t> single_integer(Query& q) {
+  auto row = q.next();
+  if (!row) return row.error();
+  if (!*row) return internal_error("a query that always answers returned no row");
+  return q.int64(0);
 }
 
 /// Runs `q` to the end, reading each row with `read`.
@@ -452,6 +500,71 @@ Result<std::vector<Action>> SqliteStore::load_pending_actions() {
   if (!q) return q.error();
   q->bind(1, to_string(core::ActionStatus::pending));
   return read_all<Action>(*q, read_action);
+}
+
+Result<void> SqliteStore::append_sample(const core::TelemetrySample& sample) {
+  auto q = db_.query(kAppendSample);
+  if (!q) return q.error();
+  q->bind(1, sample.lock)
+      .bind(2, to_epoch_ms(sample.t))
+      .bind(3, sample.battery_pct)
+      .bind(4, sample.voltage_mv)
+      .bind(5, sample.rssi_dbm)
+      .bind(6, sample.lqi)
+      .bind(7, sample.temperature_c);
+  return q->finish();
+}
+
+Result<std::vector<core::TelemetryPoint>> SqliteStore::list_samples(const LockId& lock, Timestamp since,
+                                                                    Timestamp until, int max_points) {
+  if (max_points < 1) return invalid_argument("max_points", "must be at least 1");
+  if (until < since) return invalid_argument("until", "must not be before since");
+  std::int64_t count = 0;
+  {
+    auto q = db_.query(kCountSamples);
+    if (!q) return q.error();
+    q->bind(1, lock).bind(2, to_epoch_ms(since)).bind(3, to_epoch_ms(until));
+    auto n = single_integer(*q);
+    if (!n) return n.error();
+    count = *n;
+  }
+  // Buckets of 1 ms are the samples themselves: (lock_id, t_ms) is the key.
+  const std::int64_t width = count <= max_points ? 1 : core::history_bucket_ms(since, until, max_points);
+  auto q = db_.query(kListSamples);
+  if (!q) return q.error();
+  q->bind(1, lock).bind(2, to_epoch_ms(since)).bind(3, to_epoch_ms(until)).bind(4, width);
+  return read_all<core::TelemetryPoint>(*q, [&lock](const Query& row) { return read_point(row, lock); });
+}
+
+Result<std::int64_t> SqliteStore::delete_samples_before(Timestamp before) {
+  auto tx = Transaction::begin(db_);
+  if (!tx) return tx.error();
+  std::int64_t deleted = 0;
+  std::string lock;  // "" sorts before every lock id
+  for (;;) {
+    {
+      auto q = db_.query(kNextSampleLock);
+      if (!q) return q.error();
+      q->bind(1, lock);
+      auto row = q->next();
+      if (!row) return row.error();
+      if (!*row) break;
+      lock = q->text(0);
+    }
+    {
+      auto q = db_.query(kDeleteOldSamples);
+      if (!q) return q.error();
+      q->bind(1, lock).bind(2, to_epoch_ms(before));
+      if (auto r = q->finish(); !r) return r.error();
+    }
+    auto q = db_.query(kChanges);
+    if (!q) return q.error();
+    auto n = single_integer(*q);
+    if (!n) return n.error();
+    deleted += *n;
+  }
+  if (auto r = tx->commit(); !r) return r.error();
+  return deleted;
 }
 
 Result<std::uint64_t> SqliteStore::next_command_counter(const std::string& key_id) {

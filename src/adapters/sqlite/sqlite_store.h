@@ -1,5 +1,6 @@
 // SqliteStore: the core's Store port on one SQLite database file — sites, locks,
-// actions, the event history and the durable command counters. Tables, columns,
+// actions, the event history, the telemetry history and the durable command
+// counters. Tables, columns,
 // encodings and the migration policy are in docs/storage.md.
 //
 // Durability: the file is in WAL mode; each write is one statement committed
@@ -62,7 +63,7 @@ class SqliteStore final : public core::Store {
   // database locked past the busy timeout: nothing was written), corruption
   // (a stored value this code cannot read; the message names table.column and
   // the row), internal. list_events also: invalid_argument ("limit: must be
-  // 1..1000").
+  // 1..1000"); list_samples: invalid_argument (max_points, until).
   Result<void> upsert_hub(const core::HubRecord& hub) override;
   Result<std::vector<core::HubRecord>> load_hubs() override;  // by id
   Result<void> upsert_site(const core::SiteRecord& site) override;
@@ -75,6 +76,11 @@ class SqliteStore final : public core::Store {
   Result<void> save_action(const core::Action& action) override;
   Result<std::optional<core::Action>> find_action(const ActionId& id) override;
   Result<std::vector<core::Action>> load_pending_actions() override;  // by created_at, then id
+  Result<void> append_sample(const core::TelemetrySample& sample) override;
+  Result<std::vector<core::TelemetryPoint>> list_samples(const LockId& lock, Timestamp since, Timestamp until,
+                                                         int max_points) override;
+  /// One transaction; deletes lock by lock along the primary key.
+  Result<std::int64_t> delete_samples_before(Timestamp before) override;
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
 
   /// The file this store was opened on.

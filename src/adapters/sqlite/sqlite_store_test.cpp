@@ -140,6 +140,14 @@ EventRecord keypad_unlock(std::uint64_t seq) {
   return e;
 }
 
+core::TelemetrySample battery_reading(Timestamp t, int battery_pct) {
+  core::TelemetrySample s;
+  s.lock = "front";
+  s.t = t;
+  s.battery_pct = battery_pct;
+  return s;
+}
+
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -158,8 +166,8 @@ TEST(SqliteStoreSchema, NewFileGetsEveryMigrationAndTheWalJournal) {
   EXPECT_GT(std::stoll(raw.value("SELECT MIN(applied_at_ms) FROM schema_migrations")),
             1'600'000'000'000LL);  // a real wall-clock time, in ms
   EXPECT_EQ(raw.value("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                      "('hubs', 'sites', 'locks', 'events', 'actions', 'command_counters')"),
-            "6");
+                      "('hubs', 'sites', 'locks', 'events', 'actions', 'command_counters', 'telemetry')"),
+            "7");
   EXPECT_EQ(raw.value("PRAGMA journal_mode"), "wal");
 }
 
@@ -286,6 +294,7 @@ TEST(SqliteStoreReopen, EverythingWrittenIsThereAfterReopening) {
     done.completed_at = kT0 + 1s;
     ASSERT_TRUE(store->save_action(done));
     for (int i = 0; i < 7; ++i) ASSERT_TRUE(store->next_command_counter("hub"));
+    ASSERT_TRUE(store->append_sample(battery_reading(kT0, 64)));
   }
 
   auto store = open_or_fail(path, Synchronous::normal);
@@ -296,7 +305,8 @@ TEST(SqliteStoreReopen, EverythingWrittenIsThereAfterReopening) {
   auto pending = store->load_pending_actions();
   auto done = store->find_action("a0");
   auto counter = store->next_command_counter("hub");
-  ASSERT_TRUE(sites && locks && page && pending && done && counter);
+  auto samples = store->list_samples("front", kT0, kT0 + 1h, 10);
+  ASSERT_TRUE(sites && locks && page && pending && done && counter && samples);
   ASSERT_EQ(sites->size(), 1U);
   EXPECT_EQ((*sites)[0].name, "Our house");
   ASSERT_EQ(locks->size(), 1U);
@@ -312,6 +322,8 @@ TEST(SqliteStoreReopen, EverythingWrittenIsThereAfterReopening) {
   ASSERT_TRUE(*done);
   EXPECT_EQ((*done)->status, ActionStatus::succeeded);
   EXPECT_EQ(*counter, 8U);
+  ASSERT_EQ(samples->size(), 1U);
+  EXPECT_EQ((*samples)[0].battery_pct, 64);
 }
 
 TEST(SqliteStoreReopen, CommandCounterKeepsIncreasingAcrossReopens) {
@@ -405,6 +417,43 @@ TEST(SqliteStoreDamageStatus, ActionWithAnUnknownStatusIsCorruptionWhenFound) {
   ASSERT_FALSE(found);
   EXPECT_EQ(found.error().code, ErrorCode::corruption);
   EXPECT_EQ(found.error().message, "actions.status: unknown value 'maybe' (action 'a1')");
+}
+
+TEST(SqliteStoreDamageTelemetry, ReadingBeyondAnIntIsCorruptionNamingColumnAndLock) {
+  TempDir dir;
+  const std::string path = dir.file("hub.db");
+  auto store = open_or_fail(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->append_sample(battery_reading(kT0, 64)));
+  RawDatabase(path).exec("UPDATE telemetry SET voltage_mv = 1099511627776");
+  auto points = store->list_samples("front", kT0, kT0, 10);
+  ASSERT_FALSE(points);
+  EXPECT_EQ(points.error().code, ErrorCode::corruption);
+  EXPECT_EQ(points.error().message, "telemetry.voltage_mv: 1099511627776 is out of range (lock 'front')");
+}
+
+// --- telemetry retention ---
+
+TEST(SqliteStoreTelemetry, TableIsItsKeyAndRetentionDeletesOnlyOlderRowsOfEachLock) {
+  TempDir dir;
+  const std::string path = dir.file("hub.db");
+  auto store = open_or_fail(path, Synchronous::normal);
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < 2000; ++i) {
+    core::TelemetrySample s = battery_reading(kT0 + std::chrono::minutes(i), 90);
+    s.lock = i % 2 == 0 ? "front" : "back";
+    ASSERT_TRUE(store->append_sample(s));
+  }
+  RawDatabase raw(path);
+  // Compact: the primary key (lock_id, t_ms) is the table, with no rowid table beside a second index.
+  EXPECT_EQ(raw.value("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'telemetry'"),
+            "0");
+  EXPECT_EQ(raw.value("SELECT group_concat(origin) FROM pragma_index_list('telemetry')"), "pk");
+  auto deleted = store->delete_samples_before(kT0 + std::chrono::minutes(1000));
+  ASSERT_TRUE(deleted) << deleted.error().to_string();
+  EXPECT_EQ(*deleted, 1000);
+  EXPECT_EQ(raw.value("SELECT COUNT(*) FROM telemetry"), "1000");
+  EXPECT_EQ(raw.value("SELECT MIN(t_ms) FROM telemetry"), std::to_string(to_epoch_ms(kT0) + 1000LL * 60'000));
 }
 
 // --- durability ---

@@ -515,6 +515,174 @@ TYPED_TEST(StoreContract, CommandCounterStartsAtOneAndIncreasesPerKey) {
   EXPECT_EQ(*other, 1U);
 }
 
+// --- telemetry history ---
+
+core::TelemetrySample reading(const std::string& lock, Timestamp t, int battery_pct, int rssi_dbm) {
+  core::TelemetrySample s;
+  s.lock = lock;
+  s.t = t;
+  s.battery_pct = battery_pct;
+  s.voltage_mv = 5000 + battery_pct;
+  s.rssi_dbm = rssi_dbm;
+  return s;
+}
+
+TYPED_TEST(StoreContract, FewSamplesReadBackOnePointEachWithEveryFieldOldestFirst) {
+  core::TelemetrySample full = reading("front", kT0 + 2min, 81, -67);
+  full.lqi = 142;
+  full.temperature_c = -7;
+  ASSERT_TRUE(this->store().append_sample(full));
+  ASSERT_TRUE(this->store().append_sample(reading("front", kT0 + 1min, 82, -60)));
+  core::TelemetrySample bare;
+  bare.lock = "front";
+  bare.t = kT0 + 3min;
+  bare.temperature_c = 21;
+  ASSERT_TRUE(this->store().append_sample(bare));
+
+  auto points = this->store().list_samples("front", kT0, kT0 + 1h, 10);
+  ASSERT_TRUE(points) << points.error().to_string();
+  ASSERT_EQ(points->size(), 3U);
+  EXPECT_EQ((*points)[0].t, kT0 + 1min);
+  EXPECT_EQ((*points)[0].battery_pct, 82);
+  const core::TelemetryPoint& p = (*points)[1];
+  EXPECT_EQ(p.t, kT0 + 2min);
+  EXPECT_EQ(p.samples, 1);
+  EXPECT_EQ(p.battery_pct, 81);
+  EXPECT_EQ(p.battery_min_pct, 81);
+  EXPECT_EQ(p.voltage_mv, 5081);
+  EXPECT_EQ(p.rssi_dbm, -67);
+  EXPECT_EQ(p.lqi, 142);
+  EXPECT_EQ(p.temperature_c, -7);
+  EXPECT_EQ((*points)[2].temperature_c, 21);
+  EXPECT_FALSE((*points)[2].battery_pct);
+  EXPECT_FALSE((*points)[2].battery_min_pct);
+  EXPECT_FALSE((*points)[2].voltage_mv);
+  EXPECT_FALSE((*points)[2].rssi_dbm);
+  EXPECT_FALSE((*points)[2].lqi);
+}
+
+TYPED_TEST(StoreContract, SamplesOutsideTheRangeOrOfAnotherLockAreLeftOut) {
+  for (int minute = 0; minute <= 10; ++minute) {
+    ASSERT_TRUE(this->store().append_sample(reading("front", kT0 + std::chrono::minutes(minute), 90, -60)));
+    ASSERT_TRUE(this->store().append_sample(reading("back", kT0 + std::chrono::minutes(minute), 50, -80)));
+  }
+  // Both ends are inclusive.
+  auto points = this->store().list_samples("front", kT0 + 2min, kT0 + 5min, 100);
+  ASSERT_TRUE(points) << points.error().to_string();
+  ASSERT_EQ(points->size(), 4U);
+  EXPECT_EQ(points->front().t, kT0 + 2min);
+  EXPECT_EQ(points->back().t, kT0 + 5min);
+  for (const auto& p : *points) EXPECT_EQ(p.battery_pct, 90);
+  auto nobody = this->store().list_samples("garage", kT0, kT0 + 1h, 100);
+  ASSERT_TRUE(nobody);
+  EXPECT_TRUE(nobody->empty());
+}
+
+TYPED_TEST(StoreContract, MoreSamplesThanPointsAreAveragedInEqualTimeBuckets) {
+  // 10 minutes of one sample a second; 10 points: buckets of 60'001 ms from kT0.
+  for (int s = 0; s < 600; ++s) {
+    const int battery = 90 - s / 120;  // 90, 89, ... 86: steps every 2 minutes
+    ASSERT_TRUE(this->store().append_sample(reading("front", kT0 + std::chrono::seconds(s), battery, -70)));
+  }
+  const Timestamp until = kT0 + 10min;
+  auto points = this->store().list_samples("front", kT0, until, 10);
+  ASSERT_TRUE(points) << points.error().to_string();
+  ASSERT_EQ(core::history_bucket_ms(kT0, until, 10), 60'001);
+  ASSERT_EQ(points->size(), 10U);
+  int total = 0;
+  for (std::size_t i = 0; i < points->size(); ++i) {
+    const core::TelemetryPoint& p = (*points)[i];
+    total += p.samples;
+    if (i > 0) {
+      EXPECT_LT((*points)[i - 1].t, p.t);
+    }
+    EXPECT_EQ(p.rssi_dbm, -70) << "point " << i;
+    EXPECT_FALSE(p.lqi);
+  }
+  EXPECT_EQ(total, 600);
+  // Bucket 0 is seconds 0..60 (61 samples): mean time 30 s, all at 90 %.
+  EXPECT_EQ((*points)[0].samples, 61);
+  EXPECT_EQ((*points)[0].t, kT0 + 30s);
+  EXPECT_EQ((*points)[0].battery_pct, 90);
+  EXPECT_EQ((*points)[0].battery_min_pct, 90);
+  // Bucket 1 is seconds 61..120: 59 samples at 90 %, one at 89 %.
+  EXPECT_EQ((*points)[1].samples, 60);
+  EXPECT_EQ((*points)[1].t, kT0 + 90500ms);
+  EXPECT_EQ((*points)[1].battery_pct, 90);
+  EXPECT_EQ((*points)[1].battery_min_pct, 89);
+  EXPECT_EQ((*points)[1].voltage_mv, 5090);
+}
+
+TYPED_TEST(StoreContract, MeansRoundHalvesAwayFromZero) {
+  ASSERT_TRUE(this->store().append_sample(reading("front", kT0, 80, -60)));
+  ASSERT_TRUE(this->store().append_sample(reading("front", kT0 + 1s, 81, -71)));
+  auto points = this->store().list_samples("front", kT0, kT0 + 1s, 1);
+  ASSERT_TRUE(points) << points.error().to_string();
+  ASSERT_EQ(points->size(), 1U);
+  EXPECT_EQ((*points)[0].samples, 2);
+  EXPECT_EQ((*points)[0].t, kT0 + 500ms);
+  EXPECT_EQ((*points)[0].battery_pct, 81);
+  EXPECT_EQ((*points)[0].battery_min_pct, 80);
+  EXPECT_EQ((*points)[0].rssi_dbm, -66);
+}
+
+TYPED_TEST(StoreContract, BucketsWithoutSamplesGiveNoPoint) {
+  // 2 h in 12 points: buckets of 600'001 ms; the two bursts fall in buckets 0 and 6.
+  for (int s = 0; s < 30; ++s) {
+    ASSERT_TRUE(this->store().append_sample(reading("front", kT0 + std::chrono::seconds(s), 70, -70)));
+    ASSERT_TRUE(
+        this->store().append_sample(reading("front", kT0 + 1h + 10s + std::chrono::seconds(s), 60, -70)));
+  }
+  auto points = this->store().list_samples("front", kT0, kT0 + 2h, 12);
+  ASSERT_TRUE(points) << points.error().to_string();
+  ASSERT_EQ(points->size(), 2U);
+  EXPECT_EQ((*points)[0].battery_pct, 70);
+  EXPECT_EQ((*points)[0].samples, 30);
+  EXPECT_EQ((*points)[1].battery_pct, 60);
+  EXPECT_EQ((*points)[1].t, kT0 + 1h + 24500ms);
+}
+
+TYPED_TEST(StoreContract, SampleAtTheSameMillisecondReplacesTheFirst) {
+  ASSERT_TRUE(this->store().append_sample(reading("front", kT0, 80, -60)));
+  ASSERT_TRUE(this->store().append_sample(reading("front", kT0, 79, -75)));
+  auto points = this->store().list_samples("front", kT0, kT0, 10);
+  ASSERT_TRUE(points) << points.error().to_string();
+  ASSERT_EQ(points->size(), 1U);
+  EXPECT_EQ((*points)[0].battery_pct, 79);
+  EXPECT_EQ((*points)[0].rssi_dbm, -75);
+}
+
+TYPED_TEST(StoreContract, DeletingOldSamplesKeepsTheNewerOnesOfEveryLock) {
+  for (const char* lock : {"front", "back", "garage"}) {
+    for (int day = 0; day < 5; ++day) {
+      ASSERT_TRUE(this->store().append_sample(reading(lock, kT0 + std::chrono::days(day), 90 - day, -60)));
+    }
+  }
+  auto deleted = this->store().delete_samples_before(kT0 + std::chrono::days(3));
+  ASSERT_TRUE(deleted) << deleted.error().to_string();
+  EXPECT_EQ(*deleted, 9);
+  for (const char* lock : {"front", "back", "garage"}) {
+    auto points =
+        this->store().list_samples(lock, kT0 - std::chrono::days(1), kT0 + std::chrono::days(9), 100);
+    ASSERT_TRUE(points);
+    ASSERT_EQ(points->size(), 2U) << lock;
+    EXPECT_EQ(points->front().t, kT0 + std::chrono::days(3)) << "`before` itself is kept";
+  }
+  auto again = this->store().delete_samples_before(kT0 + std::chrono::days(3));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+}
+
+TYPED_TEST(StoreContract, HistoryWithNoPointsOrAnInvertedRangeIsRejectedNamingTheArgument) {
+  auto none = this->store().list_samples("front", kT0, kT0 + 1h, 0);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(none.error().message, "max_points: must be at least 1");
+  auto inverted = this->store().list_samples("front", kT0 + 1h, kT0, 10);
+  ASSERT_FALSE(inverted);
+  EXPECT_EQ(inverted.error().message, "until: must not be before since");
+}
+
 // --- FaultInjectingStore over a real SqliteStore ---
 
 class FaultInjectingStoreTest : public ::testing::Test {
@@ -556,16 +724,29 @@ TEST_F(FaultInjectingStoreTest, ReadsDoNotUseUpInjectedFailures) {
   EXPECT_EQ(refused.error().code, ErrorCode::corruption);
 }
 
+TEST_F(FaultInjectingStoreTest, FailuresRestrictedToOneOperationLetTheOthersThrough) {
+  faults_->fail_only("append_sample");
+  faults_->fail_all_writes(true);
+  EXPECT_TRUE(faults_->upsert_lock(every_field_set("front")));
+  EXPECT_FALSE(faults_->append_sample(reading("front", kT0, 80, -60)));
+  EXPECT_EQ(faults_->refused_writes(), 1);
+  auto points = real_->list_samples("front", kT0, kT0, 10);
+  ASSERT_TRUE(points);
+  EXPECT_TRUE(points->empty());
+}
+
 TEST_F(FaultInjectingStoreTest, EveryKindOfWriteFailsWhileAllWritesFail) {
   faults_->fail_all_writes(true, ErrorCode::internal);
   EXPECT_FALSE(faults_->upsert_site({"home", "Home"}));
   EXPECT_FALSE(faults_->upsert_lock(every_field_set("front")));
   EXPECT_FALSE(faults_->append_event(hub_event("front", "online")));
   EXPECT_FALSE(faults_->save_action(pending_action("a1", kT0)));
+  EXPECT_FALSE(faults_->append_sample(reading("front", kT0, 80, -60)));
+  EXPECT_FALSE(faults_->delete_samples_before(kT0));
   auto counter = faults_->next_command_counter("hub");
   ASSERT_FALSE(counter);
   EXPECT_EQ(counter.error().code, ErrorCode::internal);
-  EXPECT_EQ(faults_->refused_writes(), 5);
+  EXPECT_EQ(faults_->refused_writes(), 7);
 
   faults_->fail_all_writes(false);
   // The refused counter draw never reached the real store.

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 namespace lw::core {
@@ -14,6 +15,23 @@ std::string new_action_id(Random& random) {
 }
 
 std::string unknown_lock_message(const LockId& id) { return "lock '" + id + "' not found"; }
+
+/// Whether `next` is worth storing after `last`, the lock's last stored sample.
+bool worth_keeping(const TelemetrySample& last, const TelemetrySample& next) {
+  const bool stepped_back = next.t < last.t;  // the hub's clock was set back
+  if (next.t - last.t >= Hub::kSampleInterval || stepped_back) return true;
+  if (next.battery_pct && next.battery_pct != last.battery_pct) return true;
+  if (next.rssi_dbm &&
+      (!last.rssi_dbm || std::abs(*next.rssi_dbm - *last.rssi_dbm) >= Hub::kSampleRssiStepDb)) {
+    return true;
+  }
+  return false;
+}
+
+Error about_history(Error e) {
+  e.message = "telemetry history: " + e.message;
+  return e;
+}
 
 }  // namespace
 
@@ -251,7 +269,30 @@ Result<void> Hub::on_telemetry(const LockAddress& from, const Telemetry& t) {
   health_.telemetry(lock->id, clock_.now(), t);
   doctor_.evidence().telemetry(lock->id, clock_.now(), t, lock->heartbeat);
   apply_health();
-  return persist(*lock);
+  if (auto r = persist(*lock); !r) return r;
+  return record_sample(*lock, t);
+}
+
+Result<void> Hub::record_sample(const LockRecord& lock, const Telemetry& t) {
+  TelemetrySample s;
+  s.lock = lock.id;
+  s.t = clock_.now();
+  s.battery_pct = t.battery_pct;
+  s.voltage_mv = t.battery_mv;
+  s.rssi_dbm = t.rssi_dbm;
+  s.temperature_c = t.temperature_c;
+  if (!s.battery_pct && !s.voltage_mv && !s.rssi_dbm && !s.temperature_c) return ok();  // nothing to chart
+  auto last = last_sample_.find(lock.id);
+  if (last != last_sample_.end() && !worth_keeping(last->second, s)) return ok();
+  // Not remembered unless stored: the next message tries again.
+  if (auto r = store_.append_sample(s); !r) return about_history(r.error());
+  last_sample_[lock.id] = s;
+  const std::int64_t today = utc_day(s.t);
+  if (pruned_day_ == today) return ok();
+  auto deleted = store_.delete_samples_before(s.t - kTelemetryRetention);
+  if (!deleted) return about_history(deleted.error());
+  pruned_day_ = today;
+  return ok();
 }
 
 Result<void> Hub::on_state(const LockAddress& from, const StateReport& state) {
@@ -466,6 +507,14 @@ Result<EventPage> Hub::events(const LockId& lock, int limit, std::optional<std::
   if (!locks_.contains(lock)) return not_found(unknown_lock_message(lock));
   if (limit < 1 || limit > 1000) return invalid_argument("limit", "must be 1..1000");
   return store_.list_events(lock, limit, before);
+}
+
+Result<std::vector<TelemetryPoint>> Hub::history(const LockId& lock, Timestamp since, Timestamp until,
+                                                 int max_points) {
+  if (!locks_.contains(lock)) return not_found(unknown_lock_message(lock));
+  if (until < since) return invalid_argument("until", "must not be before since");
+  if (max_points < 1) return invalid_argument("max_points", "must be at least 1");
+  return store_.list_samples(lock, since, until, max_points);
 }
 
 }  // namespace lw::core

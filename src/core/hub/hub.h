@@ -7,6 +7,13 @@
 // composition root drives (about once a second; the simulator drives it on
 // virtual time).
 //
+// Telemetry history: each telemetry message that carries a battery, voltage,
+// signal or temperature reading becomes a stored sample, at most one per lock
+// per kSampleInterval unless battery_pct changed or the RSSI moved by
+// kSampleRssiStepDb or more since the last sample stored. Samples older than
+// kTelemetryRetention are deleted once per UTC day (hub clock), on the first
+// sample of the day.
+//
 // Action lifecycle: request_action persists a pending Action, then sends the
 // signed command through DeviceLink. A CommandResult completes it (succeeded or
 // failed with the lock's reason); tick() expires it at expires_at. A restart
@@ -26,6 +33,7 @@
 #include "core/health/health_monitor.h"
 #include "core/lock/messages.h"
 #include "core/lock/records.h"
+#include "core/lock/telemetry_sample.h"
 #include "core/ports/clock.h"
 #include "core/ports/device_link.h"
 #include "core/ports/event_sink.h"
@@ -47,6 +55,10 @@ using RejectCounters = std::map<std::string, std::uint64_t>;
 
 class Hub {
  public:
+  static constexpr Duration kSampleInterval{60s};
+  static constexpr int kSampleRssiStepDb = 6;
+  static constexpr Duration kTelemetryRetention{std::chrono::days{400}};
+
   Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random, HubOptions options);
 
   /// Loads sites, locks and pending actions from the store. Call once before use.
@@ -61,6 +73,8 @@ class Hub {
 
   // --- input from locks (already decoded and validated) ---
   Result<void> on_status(const LockAddress& from, const StatusReport& status);
+  /// Errors: not_found (unknown or misplaced lock), store errors (the lock
+  /// record, or the telemetry history: "telemetry history: ...").
   Result<void> on_telemetry(const LockAddress& from, const Telemetry& telemetry);
   Result<void> on_state(const LockAddress& from, const StateReport& state);
   Result<void> on_event(const LockAddress& from, const DeviceEvent& event);
@@ -89,6 +103,11 @@ class Hub {
   [[nodiscard]] const LockRecord* find_lock(const LockId& id) const;
   Result<Action> find_action(const ActionId& id);
   Result<EventPage> events(const LockId& lock, int limit, std::optional<std::int64_t> before);
+  /// A lock's telemetry history with since <= t <= until, oldest first, in at
+  /// most `max_points` points (Store::list_samples). Errors: not_found (no such
+  /// lock), invalid_argument (until before since, max_points < 1), store errors.
+  Result<std::vector<TelemetryPoint>> history(const LockId& lock, Timestamp since, Timestamp until,
+                                              int max_points);
   [[nodiscard]] const RejectCounters& rejected() const { return rejected_; }
   [[nodiscard]] std::uint64_t messages_accepted() const { return accepted_; }
   /// The health engine's view of a lock now (connectivity, incident, battery
@@ -114,6 +133,8 @@ class Hub {
   void apply_health();
   Result<void> persist(LockRecord& lock);
   Result<void> record(EventRecord event);
+  /// Stores a sample of `t` when the sampling rule says so; prunes once a day.
+  Result<void> record_sample(const LockRecord& lock, const Telemetry& t);
   Result<void> finish_action(Action& action, ActionStatus status, std::string reason, std::string detail);
   void send(Action& action);
 
@@ -134,6 +155,8 @@ class Hub {
   std::map<ActionId, bool> unsent_;  // pending actions whose publish failed
   RejectCounters rejected_;
   std::uint64_t accepted_{0};
+  std::map<LockId, TelemetrySample> last_sample_;  // the last sample stored, per lock
+  std::optional<std::int64_t> pruned_day_;         // UTC day of the last retention pass
 };
 
 }  // namespace lw::core

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fault_injecting_store.h"
 #include "tests/support/memory_store.h"
 #include "tests/support/recording_device_link.h"
 
@@ -243,6 +244,171 @@ TEST_F(HubTest, RejectedMessagesAreCountedByReason) {
   hub_.on_rejected("payload: not valid JSON");
   EXPECT_EQ(hub_.rejected().at("telemetry.battery_pct: must be an integer 0..100"), 2U);
   EXPECT_EQ(hub_.rejected().at("payload: not valid JSON"), 1U);
+}
+
+// --- telemetry history ---
+
+class HubHistoryTest : public HubTest {
+ protected:
+  void report(int battery_pct, int rssi_dbm) {
+    Telemetry t;
+    t.ts = clock_.now();
+    t.battery_pct = battery_pct;
+    t.battery_mv = 5000 + battery_pct;
+    t.rssi_dbm = rssi_dbm;
+    t.temperature_c = 19;
+    ASSERT_TRUE(hub_.on_telemetry(front_, t));
+  }
+  /// Every stored sample of the front lock in the last year, one point each.
+  std::vector<TelemetryPoint> samples() {
+    auto points = hub_.history("front", clock_.now() - std::chrono::days(365), clock_.now(), 100'000);
+    EXPECT_TRUE(points) << points.error().to_string();
+    return points ? *points : std::vector<TelemetryPoint>{};
+  }
+};
+
+TEST_F(HubHistoryTest, SteadyTelemetryIsSampledOncePerMinute) {
+  const Timestamp start = clock_.now();
+  for (int i = 0; i < 30; ++i) {  // every 10 s for 5 minutes
+    report(80, -60);
+    clock_.advance(10s);
+  }
+  auto kept = samples();
+  ASSERT_EQ(kept.size(), 5U);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].t, start + std::chrono::minutes(static_cast<int>(i)));
+    EXPECT_EQ(kept[i].battery_pct, 80);
+    EXPECT_EQ(kept[i].voltage_mv, 5080);
+    EXPECT_EQ(kept[i].rssi_dbm, -60);
+    EXPECT_EQ(kept[i].temperature_c, 19);
+    EXPECT_FALSE(kept[i].lqi) << "native telemetry carries no LQI";
+  }
+}
+
+TEST_F(HubHistoryTest, BatteryChangeOrSixDecibelsOfSignalIsSampledAtOnce) {
+  report(80, -60);  // kept: the first
+  clock_.advance(10s);
+  report(80, -65);  // 5 dB: not yet
+  clock_.advance(10s);
+  report(79, -65);  // battery changed
+  clock_.advance(10s);
+  report(79, -60);  // 5 dB from the last kept (-65)
+  clock_.advance(10s);
+  report(79, -71);  // 6 dB down
+  clock_.advance(10s);
+  report(79, -65);  // 6 dB up
+  auto kept = samples();
+  ASSERT_EQ(kept.size(), 4U);
+  EXPECT_EQ(kept[0].rssi_dbm, -60);
+  EXPECT_EQ(kept[1].battery_pct, 79);
+  EXPECT_EQ(kept[1].rssi_dbm, -65);
+  EXPECT_EQ(kept[2].rssi_dbm, -71);
+  EXPECT_EQ(kept[3].rssi_dbm, -65);
+  // The minute is counted from the last sample kept.
+  clock_.advance(50s);
+  report(79, -65);
+  EXPECT_EQ(samples().size(), 4U);
+  clock_.advance(10s);
+  report(79, -65);
+  EXPECT_EQ(samples().size(), 5U);
+}
+
+TEST_F(HubHistoryTest, TelemetryWithoutReadingsIsNotSampled) {
+  Telemetry t;
+  t.ts = clock_.now();
+  t.firmware = "1.4.2";
+  t.uptime_s = 120;
+  ASSERT_TRUE(hub_.on_telemetry(front_, t));
+  EXPECT_TRUE(samples().empty());
+  EXPECT_NE(hub_.find_lock("front"), nullptr);
+}
+
+TEST_F(HubHistoryTest, ManySamplesComeBackAsAtMostTheAskedNumberOfPoints) {
+  for (int i = 0; i < 24 * 60; ++i) {  // a day, one sample a minute
+    report(90 - i / 240, -60);
+    clock_.advance(1min);
+  }
+  auto day = hub_.history("front", clock_.now() - std::chrono::days(1), clock_.now(), 24);
+  ASSERT_TRUE(day) << day.error().to_string();
+  ASSERT_EQ(day->size(), 24U);
+  EXPECT_EQ(day->front().battery_pct, 90);
+  EXPECT_EQ(day->back().battery_pct, 85);
+  for (std::size_t i = 1; i < day->size(); ++i) EXPECT_LT((*day)[i - 1].t, (*day)[i].t);
+}
+
+TEST_F(HubHistoryTest, HistoryOfAnUnknownLockIsNotFoundAndAnInvertedRangeIsRejected) {
+  auto ghost = hub_.history("ghost", clock_.now() - 1h, clock_.now(), 10);
+  ASSERT_FALSE(ghost);
+  EXPECT_EQ(ghost.error().code, ErrorCode::not_found);
+  report(80, -60);
+  auto inverted = hub_.history("front", clock_.now(), clock_.now() - 1h, 10);
+  ASSERT_FALSE(inverted);
+  EXPECT_EQ(inverted.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(inverted.error().message, "until: must not be before since");
+}
+
+TEST_F(HubHistoryTest, SamplesOlderThanTheRetentionGoOnTheFirstSampleOfADay) {
+  report(90, -60);
+  const Timestamp first = clock_.now();
+  clock_.advance(Hub::kTelemetryRetention - 1h);
+  report(50, -60);  // still within 400 days: nothing to delete
+  auto both = hub_.history("front", first, clock_.now(), 10);
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->size(), 2U);
+  clock_.advance(std::chrono::days(1));
+  report(49, -60);  // a new day: the first sample is now past the retention
+  auto kept = hub_.history("front", first, clock_.now(), 10);
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->size(), 2U);
+  EXPECT_EQ(kept->front().battery_pct, 50);
+}
+
+class HubHistoryStoreFailureTest : public ::testing::Test {
+ protected:
+  HubHistoryStoreFailureTest() { EXPECT_TRUE(hub_.load()); }
+
+  Result<void> report(int battery_pct) {
+    Telemetry t;
+    t.ts = clock_.now();
+    t.battery_pct = battery_pct;
+    return hub_.on_telemetry({"home", "front"}, t);
+  }
+
+  ManualClock clock_;
+  MemoryStore memory_;
+  lw::testing::FaultInjectingStore store_{memory_};
+  lw::testing::RecordingDeviceLink link_;
+  NullEventSink sink_;
+  SeededRandom random_{42};
+  Hub hub_{clock_, store_, link_, sink_, random_, HubOptions{}};
+};
+
+TEST_F(HubHistoryStoreFailureTest, SampleTheStoreRefusedIsReportedAndStoredWithTheNextMessage) {
+  store_.fail_only("append_sample");
+  store_.fail_next_writes(1);
+  auto refused = report(80);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(refused.error().message, "telemetry history: injected write failure (append_sample)");
+  EXPECT_EQ(hub_.find_lock("front")->battery_pct, 80) << "the lock record is still updated";
+
+  clock_.advance(5s);
+  ASSERT_TRUE(report(80));
+  auto points = hub_.history("front", clock_.now() - 1h, clock_.now(), 10);
+  ASSERT_TRUE(points);
+  ASSERT_EQ(points->size(), 1U);
+  EXPECT_EQ(points->front().t, clock_.now());
+}
+
+TEST_F(HubHistoryStoreFailureTest, FailedRetentionPassIsReportedAndTriedAgain) {
+  store_.fail_only("delete_samples_before");
+  store_.fail_next_writes(1);
+  auto refused = report(80);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "telemetry history: injected write failure (delete_samples_before)");
+  clock_.advance(1min);
+  ASSERT_TRUE(report(80));
+  EXPECT_EQ(store_.refused_writes(), 1);
 }
 
 }  // namespace

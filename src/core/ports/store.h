@@ -1,5 +1,5 @@
-// Port: durable storage of sites, locks, actions, events and the command
-// counter. The default adapter is SQLite (src/adapters/sqlite); tests use
+// Port: durable storage of sites, locks, actions, events, the telemetry
+// history and the command counter. The default adapter is SQLite (src/adapters/sqlite); tests use
 // MemoryStore (tests/support).
 //
 // Contract: when a call returns success, what it wrote survives a process crash
@@ -15,6 +15,7 @@
 
 #include "base/result.h"
 #include "core/lock/records.h"
+#include "core/lock/telemetry_sample.h"
 
 namespace lw::core {
 
@@ -47,6 +48,20 @@ class Store {
   virtual Result<void> save_action(const Action& action) = 0;
   virtual Result<std::optional<Action>> find_action(const ActionId& id) = 0;
   virtual Result<std::vector<Action>> load_pending_actions() = 0;
+
+  /// Stores one telemetry sample. A sample of the same lock at the same
+  /// millisecond replaces the one stored before.
+  virtual Result<void> append_sample(const TelemetrySample& sample) = 0;
+  /// The telemetry history of `lock` with since <= t <= until, oldest first, in
+  /// at most `max_points` points. While the range holds at most `max_points`
+  /// samples, each is one point; beyond that, samples are averaged in equal
+  /// time buckets of history_bucket_ms(since, until, max_points) and each
+  /// non-empty bucket is one point (TelemetryPoint). Errors: invalid_argument
+  /// ("max_points: must be at least 1", "until: must not be before since").
+  virtual Result<std::vector<TelemetryPoint>> list_samples(const LockId& lock, Timestamp since,
+                                                           Timestamp until, int max_points) = 0;
+  /// Deletes the samples of every lock taken before `before`; returns how many.
+  virtual Result<std::int64_t> delete_samples_before(Timestamp before) = 0;
 
   /// Returns the next value of the durable per-key command counter: strictly
   /// greater than every value returned before, across restarts.
