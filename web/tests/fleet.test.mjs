@@ -30,7 +30,7 @@ test('2,000 locks: rendered in under 2 s, virtualised, filtered, and a hub that 
     await home.startHub();
     home.startSim(fleet());
     await eventually(async () => (await home.api('/api/v1/locks')).locks.length === sites * perSite, 180_000,
-      'all 2,000 locks known to the hub');
+      'all 2,000 locks known to the hub', 1000);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${home.url}/#/`);

@@ -41,8 +41,8 @@ function canConnect(port) {
   });
 }
 
-/** Polls `condition` every 50 ms until it returns a truthy value or `ms` pass. */
-export async function eventually(condition, ms, what) {
+/** Polls `condition` every `every` ms until it returns a truthy value or `ms` pass. */
+export async function eventually(condition, ms, what, every = 50) {
   const deadline = Date.now() + ms;
   let last;
   for (;;) {
@@ -53,7 +53,7 @@ export async function eventually(condition, ms, what) {
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what} (last: ${last})`);
-    await sleep(50);
+    await sleep(every);
   }
 }
 
@@ -80,6 +80,7 @@ export class Home {
     fs.writeFileSync(
       conf,
       `listener ${this.brokerPort} 127.0.0.1\nallow_anonymous true\npersistence false\n` +
+        'max_queued_messages 100000\n' +
         `user ${os.userInfo().username}\n`,
     );
     this.broker = this.run('mosquitto', '/usr/sbin/mosquitto', ['-c', conf]);

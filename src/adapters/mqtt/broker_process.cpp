@@ -226,6 +226,9 @@ Result<void> BrokerProcess::write_config(int port) {
       << "allow_anonymous true\n"
       << "persistence false\n"
       << "set_tcp_nodelay true\n"
+      // A fleet's locks all announce themselves when the hub or broker restarts;
+      // the default queue of 1,000 messages per client would drop most of them.
+      << "max_queued_messages 100000\n"
       << "log_dest file " << log_path_.string() << '\n'
       << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
       << "connection_messages true\n"
