@@ -17,6 +17,8 @@ export interface AxisSpec {
   label: string;
   side: 'left' | 'right';
   range?: [number, number];
+  /** The least span the axis shows, so a steady reading is a flat line, not magnified noise. */
+  minSpan?: number;
 }
 
 export interface Chart {
@@ -36,7 +38,23 @@ function fmt(v: number | null | undefined, unit: string, digits = 0): string {
 export function lineChart(container: HTMLElement, xs: number[], series: SeriesSpec[], axes: AxisSpec[]): Chart {
   const width = () => Math.max(240, Math.floor(container.clientWidth || 600));
   const scales: uPlot.Scales = { x: { time: true } };
-  for (const a of axes) scales[a.scale] = a.range ? { auto: false, range: a.range } : { auto: true };
+  for (const a of axes) {
+    if (a.range) {
+      scales[a.scale] = { auto: false, range: a.range };
+    } else if (a.minSpan) {
+      const span = a.minSpan;
+      scales[a.scale] = {
+        range: (_u: uPlot, min: number | null, max: number | null): [number, number] => {
+          if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, span];
+          if (max - min >= span) return [min, max];
+          const mid = (min + max) / 2;
+          return [mid - span / 2, mid + span / 2];
+        },
+      };
+    } else {
+      scales[a.scale] = { auto: true };
+    }
+  }
 
   const opts: uPlot.Options = {
     width: width(),

@@ -96,7 +96,7 @@ export function historyPanel(lockId: string, transport: string): HistoryPanel {
         ],
         [
           { scale: '%', label: 'Battery %', side: 'left', range: [0, 100] },
-          ...(hasVolts ? [{ scale: 'V', label: 'Volts', side: 'right' as const }] : []),
+          ...(hasVolts ? [{ scale: 'V', label: 'Volts', side: 'right' as const, minSpan: 0.4 }] : []),
         ],
       ),
     );
@@ -113,7 +113,7 @@ export function historyPanel(lockId: string, transport: string): HistoryPanel {
     if (series.length) {
       charts.push(
         lineChart(signal, xs, series, [
-          ...(hasRssi ? [{ scale: 'dBm', label: 'dBm', side: 'left' as const }] : []),
+          ...(hasRssi ? [{ scale: 'dBm', label: 'dBm', side: 'left' as const, minSpan: 20 }] : []),
           ...(hasLqi ? [{ scale: 'lqi', label: 'LQI', side: hasRssi ? ('right' as const) : ('left' as const), range: [0, 255] as [number, number] }] : []),
         ]),
       );
