@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "adapters/http/async_http_client.h"
 #include "adapters/toml/strict_table.h"
 
 #ifndef LW_DEFAULT_WEB_ROOT
@@ -18,6 +19,56 @@ std::string HubConfig::mqtt_client_id() const {
 }
 
 namespace {
+
+bool valid_base_topic(std::string_view t) {
+  return !t.empty() && t.size() <= 256 && t.find_first_of("+#") == std::string_view::npos &&
+         t.front() != '/' && t.back() != '/';
+}
+
+/// Webhook secrets shorter than this are refused: they would be guessable.
+constexpr std::size_t kMinWebhookSecret = 16;
+
+HubConfig::Webhook read_webhook(adapters::StrictTable& w, const std::vector<HubConfig::Webhook>& before) {
+  HubConfig::Webhook hook;
+  w.get("url", hook.url);
+  if (hook.url.empty()) {
+    w.fail("url", "required: the receiver's http://host[:port]/path");
+  } else if (auto url = adapters::http::parse_http_url(hook.url, "url"); !url) {
+    w.fail("url", std::string_view(url.error().message).substr(std::string_view("url: ").size()));
+  } else {
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      if (before[i].url == hook.url) w.fail("url", "is the url of webhook[" + std::to_string(i) + "] too");
+    }
+  }
+  // The secret's value never goes into a message.
+  w.get("secret", hook.secret);
+  if (hook.secret.size() < kMinWebhookSecret) {
+    w.fail("secret", hook.secret.empty() ? "required: at least 16 characters, shared with the receiver"
+                                         : "must be at least 16 characters");
+  }
+  if (w.has("events")) {
+    std::vector<std::string> names;
+    w.get("events", names);
+    if (names.empty()) w.fail("events", "must name at least one event type (leave it out for every type)");
+    for (const std::string& name : names) {
+      if (auto type = core::parse_webhook_event_type(name)) {
+        hook.events.push_back(*type);
+        continue;
+      }
+      std::string known;
+      for (core::WebhookEventType t : core::webhook_event_types()) {
+        known += (known.empty() ? "" : ", ") + std::string(core::to_string(t));
+      }
+      w.fail("events", "unknown event type \"" + name + "\"; known: " + known);
+      break;
+    }
+  } else {
+    const auto all = core::webhook_event_types();
+    hook.events.assign(all.begin(), all.end());
+  }
+  w.get_duration("timeout", hook.timeout, 1s, 60s);
+  return hook;
+}
 
 Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   if (!doc) return doc.error();
@@ -66,6 +117,41 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   auto commands = root.table("commands");
   commands.get_duration("ttl", c.commands.ttl, 1s, std::chrono::hours(24));
 
+  auto z2m = root.table("zigbee2mqtt");
+  z2m.get("enabled", c.zigbee2mqtt.enabled);
+  z2m.get("base_topic", c.zigbee2mqtt.base_topic);
+  if (!valid_base_topic(c.zigbee2mqtt.base_topic)) {
+    z2m.fail("base_topic", "must be a topic without wildcards (+, #) and without a leading or trailing /");
+  }
+  z2m.get("site", c.zigbee2mqtt.site);
+  if (c.zigbee2mqtt.enabled && !validate_id("site", c.zigbee2mqtt.site)) {
+    z2m.fail("site", "must name the site of its locks (1..64 of [A-Za-z0-9_-])");
+  }
+  z2m.get_duration("report_interval", c.zigbee2mqtt.report_interval, 1s, 7 * 24h);
+
+  auto nuki = root.table("nuki");
+  nuki.get("enabled", c.nuki.enabled);
+  nuki.get("site", c.nuki.site);
+  if (c.nuki.enabled && !validate_id("site", c.nuki.site)) {
+    nuki.fail("site", "must name the site of its locks (1..64 of [A-Za-z0-9_-])");
+  }
+
+  auto ha = root.table("home_assistant");
+  ha.get("enabled", c.home_assistant.enabled);
+  constexpr std::string_view kTopicRule =
+      "must be a topic without wildcards (+, #) and without a leading or trailing /";
+  ha.get("discovery_prefix", c.home_assistant.discovery_prefix);
+  if (!valid_base_topic(c.home_assistant.discovery_prefix)) ha.fail("discovery_prefix", kTopicRule);
+  ha.get("state_prefix", c.home_assistant.state_prefix);
+  const std::string& state_prefix = c.home_assistant.state_prefix;
+  if (!valid_base_topic(state_prefix)) {
+    ha.fail("state_prefix", kTopicRule);
+  } else if (state_prefix == "lw" || state_prefix.starts_with("lw/")) {
+    ha.fail("state_prefix", "must not be under lw/, the native locks' topics");
+  } else if (state_prefix == c.home_assistant.discovery_prefix) {
+    ha.fail("state_prefix", "must differ from discovery_prefix");
+  }
+
   auto log = root.table("log");
   log.get("level", c.log.level);
   if (c.log.level != "trace" && c.log.level != "debug" && c.log.level != "info" && c.log.level != "warn" &&
@@ -103,6 +189,7 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
     }
     c.locks.push_back(lock);
   }
+  for (auto& w : root.tables("webhook")) c.webhooks.push_back(read_webhook(w, c.webhooks));
   if (auto r = root.finish(); !r) return r.error();
   return c;
 }

@@ -12,6 +12,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "core/lock/records.h"
+#include "core/webhook/webhook_event.h"
 
 namespace lw::app {
 
@@ -56,6 +57,32 @@ struct HubConfig {
   struct Log {
     std::string level{"info"};
   } log;
+  /// Home Assistant MQTT discovery of every lock (docs/integrations.md).
+  struct HomeAssistant {
+    bool enabled{false};
+    std::string discovery_prefix{"homeassistant"};  // Home Assistant's discovery prefix
+    std::string state_prefix{"lockwarden/ha"};      // the entities' state and command topics
+  } home_assistant;
+  /// Locks behind a Zigbee2MQTT instance (docs/integrations.md).
+  struct Zigbee2mqtt {
+    bool enabled{false};
+    std::string base_topic{"zigbee2mqtt"};
+    std::string site;  // required when enabled
+    Duration report_interval{1h};
+  } zigbee2mqtt;
+  /// Nuki Smart Locks on Nuki's own MQTT API (docs/integrations.md).
+  struct Nuki {
+    bool enabled{false};
+    std::string site;  // required when enabled
+  } nuki;
+  /// A receiver of webhook deliveries, `[[webhook]]` (docs/configuration.md).
+  struct Webhook {
+    std::string url;                             // http://host[:port]/path
+    std::string secret;                          // the HMAC key, >= 16 characters; never logged
+    std::vector<core::WebhookEventType> events;  // default: every type
+    Duration timeout{10s};                       // per attempt
+  };
+  std::vector<Webhook> webhooks;
   std::vector<core::SiteRecord> sites;
   std::vector<core::LockRecord> locks;
 

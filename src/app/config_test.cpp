@@ -74,6 +74,68 @@ TEST(HubConfig, UnknownTransportIsNamedWithItsLock) {
       << c.error().message;
 }
 
+TEST(HubConfig, TheBridgeIntegrationsAreOffUntilEnabledWithASite) {
+  auto defaults = parse_hub_config("", "hub.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_FALSE(defaults->zigbee2mqtt.enabled);
+  EXPECT_EQ(defaults->zigbee2mqtt.base_topic, "zigbee2mqtt");
+  EXPECT_EQ(defaults->zigbee2mqtt.report_interval, 1h);
+  EXPECT_FALSE(defaults->nuki.enabled);
+  auto on = parse_hub_config(
+      "[zigbee2mqtt]\nenabled = true\nbase_topic = \"z2m/house\"\nsite = \"house\"\nreport_interval = "
+      "\"15m\"\n"
+      "[nuki]\nenabled = true\nsite = \"flat\"\n",
+      "hub.toml");
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_TRUE(on->zigbee2mqtt.enabled);
+  EXPECT_EQ(on->zigbee2mqtt.base_topic, "z2m/house");
+  EXPECT_EQ(on->zigbee2mqtt.site, "house");
+  EXPECT_EQ(on->zigbee2mqtt.report_interval, 15min);
+  EXPECT_TRUE(on->nuki.enabled);
+  EXPECT_EQ(on->nuki.site, "flat");
+  auto no_site = parse_hub_config("[zigbee2mqtt]\nenabled = true\n", "hub.toml");
+  ASSERT_FALSE(no_site);
+  EXPECT_NE(no_site.error().message.find("zigbee2mqtt.site: must name the site of its locks"),
+            std::string::npos)
+      << no_site.error().message;
+  auto wildcard = parse_hub_config("[zigbee2mqtt]\nbase_topic = \"z2m/#\"\n", "hub.toml");
+  ASSERT_FALSE(wildcard);
+  EXPECT_NE(wildcard.error().message.find("zigbee2mqtt.base_topic: must be a topic without wildcards"),
+            std::string::npos)
+      << wildcard.error().message;
+  auto nuki = parse_hub_config("[nuki]\nenabled = true\nsite = \"a b\"\n", "hub.toml");
+  ASSERT_FALSE(nuki);
+  EXPECT_NE(nuki.error().message.find("nuki.site:"), std::string::npos) << nuki.error().message;
+}
+
+TEST(HubConfig, HomeAssistantDiscoveryIsOffUntilEnabledAndItsPrefixesAreTopics) {
+  auto defaults = parse_hub_config("", "hub.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_FALSE(defaults->home_assistant.enabled);
+  EXPECT_EQ(defaults->home_assistant.discovery_prefix, "homeassistant");
+  EXPECT_EQ(defaults->home_assistant.state_prefix, "lockwarden/ha");
+
+  auto on = parse_hub_config(
+      "[home_assistant]\nenabled = true\ndiscovery_prefix = \"ha\"\nstate_prefix = \"home/locks\"\n",
+      "hub.toml");
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_TRUE(on->home_assistant.enabled);
+  EXPECT_EQ(on->home_assistant.discovery_prefix, "ha");
+  EXPECT_EQ(on->home_assistant.state_prefix, "home/locks");
+
+  auto wildcard = parse_hub_config("[home_assistant]\ndiscovery_prefix = \"ha/#\"\n", "hub.toml");
+  ASSERT_FALSE(wildcard);
+  EXPECT_NE(
+      wildcard.error().message.find("home_assistant.discovery_prefix: must be a topic without wildcards"),
+      std::string::npos)
+      << wildcard.error().message;
+  auto native = parse_hub_config("[home_assistant]\nstate_prefix = \"lw/ha\"\n", "hub.toml");
+  ASSERT_FALSE(native);
+  EXPECT_NE(native.error().message.find("home_assistant.state_prefix: must not be under lw/"),
+            std::string::npos)
+      << native.error().message;
+}
+
 TEST(HubConfig, MisspelledKeyIsRejected) {
   auto c = parse_hub_config("[store]\nsyncronous = \"full\"\n", "hub.toml");
   ASSERT_FALSE(c);

@@ -4,6 +4,7 @@
 
 #include "firmware/radio_link.h"
 #include "protocol/codec.h"
+#include "protocol/ecosystem/zigbee2mqtt_requests.h"
 #include "protocol/topics.h"
 
 namespace lw::app {
@@ -17,19 +18,6 @@ std::string network_key(const sim::Scenario& s, const std::string& id) {
     if (n.id == id) return core::network_id(n.site, n.ssid);
   }
   return {};
-}
-
-/// Zigbee MAC statuses the bridge logs: 205 no network route, 233 no ack,
-/// 240 transaction expired say the route is gone; 225 channel access failure
-/// says the channel is busy.
-std::optional<core::BridgeLog> bridge_log_of(int mac_status) {
-  switch (mac_status) {
-    case 205:
-    case 233:
-    case 240: return core::BridgeLog::no_route;
-    case 225: return core::BridgeLog::channel_busy;
-    default: return std::nullopt;
-  }
 }
 
 }  // namespace
@@ -269,9 +257,7 @@ void FleetEars::zigbee(Timestamp ts, const std::string& bridge, const std::strin
       monitor_.command(locks_[i].id, ts, std::nullopt, core::ActionStatus::expired, ts);
       if (!options_.doctor) return;
       evidence.command(locks_[i].id, ts, false);
-      if (line->mac_status) {
-        if (auto what = bridge_log_of(*line->mac_status)) evidence.bridge_log(locks_[i].id, ts, *what);
-      }
+      if (auto what = protocol::z2m_radio_status(*line)) evidence.bridge_log(locks_[i].id, ts, *what);
       return;
     }
     case K::bridge_event: {

@@ -4,16 +4,23 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "adapters/homeassistant/home_assistant_bridge.h"
 #include "adapters/http/api_routes.h"
 #include "adapters/http/event_stream.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/metrics_route.h"
 #include "adapters/http/static_files.h"
 #include "adapters/mqtt/mqtt_client.h"
 #include "adapters/native/native_gateway.h"
+#include "adapters/nuki/nuki_adapter.h"
+#include "adapters/routing/link_router.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "adapters/sqlite/webhook_outbox.h"
 #include "adapters/system/key_file.h"
 #include "adapters/system/sodium_random.h"
 #include "adapters/system/system_clock.h"
+#include "adapters/webhook/webhook_dispatcher.h"
+#include "adapters/zigbee2mqtt/zigbee2mqtt_adapter.h"
 #include "app/log_event_sink.h"
 #include "app/status_page.h"
 #include "base/version.h"
@@ -34,6 +41,19 @@ core::HubOptions hub_options(const HubConfig& cfg) {
   return o;
 }
 
+adapters::webhook::WebhookDispatcher::Options webhook_options(const HubConfig& cfg) {
+  adapters::webhook::WebhookDispatcher::Options o;
+  o.hub_id = cfg.hub.id;
+  for (const HubConfig::Webhook& w : cfg.webhooks) {
+    o.endpoints.push_back({w.url, w.secret, w.events, w.timeout});
+  }
+  return o;
+}
+
+adapters::homeassistant::Topics home_assistant_topics(const HubConfig& cfg) {
+  return {cfg.home_assistant.discovery_prefix, cfg.home_assistant.state_prefix, cfg.hub.id};
+}
+
 }  // namespace
 
 struct HubRuntime::Parts {
@@ -46,9 +66,11 @@ struct HubRuntime::Parts {
         keys(std::move(key_pair)),
         mqtt(io_context, std::move(mqtt_options)),
         gateway(mqtt, keys.secret),
-        events(log, {.hub_id = cfg.hub.id}),
-        hub(clock, *store, gateway, events, random, hub_options(cfg)),
+        links(gateway),
+        events(listeners, {.hub_id = cfg.hub.id}),
+        hub(clock, *store, links, events, random, hub_options(cfg)),
         tick_timer(io_context) {
+    listeners.add(log);
     events.attach(hub);
   }
 
@@ -57,16 +79,74 @@ struct HubRuntime::Parts {
   adapters::SystemClock clock;
   adapters::SodiumRandom random;
   LogEventSink log;
+  core::FanOutEventSink listeners;  // what the event stream passes on: the log, and any other listener
   std::unique_ptr<adapters::sqlite::SqliteStore> store;
   protocol::KeyPair keys;
   adapters::mqtt::MqttClient mqtt;
   adapters::native::NativeGateway gateway;
+  adapters::LinkRouter links;  // the hub's DeviceLink: each lock's command to the adapter that speaks for it
   adapters::http::EventStream events;  // the hub's sink: the log, and live updates to web clients
   core::Hub hub;
+  std::unique_ptr<adapters::zigbee2mqtt::Zigbee2MqttAdapter> zigbee;  // when [zigbee2mqtt] is enabled
+  std::unique_ptr<adapters::nuki::NukiAdapter> nuki;                  // when [nuki] is enabled
+  // When [home_assistant] is enabled: one of the listeners, and first to see each message.
+  std::unique_ptr<adapters::homeassistant::HomeAssistantBridge> home_assistant;
+  // When [[webhook]]s are configured: the outbox, and the sender (one of the listeners).
+  std::unique_ptr<adapters::sqlite::WebhookOutbox> outbox;
+  std::unique_ptr<adapters::webhook::WebhookDispatcher> webhooks;
   adapters::http::Router router;
   std::unique_ptr<adapters::http::HttpServer> http;
   boost::asio::steady_timer tick_timer;
   bool stopping{false};
+
+  /// The Zigbee2MQTT and Nuki adapters that are enabled, and their routes for commands.
+  void add_integrations() {
+    links.set_transport_of([this](const LockId& id) -> std::optional<core::Transport> {
+      const core::LockRecord* lock = hub.find_lock(id);
+      return lock != nullptr ? std::optional<core::Transport>(lock->transport) : std::nullopt;
+    });
+    auto publish = [this](std::string_view topic, std::string_view payload) {
+      return mqtt.publish(topic, payload, adapters::mqtt::Qos::at_least_once, false);
+    };
+    if (config.zigbee2mqtt.enabled) {
+      zigbee = std::make_unique<adapters::zigbee2mqtt::Zigbee2MqttAdapter>(
+          adapters::zigbee2mqtt::Zigbee2MqttAdapter::Options{
+              config.zigbee2mqtt.base_topic, config.zigbee2mqtt.site, config.zigbee2mqtt.report_interval,
+              config.hub.auto_register},
+          hub, publish);
+      links.claim_with(*zigbee);
+      links.route(core::Transport::zigbee, *zigbee);
+    }
+    if (config.nuki.enabled) {
+      nuki = std::make_unique<adapters::nuki::NukiAdapter>(
+          adapters::nuki::NukiAdapter::Options{config.nuki.site, config.hub.auto_register}, hub, publish);
+      links.claim_with(*nuki);
+    }
+  }
+
+  /// Subscribes for the adapters and shares the one connection: each adapter
+  /// takes its own topics, the native gateway the rest. The Home Assistant
+  /// bridge, when enabled, is made here: it listens to the hub and the broker only.
+  void listen_to_integrations() {
+    if (config.home_assistant.enabled) {
+      home_assistant = std::make_unique<adapters::homeassistant::HomeAssistantBridge>(
+          mqtt, adapters::homeassistant::HomeAssistantBridge::Options{home_assistant_topics(config),
+                                                                      std::string(kVersion)});
+      listeners.add(*home_assistant);
+      events.on_view_changed([this](const core::LockRecord& lock) { home_assistant->view_changed(lock); });
+      home_assistant->attach(hub);
+    }
+    if (!zigbee && !nuki && !home_assistant) return;
+    if (zigbee) (void)mqtt.subscribe(zigbee->subscription(), adapters::mqtt::Qos::at_least_once);
+    if (nuki)
+      (void)mqtt.subscribe(adapters::nuki::NukiAdapter::subscription(), adapters::mqtt::Qos::at_least_once);
+    mqtt.on_message([this](std::string_view topic, std::string_view payload, bool retained) {
+      if (home_assistant && home_assistant->handle(topic, payload, retained)) return;
+      if (zigbee && zigbee->handle(topic, payload)) return;
+      if (nuki && nuki->handle(topic, payload, retained)) return;
+      gateway.handle(topic, payload);
+    });
+  }
 };
 
 Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& io, const HubConfig& config) {
@@ -87,6 +167,10 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
   mqtt.clean_session = false;
   if (!config.mqtt.username.empty()) mqtt.username = config.mqtt.username;
   if (!config.mqtt.password.empty()) mqtt.password = config.mqtt.password;
+  // Home Assistant shows every lock unavailable when the hub's connection dies.
+  if (config.home_assistant.enabled) {
+    mqtt.will = adapters::homeassistant::HomeAssistantBridge::last_will(home_assistant_topics(config));
+  }
   if (auto v = adapters::mqtt::MqttClient::validate(mqtt); !v)
     return Error{v.error().code, "mqtt." + v.error().message};
 
@@ -101,8 +185,21 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
   for (const auto& lock : config.locks) {
     if (auto r = parts->hub.add_lock(lock); !r) return r.error();
   }
+  parts->add_integrations();
+  if (!config.webhooks.empty()) {
+    auto outbox = adapters::sqlite::WebhookOutbox::open(config.store_path(), sync, parts->clock.now());
+    if (!outbox) return Error{outbox.error().code, "webhook outbox: " + outbox.error().message};
+    parts->outbox = std::move(*outbox);
+    auto webhooks = adapters::webhook::WebhookDispatcher::create(io, *parts->outbox, parts->clock,
+                                                                 parts->random, webhook_options(config));
+    if (!webhooks) return webhooks.error();
+    parts->webhooks = std::move(*webhooks);
+    parts->listeners.add(*parts->webhooks);
+    parts->webhooks->attach(parts->hub);
+  }
   adapters::http::add_api_routes(parts->router, parts->hub);
   adapters::http::add_event_stream_route(parts->router, parts->events);
+  adapters::http::add_metrics_route(parts->router, parts->hub);
   if (*web_root) {
     adapters::http::add_static_files(parts->router, **web_root);
     spdlog::info("serving the web app from {} at /", (*web_root)->string());
@@ -126,8 +223,14 @@ Result<void> HubRuntime::start() {
                                      std::to_string(parts_->config.http.port) + ": " + r.error().message};
   }
   parts_->gateway.attach(parts_->hub);
+  if (parts_->webhooks) {
+    auto r = parts_->webhooks->start();
+    if (!r) return Error{r.error().code, "webhooks: " + r.error().message};
+  }
+  parts_->listen_to_integrations();
   parts_->mqtt.on_connected([this] {
     spdlog::info("connected to the broker at {}:{}", parts_->config.mqtt.host, parts_->config.mqtt.port);
+    if (parts_->home_assistant) parts_->home_assistant->connected();
   });
   parts_->mqtt.start();
   schedule_tick();
@@ -141,7 +244,10 @@ void HubRuntime::schedule_tick() {
   parts_->tick_timer.async_wait([this](const boost::system::error_code& ec) {
     if (ec || parts_->stopping) return;
     parts_->hub.tick();
+    if (parts_->zigbee) parts_->zigbee->tick();
+    if (parts_->nuki) parts_->nuki->tick();
     parts_->events.tick();
+    if (parts_->webhooks) parts_->webhooks->tick();
     schedule_tick();
   });
 }
@@ -151,6 +257,8 @@ void HubRuntime::stop() {
   parts_->stopping = true;
   parts_->tick_timer.cancel();
   parts_->http->stop();
+  if (parts_->webhooks) parts_->webhooks->stop();
+  if (parts_->home_assistant) parts_->home_assistant->stop();  // "offline" before the clean DISCONNECT
   parts_->mqtt.stop();
 }
 

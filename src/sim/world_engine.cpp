@@ -11,6 +11,7 @@
 #include "firmware/lock_firmware.h"
 #include "firmware/update_slots.h"
 #include "protocol/codec.h"
+#include "protocol/ecosystem/zigbee2mqtt_requests.h"
 #include "protocol/topics.h"
 #include "sim/lock_hardware.h"
 #include "sim/world/battery.h"
@@ -18,6 +19,7 @@
 #include "sim/world/people.h"
 #include "sim/world/radio.h"
 #include "sim/world/rng.h"
+#include "sim/zigbee2mqtt_bridge.h"
 
 namespace lw::sim {
 namespace {
@@ -298,6 +300,30 @@ class World {
     }
   }
 
+  /// The hub's /set for a Zigbee lock, through its bridge: a lock that hears
+  /// it runs the motor and reports (an operation event, then its state); one
+  /// that does not is a failed request in Zigbee2MQTT's log. A bridge that is
+  /// offline reads nothing.
+  void zigbee_set(std::string_view base, std::string_view name, std::string_view payload) {
+    Lock* l = zigbee_lock(base, name);
+    if (l == nullptr || !l->bridge->online) return;
+    auto request = protocol::decode_z2m_set(payload);
+    if (!request || !request->lock) return;
+    apply_standby(*l);
+    if (l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true)) {
+      operate(*l, *request->lock, core::OperationSource::remote, std::nullopt);
+      return;
+    }
+    out(z2m(*l->bridge, "bridge/logging"),
+        R"({"level":"error","message":"Publish 'set' 'state' to ')" + l->name +
+            R"(' failed: 'Error: Data request failed with error: 'MAC no ack' (233)'"})");
+  }
+
+  /// The hub's /get for a Zigbee lock: a probe.
+  void zigbee_get(std::string_view base, std::string_view name) {
+    if (Lock* l = zigbee_lock(base, name)) probe(l->cfg->id);
+  }
+
   /// Every connected native lock says goodbye (a clean stop of the simulator).
   void shutdown() {
     for (Lock& l : locks_) {
@@ -412,6 +438,30 @@ class World {
     return b.cfg->base_topic + "/" + std::string(rest);
   }
 
+  /// The retained device list of a Zigbee2MQTT bridge: its coordinator, repeaters and locks.
+  [[nodiscard]] std::string bridge_devices(const Bridge& b) const {
+    std::vector<Z2mSimDevice> devices{{Z2mSimDevice::Kind::coordinator, b.cfg->id, "Coordinator", {}}};
+    for (const Repeater& r : repeaters_) {
+      if (r.cfg->bridge == b.cfg->id)
+        devices.push_back({Z2mSimDevice::Kind::router, r.cfg->id, r.cfg->id, {}});
+    }
+    for (const Lock& l : locks_) {
+      if (l.bridge == &b && l.transport() == Transport::zigbee)
+        devices.push_back({Z2mSimDevice::Kind::lock, l.cfg->id, l.name, l.cfg->firmware});
+    }
+    return z2m_bridge_devices(devices);
+  }
+
+  /// The Zigbee lock with friendly name `name` behind the bridge with base topic `base`.
+  Lock* zigbee_lock(std::string_view base, std::string_view name) {
+    for (Lock& l : locks_) {
+      if (l.transport() == Transport::zigbee && l.bridge != nullptr && l.bridge->cfg->base_topic == base &&
+          l.name == name)
+        return &l;
+    }
+    return nullptr;
+  }
+
   void bridge_online(const Bridge& b, bool online) {
     switch (b.cfg->kind) {
       case BridgeKind::zigbee:
@@ -420,6 +470,7 @@ class World {
           out(z2m(b, "bridge/info"), R"({"version":")" + b.firmware +
                                          R"(","coordinator":{"type":"zStack3x0"},)" +
                                          R"("network":{"channel":15,"pan_id":6754},"permit_join":false})");
+          out(z2m(b, "bridge/devices"), bridge_devices(b));
         }
         return;
       case BridgeKind::zwave: {
@@ -754,13 +805,7 @@ class World {
     }
   }
 
-  static std::string ieee(const Lock& l) {
-    std::array<char, 19> buf{};
-    std::snprintf(
-        buf.data(), buf.size(), "0x%016llx",
-        static_cast<unsigned long long>(world::derive_seed(0, l.cfg->id)));  // NOLINT(google-runtime-int)
-    return buf.data();
-  }
+  static std::string ieee(const Lock& l) { return z2m_ieee_address(l.cfg->id); }
 
   /// The link broke (no DISCONNECT). Native: the broker publishes the Last Will
   /// 1.5 keep-alives after the last packet. Zigbee2MQTT: availability goes
@@ -1455,6 +1500,10 @@ void WorldEngine::command(const core::LockAddress& to, std::string_view payload,
   impl_->command(to, payload, wall);
 }
 void WorldEngine::probe(std::string_view lock) { impl_->probe(lock); }
+void WorldEngine::zigbee_set(std::string_view base, std::string_view name, std::string_view payload) {
+  impl_->zigbee_set(base, name, payload);
+}
+void WorldEngine::zigbee_get(std::string_view base, std::string_view name) { impl_->zigbee_get(base, name); }
 void WorldEngine::shutdown() { impl_->shutdown(); }
 VirtualRunStats WorldEngine::stats() const { return impl_->stats(); }
 Timestamp WorldEngine::now() const { return impl_->now(); }

@@ -47,6 +47,14 @@ class WorldEngine {
   /// otherwise the bridge reports the failure (Zigbee2MQTT's log line, Z-Wave
   /// JS's "Dead"). Native locks are not probed (their broker session is).
   void probe(std::string_view lock);
+  /// A payload the hub published on <base>/<name>/set of a Zigbee lock behind
+  /// a Zigbee2MQTT bridge (`base`: its base topic, `name`: the lock's friendly
+  /// name), at the world's present time: {"state":"LOCK"|"UNLOCK"} runs the
+  /// motor if the lock hears it; otherwise the bridge logs the failed request.
+  /// Anything else is ignored.
+  void zigbee_set(std::string_view base, std::string_view name, std::string_view payload);
+  /// The hub's <base>/<name>/get: a probe of that lock.
+  void zigbee_get(std::string_view base, std::string_view name);
   /// Emits the labels of faults still active (their fix unset).
   void finish();
   /// Every connected native lock publishes status offline (a clean stop).

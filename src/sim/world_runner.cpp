@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "protocol/codec.h"
+#include "protocol/ecosystem/zigbee2mqtt.h"
 #include "protocol/topics.h"
 
 namespace lw::sim {
@@ -22,7 +23,8 @@ constexpr auto kTick = std::chrono::milliseconds(100);
 protocol::PublishTraits traits_of(std::string_view topic) {
   if (auto t = protocol::parse_topic(topic)) return protocol::publish_traits(t->channel);
   return {1, topic.ends_with("/availability") || topic.ends_with("/bridge/state") ||
-                 topic.ends_with("/bridge/info") || topic.ends_with("/status")};
+                 topic.ends_with("/bridge/info") || topic.ends_with("/bridge/devices") ||
+                 topic.ends_with("/status")};
 }
 
 }  // namespace
@@ -63,12 +65,21 @@ Result<void> WorldRunner::start() {
     spdlog::warn("sim: broker connection lost ({}); reconnecting", reason);
   });
   client_->on_message([this](std::string_view topic, std::string_view payload, bool /*retained*/) {
+    if (!world_) return;
+    if (zigbee_request(topic, payload)) return;
     auto t = protocol::parse_topic(topic);
-    if (!t || t->channel != protocol::Channel::cmd || !world_) return;
+    if (!t || t->channel != protocol::Channel::cmd) return;
     world_->advance_to(world_time());
     world_->command(t->address, payload, clock_.now());
   });
   if (auto r = client_->subscribe("lw/v1/+/+/cmd", Qos::at_least_once); !r) return r.error();
+  // The hub's requests to Zigbee locks, through each Zigbee2MQTT bridge.
+  for (const ScenarioBridge& b : scenario_.bridges) {
+    if (b.kind != BridgeKind::zigbee) continue;
+    for (const char* leaf : {"/+/set", "/+/get"}) {
+      if (auto r = client_->subscribe(b.base_topic + leaf, Qos::at_least_once); !r) return r.error();
+    }
+  }
   started_ = true;
   client_->start();
   return ok();
@@ -91,6 +102,24 @@ void WorldRunner::begin() {
 Timestamp WorldRunner::world_time() const {
   const auto elapsed = std::chrono::steady_clock::now() - origin_steady_;
   return origin_ + std::chrono::duration_cast<Duration>(elapsed * speed_);
+}
+
+bool WorldRunner::zigbee_request(std::string_view topic, std::string_view payload) {
+  for (const ScenarioBridge& b : scenario_.bridges) {
+    if (b.kind != BridgeKind::zigbee) continue;
+    auto t = protocol::Z2mTopics(b.base_topic).classify(topic);
+    if (!t) continue;
+    if (t->kind != protocol::Z2mTopicKind::device_set && t->kind != protocol::Z2mTopicKind::device_get)
+      return true;
+    world_->advance_to(world_time());
+    if (t->kind == protocol::Z2mTopicKind::device_set && t->subtopic.empty()) {
+      world_->zigbee_set(b.base_topic, t->friendly_name, payload);
+    } else if (t->kind == protocol::Z2mTopicKind::device_get) {
+      world_->zigbee_get(b.base_topic, t->friendly_name);
+    }
+    return true;
+  }
+  return false;
 }
 
 void WorldRunner::tick() {

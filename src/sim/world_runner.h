@@ -5,9 +5,11 @@
 // One MQTT client (`lw-sim-world-<pid>`) publishes everything the world's
 // devices say, at the moment they say it: native locks on their lw/v1 topics
 // (status and state retained), Zigbee2MQTT and Z-Wave JS UI topics for bridged
-// locks (availability, bridge state and node status retained), phone reports.
-// A broken link's Last Will is published when the broker would deliver it.
-// Commands the hub publishes on `lw/v1/+/+/cmd` reach the world's locks.
+// locks (availability, bridge state, info and devices, and node status
+// retained), phone reports. A broken link's Last Will is published when the
+// broker would deliver it. Commands the hub publishes on `lw/v1/+/+/cmd` reach
+// the world's locks, and so do its requests to Zigbee locks on each
+// Zigbee2MQTT bridge's `<base>/+/set` and `<base>/+/get`.
 //
 // Time: the world starts at the wall-clock time of the first connection and
 // runs `speed` times faster than real time; the locks check a command's
@@ -61,6 +63,9 @@ class WorldRunner final : public TraceSink, public LabelSink {
  private:
   void begin();
   void tick();
+  /// A /set or /get under a Zigbee2MQTT bridge's base topic, handed to the
+  /// world; false when the topic is under no bridge's base topic.
+  bool zigbee_request(std::string_view topic, std::string_view payload);
   [[nodiscard]] Timestamp world_time() const;
 
   boost::asio::io_context& io_;

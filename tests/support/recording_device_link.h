@@ -1,5 +1,5 @@
 // RecordingDeviceLink: a DeviceLink that keeps every command it is asked to
-// send, and can be told to fail (a broker that is down).
+// send and every probe, and can be told to fail (a broker that is down).
 // Threading: single-threaded, like the Hub that uses it.
 #pragma once
 
@@ -16,11 +16,17 @@ class RecordingDeviceLink final : public core::DeviceLink {
     sent_.push_back(command);
     return ok();
   }
+  Result<void> probe(const core::LockAddress& lock) override {
+    probed_.push_back(lock);
+    return ok();
+  }
   void set_down(bool down) { down_ = down; }
   [[nodiscard]] const std::vector<core::Command>& sent() const { return sent_; }
+  [[nodiscard]] const std::vector<core::LockAddress>& probed() const { return probed_; }
 
  private:
   std::vector<core::Command> sent_;
+  std::vector<core::LockAddress> probed_;
   bool down_{false};
 };
 

@@ -76,6 +76,8 @@ void EventStream::action_changed(const core::Action& action) {
   if (!clients_.empty()) broadcast("action", json::object{{"action", to_json(action)}});
 }
 
+void EventStream::health_noticed(const core::HealthNotice& notice) { inner_.health_noticed(notice); }
+
 void EventStream::add_client(std::shared_ptr<StreamSink> client) {
   json::object hello{{"hub", options_.hub_id}, {"time_ms", nullptr}};
   if (hub_ != nullptr) hello["time_ms"] = to_epoch_ms(hub_->now());
@@ -126,6 +128,7 @@ void EventStream::check_battery_days(Timestamp now) {
     const auto before = mark->second.battery_days;
     if (whole_days(hub_->health_monitor().forecast(due.lock, now)) != before) {
       send_lock(*lock);  // marks it again
+      if (view_changed_) view_changed_(*lock);
     } else {
       mark_battery(*lock);
     }
@@ -157,7 +160,10 @@ void EventStream::check_case_summaries() {
   }
   summaries_ = std::move(current);
   for (const LockId& id : changed) {
-    if (const core::LockRecord* lock = hub_->find_lock(id)) send_lock(*lock);
+    const core::LockRecord* lock = hub_->find_lock(id);
+    if (lock == nullptr) continue;
+    send_lock(*lock);
+    if (view_changed_) view_changed_(*lock);
   }
 }
 

@@ -22,6 +22,9 @@
 // boundary of each lock is kept in a queue, rescheduled when it is stored.
 // A `cases` frame goes out from tick() when the open cases, or any open
 // case's likely cause, ranking of causes, next step or history change.
+// The lock changes found by tick() are also told to the on_view_changed
+// listener (the inner sink hears only what the hub stores), so other
+// adapters reuse this detection instead of repeating it.
 //
 // A client whose StreamSink refuses a write (gone, or too slow: the session's
 // queue limit) is dropped. Nothing is serialized while no client is connected.
@@ -38,6 +41,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +88,14 @@ class EventStream final : public core::EventSink {
   void lock_changed(const core::LockRecord& lock) override;
   void event_recorded(const core::EventRecord& event) override;
   void action_changed(const core::Action& action) override;
+  /// Passed on to the inner sink only (no frame: the notice's event follows).
+  void health_noticed(const core::HealthNotice& notice) override;
+
+  /// Called with each lock whose case summary or battery forecast's whole
+  /// days tick() found changed without the hub storing it (see above).
+  void on_view_changed(std::function<void(const core::LockRecord&)> listener) {
+    view_changed_ = std::move(listener);
+  }
 
   /// A client connected: sends it the hello frame and then every frame.
   void add_client(std::shared_ptr<StreamSink> client);
@@ -131,6 +143,7 @@ class EventStream final : public core::EventSink {
   std::priority_queue<BatteryDue, std::vector<BatteryDue>, std::greater<>> battery_due_;
   std::map<LockId, std::string> summaries_;  // serialized case summary of locks in an open case
   std::vector<CaseMark> cases_;
+  std::function<void(const core::LockRecord&)> view_changed_;
 };
 
 /// Registers GET /api/v1/stream (text/event-stream, Cache-Control: no-cache)

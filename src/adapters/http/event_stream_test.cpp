@@ -305,9 +305,12 @@ TEST_F(EventStreamTest, ReportedOutcomeResendsTheCaseAndItsLocksWithoutAStore) {
   EXPECT_TRUE(client->frames("lock").empty()) << "nothing changed yet";
 
   const int stored = log_.locks;
+  std::vector<LockId> viewed;
+  stream_.on_view_changed([&](const core::LockRecord& lock) { viewed.push_back(lock.id); });
   const core::Step first = c.plan.steps.front().step;
   ASSERT_TRUE(hub_.report_outcome(c.id, {first, false}));
   stream_.tick();
+  EXPECT_EQ(viewed, std::vector<LockId>{"front"}) << "the view listener hears what tick() found";
   auto cases = client->frames("cases");
   ASSERT_EQ(cases.size(), 1U) << "the history changed";
   ASSERT_FALSE(c.plan.steps.empty());
@@ -330,11 +333,15 @@ TEST_F(EventStreamTest, BatteryForecastLosingADaySendsTheLockWithoutAStore) {
       *forecast.dies_at - std::chrono::duration_cast<Duration>(std::chrono::days(days));
 
   auto client = connect();
+  int viewed = 0;
+  stream_.on_view_changed([&](const core::LockRecord& /*lock*/) { ++viewed; });
   clock_.set(boundary - 1s);
   stream_.tick();
   EXPECT_TRUE(client->frames("lock").empty());
+  EXPECT_EQ(viewed, 0);
   clock_.set(boundary + 1s);
   stream_.tick();
+  EXPECT_EQ(viewed, 1);
   auto locks = client->frames("lock");
   ASSERT_EQ(locks.size(), 1U);
   EXPECT_EQ(std::floor(locks[0].data.at("battery_forecast").at("days_left").as_double()),

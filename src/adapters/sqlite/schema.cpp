@@ -97,10 +97,31 @@ CREATE TABLE telemetry (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// docs/storage.md, "Schema version 4": the webhook outbox. A delivery is
+// stored before its first attempt; the due ones are read by status and time.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE webhook_deliveries (
+  id              TEXT PRIMARY KEY NOT NULL,
+  url             TEXT NOT NULL,
+  event_type      TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  attempts        INTEGER NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  last_attempt_ms INTEGER,
+  last_status     INTEGER,
+  last_error      TEXT NOT NULL,
+  done_at_ms      INTEGER
+) STRICT;
+CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, next_attempt_ms);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
+    {4, "webhook_deliveries", kVersion4},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

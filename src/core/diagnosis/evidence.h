@@ -22,14 +22,12 @@
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/diagnosis/bridge_log.h"
 #include "core/diagnosis/clues.h"
 #include "core/health/health_monitor.h"
 #include "core/lock/messages.h"
 
 namespace lw::core {
-
-/// What the Zigbee bridge's log says about a device (MAC status of a failure).
-enum class BridgeLog { no_route, channel_busy };
 
 /// A complaint the phone app sends about reaching a lock.
 enum class AppComplaint { permission_denied, too_old };

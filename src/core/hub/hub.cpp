@@ -50,6 +50,10 @@ void Hub::place(const LockRecord& lock) {
   p.site = lock.site;
   p.cadence = lock.heartbeat;
   if (auto n = networks_.find(lock.id); n != networks_.end()) p.network = n->second;
+  if (auto v = vias_.find(lock.id); v != vias_.end()) {
+    p.via = v->second;
+    p.probe = true;  // its bridge can ask it for its state
+  }
   BatteryProfile battery;
   battery.chemistry = parse_chemistry(lock.battery).value_or(Chemistry::unknown);
   battery.standby_ma = standby_ma(lock.transport);
@@ -150,10 +154,15 @@ Result<void> Hub::record(EventRecord event) {
   return ok();
 }
 
+void Hub::count_message(const LockRecord& lock) {
+  ++accepted_;
+  ++heard_[lock.transport];
+}
+
 Result<void> Hub::touch(LockRecord& lock) {
   // The hub's clock decides liveness; a lock's own clock may be wrong.
   lock.last_seen = clock_.now();
-  ++accepted_;
+  count_message(lock);
   health_.heard(lock.id, clock_.now());
   apply_health();
   return ok();
@@ -219,6 +228,7 @@ void Hub::apply_health() {
     }
   }
   for (HealthNotice& n : health_.take_notices()) {
+    sink_.health_noticed(n);
     EventRecord e;
     e.lock = n.lock;
     e.ts = n.at;
@@ -226,9 +236,11 @@ void Hub::apply_health() {
     e.detail = std::move(n.words);
     (void)record(std::move(e));
   }
-  // The native protocol has no probe: a native lock's broker session speaks
-  // for it. Zigbee and Z-Wave adapters answer these.
-  (void)health_.take_probes();
+  // A bridged lock is asked for its state through its adapter; the
+  // DeviceLink does nothing for a native lock (its broker session speaks for it).
+  for (const LockId& id : health_.take_probes()) {
+    if (auto it = locks_.find(id); it != locks_.end()) (void)link_.probe(it->second.address());
+  }
 }
 
 Result<void> Hub::on_status(const LockAddress& from, const StatusReport& status) {
@@ -238,7 +250,7 @@ Result<void> Hub::on_status(const LockAddress& from, const StatusReport& status)
   if (status.online) {
     (void)touch(*lock);
   } else {
-    ++accepted_;
+    count_message(*lock);
     if (!lock->last_seen) lock->last_seen = clock_.now();
     // A Last Will carries no time; the lock's own clean goodbye does.
     health_.link_down(lock->id, clock_.now(), status.ts ? "the lock said it is going offline" : "Last Will");
@@ -264,7 +276,7 @@ Result<void> Hub::on_telemetry(const LockAddress& from, const Telemetry& t) {
   lock->link_up = true;
   if (t.ssid) networks_[lock->id] = network_id(lock->site, *t.ssid);
   if (t.transport || t.ssid) place(*lock);
-  ++accepted_;
+  count_message(*lock);
   lock->last_seen = clock_.now();
   health_.telemetry(lock->id, clock_.now(), t);
   doctor_.evidence().telemetry(lock->id, clock_.now(), t, lock->heartbeat);
@@ -307,6 +319,14 @@ Result<void> Hub::on_state(const LockAddress& from, const StateReport& state) {
 }
 
 Result<void> Hub::on_event(const LockAddress& from, const DeviceEvent& event) {
+  return apply_event(from, event, true);
+}
+
+Result<void> Hub::on_reported_event(const LockAddress& from, const DeviceEvent& event) {
+  return apply_event(from, event, false);
+}
+
+Result<void> Hub::apply_event(const LockAddress& from, const DeviceEvent& event, bool sequenced) {
   LockRecord* lock = known_lock(from);
   if (!lock) return not_found(unknown_lock_message(from.lock));
   lock->link_up = true;
@@ -324,7 +344,7 @@ Result<void> Hub::on_event(const LockAddress& from, const DeviceEvent& event) {
   EventRecord e;
   e.lock = lock->id;
   e.ts = event.ts;
-  e.device_seq = event.seq;
+  if (sequenced) e.device_seq = event.seq;
   e.user = event.user;
   e.source = event.source;
   if (event.kind == DeviceEventKind::lock_operation) {
@@ -359,6 +379,89 @@ Result<void> Hub::on_command_result(const LockAddress& from, const CommandResult
 }
 
 void Hub::on_rejected(const std::string& reason) { ++rejected_[reason]; }
+
+Result<void> Hub::set_via(const LockId& lock, const std::string& via) {
+  auto it = locks_.find(lock);
+  if (it == locks_.end()) return not_found(unknown_lock_message(lock));
+  if (auto v = vias_.find(lock); v != vias_.end() && v->second == via) return ok();
+  vias_[lock] = via;
+  place(it->second);
+  return ok();
+}
+
+void Hub::on_bridge_state(const std::string& via, bool up) {
+  health_.via_state(via, up, clock_.now());
+  apply_health();
+}
+
+void Hub::on_bridge_firmware(const std::string& via, const std::string& version) {
+  doctor_.evidence().bridge_firmware(via, clock_.now(), version);
+}
+
+Result<void> Hub::on_availability(const LockAddress& from, bool online, const std::string& who) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  lock->link_up = online;
+  if (online) {
+    (void)touch(*lock);
+  } else {
+    count_message(*lock);
+    if (!lock->last_seen) lock->last_seen = clock_.now();
+    health_.link_down(lock->id, clock_.now(), who);
+    apply_health();
+  }
+  return persist(*lock);
+}
+
+Result<void> Hub::on_signal(const LockAddress& from, double value) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  health_.signal(lock->id, clock_.now(), value);
+  return ok();
+}
+
+Result<void> Hub::on_updating(const LockAddress& from) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  health_.updating(lock->id, clock_.now());
+  apply_health();
+  return ok();
+}
+
+Result<void> Hub::on_rejoined(const LockAddress& from) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  lock->link_up = true;
+  doctor_.evidence().rejoined(lock->id, clock_.now());
+  (void)touch(*lock);
+  return persist(*lock);
+}
+
+Result<void> Hub::on_bridge_log(const LockAddress& from, BridgeLog what) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  doctor_.evidence().bridge_log(lock->id, clock_.now(), what);
+  return ok();
+}
+
+Result<void> Hub::on_request_failed(const LockAddress& from) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  const Timestamp now = clock_.now();
+  health_.command(lock->id, now, std::nullopt, ActionStatus::expired, now);
+  doctor_.evidence().command(lock->id, now, false);
+  apply_health();
+  return ok();
+}
+
+Result<void> Hub::on_command_failed(const LockAddress& from, const ActionId& id, std::string reason,
+                                    std::string detail) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  auto it = pending_.find(id);
+  if (it == pending_.end() || it->second.lock != lock->id) return ok();  // already finished
+  return finish_action(it->second, ActionStatus::failed, std::move(reason), std::move(detail));
+}
 
 Result<Action> Hub::request_action(const LockId& lock_id, LockAction what) {
   auto it = locks_.find(lock_id);
@@ -416,6 +519,9 @@ Result<void> Hub::finish_action(Action& action, ActionStatus status, std::string
   unsent_.erase(done.id);
   pending_.erase(done.id);
   sink_.action_changed(done);
+  std::optional<Duration> latency;
+  if (status != ActionStatus::expired) latency = *done.completed_at - done.created_at;
+  commands_.finished(status, latency);
   health_.command(done.lock, done.created_at, done.completed_at, done.status, clock_.now());
   doctor_.evidence().command(done.lock, clock_.now(), done.status == ActionStatus::succeeded);
   apply_health();

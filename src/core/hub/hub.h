@@ -31,6 +31,7 @@
 #include "base/result.h"
 #include "core/diagnosis/lock_doctor.h"
 #include "core/health/health_monitor.h"
+#include "core/hub/command_stats.h"
 #include "core/lock/messages.h"
 #include "core/lock/records.h"
 #include "core/lock/telemetry_sample.h"
@@ -52,6 +53,8 @@ struct HubOptions {
 
 /// Counters of rejected input, by reason ("telemetry: battery_pct: must be 0..100").
 using RejectCounters = std::map<std::string, std::uint64_t>;
+/// Messages heard from locks (and the bridges that speak for them), by the lock's transport.
+using TransportCounters = std::map<Transport, std::uint64_t>;
 
 class Hub {
  public:
@@ -86,6 +89,48 @@ class Hub {
   /// A message that failed to decode: counted by `reason`, never fatal.
   void on_rejected(const std::string& reason);
 
+  // --- input from bridges and third-party locks (Zigbee2MQTT, Nuki) ---
+  /// The lock talks through the bridge `via` (a Zigbee2MQTT instance, named by
+  /// its base topic): it is unreachable while the bridge is down, joins the
+  /// bridge's incidents, and is probed (DeviceLink::probe) when a report is
+  /// overdue. Not stored: the adapter says it again at every start.
+  /// Errors: not_found (unknown lock).
+  Result<void> set_via(const LockId& lock, const std::string& via);
+  /// A bridge came up or went down (Zigbee2MQTT bridge/state).
+  void on_bridge_state(const std::string& via, bool up);
+  /// A bridge's own version (Zigbee2MQTT bridge/info), for the lock doctor.
+  void on_bridge_firmware(const std::string& via, const std::string& version);
+  /// The lock's peer says whether the lock is there: Zigbee2MQTT availability
+  /// or device_leave, a Nuki lock's `connected` and its Last Will. `who` names
+  /// that word in the connectivity event. Errors: not_found.
+  Result<void> on_availability(const LockAddress& from, bool online, const std::string& who);
+  /// A link-quality reading on the lock's own scale (Zigbee LQI 0..255).
+  /// Errors: not_found.
+  Result<void> on_signal(const LockAddress& from, double value);
+  /// The lock's bridge says it is installing firmware (Zigbee2MQTT's OTA
+  /// "updating", with each progress report): silence within the update
+  /// window is no outage. Errors: not_found.
+  Result<void> on_updating(const LockAddress& from);
+  /// An event a bridge or a third-party lock reported. It carries no sequence
+  /// number (`event.seq` is ignored), so a redelivery is not recognised.
+  /// Errors: as on_event.
+  Result<void> on_reported_event(const LockAddress& from, const DeviceEvent& event);
+  /// The lock announced itself to its bridge again (a rejoin: a reboot or a
+  /// battery swap). Errors: not_found.
+  Result<void> on_rejoined(const LockAddress& from);
+  /// A failure line in the bridge's log says what the lock's radio did.
+  /// Errors: not_found.
+  Result<void> on_bridge_log(const LockAddress& from, BridgeLog what);
+  /// A request to the lock that is no pending action (a probe, the bridge's
+  /// own ping) failed. Errors: not_found.
+  Result<void> on_request_failed(const LockAddress& from);
+  /// The lock's adapter saw action `id` fail without the lock's answer (the
+  /// bridge could not deliver it, the lock refused it): it fails with
+  /// `reason` ("undelivered", "refused"). An action that is no longer pending
+  /// is left as it is. Errors: not_found (unknown lock), store errors.
+  Result<void> on_command_failed(const LockAddress& from, const ActionId& id, std::string reason,
+                                 std::string detail);
+
   // --- requests from the API ---
   /// Starts a remote lock/unlock. Errors: not_found (no such lock),
   /// unavailable (store failure). A DeviceLink failure does not fail the
@@ -110,6 +155,11 @@ class Hub {
                                               int max_points);
   [[nodiscard]] const RejectCounters& rejected() const { return rejected_; }
   [[nodiscard]] std::uint64_t messages_accepted() const { return accepted_; }
+  /// Accepted messages from locks by transport (a phone's app reports are
+  /// counted only in messages_accepted). Since the hub started.
+  [[nodiscard]] const TransportCounters& messages_by_transport() const { return heard_; }
+  /// Commands finished since the hub started, and the locks' answer times.
+  [[nodiscard]] const CommandStats& command_stats() const { return commands_; }
   /// The health engine's view of a lock now (connectivity, incident, battery
   /// forecast, drain, link). Errors: not_found.
   Result<LockHealth> health(const LockId& lock) const;
@@ -128,10 +178,14 @@ class Hub {
  private:
   LockRecord* known_lock(const LockAddress& from);
   Result<void> touch(LockRecord& lock);
+  /// Counts a message accepted from `lock`.
+  void count_message(const LockRecord& lock);
   void place(const LockRecord& lock);
   /// Applies what the health engine found: connectivity, incidents, notices.
   void apply_health();
   Result<void> persist(LockRecord& lock);
+  /// on_event and on_reported_event: `sequenced` events are deduplicated by seq.
+  Result<void> apply_event(const LockAddress& from, const DeviceEvent& event, bool sequenced);
   Result<void> record(EventRecord event);
   /// Stores a sample of `t` when the sampling rule says so; prunes once a day.
   Result<void> record_sample(const LockRecord& lock, const Telemetry& t);
@@ -151,10 +205,13 @@ class Hub {
   std::map<SiteId, SiteRecord> sites_;
   std::map<LockId, LockRecord> locks_;
   std::map<LockId, std::string> networks_;  // "<site>/<ssid>" a Wi-Fi lock reported
+  std::map<LockId, std::string> vias_;      // the bridge a bridged lock talks through
   std::map<ActionId, Action> pending_;
   std::map<ActionId, bool> unsent_;  // pending actions whose publish failed
   RejectCounters rejected_;
   std::uint64_t accepted_{0};
+  TransportCounters heard_;
+  CommandStats commands_;
   std::map<LockId, TelemetrySample> last_sample_;  // the last sample stored, per lock
   std::optional<std::int64_t> pruned_day_;         // UTC day of the last retention pass
 };

@@ -1,5 +1,6 @@
 // Port: the way to a lock. The native adapter signs the command with the hub's
-// key and publishes it (QoS 1) on the lock's command topic.
+// key and publishes it (QoS 1) on the lock's command topic; a bridge's adapter
+// (Zigbee2MQTT) or a third-party lock's (Nuki) speaks that lock's own API.
 // Errors: `unavailable` when the broker is not connected (the action stays
 // pending and expires if the link does not come back in time).
 // Threading: called only from the owning event loop.
@@ -14,6 +15,13 @@ class DeviceLink {
  public:
   virtual ~DeviceLink() = default;
   virtual Result<void> send_command(const Command& command) = 0;
+  /// Asks a lock whose report is overdue for its state (a Zigbee2MQTT /get);
+  /// the answer arrives as an ordinary report. The default does nothing: a
+  /// native lock's broker session speaks for it.
+  virtual Result<void> probe(const LockAddress& lock) {
+    (void)lock;
+    return ok();
+  }
 };
 
 }  // namespace lw::core

@@ -1,0 +1,23 @@
+#include "adapters/routing/link_router.h"
+
+namespace lw::adapters {
+
+core::DeviceLink& LinkRouter::link_for(const LockId& lock) const {
+  for (ClaimingLink* link : claimers_) {
+    if (link->speaks_for(lock)) return *link;
+  }
+  if (transport_of_) {
+    if (auto t = transport_of_(lock)) {
+      if (auto it = by_transport_.find(*t); it != by_transport_.end()) return *it->second;
+    }
+  }
+  return fallback_;
+}
+
+Result<void> LinkRouter::send_command(const core::Command& command) {
+  return link_for(command.target.lock).send_command(command);
+}
+
+Result<void> LinkRouter::probe(const core::LockAddress& lock) { return link_for(lock.lock).probe(lock); }
+
+}  // namespace lw::adapters

@@ -1,0 +1,384 @@
+#include "adapters/zigbee2mqtt/zigbee2mqtt_adapter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "protocol/ecosystem/zigbee2mqtt_requests.h"
+
+namespace lw::adapters::zigbee2mqtt {
+namespace {
+
+constexpr std::string_view kAvailability = "Zigbee2MQTT availability";
+constexpr std::size_t kMaxId = 64;
+constexpr std::size_t kMaxDetail = 300;
+
+bool id_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
+
+/// The ieee address's last four hex digits, to tell apart two names that read alike.
+std::string suffix_of(std::string_view ieee) {
+  std::string s(ieee.substr(ieee.size() >= 4 ? ieee.size() - 4 : 0));
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::string clipped(std::string s) {
+  if (s.size() > kMaxDetail) s = s.substr(0, kMaxDetail) + "...";
+  return s;
+}
+
+}  // namespace
+
+LockId lock_id_for(std::string_view friendly_name, std::string_view ieee_address) {
+  LockId id;
+  for (char c : friendly_name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (id_char(c) && c != '-') {
+      id += c;
+    } else if (!id.empty() && id.back() != '-') {
+      id += '-';
+    }
+  }
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  if (id.size() > kMaxId) id.resize(kMaxId);
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  if (id.empty()) return std::string(ieee_address);
+  return id;
+}
+
+Zigbee2MqttAdapter::Zigbee2MqttAdapter(Options options, core::Hub& hub, Publish publish)
+    : options_(std::move(options)), hub_(hub), publish_(std::move(publish)), topics_(options_.base_topic) {}
+
+const Zigbee2MqttAdapter::Device* Zigbee2MqttAdapter::device(const LockId& lock) const {
+  auto it = devices_.find(lock);
+  return it == devices_.end() ? nullptr : &it->second.device;
+}
+
+Zigbee2MqttAdapter::Tracked* Zigbee2MqttAdapter::by_name(const std::string& friendly_name) {
+  auto it = names_.find(friendly_name);
+  if (it == names_.end()) return nullptr;
+  auto d = devices_.find(it->second);
+  return d == devices_.end() ? nullptr : &d->second;
+}
+
+Zigbee2MqttAdapter::Tracked* Zigbee2MqttAdapter::by_ieee(const std::string& ieee_address) {
+  for (auto& [id, t] : devices_) {
+    if (t.device.ieee_address == ieee_address) return &t;
+  }
+  return nullptr;
+}
+
+void Zigbee2MqttAdapter::reject(const std::string& reason) {
+  const std::string counted = "zigbee2mqtt: " + reason;
+  hub_.on_rejected(counted);
+  if (reported_.insert(counted).second) {
+    spdlog::warn("rejected a message: {} (further rejections for this reason are only counted)", counted);
+  }
+}
+
+void Zigbee2MqttAdapter::complain(const LockId& lock, const Result<void>& r, std::string_view what) {
+  if (!r) spdlog::error("zigbee2mqtt: could not apply {} of {}: {}", what, lock, r.error().to_string());
+}
+
+bool Zigbee2MqttAdapter::handle(std::string_view topic, std::string_view payload) {
+  auto t = topics_.classify(topic);
+  if (!t) return false;
+  using K = protocol::Z2mTopicKind;
+  switch (t->kind) {
+    case K::bridge_devices: discover(payload); break;
+    case K::bridge_state: bridge_state(payload); break;
+    case K::bridge_info: {
+      auto info = protocol::decode_z2m_bridge_info(payload);
+      if (info) {
+        hub_.on_bridge_firmware(options_.base_topic, info->version);
+      } else {
+        reject(info.error().message);
+      }
+      break;
+    }
+    case K::bridge_event: bridge_event(payload); break;
+    case K::bridge_logging:
+    case K::bridge_log: bridge_logging(payload); break;
+    case K::device_availability: availability(t->friendly_name, payload); break;
+    case K::device:
+      if (Tracked* d = by_name(t->friendly_name)) report(*d, payload);
+      break;
+    // The plain <name>/action repeats the action of the JSON report: not counted twice.
+    case K::device_action:
+    case K::device_set:  // ours
+    case K::device_get:  // ours
+    case K::bridge_other:
+    case K::other: break;
+  }
+  return true;
+}
+
+void Zigbee2MqttAdapter::discover(std::string_view payload) {
+  auto devices = protocol::decode_z2m_bridge_devices(payload);
+  if (!devices) return reject(devices.error().message);
+  std::set<LockId> present;
+  for (const protocol::Z2mDevice& d : *devices) {
+    if (!d.is_lock || d.type == protocol::Z2mDeviceType::coordinator) continue;
+    if (Tracked* known = by_ieee(d.ieee_address)) {
+      if (known->device.friendly_name != d.friendly_name) {  // renamed in Z2M: same lock
+        names_.erase(known->device.friendly_name);
+        known->device.friendly_name = d.friendly_name;
+        names_[d.friendly_name] = known->device.id;
+      }
+      present.insert(known->device.id);
+      continue;
+    }
+    LockId id = lock_id_for(d.friendly_name, d.ieee_address);
+    const core::LockRecord* existing = hub_.find_lock(id);
+    // An id another device (or a lock of another kind) already holds gets the address's tail.
+    if (devices_.contains(id) || (existing != nullptr && existing->transport != core::Transport::zigbee)) {
+      id = id.substr(0, kMaxId - 5) + "-" + suffix_of(d.ieee_address);
+      existing = hub_.find_lock(id);
+    }
+    core::LockAddress address{options_.site, id};
+    if (existing != nullptr) {
+      address.site = existing->site;  // configured: its site and name stand
+    } else if (!options_.register_new) {
+      spdlog::info(
+          "zigbee2mqtt: lock '{}' ({}) is not configured as {}; not taken (hub.auto_register = false)",
+          d.friendly_name, d.ieee_address, id);
+      continue;
+    } else {
+      core::LockRecord lock;
+      lock.id = id;
+      lock.site = options_.site;
+      lock.name = d.friendly_name.substr(0, 256);
+      lock.transport = core::Transport::zigbee;
+      lock.heartbeat = options_.report_interval;
+      if (auto r = hub_.add_lock(lock); !r) {
+        spdlog::error("zigbee2mqtt: cannot register '{}' as {}: {}", d.friendly_name, id,
+                      r.error().to_string());
+        continue;
+      }
+    }
+    complain(id, hub_.set_via(id, options_.base_topic), "its bridge");
+    Tracked t;
+    t.device = {id, address, d.friendly_name, d.ieee_address};
+    devices_.emplace(id, std::move(t));
+    names_[d.friendly_name] = id;
+    present.insert(id);
+    spdlog::info("zigbee2mqtt: lock '{}' ({}, {}) is {}/{}", d.friendly_name, d.ieee_address,
+                 d.model.value_or("unknown model"), address.site, id);
+    if (auto early = early_availability_.find(d.friendly_name); early != early_availability_.end()) {
+      availability(d.friendly_name, early->second ? "online" : "offline");
+      early_availability_.erase(early);
+    }
+  }
+  // A device removed from the bridge is no longer spoken for; its record and history stay.
+  for (auto it = devices_.begin(); it != devices_.end();) {
+    if (present.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    spdlog::info("zigbee2mqtt: lock {} ('{}') is gone from the bridge", it->first,
+                 it->second.device.friendly_name);
+    names_.erase(it->second.device.friendly_name);
+    it = devices_.erase(it);
+  }
+  if (bridge_up_ == false && !told_bridge_down_ && !devices_.empty()) {
+    hub_.on_bridge_state(options_.base_topic, false);
+    told_bridge_down_ = true;
+  }
+}
+
+void Zigbee2MqttAdapter::bridge_state(std::string_view payload) {
+  auto up = protocol::decode_z2m_bridge_state(payload);
+  if (!up) return reject(up.error().message);
+  bridge_up_ = *up;
+  if (devices_.empty()) return;  // told once its locks are known
+  if (!*up) {
+    spdlog::warn("zigbee2mqtt: the bridge {} is offline; its {} locks are unreachable", options_.base_topic,
+                 devices_.size());
+  }
+  hub_.on_bridge_state(options_.base_topic, *up);
+  told_bridge_down_ = !*up;
+}
+
+void Zigbee2MqttAdapter::availability(const std::string& name, std::string_view payload) {
+  auto online = protocol::decode_z2m_availability(payload);
+  if (!online) return reject(online.error().message);
+  Tracked* t = by_name(name);
+  if (t == nullptr) {
+    early_availability_[name] = *online;
+    return;
+  }
+  complain(t->device.id, hub_.on_availability(t->device.address, *online, std::string(kAvailability)),
+           "availability");
+}
+
+void Zigbee2MqttAdapter::bridge_event(std::string_view payload) {
+  auto e = protocol::decode_z2m_bridge_event(payload);
+  if (!e) return reject(e.error().message);
+  Tracked* t = by_ieee(e->ieee_address);
+  if (t == nullptr) t = by_name(e->friendly_name);
+  if (t == nullptr) return;
+  using T = protocol::Z2mBridgeEventType;
+  if (e->type == T::device_announce) {
+    complain(t->device.id, hub_.on_rejoined(t->device.address), "device_announce");
+  } else if (e->type == T::device_leave) {
+    complain(t->device.id,
+             hub_.on_availability(t->device.address, false, "it left the Zigbee network (device_leave)"),
+             "device_leave");
+  }
+}
+
+void Zigbee2MqttAdapter::bridge_logging(std::string_view payload) {
+  auto line = protocol::decode_z2m_bridge_logging(payload);
+  if (!line) return reject(line.error().message);
+  auto failed = protocol::z2m_failed_request(*line);
+  if (!failed) return;
+  Tracked* t = by_name(failed->device);
+  if (t == nullptr) return;
+  const core::LockAddress& from = t->device.address;
+  if (auto radio = protocol::z2m_radio_status(*line))
+    complain(from.lock, hub_.on_bridge_log(from, *radio), "a log line");
+  if (t->pending && failed->type == "set" && failed->key == "state") {
+    const ActionId id = t->pending->id;
+    t->pending.reset();
+    complain(from.lock, hub_.on_command_failed(from, id, "undelivered", clipped(line->message)),
+             "a failed /set");
+    return;
+  }
+  complain(from.lock, hub_.on_request_failed(from), "a failed request");
+}
+
+void Zigbee2MqttAdapter::event(Tracked& t, core::DeviceEvent e) {
+  e.ts = hub_.now();
+  complain(t.device.id, hub_.on_reported_event(t.device.address, e), "an event");
+}
+
+void Zigbee2MqttAdapter::report(Tracked& t, std::string_view payload) {
+  auto r = protocol::decode_z2m_device(payload);
+  if (!r) return reject(r.error().message);
+  const Timestamp now = hub_.now();
+  const protocol::Z2mLockView view = protocol::to_lock_view(*r, now);
+  const core::LockAddress& from = t.device.address;
+  // While Zigbee2MQTT reports an OTA install, its progress reports are that
+  // and nothing more: the lock is updating (not online again) until the
+  // update state says otherwise.
+  const bool updating = r->update && r->update->state == protocol::Z2mUpdateState::updating;
+  if (updating) {
+    if (!t.updating) {
+      core::DeviceEvent e;
+      e.kind = core::DeviceEventKind::alarm;
+      e.alarm = "firmware_update";
+      event(t, std::move(e));
+    } else {
+      complain(from.lock, hub_.on_updating(from),
+               "an update's progress");  // the window runs from the last word
+    }
+    t.updating = true;
+    return;
+  }
+  if (r->update && r->update->state) t.updating = false;
+  core::Telemetry telemetry = view.telemetry;
+  telemetry.ts = now;
+  complain(from.lock, hub_.on_telemetry(from, telemetry), "a report");
+  if (view.linkquality) complain(from.lock, hub_.on_signal(from, *view.linkquality), "linkquality");
+  if (view.action) {
+    core::DeviceEvent e;
+    e.operation = view.action->operation;
+    e.source = view.action->source;
+    if (r->action_user && *r->action_user != 65535) e.user = std::to_string(*r->action_user);
+    if (view.action->alarm) {
+      e.kind = core::DeviceEventKind::alarm;
+      e.alarm = view.action->alarm;
+    }
+    event(t, std::move(e));
+  }
+  if (r->battery_low) {
+    if (*r->battery_low && !t.battery_low) {
+      core::DeviceEvent e;
+      e.kind = core::DeviceEventKind::alarm;
+      e.alarm = "low_battery";
+      event(t, std::move(e));
+    }
+    t.battery_low = *r->battery_low;
+  }
+  if (view.lock_state) {
+    const bool jammed = *view.lock_state == core::LockState::jammed;
+    if (jammed && !t.jammed) {
+      core::DeviceEvent e;
+      e.kind = core::DeviceEventKind::alarm;
+      e.alarm = "jammed";
+      event(t, std::move(e));
+    }
+    t.jammed = jammed;
+    core::StateReport state;
+    state.ts = now;
+    state.lock_state = *view.lock_state;
+    const core::LockRecord* record = hub_.find_lock(from.lock);
+    state.door_state =
+        view.door_state.value_or(record != nullptr ? record->door_state : core::DoorState::unknown);
+    complain(from.lock, hub_.on_state(from, state), "a state");
+  }
+  if (!t.pending) return;
+  if (now >= t.pending->expires_at) {
+    t.pending.reset();  // the Hub expires it
+    return;
+  }
+  if (!view.lock_state) return;
+  // A report may still show the old state (the operation event comes first): wait for the one asked for.
+  core::CommandResult result;
+  result.command_id = t.pending->id;
+  result.ts = now;
+  result.lock_state = *view.lock_state;
+  if (*view.lock_state == t.pending->want) {
+    result.outcome = core::CommandOutcome::ok;
+  } else if (*view.lock_state == core::LockState::jammed) {
+    result.outcome = core::CommandOutcome::jammed;
+    result.detail = "Zigbee2MQTT reports door_state error_jammed";
+  } else {
+    return;
+  }
+  t.pending.reset();
+  complain(from.lock, hub_.on_command_result(from, result), "a command's result");
+}
+
+Result<void> Zigbee2MqttAdapter::send_command(const core::Command& command) {
+  auto it = devices_.find(command.target.lock);
+  if (it == devices_.end()) {
+    return unavailable("lock " + command.target.lock + " is not on Zigbee2MQTT " + options_.base_topic +
+                       " (yet)");
+  }
+  Tracked& t = it->second;
+  auto payload = protocol::encode_z2m_lock_command(command.action);
+  if (!payload) {
+    unsupported_.emplace_back(t.device.address, command.id);
+    return payload.error();
+  }
+  if (auto r = publish_(options_.base_topic + "/" + t.device.friendly_name + "/set", *payload); !r) return r;
+  t.pending =
+      Pending{command.id,
+              command.action == core::LockAction::lock ? core::LockState::locked : core::LockState::unlocked,
+              command.expires_at};
+  return ok();
+}
+
+Result<void> Zigbee2MqttAdapter::probe(const core::LockAddress& lock) {
+  auto it = devices_.find(lock.lock);
+  if (it == devices_.end())
+    return unavailable("lock " + lock.lock + " is not on Zigbee2MQTT " + options_.base_topic);
+  return publish_(options_.base_topic + "/" + it->second.device.friendly_name + "/get",
+                  protocol::encode_z2m_state_read());
+}
+
+void Zigbee2MqttAdapter::tick() {
+  for (auto& [from, id] : std::exchange(unsupported_, {})) {
+    complain(from.lock, hub_.on_command_failed(from, id, "unsupported", "a Zigbee door lock has no unlatch"),
+             "an unsupported command");
+  }
+  const Timestamp now = hub_.now();
+  for (auto& [id, t] : devices_) {
+    if (t.pending && now >= t.pending->expires_at) t.pending.reset();
+  }
+}
+
+}  // namespace lw::adapters::zigbee2mqtt
