@@ -4,8 +4,10 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "adapters/audit/audit_trail.h"
 #include "adapters/homeassistant/home_assistant_bridge.h"
 #include "adapters/http/api_routes.h"
+#include "adapters/http/audit_route.h"
 #include "adapters/http/event_stream.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/metrics_route.h"
@@ -24,6 +26,7 @@
 #include "app/log_event_sink.h"
 #include "app/status_page.h"
 #include "base/version.h"
+#include "core/audit/audit_detail.h"
 #include "core/hub/hub.h"
 
 namespace lw::app {
@@ -48,6 +51,31 @@ adapters::webhook::WebhookDispatcher::Options webhook_options(const HubConfig& c
     o.endpoints.push_back({w.url, w.secret, w.events, w.timeout});
   }
   return o;
+}
+
+/// The hub.start audit record: this start and the settings that decide what it accepts.
+core::AuditEntry start_record(const HubConfig& cfg, const std::string& public_key) {
+  std::string integrations;
+  for (auto [name, on] :
+       {std::pair{"zigbee2mqtt", cfg.zigbee2mqtt.enabled}, std::pair{"nuki", cfg.nuki.enabled},
+        std::pair{"home_assistant", cfg.home_assistant.enabled}}) {
+    if (!on) continue;
+    if (!integrations.empty()) integrations += ",";
+    integrations += name;
+  }
+  return {{},
+          "hub",
+          "hub.start",
+          "hub:" + cfg.hub.id,
+          core::audit_detail({{"version", kVersion},
+                              {"public_key", public_key},
+                              {"auto_register", cfg.hub.auto_register ? "true" : "false"},
+                              {"integrations", integrations},
+                              {"webhooks", std::to_string(cfg.webhooks.size())},
+                              {"locks_configured", std::to_string(cfg.locks.size())},
+                              {"http", cfg.http.address + ":" + std::to_string(cfg.http.port)},
+                              {"mqtt", cfg.mqtt.host + ":" + std::to_string(cfg.mqtt.port)}}),
+          "ok"};
 }
 
 adapters::homeassistant::Topics home_assistant_topics(const HubConfig& cfg) {
@@ -81,6 +109,7 @@ struct HubRuntime::Parts {
   LogEventSink log;
   core::FanOutEventSink listeners;  // what the event stream passes on: the log, and any other listener
   std::unique_ptr<adapters::sqlite::SqliteStore> store;
+  std::unique_ptr<adapters::audit::AuditTrail> audit;  // the tamper-evident audit log, set before any change
   protocol::KeyPair keys;
   adapters::mqtt::MqttClient mqtt;
   adapters::native::NativeGateway gateway;
@@ -176,6 +205,13 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
 
   auto parts = std::make_unique<Parts>(io, config, std::move(*store), std::move(*keys), std::move(mqtt));
   if (auto r = parts->hub.load(); !r) return Error{r.error().code, "loading state: " + r.error().message};
+  auto audit = adapters::audit::AuditTrail::open({config.hub.data_dir, config.store_path()}, parts->keys,
+                                                 parts->clock.now());
+  if (!audit) return audit.error();
+  parts->audit = std::move(*audit);
+  parts->hub.set_audit_log(*parts->audit);
+  const std::string public_key = protocol::encode_public_key(parts->keys.public_key);
+  if (auto r = parts->hub.audit(start_record(config, public_key)); !r) return r.error();
   core::HubRecord self{config.hub.id, std::string(kVersion), parts->clock.now(),
                        protocol::encode_public_key(parts->keys.public_key)};
   if (auto r = parts->hub.register_hub(self); !r) return Error{r.error().code, "hub: " + r.error().message};
@@ -198,6 +234,7 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     parts->webhooks->attach(parts->hub);
   }
   adapters::http::add_api_routes(parts->router, parts->hub);
+  adapters::http::add_audit_route(parts->router, parts->hub);
   adapters::http::add_event_stream_route(parts->router, parts->events);
   adapters::http::add_metrics_route(parts->router, parts->hub);
   if (*web_root) {
@@ -255,6 +292,9 @@ void HubRuntime::schedule_tick() {
 void HubRuntime::stop() {
   if (parts_->stopping) return;
   parts_->stopping = true;
+  if (auto r = parts_->hub.audit({{}, "hub", "hub.stop", "hub:" + parts_->config.hub.id, "{}", "ok"}); !r) {
+    spdlog::error("{}", r.error().message);
+  }
   parts_->tick_timer.cancel();
   parts_->http->stop();
   if (parts_->webhooks) parts_->webhooks->stop();

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "adapters/toml/strict_table.h"
+#include "app/audit_command.h"
 #include "app/cli_client.h"
 #include "app/commands.h"
 #include "app/diagnose_command.h"
@@ -74,6 +75,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   add_client_options(events);
 
+  // audit
+  app::AuditOptions audit_options;
+  auto* audit = app.add_subcommand("audit", "Check or read the tamper-evident audit log (the hub's files)");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Check every record's hash chain and the hub's signed head; exit 1 if not intact");
+  auto* audit_list = audit->add_subcommand("list", "Print audit records, oldest first");
+  for (auto* cmd : {audit_verify, audit_list}) {
+    cmd->add_option("--data-dir", audit_options.data_dir, "The hub's data directory")->capture_default_str();
+    cmd->add_option("--config", audit_options.config, "The hub's configuration file (its data_dir and store)")
+        ->check(CLI::ExistingFile);
+    cmd->add_flag("--json", audit_options.json, "Print JSON for scripts");
+  }
+  audit_list->add_option("--since-seq", audit_options.since_seq, "Only records after this seq")
+      ->capture_default_str();
+  audit_list->add_option("--limit", audit_options.limit, "How many (1..1000)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+
   // bench
   auto* bench = app.add_subcommand("bench", "Score an engine against the simulator's ground truth");
   bench->require_subcommand(1);
@@ -128,6 +148,8 @@ int main(int argc, char** argv) {
   if (bench_health->parsed()) return app::run_bench_health(health_options, std::cout, std::cerr);
   if (bench_doctor->parsed()) return app::run_bench_doctor(doctor_options, std::cout, std::cerr);
   if (diagnose->parsed()) return app::run_diagnose(diagnose_options, std::cout, std::cerr);
+  if (audit_verify->parsed()) return app::cmd_audit_verify(audit_options, std::cout, std::cerr);
+  if (audit_list->parsed()) return app::cmd_audit_list(audit_options, std::cout, std::cerr);
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
   auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
   if (lock->parsed()) return app::cmd_action(client, lock_id, "lock", wait, std::cout, std::cerr);

@@ -148,7 +148,7 @@ void HomeAssistantBridge::command(const LockId& lock, std::string_view payload) 
   if (record == nullptr) return reject("home_assistant.command: unknown lock");
   auto action = parse_command(payload, traits_for(record->transport));
   if (!action) return reject("home_assistant." + action.error().message);
-  auto started = hub_->request_action(lock, *action);
+  auto started = hub_->request_action(lock, *action, "home_assistant");
   if (!started) {
     spdlog::warn("home assistant: {} {} not started: {}", core::to_string(*action), lock,
                  started.error().message);

@@ -117,8 +117,13 @@ std::string support_markdown(const json::object& report) {
   return md;
 }
 
+/// Who asked, for the audit log: "api:<client address>".
+std::string actor(const Request& r) {
+  return "api:" + (r.remote_address.empty() ? "unknown" : r.remote_address);
+}
+
 Response action_route(core::Hub& hub, const Request& r, core::LockAction what) {
-  auto action = hub.request_action(r.params.at("id"), what);
+  auto action = hub.request_action(r.params.at("id"), what, actor(r));
   if (!action) return error_response(action.error());
   Response res = json_response(202, json::object{{"action", to_json(*action)}});
   res.headers.emplace_back("Location", "/api/v1/actions/" + action->id);
@@ -278,7 +283,7 @@ void add_api_routes(Router& router, core::Hub& hub) {
       return error_response(invalid_argument(
           "outcome", "must be " + std::string(yes) + " or " + std::string(no) + " for " + *step_text));
     }
-    auto plan = hub.report_outcome(*id, {*step, *outcome == yes});
+    auto plan = hub.report_outcome(*id, {*step, *outcome == yes}, actor(r));
     if (!plan) return error_response(plan.error());
     return json_response(200, json::object{{"case", to_json(*hub.doctor().find(*id))}});
   });
@@ -293,7 +298,7 @@ void add_api_routes(Router& router, core::Hub& hub) {
     if (!text) return error_response(text.error());
     const auto cause = core::parse_cause(*text);
     if (!cause) return error_response(invalid_argument("cause", "unknown cause \"" + *text + "\""));
-    if (auto done = hub.confirm_cause(*id, *cause); !done) return error_response(done.error());
+    if (auto done = hub.confirm_cause(*id, *cause, actor(r)); !done) return error_response(done.error());
     return json_response(200, json::object{{"case", to_json(*hub.doctor().find(*id))}});
   });
 

@@ -49,6 +49,8 @@ struct Request {
   std::string body;
   /// Values of the pattern's `{name}` segments, percent-decoded; filled by Router::dispatch.
   std::map<std::string, std::string, std::less<>> params;
+  /// The client's IP address ("127.0.0.1", "::1"); empty when unknown (tests).
+  std::string remote_address;
 
   /// The query parameter `name`, or nullopt when absent.
   [[nodiscard]] std::optional<std::string_view> query_param(std::string_view name) const;

@@ -117,11 +117,28 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, next_attempt_ms);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// docs/storage.md, "Schema version 5 (audit log)": the hash-chained audit
+// log. Rows are only ever inserted; seq is the chain position.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+  time_ms   INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  outcome   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
     {4, "webhook_deliveries", kVersion4},
+    {5, "audit_log", kVersion5},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

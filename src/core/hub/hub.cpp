@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "core/audit/audit_detail.h"
+
 namespace lw::core {
 namespace {
 
@@ -27,6 +29,9 @@ bool worth_keeping(const TelemetrySample& last, const TelemetrySample& next) {
   }
   return false;
 }
+
+std::string lock_target(const LockId& id) { return "lock:" + id; }
+std::string case_target(std::uint64_t id) { return "case:" + std::to_string(id); }
 
 Error about_history(Error e) {
   e.message = "telemetry history: " + e.message;
@@ -93,7 +98,13 @@ Result<void> Hub::register_hub(const HubRecord& hub) {
 
 Result<void> Hub::add_site(const SiteRecord& site) {
   if (auto v = validate_id("site.id", site.id); !v) return v;
+  auto known = sites_.find(site.id);
+  const bool changed = known == sites_.end() || known->second.name != site.name;
   if (auto r = store_.upsert_site(site); !r) return r;
+  if (changed) {
+    note("hub", known == sites_.end() ? "site.register" : "site.update", "site:" + site.id,
+         audit_detail({{"name", site.name}}), "ok");
+  }
   sites_[site.id] = site;
   return ok();
 }
@@ -114,7 +125,17 @@ Result<void> Hub::add_lock(const LockRecord& lock) {
     merged.transport = lock.transport;
     merged.battery = lock.battery;
   }
+  const bool changed = it == locks_.end() || it->second.name != lock.name || it->second.site != lock.site ||
+                       it->second.transport != lock.transport || it->second.battery != lock.battery;
   if (auto r = store_.upsert_lock(merged); !r) return r;
+  if (changed) {
+    note("hub", it == locks_.end() ? "lock.register" : "lock.update", lock_target(lock.id),
+         audit_detail({{"site", merged.site},
+                       {"name", merged.name},
+                       {"transport", to_string(merged.transport)},
+                       {"battery", merged.battery}}),
+         "ok");
+  }
   place(merged);
   locks_[lock.id] = std::move(merged);
   return ok();
@@ -135,6 +156,8 @@ LockRecord* Hub::known_lock(const LockAddress& from) {
   fresh.site = from.site;
   fresh.name = from.lock;
   place(fresh);
+  note("hub", "lock.register", lock_target(fresh.id),
+       audit_detail({{"site", fresh.site}, {"source", "first heard on the wire (auto_register)"}}), "ok");
   auto [pos, inserted] = locks_.emplace(fresh.id, std::move(fresh));
   return &pos->second;
 }
@@ -463,11 +486,20 @@ Result<void> Hub::on_command_failed(const LockAddress& from, const ActionId& id,
   return finish_action(it->second, ActionStatus::failed, std::move(reason), std::move(detail));
 }
 
-Result<Action> Hub::request_action(const LockId& lock_id, LockAction what) {
+Result<Action> Hub::request_action(const LockId& lock_id, LockAction what, const std::string& actor) {
+  const std::string target = lock_target(lock_id);
   auto it = locks_.find(lock_id);
-  if (it == locks_.end()) return not_found(unknown_lock_message(lock_id));
+  if (it == locks_.end()) {
+    note(actor, "command.request", target,
+         audit_detail({{"action", to_string(what)}, {"error", unknown_lock_message(lock_id)}}), "rejected");
+    return not_found(unknown_lock_message(lock_id));
+  }
   auto counter = store_.next_command_counter(options_.key_id);
-  if (!counter) return counter.error();
+  if (!counter) {
+    note(actor, "command.request", target,
+         audit_detail({{"action", to_string(what)}, {"error", counter.error().message}}), "failed");
+    return counter.error();
+  }
   Action action;
   action.id = new_action_id(random_);
   action.lock = lock_id;
@@ -478,14 +510,42 @@ Result<Action> Hub::request_action(const LockId& lock_id, LockAction what) {
   action.expires_at = action.created_at + options_.command_ttl;
   action.counter = *counter;
   action.key_id = options_.key_id;
-  if (auto r = store_.save_action(action); !r) return r.error();
+  const std::string counter_text = std::to_string(action.counter);
+  // Nothing is stored or sent that the audit log does not show.
+  if (audit_ != nullptr) {
+    AuditEntry entry{clock_.now(),
+                     actor,
+                     "command.request",
+                     target,
+                     audit_detail({{"action", to_string(what)},
+                                   {"action_id", action.id},
+                                   {"site", action.site},
+                                   {"key_id", action.key_id},
+                                   {"counter", counter_text}}),
+                     "accepted"};
+    if (auto a = audit_->append(entry); !a) {
+      ++audit_failures_;
+      return Error{ErrorCode::unavailable, "audit log: " + a.error().message};
+    }
+  }
+  if (auto r = store_.save_action(action); !r) {
+    note(actor, "command.result", target,
+         audit_detail({{"action", to_string(what)}, {"action_id", action.id}, {"error", r.error().message}}),
+         "failed");
+    return r.error();
+  }
   auto [pos, inserted] = pending_.emplace(action.id, action);
   sink_.action_changed(action);
-  send(pos->second);
+  const bool sent = send(pos->second);
+  note("hub", "command.send", target,
+       sent ? audit_detail({{"action", to_string(what)}, {"action_id", action.id}})
+            : audit_detail(
+                  {{"action", to_string(what)}, {"action_id", action.id}, {"retry", "until it expires"}}),
+       sent ? "sent" : "not_sent");
   return action;
 }
 
-void Hub::send(Action& action) {
+bool Hub::send(Action& action) {
   Command c;
   c.id = action.id;
   c.target = {action.site, action.lock};
@@ -496,9 +556,39 @@ void Hub::send(Action& action) {
   c.counter = action.counter;
   if (link_.send_command(c)) {
     unsent_.erase(action.id);
-  } else {
-    unsent_[action.id] = true;
+    return true;
   }
+  unsent_[action.id] = true;
+  return false;
+}
+
+void Hub::note(std::string actor, std::string action, std::string target, std::string detail,
+               std::string outcome) {
+  if (audit_ == nullptr) return;
+  AuditEntry entry{clock_.now(),      std::move(actor),  std::move(action),
+                   std::move(target), std::move(detail), std::move(outcome)};
+  if (!audit_->append(entry)) ++audit_failures_;
+}
+
+Result<std::uint64_t> Hub::audit(AuditEntry entry) {
+  if (entry.actor.empty()) return invalid_argument("actor", "must not be empty");
+  if (entry.action.empty()) return invalid_argument("action", "must not be empty");
+  if (entry.outcome.empty()) return invalid_argument("outcome", "must not be empty");
+  if (entry.detail.empty()) entry.detail = "{}";
+  if (audit_ == nullptr) return std::uint64_t{0};
+  entry.time = clock_.now();
+  auto seq = audit_->append(entry);
+  if (!seq) {
+    ++audit_failures_;
+    return Error{seq.error().code, "audit log: " + seq.error().message};
+  }
+  return *seq;
+}
+
+Result<std::vector<AuditRecord>> Hub::audit_records(std::uint64_t since_seq, int limit) {
+  if (limit < 1 || limit > 1000) return invalid_argument("limit", "must be 1..1000");
+  if (audit_ == nullptr) return failed_precondition("this hub keeps no audit log");
+  return audit_->list(since_seq, limit);
 }
 
 Result<void> Hub::finish_action(Action& action, ActionStatus status, std::string reason, std::string detail) {
@@ -508,6 +598,15 @@ Result<void> Hub::finish_action(Action& action, ActionStatus status, std::string
   done.detail = std::move(detail);
   done.completed_at = clock_.now();
   if (auto r = store_.save_action(done); !r) return r;  // stays pending in memory; a later result retries
+  // The lock's own answer is the lock's word; expiry and adapter failures are the hub's.
+  const bool answered = status == ActionStatus::succeeded || done.reason == "refused" ||
+                        (status == ActionStatus::failed && done.reason != "undelivered");
+  note(answered ? lock_target(done.lock) : "hub", "command.result", lock_target(done.lock),
+       audit_detail({{"action", to_string(done.action)},
+                     {"action_id", done.id},
+                     {"reason", done.reason},
+                     {"detail", done.detail}}),
+       std::string(to_string(status)));
   EventRecord e;
   e.lock = done.lock;
   e.ts = clock_.now();
@@ -541,14 +640,23 @@ Result<void> Hub::on_app_report(const LockAddress& from, const AppReport& report
   return ok();
 }
 
-Result<Plan> Hub::report_outcome(std::uint64_t case_id, Outcome outcome) {
+Result<Plan> Hub::report_outcome(std::uint64_t case_id, Outcome outcome, const std::string& actor) {
   auto plan = doctor_.outcome(case_id, outcome, clock_.now(), health_);
+  const std::string step(to_string(outcome.step));
+  const bool question = info(outcome.step).kind == StepKind::observation;
+  const std::string answer =
+      question ? (outcome.fixed_or_yes ? "yes" : "no") : (outcome.fixed_or_yes ? "fixed" : "not_fixed");
+  note(actor, "case.outcome", case_target(case_id), audit_detail({{"step", step}, {"answer", answer}}),
+       plan ? "ok" : "rejected");
   if (!plan) return not_found("case " + std::to_string(case_id) + " is not open");
   return *plan;
 }
 
-Result<void> Hub::confirm_cause(std::uint64_t case_id, Cause cause) {
-  if (!doctor_.confirm(case_id, cause)) return not_found("case " + std::to_string(case_id) + " not found");
+Result<void> Hub::confirm_cause(std::uint64_t case_id, Cause cause, const std::string& actor) {
+  const bool confirmed = doctor_.confirm(case_id, cause);
+  note(actor, "case.confirm_cause", case_target(case_id), audit_detail({{"cause", to_string(cause)}}),
+       confirmed ? "ok" : "rejected");
+  if (!confirmed) return not_found("case " + std::to_string(case_id) + " not found");
   return ok();
 }
 

@@ -19,6 +19,13 @@
 // failed with the lock's reason); tick() expires it at expires_at. A restart
 // reloads pending actions, so a result arriving after a restart still lands.
 //
+// Audit: with an AuditLog set (set_audit_log), every command (requested, sent,
+// its result), registration of a site or lock (from configuration, a bridge or
+// first heard on the wire), case outcome and confirmed cause is appended to it;
+// a command's "accepted" record is written before the command is stored or
+// sent, and a command whose record cannot be written is refused. Other parts
+// record their own actions (code and account changes) through audit().
+//
 // Threading: single-threaded; owned by one event loop.
 #pragma once
 
@@ -35,6 +42,7 @@
 #include "core/lock/messages.h"
 #include "core/lock/records.h"
 #include "core/lock/telemetry_sample.h"
+#include "core/ports/audit_log.h"
 #include "core/ports/clock.h"
 #include "core/ports/device_link.h"
 #include "core/ports/event_sink.h"
@@ -63,6 +71,23 @@ class Hub {
   static constexpr Duration kTelemetryRetention{std::chrono::days{400}};
 
   Hub(Clock& clock, Store& store, DeviceLink& link, EventSink& sink, Random& random, HubOptions options);
+
+  /// The audit log every command and administrative action is appended to
+  /// (see the header comment). Without one nothing is audited (engine tests).
+  void set_audit_log(AuditLog& audit) { audit_ = &audit; }
+
+  /// Appends `entry` to the audit log, stamped with the hub's clock; returns its
+  /// seq (0 without an audit log). The hook for actions the Hub does not see
+  /// itself (code and account changes): call it before the change takes effect
+  /// and refuse the change when it fails. Errors: invalid_argument (actor,
+  /// action or outcome empty), the audit log's errors ("audit log: ...").
+  Result<std::uint64_t> audit(AuditEntry entry);
+  /// Up to `limit` (1..1000) audit records after since_seq, oldest first.
+  /// Errors: invalid_argument (limit), failed_precondition (no audit log), the log's errors.
+  Result<std::vector<AuditRecord>> audit_records(std::uint64_t since_seq, int limit);
+  /// Audit records the Hub could not write since it started (each also failed
+  /// its call when it was a command's first record).
+  [[nodiscard]] std::uint64_t audit_failures() const { return audit_failures_; }
 
   /// Loads sites, locks and pending actions from the store. Call once before use.
   Result<void> load();
@@ -132,10 +157,12 @@ class Hub {
                                  std::string detail);
 
   // --- requests from the API ---
-  /// Starts a remote lock/unlock. Errors: not_found (no such lock),
-  /// unavailable (store failure). A DeviceLink failure does not fail the
+  /// Starts a remote lock/unlock on behalf of `actor` (for the audit log:
+  /// "api:<address>", "home_assistant", ...). Errors: not_found (no such lock),
+  /// unavailable (store failure, or the audit record cannot be written: then
+  /// nothing is stored or sent). A DeviceLink failure does not fail the
   /// request: the action stays pending and is retried by tick() until it expires.
-  Result<Action> request_action(const LockId& lock, LockAction action);
+  Result<Action> request_action(const LockId& lock, LockAction action, const std::string& actor = "hub");
 
   /// Runs the health engine (connectivity, incidents, battery, drain, link),
   /// retries unsent commands and expires actions.
@@ -168,10 +195,10 @@ class Hub {
   [[nodiscard]] const LockDoctor& doctor() const { return doctor_; }
   /// A troubleshooting step's outcome for a case (a repair: fixed or not; an
   /// observation: yes or no); re-plans. Errors: not_found (no such open case).
-  Result<Plan> report_outcome(std::uint64_t case_id, Outcome outcome);
+  Result<Plan> report_outcome(std::uint64_t case_id, Outcome outcome, const std::string& actor = "hub");
   /// The cause confirmed for a case (open or recently closed); the doctor's
   /// priors learn it. Errors: not_found.
-  Result<void> confirm_cause(std::uint64_t case_id, Cause cause);
+  Result<void> confirm_cause(std::uint64_t case_id, Cause cause, const std::string& actor = "hub");
   /// The hub's clock, for queries over time windows.
   [[nodiscard]] Timestamp now() const { return clock_.now(); }
 
@@ -190,7 +217,11 @@ class Hub {
   /// Stores a sample of `t` when the sampling rule says so; prunes once a day.
   Result<void> record_sample(const LockRecord& lock, const Telemetry& t);
   Result<void> finish_action(Action& action, ActionStatus status, std::string reason, std::string detail);
-  void send(Action& action);
+  /// Publishes the action's command; false when the DeviceLink failed (retried by tick()).
+  bool send(Action& action);
+  /// Appends an audit record stamped now; a failure is counted, not returned.
+  void note(std::string actor, std::string action, std::string target, std::string detail,
+            std::string outcome);
 
   Clock& clock_;
   Store& store_;
@@ -214,6 +245,8 @@ class Hub {
   CommandStats commands_;
   std::map<LockId, TelemetrySample> last_sample_;  // the last sample stored, per lock
   std::optional<std::int64_t> pruned_day_;         // UTC day of the last retention pass
+  AuditLog* audit_{nullptr};
+  std::uint64_t audit_failures_{0};
 };
 
 }  // namespace lw::core
