@@ -129,7 +129,8 @@ TEST_F(Audit, AcceptedUnlockIsInTheLogAfterAKill) {
   auto listed = audit({"list", "--json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
   bool found = false;
-  for (const json::value& r : json::parse(listed.output).at("records").as_array()) {
+  const json::value parsed = json::parse(listed.output);
+  for (const json::value& r : parsed.at("records").as_array()) {
     if (r.at("action") == "command.request" && r.at("detail").at("action_id") == json::value(id))
       found = true;
   }
