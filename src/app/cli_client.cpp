@@ -29,7 +29,7 @@ struct Reply {
 /// Calls the hub; on failure prints a clear message and returns the exit code.
 Result<Reply> call(const ClientOptions& o, std::string_view method, const std::string& path,
                    std::ostream& err, int& exit_code) {
-  auto r = adapters::http::http_request(method, o.server + path, "", o.timeout);
+  auto r = adapters::http::http_request(method, o.server + path, "", o.timeout, {o.ca_file});
   if (!r) {
     err << "lockwarden: " << r.error().message << "\n";
     exit_code = r.error().code == ErrorCode::invalid_argument ? kExitUsage : kExitUnreachable;

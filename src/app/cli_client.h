@@ -17,6 +17,7 @@ struct ClientOptions {
   std::string server{"http://127.0.0.1:8080"};
   bool json{false};
   Duration timeout{5s};
+  std::string ca_file;  // for an https:// server: the CA that signs its certificate
 };
 
 int cmd_status(const ClientOptions& options, std::ostream& out, std::ostream& err);

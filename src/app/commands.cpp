@@ -11,6 +11,7 @@
 
 #include "adapters/mqtt/broker_process.h"
 #include "adapters/system/key_file.h"
+#include "adapters/system/local_ca.h"
 #include "adapters/toml/strict_table.h"
 #include "app/config.h"
 #include "app/embedded_scenarios.h"
@@ -176,17 +177,36 @@ int run_demo(const DemoOptions& options) {
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return fail("data directory " + options.data_dir, Error{ErrorCode::unavailable, ec.message()});
 
-  adapters::mqtt::BrokerProcess broker;
-  auto port = broker.start(std::filesystem::path(options.data_dir) / "broker");
-  if (!port) return fail("broker", port.error());
-  spdlog::info("mosquitto listening on 127.0.0.1:{}", *port);
+  std::optional<adapters::LocalCaFiles> tls;
+  if (options.tls) {
+    auto files = adapters::create_local_ca((std::filesystem::path(options.data_dir) / "tls").string());
+    if (!files) return fail("TLS certificates", files.error());
+    tls = *files;
+  }
+  adapters::mqtt::BrokerProcessOptions broker_options;
+  if (tls) {
+    broker_options.tls_cert_file = tls->server_cert;
+    broker_options.tls_key_file = tls->server_key;
+  }
+  adapters::mqtt::BrokerProcess broker(broker_options);
+  auto plain_port = broker.start(std::filesystem::path(options.data_dir) / "broker");
+  if (!plain_port) return fail("broker", plain_port.error());
+  // With --tls the hub and the locks use the TLS listener only.
+  const int port = tls ? broker.tls_port() : *plain_port;
+  spdlog::info("mosquitto listening on 127.0.0.1:{}{}", port, tls ? " (TLS)" : "");
 
   auto config = parse_hub_config("", "(demo defaults)");
   if (!config) return fail("configuration", config.error());
   config->hub.id = "demo-hub";
   config->hub.data_dir = options.data_dir;
-  config->mqtt.port = *port;
+  config->mqtt.port = port;
   config->http.port = options.http_port;
+  if (tls) {
+    config->mqtt.host = "localhost";  // the name the certificate holds, as a client checks
+    config->mqtt.tls_ca_file = tls->ca_cert;
+    config->http.tls_cert_file = tls->server_cert;
+    config->http.tls_key_file = tls->server_key;
+  }
   // The household told the hub which batteries went into each lock.
   for (const sim::ScenarioLock& l : scenario->locks) {
     core::LockRecord lock;
@@ -206,18 +226,26 @@ int run_demo(const DemoOptions& options) {
                 Error{r.error().code, r.error().message + " (is another hub running? try --http-port)"});
   }
 
-  scenario->broker.port = *port;
+  scenario->broker.port = port;
+  if (tls) {
+    scenario->broker.host = "localhost";
+    scenario->broker.tls_ca_file = tls->ca_cert;
+  }
   auto runner = make_runner(io, std::move(*scenario), (*hub)->public_key(), 1.0);
   if (auto r = runner->start(); !r) return fail("simulator", r.error());
 
-  std::string url = "http://127.0.0.1:" + std::to_string((*hub)->http_port());
+  std::string url = (tls ? "https://localhost:" : "http://127.0.0.1:") + std::to_string((*hub)->http_port());
+  std::string ca = tls ? " --ca-file " + tls->ca_cert : "";
   std::cout << "\n"
             << "  lockwarden demo is running: a broker, the hub and a simulated home of six locks.\n"
             << "  Dashboard and API:  " << url << "/\n"
             << "  Try, in another terminal:\n"
-            << "    lockwarden status --server " << url << "\n"
-            << "    lockwarden unlock front-door --server " << url << "\n"
-            << "    lockwarden events garage --server " << url << "\n"
+            << "    lockwarden status --server " << url << ca << "\n"
+            << "    lockwarden unlock front-door --server " << url << ca << "\n"
+            << "    lockwarden events garage --server " << url << ca << "\n"
+            << (tls ? "  The browser trusts the dashboard once " + tls->ca_cert +
+                          " is imported as an authority.\n"
+                    : "")
             << "  Over the next minutes: the patio battery browns out under the motor (30 s),\n"
             << "  a microwave drowns the kitchen door's Wi-Fi (60 s), the router loses power (90 s),\n"
             << "  the garage Wi-Fi password changes (160 s), the back door jams (200 s),\n"
@@ -233,6 +261,20 @@ int run_demo(const DemoOptions& options) {
   });
   broker.stop();
   spdlog::info("demo stopped");
+  return 0;
+}
+
+int run_tls_init(const TlsInitOptions& options) {
+  setup_logging("warn");
+  auto files = adapters::create_local_ca(options.dir, options.hosts);
+  if (!files) return fail("tls init", files.error());
+  std::cout << (files->created ? "Created" : "Kept the existing") << " local CA and certificate in "
+            << options.dir << ":\n"
+            << "  " << files->ca_cert
+            << "      trust this: lockwarden --ca-file, the browser, mosquitto cafile\n"
+            << "  " << files->server_cert << "  and " << files->server_key << " (private, mode 0600):\n"
+            << "      [http] tls_cert_file / tls_key_file, and mosquitto certfile / keyfile\n"
+            << "  " << files->ca_key << "       (private) only needed to issue more certificates\n";
   return 0;
 }
 

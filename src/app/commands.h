@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace lw::app {
 
@@ -27,7 +28,15 @@ struct DemoOptions {
   int http_port{8080};
   std::string data_dir{".demo"};
   std::string scenario;  // default: scenarios/home.toml next to the sources
+  bool tls{false};       // HTTPS and MQTT over TLS with a local CA in <data_dir>/tls
 };
 int run_demo(const DemoOptions& options);
+
+struct TlsInitOptions {
+  std::string dir{"./data/tls"};
+  std::vector<std::string> hosts;
+};
+/// `lockwarden tls init`: adapters::create_local_ca, and how to use the files.
+int run_tls_init(const TlsInitOptions& options);
 
 }  // namespace lw::app

@@ -89,11 +89,16 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   mqtt.get("keepalive_s", c.mqtt.keepalive_s, 5, 3600);
   mqtt.get("username", c.mqtt.username);
   mqtt.get("password", c.mqtt.password);
+  mqtt.get("tls_ca_file", c.mqtt.tls_ca_file);
+  mqtt.get("tls_cert_file", c.mqtt.tls_cert_file);
+  mqtt.get("tls_key_file", c.mqtt.tls_key_file);
 
   auto http = root.table("http");
   http.get("address", c.http.address);
   http.get("port", c.http.port, 0, 65535);
   http.get("web_root", c.http.web_root);
+  http.get("tls_cert_file", c.http.tls_cert_file);
+  http.get("tls_key_file", c.http.tls_key_file);
 
   auto store = root.table("store");
   store.get("path", c.store.path);

@@ -30,11 +30,16 @@ struct HubConfig {
     int keepalive_s{30};
     std::string username;
     std::string password;
+    std::string tls_ca_file;    // set: TLS to the broker, whose certificate this CA must sign
+    std::string tls_cert_file;  // client certificate, for a broker that asks for one
+    std::string tls_key_file;
   } mqtt;
   struct Http {
     std::string address{"127.0.0.1"};
     int port{8080};
-    std::string web_root;  // default: the built web app (select_web_root), if any
+    std::string web_root;       // default: the built web app (select_web_root), if any
+    std::string tls_cert_file;  // both set: HTTPS only
+    std::string tls_key_file;
   } http;
   struct Store {
     std::string path;  // default: <data_dir>/lockwarden.db

@@ -196,6 +196,9 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
   mqtt.clean_session = false;
   if (!config.mqtt.username.empty()) mqtt.username = config.mqtt.username;
   if (!config.mqtt.password.empty()) mqtt.password = config.mqtt.password;
+  mqtt.tls_ca_file = config.mqtt.tls_ca_file;
+  mqtt.tls_cert_file = config.mqtt.tls_cert_file;
+  mqtt.tls_key_file = config.mqtt.tls_key_file;
   // Home Assistant shows every lock unavailable when the hub's connection dies.
   if (config.home_assistant.enabled) {
     mqtt.will = adapters::homeassistant::HomeAssistantBridge::last_will(home_assistant_topics(config));
@@ -247,6 +250,8 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
   adapters::http::HttpServer::Options http_options;
   http_options.address = config.http.address;
   http_options.port = static_cast<unsigned short>(config.http.port);
+  http_options.tls_cert_file = config.http.tls_cert_file;
+  http_options.tls_key_file = config.http.tls_key_file;
   parts->http = std::make_unique<adapters::http::HttpServer>(io, parts->router, http_options);
   return std::unique_ptr<HubRuntime>(new HubRuntime(std::move(parts)));
 }
@@ -271,8 +276,9 @@ Result<void> HubRuntime::start() {
   });
   parts_->mqtt.start();
   schedule_tick();
-  spdlog::info("hub {} serving the API on http://{}:{}/ ({} locks known)", parts_->config.hub.id,
-               parts_->config.http.address, http_port(), parts_->hub.locks().size());
+  spdlog::info("hub {} serving the API on {}://{}:{}/ ({} locks known)", parts_->config.hub.id,
+               parts_->config.http.tls_cert_file.empty() ? "http" : "https", parts_->config.http.address,
+               http_port(), parts_->hub.locks().size());
   return ok();
 }
 

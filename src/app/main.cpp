@@ -49,12 +49,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   demo->add_option("--data-dir", demo_options.data_dir, "Where the hub keeps its database and key");
   demo->add_option("--scenario", demo_options.scenario, "Scenario of the simulated home");
+  demo->add_flag("--tls", demo_options.tls,
+                 "HTTPS and MQTT over TLS, with a local CA made in <data-dir>/tls (lockwarden tls init)");
 
   // client commands
   app::ClientOptions client;
   auto add_client_options = [&client](CLI::App* cmd) {
     cmd->add_option("--server", client.server, "Hub URL")->capture_default_str();
     cmd->add_flag("--json", client.json, "Print JSON for scripts");
+    cmd->add_option(
+        "--ca-file", client.ca_file,
+        "For an https:// hub: PEM file of the CA that signs its certificate (e.g. <dir>/ca.crt from "
+        "`lockwarden tls init`)");
   };
   auto* status = app.add_subcommand("status", "Show every lock: connectivity, state, battery, signal");
   add_client_options(status);
@@ -93,6 +99,18 @@ int main(int argc, char** argv) {
   audit_list->add_option("--limit", audit_options.limit, "How many (1..1000)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+
+  // tls
+  auto* tls = app.add_subcommand("tls", "Certificates for HTTPS and MQTT over TLS");
+  tls->require_subcommand(1);
+  app::TlsInitOptions tls_init_options;
+  auto* tls_init = tls->add_subcommand(
+      "init", "Create a local CA and a certificate for the hub and the broker (kept if already there)");
+  tls_init->add_option("--dir", tls_init_options.dir, "Where to write ca.crt, ca.key, server.crt, server.key")
+      ->capture_default_str();
+  tls_init->add_option(
+      "--host", tls_init_options.hosts,
+      "DNS name or IP address the certificate names (repeat; default localhost, 127.0.0.1, ::1)");
 
   // bench
   auto* bench = app.add_subcommand("bench", "Score an engine against the simulator's ground truth");
@@ -145,6 +163,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return app::run_serve(config_path);
   if (sim->parsed()) return app::run_sim(sim_options);
   if (demo->parsed()) return app::run_demo(demo_options);
+  if (tls_init->parsed()) return app::run_tls_init(tls_init_options);
   if (bench_health->parsed()) return app::run_bench_health(health_options, std::cout, std::cerr);
   if (bench_doctor->parsed()) return app::run_bench_doctor(doctor_options, std::cout, std::cerr);
   if (diagnose->parsed()) return app::run_diagnose(diagnose_options, std::cout, std::cerr);

@@ -61,6 +61,7 @@ std::string trim(std::string s) {
 void read_broker(StrictTable t, ScenarioBroker& broker) {
   t.get("host", broker.host);
   t.get("port", broker.port, 1, 65535);
+  t.get("tls_ca_file", broker.tls_ca_file);
   if (broker.host.empty()) t.fail("host", "must not be empty");
 }
 

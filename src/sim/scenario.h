@@ -39,6 +39,7 @@ std::optional<FaultKind> parse_fault_kind(std::string_view s) noexcept;
 struct ScenarioBroker {
   std::string host{"127.0.0.1"};
   int port{1883};
+  std::string tls_ca_file;  ///< set: the locks connect over TLS, trusting this CA
 };
 
 struct ScenarioHub {

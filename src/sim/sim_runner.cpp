@@ -108,6 +108,7 @@ Result<void> SimRunner::start() {
     MqttClient::Options options;
     options.host = scenario_.broker.host;
     options.port = scenario_.broker.port;
+    options.tls_ca_file = scenario_.broker.tls_ca_file;
     options.client_id = "lw-sim-" + lock.id;
     options.keepalive = std::chrono::seconds(device->model->keepalive_s());
     // docs/protocol.md section 1: a lock keeps a persistent session, so a

@@ -54,6 +54,7 @@ Result<void> WorldRunner::start() {
   MqttClient::Options options;
   options.host = scenario_.broker.host;
   options.port = scenario_.broker.port;
+  options.tls_ca_file = scenario_.broker.tls_ca_file;
   options.client_id = "lw-sim-world-" + std::to_string(::getpid());
   options.clean_session = true;
   if (auto valid = MqttClient::validate(options); !valid) return valid.error();

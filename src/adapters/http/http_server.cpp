@@ -9,6 +9,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -16,12 +18,15 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cctype>
 #include <chrono>
 #include <deque>
 #include <exception>
+#include <optional>
 #include <set>
 #include <utility>
+#include <variant>
 
 namespace lw::adapters::http {
 namespace {
@@ -111,12 +116,24 @@ class SessionSink final : public StreamSink {
   net::steady_timer* signal_{nullptr};
 };
 
-struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-  beast::tcp_stream stream;
+/// One client connection: a plain TCP stream, or TLS over one (Options::tls).
+struct Connection {
+  explicit Connection(tcp::socket socket)
+      : stream(std::in_place_type<beast::tcp_stream>, std::move(socket)) {}
+  Connection(tcp::socket socket, net::ssl::context& tls)
+      : stream(std::in_place_type<TlsStream>, std::move(socket), tls) {}
+
+  std::variant<beast::tcp_stream, TlsStream> stream;
   bool reading{false};  // waiting for (more of) a request, or draining: safe to close at once
   std::shared_ptr<SessionSink> sink;
+
+  beast::tcp_stream& lowest() {
+    if (auto* plain = std::get_if<beast::tcp_stream>(&stream)) return *plain;
+    return beast::get_lowest_layer(std::get<TlsStream>(stream));
+  }
+  void close() { lowest().close(); }
 };
 
 Result<Request> to_request(bhttp::request<bhttp::string_body>& req) {
@@ -154,6 +171,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Router& router;  // used only while not stopping
   Options options;
   tcp::acceptor acceptor;
+  std::optional<net::ssl::context> tls;  // set by start() when Options::tls_cert_file is
   net::steady_timer grace_timer;
   std::set<std::shared_ptr<Connection>> connections;
   bool started{false};
@@ -164,14 +182,41 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   // alive from its creation, even if the HttpServer goes away before it first runs.
   static net::awaitable<void> accept_loop(std::shared_ptr<Impl> self);
   static net::awaitable<void> session(std::shared_ptr<Impl> self, std::shared_ptr<Connection> conn);
-  net::awaitable<void> serve(Connection& conn);
-  net::awaitable<bool> write_response(Connection& conn, Response response, unsigned version, bool keep_alive,
-                                      bool head_only);
-  net::awaitable<void> write_stream(Connection& conn, Response response, unsigned version, bool head_only);
-  net::awaitable<void> linger(Connection& conn);
+  template <class Stream>
+  net::awaitable<void> serve(Connection& conn, Stream& stream);
+  template <class Stream>
+  net::awaitable<bool> write_response(Connection& conn, Stream& stream, Response response, unsigned version,
+                                      bool keep_alive, bool head_only);
+  template <class Stream>
+  net::awaitable<void> write_stream(Connection& conn, Stream& stream, Response response, unsigned version,
+                                    bool head_only);
+  template <class Stream>
+  net::awaitable<void> linger(Connection& conn, Stream& stream);
+  net::awaitable<bool> handshake(Connection& conn, TlsStream& stream);
   void finish(const std::shared_ptr<Connection>& conn);
   void stop();
+  Result<void> load_tls();
 };
+
+Result<void> HttpServer::Impl::load_tls() {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return ok();
+  if (options.tls_cert_file.empty()) return invalid_argument("tls_cert", "is required with tls_key");
+  if (options.tls_key_file.empty()) return invalid_argument("tls_key", "is required with tls_cert");
+  net::ssl::context context(net::ssl::context::tls_server);
+  // TLS 1.2 and 1.3 only; OpenSSL's defaults choose the ciphers.
+  context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                      net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  beast::error_code ec;
+  if (context.use_certificate_chain_file(options.tls_cert_file, ec)) {
+    return invalid_argument("tls_cert", "cannot use '" + options.tls_cert_file + "': " + ec.message());
+  }
+  if (context.use_private_key_file(options.tls_key_file, net::ssl::context::pem, ec)) {
+    return invalid_argument("tls_key", "cannot use '" + options.tls_key_file + "': " + ec.message());
+  }
+  tls.emplace(std::move(context));
+  return ok();
+}
 
 net::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) {
   while (!self->stopping) {
@@ -187,7 +232,8 @@ net::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto conn = std::make_shared<Connection>(std::move(socket));
+    auto conn = self->tls ? std::make_shared<Connection>(std::move(socket), *self->tls)
+                          : std::make_shared<Connection>(std::move(socket));
     self->connections.insert(conn);
     net::co_spawn(self->io, session(self, conn), [](const std::exception_ptr&) {});
   }
@@ -195,41 +241,58 @@ net::awaitable<void> HttpServer::Impl::accept_loop(std::shared_ptr<Impl> self) {
 
 net::awaitable<void> HttpServer::Impl::session(std::shared_ptr<Impl> self, std::shared_ptr<Connection> conn) {
   try {
-    co_await self->serve(*conn);
+    if (auto* tls = std::get_if<TlsStream>(&conn->stream)) {
+      if (co_await self->handshake(*conn, *tls)) co_await self->serve(*conn, *tls);
+    } else {
+      co_await self->serve(*conn, std::get<beast::tcp_stream>(conn->stream));
+    }
   } catch (const std::exception& e) {
     spdlog::error("http: session failed: {}", e.what());
   }
   self->finish(conn);
 }
 
+net::awaitable<bool> HttpServer::Impl::handshake(Connection& conn, TlsStream& stream) {
+  conn.lowest().expires_after(options.read_timeout);
+  conn.reading = true;
+  auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, kNoThrow);
+  conn.reading = false;
+  if (ec && !stopping) {
+    // A plain-HTTP client, an untrusted certificate on the client's side, or a scanner: nothing to answer.
+    spdlog::debug("http: TLS handshake failed: {}", ec.message());
+  }
+  co_return !ec && !stopping;
+}
+
 void HttpServer::Impl::finish(const std::shared_ptr<Connection>& conn) {
   if (conn->sink) conn->sink->detach();
   beast::error_code ignored;
-  conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  conn->stream.close();
+  conn->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  conn->close();
   connections.erase(conn);
   if (stopping && connections.empty()) grace_timer.cancel();
 }
 
-net::awaitable<void> HttpServer::Impl::serve(Connection& conn) {
+template <class Stream>
+net::awaitable<void> HttpServer::Impl::serve(Connection& conn, Stream& stream) {
   beast::flat_buffer buffer;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    conn.stream.expires_after(options.read_timeout);
+    conn.lowest().expires_after(options.read_timeout);
     conn.reading = true;
-    auto [ec, n] = co_await bhttp::async_read_header(conn.stream, buffer, parser, kNoThrow);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
     if (!ec && !stopping && beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
       // The body is within the limit (a larger Content-Length already failed above): ask for it.
       conn.reading = false;
       bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
-      auto [wec, wn] = co_await bhttp::async_write(conn.stream, go_on, kNoThrow);
+      auto [wec, wn] = co_await bhttp::async_write(stream, go_on, kNoThrow);
       ec = wec;
       conn.reading = true;
     }
     if (!ec && !stopping && !parser.is_done()) {
-      auto [rec, rn] = co_await bhttp::async_read(conn.stream, buffer, parser, kNoThrow);
+      auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
       ec = rec;
     }
     conn.reading = false;
@@ -252,7 +315,8 @@ net::awaitable<void> HttpServer::Impl::serve(Connection& conn) {
         answer = error_response(400, "invalid_argument", "malformed HTTP request: " + ec.message());
       }
       unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-      if (co_await write_response(conn, std::move(answer), version, false, false)) co_await linger(conn);
+      if (co_await write_response(conn, stream, std::move(answer), version, false, false))
+        co_await linger(conn, stream);
       co_return;
     }
 
@@ -278,40 +342,42 @@ net::awaitable<void> HttpServer::Impl::serve(Connection& conn) {
       keep_alive = false;
     }
     if (response.stream) {
-      co_await write_stream(conn, std::move(response), version, head_only);
+      co_await write_stream(conn, stream, std::move(response), version, head_only);
       co_return;
     }
-    bool written =
-        co_await write_response(conn, std::move(response), version, keep_alive && !stopping, head_only);
+    bool written = co_await write_response(conn, stream, std::move(response), version,
+                                           keep_alive && !stopping, head_only);
     if (!written || !keep_alive || stopping) co_return;
   }
 }
 
-net::awaitable<bool> HttpServer::Impl::write_response(Connection& conn, Response response, unsigned version,
-                                                      bool keep_alive, bool head_only) {
+template <class Stream>
+net::awaitable<bool> HttpServer::Impl::write_response(Connection& conn, Stream& stream, Response response,
+                                                      unsigned version, bool keep_alive, bool head_only) {
   auto status = static_cast<bhttp::status>(response.status);
-  conn.stream.expires_after(options.write_timeout);
+  conn.lowest().expires_after(options.write_timeout);
   beast::error_code ec;
   if (head_only) {
     bhttp::response<bhttp::empty_body> res{status, version};
     set_common_fields(res, response);
     res.content_length(response.body.size());
     res.keep_alive(keep_alive);
-    std::tie(ec, std::ignore) = co_await bhttp::async_write(conn.stream, res, kNoThrow);
+    std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, res, kNoThrow);
   } else {
     bhttp::response<bhttp::string_body> res{status, version};
     set_common_fields(res, response);
     res.body() = std::move(response.body);
     res.prepare_payload();
     res.keep_alive(keep_alive);
-    std::tie(ec, std::ignore) = co_await bhttp::async_write(conn.stream, res, kNoThrow);
+    std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, res, kNoThrow);
   }
   if (ec) spdlog::debug("http: writing a response failed: {}", ec.message());
   co_return !ec;
 }
 
-net::awaitable<void> HttpServer::Impl::write_stream(Connection& conn, Response response, unsigned version,
-                                                    bool head_only) {
+template <class Stream>
+net::awaitable<void> HttpServer::Impl::write_stream(Connection& conn, Stream& stream, Response response,
+                                                    unsigned version, bool head_only) {
   // HTTP/1.0 has no chunked coding: the body then simply ends when the connection closes.
   const bool chunked = version >= 11;
   bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), version};
@@ -320,8 +386,8 @@ net::awaitable<void> HttpServer::Impl::write_stream(Connection& conn, Response r
   res.keep_alive(false);
   if (chunked) res.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer{res};
-  conn.stream.expires_after(options.write_timeout);
-  auto [hec, hn] = co_await bhttp::async_write_header(conn.stream, serializer, kNoThrow);
+  conn.lowest().expires_after(options.write_timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(stream, serializer, kNoThrow);
   if (hec || head_only || stopping) co_return;
 
   auto sink = std::make_shared<SessionSink>(options.max_stream_queue_bytes);
@@ -329,30 +395,31 @@ net::awaitable<void> HttpServer::Impl::write_stream(Connection& conn, Response r
   sink->attach(&signal);
   conn.sink = sink;
   // A streaming client sends nothing more; anything readable (EOF, a reset) means it has gone.
-  conn.stream.socket().async_wait(tcp::socket::wait_read, [weak = std::weak_ptr<SessionSink>(sink)](auto ec) {
-    if (ec) return;
-    if (auto s = weak.lock()) s->abort();
-  });
+  conn.lowest().socket().async_wait(tcp::socket::wait_read,
+                                    [weak = std::weak_ptr<SessionSink>(sink)](auto ec) {
+                                      if (ec) return;
+                                      if (auto s = weak.lock()) s->abort();
+                                    });
   response.stream(sink);
 
   for (;;) {
     if (sink->has_chunk()) {
       std::string chunk = sink->pop();
-      conn.stream.expires_after(options.write_timeout);
+      conn.lowest().expires_after(options.write_timeout);
       beast::error_code ec;
       if (chunked) {
         std::tie(ec, std::ignore) =
-            co_await net::async_write(conn.stream, bhttp::make_chunk(net::buffer(chunk)), kNoThrow);
+            co_await net::async_write(stream, bhttp::make_chunk(net::buffer(chunk)), kNoThrow);
       } else {
-        std::tie(ec, std::ignore) = co_await net::async_write(conn.stream, net::buffer(chunk), kNoThrow);
+        std::tie(ec, std::ignore) = co_await net::async_write(stream, net::buffer(chunk), kNoThrow);
       }
       if (ec) break;
       continue;
     }
     if (!sink->is_open()) {
       if (chunked && !sink->aborted()) {
-        conn.stream.expires_after(options.write_timeout);
-        co_await net::async_write(conn.stream, bhttp::make_chunk_last(), kNoThrow);
+        conn.lowest().expires_after(options.write_timeout);
+        co_await net::async_write(stream, bhttp::make_chunk_last(), kNoThrow);
       }
       break;
     }
@@ -362,15 +429,16 @@ net::awaitable<void> HttpServer::Impl::write_stream(Connection& conn, Response r
   sink->detach();
 }
 
-net::awaitable<void> HttpServer::Impl::linger(Connection& conn) {
+template <class Stream>
+net::awaitable<void> HttpServer::Impl::linger(Connection& conn, Stream& stream) {
   beast::error_code ignored;
-  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  conn.stream.expires_after(kLingerTime);
+  conn.lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+  conn.lowest().expires_after(kLingerTime);
   conn.reading = true;
   std::array<char, 16 * 1024> scratch{};
   std::size_t drained = 0;
   while (drained < kLingerBytes && !stopping) {
-    auto [ec, n] = co_await conn.stream.async_read_some(net::buffer(scratch), kNoThrow);
+    auto [ec, n] = co_await stream.async_read_some(net::buffer(scratch), kNoThrow);
     if (ec) break;
     drained += n;
   }
@@ -386,7 +454,7 @@ void HttpServer::Impl::stop() {
     if (conn->sink) {
       conn->sink->close();
     } else if (conn->reading) {
-      conn->stream.close();
+      conn->close();
     }
     // A connection that is writing a response finishes it, then sees `stopping`.
   }
@@ -398,7 +466,7 @@ void HttpServer::Impl::stop() {
       spdlog::warn("http: closing {} connections still busy after the shutdown grace",
                    self->connections.size());
     }
-    for (const auto& conn : self->connections) conn->stream.close();
+    for (const auto& conn : self->connections) conn->close();
   });
 }
 
@@ -411,6 +479,7 @@ Result<void> HttpServer::start() {
   Impl& s = *impl_;
   if (s.started) return failed_precondition("the HTTP server was already started");
   if (s.stopping) return failed_precondition("the HTTP server was stopped");
+  if (auto t = s.load_tls(); !t) return t.error();
   beast::error_code ec;
   auto address = net::ip::make_address(s.options.address, ec);
   if (ec) return invalid_argument("address", "'" + s.options.address + "' is not an IP address");

@@ -61,6 +61,11 @@ class HttpServer {
     bool keep_alive{true};        ///< false: close after every response
     std::size_t max_stream_queue_bytes{std::size_t{1024} * 1024};
     Duration shutdown_grace{5s};  ///< how long stop() lets busy connections finish
+    /// HTTPS: a PEM certificate chain (the server's first) and its PEM private
+    /// key. Both empty: plain HTTP. TLS 1.2 or 1.3; a client that does not
+    /// complete the handshake within read_timeout is dropped without an answer.
+    std::string tls_cert_file{};
+    std::string tls_key_file{};
   };
 
   HttpServer(boost::asio::io_context& io, Router& router, Options options);
@@ -70,7 +75,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   /// Binds and listens, then accepts in the background. Errors: invalid_argument
-  /// ("address: ...") for an address that is not an IP literal; unavailable when
+  /// ("address: ...") for an address that is not an IP literal, ("tls_cert: ...",
+  /// "tls_key: ...") for a certificate or key that is missing, unreadable or not
+  /// a pair; unavailable when
   /// the port cannot be bound ("bind 127.0.0.1:8080: Address already in use");
   /// failed_precondition when already started.
   Result<void> start();

@@ -152,6 +152,20 @@ Result<int> BrokerProcess::start(const std::filesystem::path& dir) {
   config_path_ = dir / "mosquitto.conf";
   log_path_ = dir / "mosquitto.log";
 
+  if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
+    return invalid_argument("tls_cert_file", "tls_cert_file and tls_key_file go together");
+  }
+  if (!options_.tls_cert_file.empty() && tls_port_ == 0) {
+    if (options_.tls_port < 0 || options_.tls_port > 65535)
+      return invalid_argument("tls_port", "must be 0..65535");
+    tls_port_ = options_.tls_port;
+    if (tls_port_ == 0) {
+      auto free = pick_free_port(options_.bind_address);
+      if (!free) return free.error();
+      tls_port_ = *free;
+    }
+  }
+
   const bool pick = options_.port == 0;
   Error last_error = unavailable("broker not started");
   for (int attempt = 0; attempt < (pick ? kPortAttempts : 1); ++attempt) {
@@ -223,6 +237,10 @@ Result<void> BrokerProcess::write_config(int port) {
   if (!out) return unavailable("cannot write " + config_path_.string());
   out << "# Private broker for lockwarden; rewritten on every start.\n"
       << "listener " << port << ' ' << options_.bind_address << '\n'
+      << (options_.tls_cert_file.empty()
+              ? std::string()
+              : "listener " + std::to_string(tls_port_) + ' ' + options_.bind_address + "\ncertfile " +
+                    options_.tls_cert_file + "\nkeyfile " + options_.tls_key_file + "\ntls_version tlsv1.2\n")
       << "allow_anonymous true\n"
       << "persistence false\n"
       << "set_tcp_nodelay true\n"

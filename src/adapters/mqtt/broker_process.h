@@ -39,6 +39,14 @@ struct BrokerProcessOptions {
   std::string bind_address{"127.0.0.1"};
   /// 0: pick a free port on `bind_address`. Otherwise 1..65535.
   int port{0};
+  /// A second listener that speaks only TLS (1.2 or later) on `bind_address`,
+  /// with this PEM certificate and key (e.g. from `lockwarden tls init`); both
+  /// empty: none. The plain listener stays, on `bind_address` only, for the
+  /// readiness probe and local tools.
+  std::string tls_cert_file{};
+  std::string tls_key_file{};
+  /// The TLS listener's port; 0: a free one (tls_port() tells which).
+  int tls_port{0};
   /// How long start() waits for the broker to answer.
   Duration startup_timeout{5s};
   /// How long stop() waits after SIGTERM before it sends SIGKILL.
@@ -79,6 +87,8 @@ class BrokerProcess {
 
   /// The listening port; 0 before the first successful start().
   [[nodiscard]] int port() const { return port_; }
+  /// The TLS listener's port; 0 without one or before start().
+  [[nodiscard]] int tls_port() const { return tls_port_; }
   /// The child's pid; 0 when not running.
   [[nodiscard]] pid_t pid() const { return pid_; }
   /// `dir/mosquitto.log`; empty before the first start().
@@ -94,6 +104,7 @@ class BrokerProcess {
   std::filesystem::path config_path_;
   std::filesystem::path log_path_;
   int port_{0};
+  int tls_port_{0};
   pid_t pid_{0};
 };
 

@@ -3,6 +3,7 @@
 #include <mosquitto.h>
 #include <netdb.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/error.hpp>
@@ -117,6 +118,32 @@ struct MqttClient::Trampolines {
   }
 };
 
+namespace {
+
+bool readable(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
+
+Result<void> check_tls_files(const MqttClientOptions& options) {
+  if (options.tls_ca_file.empty()) {
+    if (!options.tls_cert_file.empty()) return invalid_argument("tls_cert_file", "requires tls_ca_file");
+    if (!options.tls_key_file.empty()) return invalid_argument("tls_key_file", "requires tls_ca_file");
+    return ok();
+  }
+  if (!readable(options.tls_ca_file)) {
+    return invalid_argument("tls_ca_file", "'" + options.tls_ca_file + "' cannot be read");
+  }
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return invalid_argument(options.tls_cert_file.empty() ? "tls_cert_file" : "tls_key_file",
+                            "tls_cert_file and tls_key_file go together");
+  }
+  for (const auto& [field, path] : {std::pair{"tls_cert_file", &options.tls_cert_file},
+                                    std::pair{"tls_key_file", &options.tls_key_file}}) {
+    if (!path->empty() && !readable(*path)) return invalid_argument(field, "'" + *path + "' cannot be read");
+  }
+  return ok();
+}
+
+}  // namespace
+
 Result<void> MqttClient::validate(const Options& options) {
   if (options.host.empty() || options.host.find('\0') != std::string::npos) {
     return invalid_argument("host", "must be a host name or IP address");
@@ -146,6 +173,7 @@ Result<void> MqttClient::validate(const Options& options) {
       return invalid_argument("will.payload", "must be at most 256 MiB");
     }
   }
+  if (auto tls = check_tls_files(options); !tls) return tls;
   if (options.reconnect_min <= Duration::zero()) return invalid_argument("reconnect_min", "must be positive");
   if (options.reconnect_max < options.reconnect_min) {
     return invalid_argument("reconnect_max", "must not be less than reconnect_min");
@@ -205,6 +233,14 @@ void MqttClient::create_handle() {
     const LastWill& will = *options_.will;
     rc = mosquitto_will_set(mosq_, will.topic.c_str(), static_cast<int>(will.payload.size()),
                             will.payload.data(), static_cast<int>(will.qos), will.retain);
+  }
+  if (rc == MOSQ_ERR_SUCCESS && !options_.tls_ca_file.empty()) {
+    auto file_or_null = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    rc = mosquitto_tls_set(mosq_, options_.tls_ca_file.c_str(), nullptr, file_or_null(options_.tls_cert_file),
+                           file_or_null(options_.tls_key_file), nullptr);
+    // Verify the broker's certificate and its name; TLS 1.2 or later.
+    if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_opts_set(mosq_, 1, "tlsv1.2", nullptr);
+    if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(mosq_, false);
   }
   if (rc != MOSQ_ERR_SUCCESS) die("cannot configure libmosquitto", mosquitto_strerror(rc));
 }

@@ -105,6 +105,14 @@ struct MqttClientOptions {
   /// Only together with a username.
   std::optional<std::string> password{};
   std::optional<LastWill> will{};
+  /// TLS (1.2 or later) to the broker: a PEM file of the CA that signs the
+  /// broker's certificate. Empty: plain MQTT. The broker's certificate must
+  /// also name `host`.
+  std::string tls_ca_file{};
+  /// A client certificate and its key (PEM), for a broker that requires one;
+  /// both or neither, and only with tls_ca_file.
+  std::string tls_cert_file{};
+  std::string tls_key_file{};
   /// Back-off between connection attempts: starts at reconnect_min, doubles
   /// up to reconnect_max; each delay is jittered into [d/2, d]. 0 < min <= max.
   Duration reconnect_min{250ms};
@@ -122,7 +130,8 @@ class MqttClient {
 
   /// Checks options before construction.
   /// Errors: invalid_argument naming the field (host, port, client_id,
-  /// keepalive, password, will.topic, will.payload, reconnect_min,
+  /// keepalive, password, will.topic, will.payload, tls_ca_file, tls_cert_file,
+  /// tls_key_file, reconnect_min,
   /// reconnect_max).
   static Result<void> validate(const Options& options);
 

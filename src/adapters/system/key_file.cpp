@@ -20,20 +20,18 @@ std::string first_line(const std::string& path, bool& ok) {
   return line;
 }
 
-Result<void> write_file(const std::string& path, std::string_view text, mode_t mode) {
+}  // namespace
+
+Result<void> write_file_atomically(const std::string& path, std::string_view content, unsigned mode) {
   std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return unavailable(path + ": cannot be created");
-  std::string content(text);
-  content += "\n";
   bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
   written = written && ::fsync(fd) == 0;
   ::close(fd);
   if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) return unavailable(path + ": cannot be written");
   return ok();
 }
-
-}  // namespace
 
 Result<protocol::KeyPair> load_or_create_key(const std::string& dir) {
   std::error_code ec;
@@ -53,14 +51,17 @@ Result<protocol::KeyPair> load_or_create_key(const std::string& dir) {
     auto secret = protocol::decode_secret_key(text);
     if (!secret) return Error{ErrorCode::corruption, key_path + ": not a hub key"};
     protocol::KeyPair pair{*secret, secret->public_key()};
-    if (auto w = write_file(pub_path, protocol::encode_public_key(pair.public_key), 0644); !w)
+    if (auto w = write_file_atomically(pub_path, protocol::encode_public_key(pair.public_key) + "\n", 0644);
+        !w)
       return w.error();
     return pair;
   }
   auto pair = protocol::generate_key_pair();
   if (!pair) return pair.error();
-  if (auto w = write_file(key_path, protocol::encode_secret_key(pair->secret), 0600); !w) return w.error();
-  if (auto w = write_file(pub_path, protocol::encode_public_key(pair->public_key), 0644); !w)
+  if (auto w = write_file_atomically(key_path, protocol::encode_secret_key(pair->secret) + "\n", 0600); !w)
+    return w.error();
+  if (auto w = write_file_atomically(pub_path, protocol::encode_public_key(pair->public_key) + "\n", 0644);
+      !w)
     return w.error();
   return pair;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 #include "protocol/envelope.h"
@@ -16,6 +17,11 @@ namespace lw::adapters {
 /// (the file is not a key), permission_denied (the key file is readable by
 /// others: chmod 600 it).
 Result<protocol::KeyPair> load_or_create_key(const std::string& dir);
+
+/// Writes `content` to `path` with permissions `mode` (e.g. 0600) through a
+/// temporary file, fsync and rename, so a crash leaves the old file or the new
+/// one, never half of one. Errors: unavailable ("<path>: cannot be written").
+Result<void> write_file_atomically(const std::string& path, std::string_view content, unsigned mode);
 
 /// Reads a base64 public key from a file (first line). Errors: not_found,
 /// invalid_argument naming the file.
