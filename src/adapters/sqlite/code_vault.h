@@ -71,7 +71,7 @@ class CodeVault {
   Result<std::vector<core::SyncEntry>> load_sync();
 
  private:
-  CodeVault(Connection db, protocol::AtRestKey key, protocol::CodeKey seed) noexcept
+  CodeVault(Connection db, const protocol::AtRestKey& key, const protocol::CodeKey& seed) noexcept
       : db_(std::move(db)), key_(key), seed_(seed) {}
   Connection db_;
   protocol::AtRestKey key_;
