@@ -78,7 +78,7 @@ Result<void> CredentialStore::remove_user(UserId user) {
   for (PinSlot& pin : pins_) {
     if (pin.user == user) {
       sodium_memzero(pin.digits.data(), pin.digits.size());
-      pin.user = 0;
+      pin = PinSlot{};
     }
   }
   for (PhoneKeySlot& key : phone_keys_) {
@@ -122,6 +122,7 @@ Result<void> CredentialStore::add_pin(UserId user, std::string_view pin) {
     sodium_memzero(padded->data(), padded->size());
     return failed_precondition("PIN table full: a lock holds at most " + std::to_string(kMaxPins) + " PINs");
   }
+  *free = PinSlot{};
   free->digits = *padded;
   free->user = user;
   sodium_memzero(padded->data(), padded->size());
@@ -137,7 +138,7 @@ Result<void> CredentialStore::remove_pin(UserId user, std::string_view pin) {
   }
   PinSlot& found = pins_[static_cast<std::size_t>(slot)];
   sodium_memzero(found.digits.data(), found.digits.size());
-  found.user = 0;
+  found = PinSlot{};
   return ok();
 }
 
@@ -154,6 +155,58 @@ Result<void> CredentialStore::add_phone_key(UserId user, const protocol::PublicK
   }
   *free = PhoneKeySlot{key, user};
   return ok();
+}
+
+Result<void> CredentialStore::set_code(int slot, UserId user, std::string_view pin,
+                                       const core::CodeSchedule& schedule) {
+  if (slot < 1 || slot > static_cast<int>(kMaxPins)) return invalid_argument("slot", "must be 1..64");
+  if (user == 0) return invalid_argument("user", "must be 1..65535");
+  if (auto valid = core::validate(schedule, "schedule"); !valid) return valid;
+  auto padded = pad(pin);
+  if (!padded) return invalid_argument("pin", "must be 4..10 digits");
+  const int existing = find_pin(*padded);
+  if (existing >= 0 && existing != slot - 1) {
+    sodium_memzero(padded->data(), padded->size());
+    return Error{ErrorCode::conflict, "pin: already in use"};
+  }
+  if (find_user(user) == nullptr) {
+    if (Result<void> added = add_user(user); !added) {
+      sodium_memzero(padded->data(), padded->size());
+      return added;
+    }
+  }
+  PinSlot& target = pins_[static_cast<std::size_t>(slot - 1)];
+  target.digits = *padded;
+  target.user = user;
+  target.schedule = schedule;
+  target.consumed = false;
+  sodium_memzero(padded->data(), padded->size());
+  return ok();
+}
+
+Result<void> CredentialStore::clear_code(int slot) {
+  if (slot < 1 || slot > static_cast<int>(kMaxPins)) return invalid_argument("slot", "must be 1..64");
+  PinSlot& target = pins_[static_cast<std::size_t>(slot - 1)];
+  sodium_memzero(target.digits.data(), target.digits.size());
+  target = PinSlot{};
+  return ok();
+}
+
+std::optional<CredentialStore::CodeSlotView> CredentialStore::code_slot(int slot) const {
+  if (slot < 1 || slot > static_cast<int>(kMaxPins)) return std::nullopt;
+  const PinSlot& held = pins_[static_cast<std::size_t>(slot - 1)];
+  if (held.user == 0) return std::nullopt;
+  return CodeSlotView{held.user, held.schedule, held.consumed};
+}
+
+std::string CredentialStore::slot_digest(int slot, const protocol::CodeKey& key) const {
+  if (slot < 1 || slot > static_cast<int>(kMaxPins)) return {};
+  const PinSlot& held = pins_[static_cast<std::size_t>(slot - 1)];
+  if (held.user == 0 || held.consumed) return {};
+  const auto* digits = reinterpret_cast<const char*>(held.digits.data());
+  std::size_t size = 0;
+  while (size < held.digits.size() && held.digits[size] != 0) ++size;
+  return protocol::code_digest(key, slot, held.user, std::string_view(digits, size));
 }
 
 PinCheck CredentialStore::check_pin(std::string_view pin, Timestamp now) {
@@ -179,10 +232,18 @@ PinCheck CredentialStore::check_pin(std::string_view pin, Timestamp now) {
     return check;
   }
   wrong_codes_ = 0;
-  check.user = pins_[static_cast<std::size_t>(slot)].user;
+  PinSlot& held = pins_[static_cast<std::size_t>(slot)];
+  check.user = held.user;
+  check.slot = slot + 1;
   const UserSlot* user = find_user(check.user);
-  check.outcome =
-      user != nullptr && user->schedule.allows(now) ? PinOutcome::accepted : PinOutcome::outside_schedule;
+  const bool allowed = user != nullptr && user->schedule.allows(now) && held.schedule.allows(now);
+  check.outcome = allowed ? PinOutcome::accepted : PinOutcome::outside_schedule;
+  if (allowed && held.schedule.kind == core::CodeScheduleKind::one_time) {
+    // Consumed by this use: the digits go, the slot remembers it was used.
+    sodium_memzero(held.digits.data(), held.digits.size());
+    held.consumed = true;
+    check.consumed = true;
+  }
   return check;
 }
 

@@ -14,6 +14,14 @@
 //     the count.
 //   - factory_reset() wipes every table and zeroes the PIN bytes
 //     (sodium_memzero).
+//   - The PIN table doubles as the lock's code slots 1..kMaxPins
+//     (docs/protocol.md, section 8): set_code puts a user's PIN with its own
+//     schedule (always, date range, weekly window in local time, one time)
+//     into a numbered slot, clear_code empties one, code_slot reports what a
+//     slot holds (never the digits; slot_digest gives a keyed digest). A PIN
+//     works when its user's schedule and its slot's schedule both allow now.
+//     A one-time code is consumed by its first accepted use: its digits are
+//     wiped and the slot reports consumed until it is set or cleared.
 //
 // Pure: no I/O and no clock; every time-dependent call takes `now`. No
 // allocation.
@@ -24,10 +32,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/result.h"
 #include "base/time.h"
+#include "core/lock/credentials.h"
+#include "protocol/code_crypto.h"
 #include "protocol/envelope.h"
 
 namespace lw::firmware {
@@ -62,6 +74,8 @@ std::string_view to_string(PhoneKeyOutcome v) noexcept;
 struct PinCheck {
   PinOutcome outcome{PinOutcome::wrong_code};
   UserId user{0};              ///< set for accepted and outside_schedule
+  int slot{0};                 ///< the code slot 1..kMaxPins, set for accepted and outside_schedule
+  bool consumed{false};        ///< accepted a one-time code: it will not open again
   Timestamp disabled_until{};  ///< set for lockout_started and keypad_disabled
 };
 
@@ -107,6 +121,28 @@ class CredentialStore {
   /// failed_precondition (kMaxPhoneKeys keys).
   Result<void> add_phone_key(UserId user, const protocol::PublicKey& key);
 
+  /// What an occupied code slot holds (the digits stay inside).
+  struct CodeSlotView {
+    UserId user{0};
+    core::CodeSchedule schedule{};
+    bool consumed{false};
+  };
+  /// Puts `pin` for `user` with `schedule` into code slot `slot`, replacing
+  /// what it held; adds the user (any time) when unknown. Errors:
+  /// invalid_argument ("slot: must be 1..64", "user: must be 1..65535",
+  /// "pin: must be 4..10 digits", schedule fields as core::validate),
+  /// conflict ("pin: already in use" by another slot), failed_precondition
+  /// (user table full).
+  Result<void> set_code(int slot, UserId user, std::string_view pin, const core::CodeSchedule& schedule);
+  /// Empties code slot `slot` (zeroing its digits); no effect when empty.
+  /// Errors: invalid_argument ("slot: must be 1..64").
+  Result<void> clear_code(int slot);
+  /// The slot's content; nullopt when empty or out of range.
+  [[nodiscard]] std::optional<CodeSlotView> code_slot(int slot) const;
+  /// The keyed digest of the slot's (slot, user, PIN) (protocol::code_digest);
+  /// empty when the slot is empty or consumed.
+  [[nodiscard]] std::string slot_digest(int slot, const protocol::CodeKey& key) const;
+
   /// A PIN typed on the keypad at `now`.
   PinCheck check_pin(std::string_view pin, Timestamp now);
   /// Whose phone key `key` is, and whether it may open now.
@@ -129,6 +165,8 @@ class CredentialStore {
   struct PinSlot {
     std::array<unsigned char, kMaxPinDigits> digits{};  // zero-padded
     UserId user{0};                                     // 0: free
+    core::CodeSchedule schedule{};                      // the slot's own schedule
+    bool consumed{false};                               // a used one-time code (digits wiped)
   };
   struct PhoneKeySlot {
     protocol::PublicKey key{};

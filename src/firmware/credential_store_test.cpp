@@ -126,5 +126,57 @@ TEST_F(CredentialStoreTest, FactoryResetWipesEverythingAndTheLockout) {
   ASSERT_TRUE(store_.add_pin(1, "123456"));
 }
 
+TEST_F(CredentialStoreTest, OneTimeCodeOpensOnceAndIsThenConsumed) {
+  ASSERT_TRUE(store_.set_code(5, 7, "24680", core::CodeSchedule::one_time()));
+  const PinCheck first = store_.check_pin("24680", kT0);
+  EXPECT_EQ(first.outcome, PinOutcome::accepted);
+  EXPECT_EQ(first.slot, 5);
+  EXPECT_TRUE(first.consumed);
+  EXPECT_EQ(store_.check_pin("24680", kT0 + 1s).outcome, PinOutcome::wrong_code);
+  ASSERT_TRUE(store_.code_slot(5).has_value());
+  EXPECT_TRUE(store_.code_slot(5)->consumed);
+  // The consumed slot reports no digest; setting it again makes it usable once more.
+  EXPECT_TRUE(store_.slot_digest(5, protocol::generate_code_key()).empty());
+  ASSERT_TRUE(store_.set_code(5, 7, "24680", core::CodeSchedule::one_time()));
+  EXPECT_EQ(store_.check_pin("24680", kT0 + 2s).outcome, PinOutcome::accepted);
+}
+
+TEST_F(CredentialStoreTest, SlotScheduleLimitsItsPinOnly) {
+  const core::CodeSchedule stay = core::CodeSchedule::date_range(kT0 + 1h, kT0 + 2h);
+  ASSERT_TRUE(store_.set_code(9, 2, "55501", stay));
+  EXPECT_EQ(store_.check_pin("55501", kT0).outcome, PinOutcome::outside_schedule);
+  EXPECT_EQ(store_.check_pin("55501", kT0 + 1h).outcome, PinOutcome::accepted);
+  EXPECT_EQ(store_.check_pin("55501", kT0 + 2h).outcome, PinOutcome::outside_schedule);
+  EXPECT_EQ(store_.check_pin("123456", kT0).outcome, PinOutcome::accepted);  // user 1's PIN is unaffected
+}
+
+TEST_F(CredentialStoreTest, SetCodeReplacesTheSlotAndRefusesAPinAnotherSlotHolds) {
+  ASSERT_TRUE(store_.set_code(3, 4, "1111", core::CodeSchedule::always()));
+  ASSERT_TRUE(store_.set_code(3, 4, "2222", core::CodeSchedule::always()));
+  EXPECT_EQ(store_.check_pin("1111", kT0).outcome, PinOutcome::wrong_code);
+  EXPECT_EQ(store_.check_pin("2222", kT0).outcome, PinOutcome::accepted);
+  auto taken = store_.set_code(4, 5, "2222", core::CodeSchedule::always());
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::conflict);
+  EXPECT_EQ(store_.set_code(0, 5, "3333", {}).error().message, "slot: must be 1..64");
+  EXPECT_EQ(store_.set_code(65, 5, "3333", {}).error().message, "slot: must be 1..64");
+  EXPECT_EQ(store_.set_code(4, 5, "33a3", {}).error().message, "pin: must be 4..10 digits");
+  ASSERT_TRUE(store_.clear_code(3));
+  EXPECT_FALSE(store_.code_slot(3).has_value());
+  EXPECT_EQ(store_.check_pin("2222", kT0 + 1s).outcome, PinOutcome::wrong_code);
+  EXPECT_TRUE(store_.clear_code(3));  // clearing an empty slot is no error (a retried clear)
+}
+
+TEST_F(CredentialStoreTest, SlotDigestChangesWithThePinTheUserAndTheKey) {
+  const protocol::CodeKey key = protocol::generate_code_key();
+  ASSERT_TRUE(store_.set_code(2, 4, "9090", core::CodeSchedule::always()));
+  const std::string digest = store_.slot_digest(2, key);
+  EXPECT_EQ(digest, protocol::code_digest(key, 2, 4, "9090"));
+  EXPECT_NE(digest, protocol::code_digest(key, 2, 4, "9091"));
+  EXPECT_NE(digest, protocol::code_digest(key, 2, 5, "9090"));
+  EXPECT_NE(digest, protocol::code_digest(protocol::generate_code_key(), 2, 4, "9090"));
+  EXPECT_EQ(digest.find("9090"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lw::firmware

@@ -1,5 +1,7 @@
 #include "firmware/lock_firmware.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -97,6 +99,7 @@ LockFirmware::LockFirmware(const LockSetup& setup, PowerSource& power, core::Ran
              setup.install_window),
       credentials_(setup.keypad) {
   if (!setup.pairing_code.empty()) pairing_.emplace(make_pairing_or_abort(verifier_, setup.pairing_code));
+  make_box_keys();
   radio_.start(now);
 }
 
@@ -134,6 +137,11 @@ LockCommandHandling LockFirmware::handle(std::string_view payload, Timestamp now
   result.lock_state = bolt_.reported_state();
   if (verdict.outcome != core::CommandOutcome::ok) {
     result.detail = std::move(verdict.detail);
+    out.result = std::move(result);
+    return out;
+  }
+  if (verdict.command->code) {
+    handle_code(*verdict.command->code, result);
     out.result = std::move(result);
     return out;
   }
@@ -224,12 +232,17 @@ std::vector<core::DeviceEvent> LockFirmware::enter_pin(std::string_view pin, cor
   if (!powered_) return out;
   const PinCheck check = credentials_.check_pin(pin, now);
   const auto keypad = core::OperationSource::keypad;
+  // A wrong PIN is reported by its digest under the site's code key, so the
+  // hub can see the same one tried at several doors without the digits.
+  auto wrong = [&](std::string alarm) {
+    core::DeviceEvent e = make_alarm(std::move(alarm), now, keypad, std::nullopt);
+    if (code_key_) e.code_digest = protocol::wrong_code_digest(*code_key_, pin);
+    record(std::move(e), out);
+  };
   switch (check.outcome) {
     case PinOutcome::accepted: return operate(action, keypad, std::to_string(check.user), now);
-    case PinOutcome::wrong_code: record(make_alarm("wrong_code", now, keypad, std::nullopt), out); break;
-    case PinOutcome::lockout_started:
-      record(make_alarm("wrong_code_limit", now, keypad, std::nullopt), out);
-      break;
+    case PinOutcome::wrong_code: wrong("wrong_code"); break;
+    case PinOutcome::lockout_started: wrong("wrong_code_limit"); break;
     case PinOutcome::keypad_disabled:
       record(make_alarm("keypad_disabled", now, keypad, std::nullopt), out);
       break;
@@ -250,6 +263,97 @@ Result<void> LockFirmware::add_pin(UserId user, std::string_view pin) {
 
 Result<void> LockFirmware::add_phone_key(UserId user, const protocol::PublicKey& key) {
   return credentials_.add_phone_key(user, key);
+}
+
+Result<void> LockFirmware::set_code(int slot, UserId user, std::string_view pin,
+                                    const core::CodeSchedule& schedule) {
+  return credentials_.set_code(slot, user, pin, schedule);
+}
+
+Result<void> LockFirmware::clear_code(int slot) { return credentials_.clear_code(slot); }
+
+core::CodeReadback LockFirmware::read_codes(int from_slot, int limit) const {
+  core::CodeReadback r;
+  r.box_key = protocol::encode_box_key(box_keys_.public_key);
+  for (int slot = std::max(from_slot, 1); slot <= static_cast<int>(CredentialStore::kMaxPins); ++slot) {
+    auto held = credentials_.code_slot(slot);
+    if (!held) continue;
+    if (static_cast<int>(r.slots.size()) == limit) {
+      r.next_slot = slot;
+      break;
+    }
+    core::CodeSlotReport report;
+    report.slot = slot;
+    report.user = held->user;
+    report.schedule = held->schedule;
+    report.consumed = held->consumed;
+    if (code_key_ && !held->consumed) report.digest = credentials_.slot_digest(slot, *code_key_);
+    r.slots.push_back(std::move(report));
+  }
+  return r;
+}
+
+void LockFirmware::handle_code(const core::CodeCommand& code, core::CommandResult& result) {
+  // What the lock answers after any code command: the slot it touched (or the
+  // page asked for), so the hub checks its write against what the lock holds.
+  auto answer = [&](int from, int limit) {
+    result.codes = read_codes(from, limit);
+    if (limit == 1 && !result.codes->slots.empty() && result.codes->slots.front().slot != from) {
+      result.codes->slots.clear();
+      result.codes->next_slot.reset();
+    }
+    if (limit <= 1) result.codes->next_slot.reset();
+  };
+  switch (code.action) {
+    case core::CodeAction::set_code: {
+      std::string pin;
+      if (!protocol::open_sealed(code.sealed, box_keys_, pin)) {
+        result.outcome = core::CommandOutcome::refused;
+        result.detail = "pin_sealed: does not open with this lock's box key";
+        break;
+      }
+      Result<void> set = credentials_.set_code(code.slot, code.user, pin, code.schedule);
+      protocol::wipe(pin);
+      if (!set) {
+        result.outcome = core::CommandOutcome::refused;
+        result.detail = set.error().message;
+      }
+      answer(code.slot, 1);
+      return;
+    }
+    case core::CodeAction::clear_code:
+      (void)credentials_.clear_code(code.slot);  // the slot was range-checked by the decoder
+      answer(code.slot, 1);
+      return;
+    case core::CodeAction::read_codes: answer(code.slot, core::kSlotsPerReadback); return;
+    case core::CodeAction::set_code_key: {
+      std::string key;
+      if (!protocol::open_sealed(code.sealed, box_keys_, key) || key.size() != protocol::kCodeKeyBytes) {
+        protocol::wipe(key);
+        result.outcome = core::CommandOutcome::refused;
+        result.detail = "key_sealed: does not open with this lock's box key";
+        break;
+      }
+      protocol::CodeKey installed;
+      std::copy(key.begin(), key.end(), installed.bytes.begin());
+      protocol::wipe(key);
+      code_key_ = installed;
+      answer(1, 0);
+      return;
+    }
+  }
+  answer(1, 0);
+}
+
+void LockFirmware::make_box_keys() {
+  // The key comes from the random source a real lock has in hardware (here
+  // the OS's), not from the simulation's seeded `random_`: drawing from that
+  // would shift every later radio back-off and change what a scenario replays.
+  std::array<unsigned char, 32> seed{};
+  if (sodium_init() < 0) std::abort();
+  randombytes_buf(seed.data(), seed.size());
+  box_keys_ = protocol::box_key_pair_from_seed(seed);
+  sodium_memzero(seed.data(), seed.size());
 }
 
 void LockFirmware::press_pairing_button(Timestamp now) {
@@ -393,6 +497,8 @@ bool LockFirmware::ack(std::uint64_t seq) { return powered_ && events_.ack(seq);
 void LockFirmware::factory_reset(Timestamp now) {
   if (!powered_) return;
   credentials_.factory_reset();
+  code_key_.reset();
+  make_box_keys();
   if (pairing_) pairing_->factory_reset();
   for (KeyIdSlot& slot : enrolled_) {
     if (slot.size > 0) verifier_.unenroll(slot.view());

@@ -38,6 +38,14 @@
 //   - While powered off, installing an update, or with the radio stack hung,
 //     the lock receives nothing: handle() returns an empty handling and
 //     next_unsent() nullptr.
+//   - Code commands (docs/protocol.md, section 8) pass the same checks as
+//     lock/unlock, then set, clear or read back code slots; the lock answers
+//     with what it holds (user, schedule, keyed digest; never the digits).
+//     The lock's X25519 key pair, to which the hub seals PINs and the site's
+//     code key, is drawn from the random source (a real lock's hardware RNG;
+//     here the OS's, so a scenario's seeded draws stay as they were) at
+//     manufacture and after a factory reset; it is in flash, as is the code
+//     key. A wrong PIN's alarm carries its digest under the code key.
 //   - The Bolt's own auto-relock timer is not used: the host calls
 //     operate(lock, auto_relock) when its relock policy fires.
 //
@@ -70,6 +78,7 @@
 #include "firmware/power.h"
 #include "firmware/radio_link.h"
 #include "firmware/update_slots.h"
+#include "protocol/code_crypto.h"
 #include "protocol/envelope.h"
 
 namespace lw::firmware {
@@ -178,6 +187,18 @@ class LockFirmware {
   Result<void> add_pin(UserId user, std::string_view pin);
   /// Errors: as CredentialStore::add_phone_key.
   Result<void> add_phone_key(UserId user, const protocol::PublicKey& key);
+  /// A code typed in at the lock itself (the installer's menu), bypassing the
+  /// hub. Errors: as CredentialStore::set_code.
+  Result<void> set_code(int slot, UserId user, std::string_view pin, const core::CodeSchedule& schedule);
+  /// Errors: as CredentialStore::clear_code.
+  Result<void> clear_code(int slot);
+  /// The X25519 public key the hub seals PINs and the code key to.
+  [[nodiscard]] const protocol::BoxPublicKey& box_key() const { return box_keys_.public_key; }
+  /// Whether a site code key is installed (set_code_key).
+  [[nodiscard]] bool has_code_key() const { return code_key_.has_value(); }
+  /// The occupied code slots from `from_slot` on, at most `limit` of them,
+  /// as the lock reports them in a read-back.
+  [[nodiscard]] core::CodeReadback read_codes(int from_slot, int limit) const;
 
   /// The pairing button: opens the pairing window (no effect without a
   /// pairing code or power).
@@ -329,6 +350,10 @@ class LockFirmware {
   void record(core::DeviceEvent event, std::vector<core::DeviceEvent>& out);
   [[nodiscard]] bool receiving(Timestamp now) const { return powered_ && !radio_hung_ && !updating(now); }
   [[nodiscard]] int motor_draw_ma() const;
+  /// Carries out an authenticated code command; fills the result's outcome,
+  /// detail and codes.
+  void handle_code(const core::CodeCommand& code, core::CommandResult& result);
+  void make_box_keys();
 
   core::LockAddress address_;
   std::string name_;
@@ -349,6 +374,8 @@ class LockFirmware {
   UpdateSlots slots_;
   CredentialStore credentials_;
   EventBuffer events_;
+  protocol::BoxKeyPair box_keys_;
+  std::optional<protocol::CodeKey> code_key_;
 
   BootResult last_boot_result_{BootResult::normal};
   bool powered_{true};

@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "protocol/code_codec.h"
 #include "protocol/json_reader.h"
 
 namespace lw::protocol {
@@ -22,6 +23,7 @@ constexpr std::int64_t kMaxI32 = 2'147'483'647;
 constexpr std::size_t kMaxTextBytes = 64;
 constexpr std::size_t kMaxDetailBytes = 256;
 constexpr std::size_t kMaxAlarmName = 32;
+constexpr std::size_t kMaxCodeDigestChars = 64;
 
 std::optional<bool> parse_online(std::string_view s) noexcept {
   if (s == "online") return true;
@@ -248,6 +250,9 @@ Result<core::DeviceEvent> decode_event(std::string_view payload) {
   auto alarm = f.optional_snake_name("alarm", kMaxAlarmName);
   if (!alarm) return alarm.error();
   e.alarm = std::move(*alarm);
+  auto digest = f.optional_text("code_digest", 1, kMaxCodeDigestChars);
+  if (!digest) return digest.error();
+  e.code_digest = std::move(*digest);
 
   if (e.kind == core::DeviceEventKind::lock_operation && !e.operation) {
     return f.fail("operation", "missing (required when type is lock_operation)");
@@ -282,6 +287,12 @@ Result<core::CommandResult> decode_result(std::string_view payload) {
   auto text = f.optional_text("detail", 0, kMaxDetailBytes);
   if (!text) return text.error();
   r.detail = text->value_or(std::string());
+  if (const boost::json::value* codes = (*object)->if_contains("codes");
+      codes != nullptr && !codes->is_null()) {
+    auto readback = detail::decode_readback(*codes);
+    if (!readback) return readback.error();
+    r.codes = std::move(*readback);
+  }
   return r;
 }
 
@@ -370,7 +381,8 @@ void append_state(std::string& out, const core::StateReport& state) {
 }
 
 void append_event(std::string& out, const core::DeviceEvent& e) {
-  reserve_more(out, kEventMaxBytes + max_escaped_size(e.user) + max_escaped_size(e.alarm));
+  reserve_more(out, kEventMaxBytes + max_escaped_size(e.user) + max_escaped_size(e.alarm) +
+                        max_escaped_size(e.code_digest));
   open_payload(out);
   append_field(out, "seq", e.seq);
   append_field(out, "ts_ms", to_epoch_ms(e.ts));
@@ -379,6 +391,7 @@ void append_event(std::string& out, const core::DeviceEvent& e) {
   if (e.source != core::OperationSource::unknown) append_field(out, "source", core::to_string(e.source));
   if (e.user) append_field(out, "user", *e.user);
   if (e.alarm) append_field(out, "alarm", *e.alarm);
+  if (e.code_digest) append_field(out, "code_digest", *e.code_digest);
   close_payload(out);
 }
 
@@ -390,6 +403,10 @@ void append_result(std::string& out, const core::CommandResult& r) {
   append_field(out, "outcome", core::to_string(r.outcome));
   if (r.lock_state) append_field(out, "lock_state", core::to_string(*r.lock_state));
   if (!r.detail.empty()) append_field(out, "detail", r.detail);
+  if (r.codes) {
+    out += R"(,"codes":)";
+    out += boost::json::serialize(detail::readback_json(*r.codes));
+  }
   close_payload(out);
 }
 

@@ -182,8 +182,8 @@ TEST(CodecRoundTrip, EveryOutcomeAndSourceSurvivesTheWire) {
        {core::CommandOutcome::ok, core::CommandOutcome::malformed, core::CommandOutcome::unknown_key,
         core::CommandOutcome::bad_signature, core::CommandOutcome::wrong_target,
         core::CommandOutcome::expired, core::CommandOutcome::replayed, core::CommandOutcome::unsupported,
-        core::CommandOutcome::jammed, core::CommandOutcome::low_battery}) {
-    const core::CommandResult in{"cmd-1", from_epoch_ms(5), outcome, std::nullopt, "why"};
+        core::CommandOutcome::jammed, core::CommandOutcome::low_battery, core::CommandOutcome::refused}) {
+    const core::CommandResult in{"cmd-1", from_epoch_ms(5), outcome, std::nullopt, "why", std::nullopt};
     auto out = decode_result(encode_result(in));
     ASSERT_TRUE(out) << out.error().to_string();
     EXPECT_EQ(out->outcome, outcome);
@@ -344,7 +344,7 @@ TEST(CodecRejects, UnknownVocabularyNames) {
       "event.source: must be one of keypad, remote, manual, auto, button, schedule, phone, rfid, unknown");
   expect_rejected(decode_result, R"({"v":1,"cmd_id":"a","ts_ms":1,"outcome":"done"})",
                   "result.outcome: must be one of ok, malformed, unknown_key, bad_signature, wrong_target, "
-                  "expired, replayed, unsupported, jammed, low_battery");
+                  "expired, replayed, unsupported, jammed, low_battery, refused");
 }
 
 TEST(CodecRejects, EventsMissingWhatTheirTypeRequires) {

@@ -6,8 +6,10 @@
 #include <cstring>
 #include <ostream>
 #include <utility>
+#include <variant>
 
 #include "base/ids.h"
+#include "protocol/code_codec.h"
 #include "protocol/codec.h"
 #include "protocol/json_reader.h"
 
@@ -133,6 +135,7 @@ std::string encode_command_body(const core::Command& c) {
   o.emplace("expires_ms", to_epoch_ms(c.expires_at));
   o.emplace("counter", c.counter);
   o.emplace("key_id", c.key_id);
+  if (c.code) detail::add_code_fields(o, *c.code);
   return boost::json::serialize(o);
 }
 
@@ -193,9 +196,17 @@ Result<core::Command> decode_command_body(std::string_view body) {
   auto lock = f.id("lock");
   if (!lock) return lock.error();
   c.target.lock = std::move(*lock);
-  auto action = f.required_enum<core::LockAction>("action", core::parse_lock_action, detail::kActionNames);
+  // A code action (section 8) or a bolt action (5.2).
+  auto action = f.required_enum<std::variant<core::LockAction, core::CodeAction>>(
+      "action",
+      [](std::string_view s) -> std::optional<std::variant<core::LockAction, core::CodeAction>> {
+        if (auto a = core::parse_lock_action(s)) return *a;
+        if (auto a = core::parse_code_action(s)) return *a;
+        return std::nullopt;
+      },
+      detail::kCommandActionNames);
   if (!action) return action.error();
-  c.action = *action;
+  if (const auto* bolt = std::get_if<core::LockAction>(&*action)) c.action = *bolt;
   auto issued = f.time("issued_ms");
   if (!issued) return issued.error();
   c.issued_at = *issued;
@@ -209,6 +220,11 @@ Result<core::Command> decode_command_body(std::string_view body) {
   auto key_id = f.id("key_id");
   if (!key_id) return key_id.error();
   c.key_id = std::move(*key_id);
+  if (const auto* code = std::get_if<core::CodeAction>(&*action)) {
+    auto fields = detail::decode_code_fields(**object, *code);
+    if (!fields) return fields.error();
+    c.code = std::move(*fields);
+  }
   return c;
 }
 

@@ -37,9 +37,11 @@ inline constexpr std::string_view kBootReasonNames =
     "power_on, brown_out, watchdog, software_reset, firmware_update, factory_reset, unknown";
 inline constexpr std::string_view kTransportNames = "wifi, ble_bridge, zigbee, zwave, thread";
 inline constexpr std::string_view kActionNames = "lock, unlock, unlatch";
+inline constexpr std::string_view kCommandActionNames =
+    "lock, unlock, unlatch, set_code, clear_code, read_codes, set_code_key";
 inline constexpr std::string_view kOutcomeNames =
     "ok, malformed, unknown_key, bad_signature, wrong_target, expired, replayed, unsupported, jammed, "
-    "low_battery";
+    "low_battery, refused";
 
 /// One parsed JSON object. Small payloads are parsed into a buffer inside this
 /// object, without touching the heap.

@@ -282,6 +282,9 @@ void NukiAdapter::finish(Tracked& t, std::size_t i, core::CommandOutcome outcome
 }
 
 Result<void> NukiAdapter::send_command(const core::Command& command) {
+  // A keypad-code command (docs/protocol.md section 8) must never become a
+  // bolt action on a lock that speaks another protocol.
+  if (command.code) return failed_precondition("this lock's protocol carries no lockwarden code commands");
   auto it = locks_.find(command.target.lock);
   if (it == locks_.end()) return unavailable("no Nuki lock " + command.target.lock + " has been heard");
   Tracked& t = it->second;

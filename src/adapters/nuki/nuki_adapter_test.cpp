@@ -243,5 +243,17 @@ TEST_F(NukiAdapterTest, ACommandToALockNeverHeardIsUnavailable) {
   EXPECT_EQ(r.error().code, ErrorCode::unavailable);
 }
 
+TEST_F(NukiAdapterTest, AKeypadCodeCommandIsRefusedAndNeverBecomesALockAction) {
+  connect();
+  core::Command c;
+  c.id = "code-1";
+  c.target = {"flat", id_};
+  c.code = core::CodeCommand{};
+  auto r = adapter_.send_command(c);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::failed_precondition);
+  EXPECT_TRUE(published_.empty());
+}
+
 }  // namespace
 }  // namespace lw::adapters::nuki

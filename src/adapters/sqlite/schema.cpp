@@ -133,12 +133,59 @@ CREATE TABLE audit_log (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// docs/storage.md, "Schema version 6 (access codes)": keypad codes with
+// their PINs sealed (the key is in codes.key, outside the database), and the
+// sync state of each code on each lock.
+constexpr std::string_view kVersion6 = R"sql(
+CREATE TABLE access_codes (
+  id             TEXT PRIMARY KEY NOT NULL,
+  site_id        TEXT NOT NULL,
+  lock_id        TEXT,
+  user_id        INTEGER NOT NULL,
+  user_name      TEXT NOT NULL,
+  slot           INTEGER NOT NULL,
+  schedule_type  TEXT NOT NULL,
+  from_ms        INTEGER NOT NULL,
+  to_ms          INTEGER NOT NULL,
+  days           INTEGER NOT NULL,
+  start_min      INTEGER NOT NULL,
+  end_min        INTEGER NOT NULL,
+  utc_offset_min INTEGER NOT NULL,
+  pin_nonce      TEXT NOT NULL,
+  pin_sealed     TEXT NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL
+) STRICT;
+CREATE TABLE code_sync (
+  code_id         TEXT NOT NULL,
+  site_id         TEXT NOT NULL,
+  lock_id         TEXT NOT NULL,
+  slot            INTEGER NOT NULL,
+  user_id         INTEGER NOT NULL,
+  schedule_type   TEXT NOT NULL,
+  from_ms         INTEGER NOT NULL,
+  to_ms           INTEGER NOT NULL,
+  days            INTEGER NOT NULL,
+  start_min       INTEGER NOT NULL,
+  end_min         INTEGER NOT NULL,
+  utc_offset_min  INTEGER NOT NULL,
+  expected_digest TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  attempts        INTEGER NOT NULL,
+  since_ms        INTEGER NOT NULL,
+  reason          TEXT NOT NULL,
+  updated_at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (code_id, site_id, lock_id)
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
     {4, "webhook_deliveries", kVersion4},
     {5, "audit_log", kVersion5},
+    {6, "access_codes, code_sync", kVersion6},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

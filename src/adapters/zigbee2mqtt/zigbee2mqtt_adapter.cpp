@@ -343,6 +343,9 @@ void Zigbee2MqttAdapter::report(Tracked& t, std::string_view payload) {
 }
 
 Result<void> Zigbee2MqttAdapter::send_command(const core::Command& command) {
+  // A keypad-code command (docs/protocol.md section 8) must never become a
+  // bolt action on a lock that speaks another protocol.
+  if (command.code) return failed_precondition("this lock's protocol carries no lockwarden code commands");
   auto it = devices_.find(command.target.lock);
   if (it == devices_.end()) {
     return unavailable("lock " + command.target.lock + " is not on Zigbee2MQTT " + options_.base_topic +

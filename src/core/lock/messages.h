@@ -11,6 +11,7 @@
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/lock/credentials.h"
 #include "core/lock/vocabulary.h"
 
 namespace lw::core {
@@ -66,6 +67,10 @@ struct DeviceEvent {
   OperationSource source{OperationSource::unknown};
   std::optional<std::string> user;
   std::optional<std::string> alarm;  // alarm: "jammed", "tamper", "wrong_code_limit", "low_battery"...
+  /// alarm "wrong_code" / "wrong_code_limit": base64 of the 16-byte digest of the
+  /// wrong PIN keyed with the site's code key (equal PINs give equal digests;
+  /// the digits stay on the lock). Absent while the lock holds no code key.
+  std::optional<std::string> code_digest;
 };
 
 /// How a lock answered a command.
@@ -80,6 +85,8 @@ enum class CommandOutcome {
   unsupported,    // action not supported by this lock
   jammed,         // the motor could not complete the movement
   low_battery,    // refused: battery below the motor cut-off
+  refused,        // a valid code command the lock could not carry out (detail: PIN in use, table full,
+                  // the sealed PIN does not open)
 };
 std::string_view to_string(CommandOutcome v) noexcept;
 std::optional<CommandOutcome> parse_command_outcome(std::string_view s) noexcept;
@@ -89,7 +96,8 @@ struct CommandResult {
   Timestamp ts{};
   CommandOutcome outcome{CommandOutcome::ok};
   std::optional<LockState> lock_state;
-  std::string detail;  // human words, may be empty
+  std::string detail;                 // human words, may be empty
+  std::optional<CodeReadback> codes;  // code commands: what the lock holds now
 };
 
 /// What the companion app reports after trying to reach a lock over
@@ -114,6 +122,9 @@ struct Command {
   Timestamp expires_at{};
   std::string key_id;        // which enrolled key signs it
   std::uint64_t counter{0};  // per-key, strictly increasing
+  /// A code command (set_code, clear_code, read_codes, set_code_key); `action`
+  /// is then unused.
+  std::optional<CodeCommand> code;
 };
 
 }  // namespace lw::core

@@ -48,10 +48,21 @@ inline constexpr std::string_view kCommandBody =
 inline constexpr std::string_view kCommandEnvelope =
     R"({"v":1,"key_id":"hub","body":"{\"v\":1,\"id\":\"act-7f3a9c2e\",\"site\":\"home\",\"lock\":\"front-door\",\"action\":\"unlock\",\"issued_ms\":1700000000000,\"expires_ms\":1700000030000,\"counter\":42,\"key_id\":\"hub\"}","sig":"BNwk+hXN+l6zvaittXVOozMT9gtj/NBHYJvTThehbVczzYQqqIWDg579zx247WWqtMAxy+SnqaF+LmLujbATDA=="})";
 
+// 8 keypad codes
+inline constexpr std::string_view kSetCodeBody =
+    R"({"v":1,"id":"code-3b1e","site":"home","lock":"front-door","action":"set_code","issued_ms":1700000000000,"expires_ms":1700000030000,"counter":43,"key_id":"hub","slot":3,"user":12,"pin_sealed":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1","schedule":{"type":"weekly","days":["fri"],"start":"22:00","end":"06:00","utc_offset_min":60}})";
+inline constexpr std::string_view kReadCodesBody =
+    R"({"v":1,"id":"code-3b1f","site":"home","lock":"front-door","action":"read_codes","issued_ms":1700000001000,"expires_ms":1700000031000,"counter":44,"key_id":"hub","from_slot":1})";
+inline constexpr std::string_view kResultCodes =
+    R"({"v":1,"cmd_id":"code-3b1e","ts_ms":1700000001200,"outcome":"ok","lock_state":"locked","codes":{"box_key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","slots":[{"slot":3,"user":12,"schedule":{"type":"weekly","days":["fri"],"start":"22:00","end":"06:00","utc_offset_min":60},"digest":"AAECAwQFBgcICQoLDA0ODw=="}]}})";
+inline constexpr std::string_view kEventWrongCode =
+    R"({"v":1,"seq":120,"ts_ms":1700000064000,"type":"alarm","source":"keypad","alarm":"wrong_code","code_digest":"ZGVmZ2hpamtsbW5vcHFycw=="})";
+
 /// Every JSON example of the doc, in the doc's order.
-inline constexpr std::array<std::string_view, 12> kAllJsonExamples{
+inline constexpr std::array<std::string_view, 16> kAllJsonExamples{
     kStatusOnline, kStatusLastWill, kTelemetryFull, kTelemetryHeartbeat, kState,       kEventUnlock,
     kEventAlarm,   kResultOk,       kResultJammed,  kAppReport,          kCommandBody, kCommandEnvelope,
+    kSetCodeBody,  kReadCodesBody,  kResultCodes,   kEventWrongCode,
 };
 
 }  // namespace lw::protocol::doc_examples

@@ -1,0 +1,368 @@
+#include "core/codes/code_sync.h"
+
+#include <algorithm>
+
+#include "base/enum_names.h"
+
+namespace lw::core {
+namespace {
+
+constexpr EnumNames<SyncState, 5> kStates{{{
+    {SyncState::pending, "pending"},
+    {SyncState::set, "set"},
+    {SyncState::failed, "failed"},
+    {SyncState::removing, "removing"},
+    {SyncState::removed, "removed"},
+}}};
+
+constexpr EnumNames<CodeNoticeKind, 8> kNotices{{{
+    {CodeNoticeKind::set, "set"},
+    {CodeNoticeKind::failed, "failed"},
+    {CodeNoticeKind::removed, "removed"},
+    {CodeNoticeKind::missing, "missing"},
+    {CodeNoticeKind::schedule_differs, "schedule_differs"},
+    {CodeNoticeKind::pin_differs, "pin_differs"},
+    {CodeNoticeKind::extra, "extra"},
+    {CodeNoticeKind::box_key_changed, "box_key_changed"},
+}}};
+
+std::string seconds_text(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+}
+
+const CodeSlotReport* find_slot(const std::vector<CodeSlotReport>& slots, int slot) {
+  auto it = std::find_if(slots.begin(), slots.end(), [&](const CodeSlotReport& s) { return s.slot == slot; });
+  return it == slots.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::string_view to_string(SyncState v) noexcept { return kStates.name(v, "pending"); }
+std::optional<SyncState> parse_sync_state(std::string_view s) noexcept { return kStates.parse(s); }
+std::string_view to_string(CodeNoticeKind v) noexcept { return kNotices.name(v, "set"); }
+
+Duration CodeSync::backoff(int attempts) const {
+  Duration d = options_.answer_timeout;
+  for (int i = 1; i < attempts && d < options_.max_backoff; ++i) d *= 2;
+  return std::min(d, options_.max_backoff);
+}
+
+void CodeSync::start_write(SyncEntry& e, SyncState state, Timestamp now) {
+  e.state = state;
+  e.attempts = 0;
+  e.since = now;
+  e.next_attempt = now;
+  e.in_flight.reset();
+  e.updated_at = now;
+}
+
+void CodeSync::upsert(const CodeTarget& target, Timestamp now) {
+  const Key k{key(target.lock), target.code_id};
+  auto it = entries_.find(k);
+  if (it != entries_.end()) {
+    SyncEntry& e = it->second;
+    const bool same = e.target.slot == target.slot && e.target.user == target.user &&
+                      e.target.schedule == target.schedule &&
+                      e.target.expected_digest == target.expected_digest;
+    if (same && (e.state == SyncState::set || e.state == SyncState::pending)) return;
+    e.target = target;
+    e.reason.clear();
+    start_write(e, SyncState::pending, now);
+    return;
+  }
+  SyncEntry e;
+  e.target = target;
+  start_write(e, SyncState::pending, now);
+  entries_.emplace(k, std::move(e));
+}
+
+void CodeSync::remove(const std::string& code_id, const LockAddress& lock, Timestamp now) {
+  auto it = entries_.find(Key{key(lock), code_id});
+  if (it == entries_.end()) return;
+  SyncEntry& e = it->second;
+  if (e.state == SyncState::removed) return;
+  e.reason.clear();
+  start_write(e, SyncState::removing, now);
+}
+
+void CodeSync::retry(const std::string& code_id, const LockAddress& lock, Timestamp now) {
+  auto it = entries_.find(Key{key(lock), code_id});
+  if (it == entries_.end() || it->second.state != SyncState::failed) return;
+  it->second.reason.clear();
+  start_write(it->second, SyncState::pending, now);
+}
+
+void CodeSync::lock_online(const LockAddress& lock, Timestamp now) {
+  LockState& l = locks_[key(lock)];
+  const bool was_offline = !l.online;
+  l.online = true;
+  if (!was_offline) return;
+  for (auto& [k, e] : entries_) {
+    if (k.first != key(lock)) continue;
+    if (e.state == SyncState::pending || e.state == SyncState::removing) {
+      e.next_attempt = now;
+      e.in_flight.reset();
+    }
+  }
+  request_readback(lock, now);
+}
+
+void CodeSync::lock_offline(const LockAddress& lock) { locks_[key(lock)].online = false; }
+
+void CodeSync::request_readback(const LockAddress& lock, Timestamp now) {
+  LockState& l = locks_[key(lock)];
+  l.readback_due = true;
+  l.next_readback = now;
+}
+
+std::vector<CodeSend> CodeSync::due(Timestamp now) {
+  std::vector<CodeSend> out;
+  for (auto& [k, e] : entries_) {
+    if (e.state != SyncState::pending && e.state != SyncState::removing) continue;
+    if (e.in_flight || e.next_attempt > now) continue;
+    auto l = locks_.find(k.first);
+    if (l != locks_.end() && !l->second.online) continue;
+    CodeSend s;
+    s.lock = e.target.lock;
+    s.code_id = e.target.code_id;
+    s.command.slot = e.target.slot;
+    if (e.state == SyncState::pending) {
+      s.command.action = CodeAction::set_code;
+      s.command.user = e.target.user;
+      s.command.schedule = e.target.schedule;
+    } else {
+      s.command.action = CodeAction::clear_code;
+    }
+    out.push_back(std::move(s));
+  }
+  // Locks with a code entry get a periodic read-back too.
+  for (const auto& [k, e] : entries_) {
+    LockState& l = locks_[k.first];
+    if (l.next_readback == Timestamp{}) l.next_readback = now + options_.readback_interval;
+  }
+  for (auto& [name, l] : locks_) {
+    if (!l.online || l.readback_in_flight) continue;
+    if (!l.readback_due && now < l.next_readback) continue;
+    // The address of the lock: from any entry of it, or the name.
+    const auto slash = name.find('/');
+    CodeSend s;
+    s.lock = LockAddress{name.substr(0, slash), name.substr(slash + 1)};
+    s.command.action = CodeAction::read_codes;
+    s.command.slot = l.next_page;
+    if (l.next_page == 1) l.gathered.clear();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void CodeSync::sent(const CodeSend& send, const std::string& command_id, Timestamp now) {
+  if (send.command.action == CodeAction::read_codes) {
+    LockState& l = locks_[key(send.lock)];
+    l.readback_in_flight = command_id;
+    l.readback_sent = now;
+    l.readback_due = false;
+    l.next_readback = now + options_.readback_interval;
+    return;
+  }
+  auto it = entries_.find(Key{key(send.lock), send.code_id});
+  if (it == entries_.end()) return;
+  ++it->second.attempts;
+  it->second.in_flight = command_id;
+  it->second.next_attempt = now + backoff(it->second.attempts);
+  it->second.updated_at = now;
+}
+
+void CodeSync::send_failed(const CodeSend& send, Timestamp now) {
+  if (send.command.action == CodeAction::read_codes) {
+    locks_[key(send.lock)].next_readback = now + options_.answer_timeout;
+    return;
+  }
+  auto it = entries_.find(Key{key(send.lock), send.code_id});
+  if (it == entries_.end()) return;
+  ++it->second.attempts;
+  it->second.next_attempt = now + backoff(it->second.attempts);
+}
+
+void CodeSync::confirm(SyncEntry& e, const CodeReadback& codes, const CommandResult& result, Timestamp now,
+                       std::vector<CodeNotice>& out) {
+  const CodeSlotReport* held = find_slot(codes.slots, e.target.slot);
+  e.updated_at = now;
+  CodeNotice n;
+  n.code_id = e.target.code_id;
+  n.lock = e.target.lock;
+  n.slot = e.target.slot;
+  if (e.state == SyncState::removing) {
+    if (held == nullptr) {
+      e.state = SyncState::removed;
+      e.reason.clear();
+      n.kind = CodeNoticeKind::removed;
+      n.detail = "slot " + std::to_string(e.target.slot) + " is empty";
+      out.push_back(std::move(n));
+    }
+    return;  // otherwise retried after back-off
+  }
+  if (result.outcome == CommandOutcome::refused) {
+    e.state = SyncState::failed;
+    e.reason = "the lock refused it: " + result.detail;
+    n.kind = CodeNoticeKind::failed;
+    n.detail = e.reason;
+    out.push_back(std::move(n));
+    return;
+  }
+  const bool holds =
+      held != nullptr && held->user == e.target.user && held->schedule == e.target.schedule &&
+      (e.target.expected_digest.empty() || !held->digest || *held->digest == e.target.expected_digest);
+  if (holds) {
+    e.state = SyncState::set;
+    e.reason.clear();
+    n.kind = CodeNoticeKind::set;
+    n.detail = "slot " + std::to_string(e.target.slot) + " holds it (" + describe(e.target.schedule) + ")";
+    out.push_back(std::move(n));
+  }
+}
+
+std::vector<CodeNotice> CodeSync::on_result(const LockAddress& lock, const CommandResult& result,
+                                            Timestamp now) {
+  std::vector<CodeNotice> out;
+  if (!result.codes) return out;
+  const std::string lock_key = key(lock);
+  if (auto pinned = box_keys_.find(lock_key); pinned == box_keys_.end()) {
+    box_keys_[lock_key] = result.codes->box_key;
+  } else if (pinned->second != result.codes->box_key) {
+    CodeNotice n;
+    n.kind = CodeNoticeKind::box_key_changed;
+    n.lock = lock;
+    n.detail =
+        "the lock answers with another box key than the one first heard (a factory reset, or another "
+        "device at this address); PINs stay sealed to the first key until the new one is accepted";
+    out.push_back(std::move(n));
+    return out;
+  }
+  LockState& l = locks_[lock_key];
+  if (l.readback_in_flight && *l.readback_in_flight == result.command_id) {
+    l.gathered.insert(l.gathered.end(), result.codes->slots.begin(), result.codes->slots.end());
+    if (result.codes->next_slot) {
+      // More pages: ask again from there.
+      l.readback_in_flight.reset();
+      l.readback_due = true;
+      l.next_readback = now;
+      l.next_page = *result.codes->next_slot;
+      return out;
+    }
+    l.readback_in_flight.reset();
+    std::vector<CodeSlotReport> slots = std::move(l.gathered);
+    l.gathered.clear();
+    l.next_page = 1;
+    return compare(lock, slots, now);
+  }
+  for (auto& [k, e] : entries_) {
+    if (k.first != lock_key || !e.in_flight || *e.in_flight != result.command_id) continue;
+    e.in_flight.reset();
+    e.updated_at = now;
+    confirm(e, *result.codes, result, now, out);
+  }
+  return out;
+}
+
+std::vector<CodeNotice> CodeSync::compare(const LockAddress& lock, const std::vector<CodeSlotReport>& slots,
+                                          Timestamp now) {
+  std::vector<CodeNotice> out;
+  const std::string lock_key = key(lock);
+  std::vector<int> known;
+  for (auto& [k, e] : entries_) {
+    if (k.first != lock_key) continue;
+    if (e.state != SyncState::removed) known.push_back(e.target.slot);
+    if (e.state != SyncState::set) continue;
+    const CodeSlotReport* held = find_slot(slots, e.target.slot);
+    CodeNotice n;
+    n.code_id = e.target.code_id;
+    n.lock = lock;
+    n.slot = e.target.slot;
+    if (held == nullptr) {
+      n.kind = CodeNoticeKind::missing;
+      n.detail = "slot " + std::to_string(e.target.slot) + " is empty on the lock; writing it again";
+    } else if (held->consumed && e.target.schedule.kind == CodeScheduleKind::one_time) {
+      continue;  // a one-time code that was used: what it is for
+    } else if (held->user != e.target.user || held->schedule != e.target.schedule) {
+      n.kind = CodeNoticeKind::schedule_differs;
+      n.detail = "slot " + std::to_string(e.target.slot) + " holds user " + std::to_string(held->user) +
+                 " (" + describe(held->schedule) + "), not user " + std::to_string(e.target.user) + " (" +
+                 describe(e.target.schedule) + "); writing it again";
+    } else if (!e.target.expected_digest.empty() && held->digest &&
+               *held->digest != e.target.expected_digest) {
+      n.kind = CodeNoticeKind::pin_differs;
+      n.detail = "slot " + std::to_string(e.target.slot) + " holds another PIN; writing it again";
+    } else {
+      continue;
+    }
+    e.reason = n.detail;
+    start_write(e, SyncState::pending, now);
+    out.push_back(std::move(n));
+  }
+  for (const CodeSlotReport& s : slots) {
+    if (std::find(known.begin(), known.end(), s.slot) != known.end()) continue;
+    CodeNotice n;
+    n.kind = CodeNoticeKind::extra;
+    n.lock = lock;
+    n.slot = s.slot;
+    n.detail = "slot " + std::to_string(s.slot) + " holds a code for user " + std::to_string(s.user) + " (" +
+               describe(s.schedule) + ") that lockwarden did not write";
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+std::vector<CodeNotice> CodeSync::tick(Timestamp now) {
+  std::vector<CodeNotice> out;
+  for (auto& [k, e] : entries_) {
+    if (e.state != SyncState::pending && e.state != SyncState::removing) continue;
+    if (e.in_flight && now >= e.next_attempt) e.in_flight.reset();  // unanswered: the next due() retries
+    if (now - e.since < options_.give_up_after) continue;
+    const bool removing = e.state == SyncState::removing;
+    e.state = SyncState::failed;
+    e.in_flight.reset();
+    e.reason = std::string(removing ? "removal" : "code") + " not confirmed by the lock within " +
+               seconds_text(options_.give_up_after) + " (" + std::to_string(e.attempts) + " attempts)";
+    e.updated_at = now;
+    out.push_back(
+        CodeNotice{CodeNoticeKind::failed, e.target.code_id, e.target.lock, e.target.slot, e.reason});
+  }
+  for (auto& [name, l] : locks_) {
+    if (l.readback_in_flight && now - l.readback_sent >= options_.answer_timeout) {
+      l.readback_in_flight.reset();
+      l.readback_due = true;
+      l.next_readback = now + options_.answer_timeout;
+      l.next_page = 1;
+      l.gathered.clear();
+    }
+  }
+  return out;
+}
+
+std::vector<SyncEntry> CodeSync::entries() const {
+  std::vector<SyncEntry> out;
+  out.reserve(entries_.size());
+  for (const auto& [k, e] : entries_) out.push_back(e);
+  return out;
+}
+
+const SyncEntry* CodeSync::find(const std::string& code_id, const LockAddress& lock) const {
+  auto it = entries_.find(Key{key(lock), code_id});
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+void CodeSync::restore(std::vector<SyncEntry> entries, Timestamp now) {
+  for (SyncEntry& e : entries) {
+    e.in_flight.reset();
+    if (e.state == SyncState::pending || e.state == SyncState::removing) e.next_attempt = now;
+    entries_[Key{key(e.target.lock), e.target.code_id}] = std::move(e);
+  }
+}
+
+std::optional<std::string> CodeSync::box_key(const LockAddress& lock) const {
+  auto it = box_keys_.find(key(lock));
+  if (it == box_keys_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace lw::core
