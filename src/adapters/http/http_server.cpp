@@ -328,7 +328,7 @@ net::awaitable<void> HttpServer::Impl::serve(Connection& conn, Stream& stream) {
     Response response;
     if (request) {
       boost::system::error_code peer_ec;
-      auto peer = conn.stream.socket().remote_endpoint(peer_ec);
+      auto peer = conn.lowest().socket().remote_endpoint(peer_ec);
       if (!peer_ec) request->remote_address = peer.address().to_string();
       auto started_at = std::chrono::steady_clock::now();
       response = router.dispatch(std::move(*request));
