@@ -9,7 +9,7 @@ namespace {
 class Doctor : public HubE2E {
  protected:
   adapters::http::HttpResponse post_json(const std::string& path, const std::string& body) {
-    auto r = adapters::http::http_request("POST", url() + path, body, 2s);
+    auto r = adapters::http::http_request("POST", url() + path, body, 2s, auth());
     EXPECT_TRUE(r) << path;
     return r ? *r : adapters::http::HttpResponse{};
   }
@@ -84,8 +84,8 @@ TEST_F(Doctor, AnOutageBecomesACaseWhosePlanFollowsTheOutcomes) {
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
   EXPECT_EQ(json::parse(confirmed.body).at("case").at("confirmed_cause").as_string(), "router_power_outage");
 
-  auto report =
-      adapters::http::http_request("GET", url() + "/api/v1/cases/" + id + "/report?format=markdown", "", 2s);
+  auto report = adapters::http::http_request("GET", url() + "/api/v1/cases/" + id + "/report?format=markdown",
+                                             "", 2s, auth());
   ASSERT_TRUE(report);
   EXPECT_EQ(report->status, 200);
   EXPECT_NE(report->body.find("# Support report: case " + id), std::string::npos) << report->body;
@@ -96,11 +96,11 @@ TEST_F(Doctor, AnOutageBecomesACaseWhosePlanFollowsTheOutcomes) {
 
 TEST_F(Doctor, BadCaseRequestsNameWhatIsWrong) {
   start_hub();
-  auto bad_state = adapters::http::http_request("GET", url() + "/api/v1/cases?state=maybe", "", 2s);
+  auto bad_state = adapters::http::http_request("GET", url() + "/api/v1/cases?state=maybe", "", 2s, auth());
   ASSERT_TRUE(bad_state);
   EXPECT_EQ(bad_state->status, 400);
   EXPECT_NE(bad_state->body.find("state: must be open or all"), std::string::npos) << bad_state->body;
-  auto missing = adapters::http::http_request("GET", url() + "/api/v1/cases/999", "", 2s);
+  auto missing = adapters::http::http_request("GET", url() + "/api/v1/cases/999", "", 2s, auth());
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
   auto no_step = post_json("/api/v1/cases/1/outcome", R"({"outcome":"fixed"})");

@@ -44,8 +44,20 @@ Result<Url> parse_url(std::string_view url) {
 
 }  // namespace
 
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (beast::iequals(n, name)) return v;
+  }
+  return {};
+}
+
 Result<HttpResponse> http_request(std::string_view method, std::string_view url, std::string_view body,
                                   Duration timeout) {
+  return http_request(method, url, body, timeout, {});
+}
+
+Result<HttpResponse> http_request(std::string_view method, std::string_view url, std::string_view body,
+                                  Duration timeout, const HttpHeaders& headers) {
   auto parsed = parse_url(url);
   if (!parsed) return parsed.error();
   const Url& u = *parsed;
@@ -64,6 +76,7 @@ Result<HttpResponse> http_request(std::string_view method, std::string_view url,
   req.set(bhttp::field::user_agent, "lockwarden-cli");
   req.set(bhttp::field::connection, "close");
   if (!body.empty()) req.set(bhttp::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = std::string(body);
   req.prepare_payload();
 
@@ -102,6 +115,7 @@ Result<HttpResponse> http_request(std::string_view method, std::string_view url,
   HttpResponse out;
   out.status = static_cast<int>(parser.get().result_int());
   out.body = std::move(parser.get().body());
+  for (const auto& field : parser.get()) out.headers.emplace_back(field.name_string(), field.value());
   return out;
 }
 

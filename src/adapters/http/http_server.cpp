@@ -263,6 +263,9 @@ net::awaitable<void> HttpServer::Impl::serve(Connection& conn) {
     auto request = to_request(message);
     Response response;
     if (request) {
+      boost::system::error_code peer_ec;
+      auto peer = conn.stream.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) request->remote_address = peer.address().to_string();
       auto started_at = std::chrono::steady_clock::now();
       response = router.dispatch(std::move(*request));
       auto took = std::chrono::steady_clock::now() - started_at;

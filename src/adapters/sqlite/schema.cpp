@@ -117,11 +117,38 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, next_attempt_ms);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// docs/storage.md, "Schema version 5 (API accounts)": accounts, their role
+// grants per site, and API tokens, stored only as a hash.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  password_hash TEXT,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE user_grants (
+  user_id INTEGER NOT NULL,
+  site    TEXT NOT NULL,
+  role    TEXT NOT NULL,
+  PRIMARY KEY (user_id, site)
+) STRICT;
+CREATE TABLE api_tokens (
+  hash          TEXT PRIMARY KEY NOT NULL,
+  user_id       INTEGER NOT NULL,
+  kind          TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER,
+  revoked_at_ms INTEGER
+) STRICT;
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
     {4, "webhook_deliveries", kVersion4},
+    {5, "users, user_grants, api_tokens", kVersion5},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {
