@@ -2,6 +2,8 @@
 // the real hub (docs/api.md, "Authentication", "Roles"): every attack here
 // must fail, and fail the same way for a thing that exists elsewhere as for
 // one that does not exist at all.
+#include <sqlite3.h>
+
 #include <boost/json.hpp>
 
 #include "tests/e2e/harness.h"
@@ -77,7 +79,7 @@ TEST_F(ApiAccess, WithoutAValidTokenEveryRouteAnswers401) {
 }
 
 TEST_F(ApiAccess, ASignedOutOrExpiredTokenNoLongerWorks) {
-  start_hub("[auth]\nsession_ttl = \"1min\"\n");
+  start_hub("[auth]\nsession_ttl = \"5m\"\n");
   ASSERT_EQ(add_user("ana", "correct horse battery", "*", "member"), 201);
   const std::string token = login("ana", "correct horse battery");
   ASSERT_FALSE(token.empty());
@@ -96,15 +98,18 @@ TEST_F(ApiAccess, ASignedOutOrExpiredTokenNoLongerWorks) {
 }
 
 TEST_F(ApiAccess, ASessionPastItsLifetimeIsRefusedAsExpired) {
-  start_hub("[auth]\nsession_ttl = \"1min\"\n");
+  start_hub("[auth]\nsession_ttl = \"5m\"\n");
   ASSERT_EQ(add_user("ana", "correct horse battery", "*", "member"), 201);
   const std::string token = login("ana", "correct horse battery");
   ASSERT_FALSE(token.empty());
   // Expire it in the database the hub reads on every request.
-  auto r = testing::run_program({"sqlite3", (data_dir() / "lockwarden.db").string(),
-                                 "UPDATE api_tokens SET expires_at_ms = 1 WHERE kind = 'session'"},
-                                10s);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data_dir() / "lockwarden.db").string().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  const int rc = sqlite3_exec(db, "UPDATE api_tokens SET expires_at_ms = 1 WHERE kind = 'session'", nullptr,
+                              nullptr, nullptr);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK);
   auto expired = as(token, "GET", "/api/v1/me");
   EXPECT_EQ(expired.status, 401);
   EXPECT_NE(json::serialize(expired.body).find("expired"), std::string::npos)
