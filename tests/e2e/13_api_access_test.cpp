@@ -239,6 +239,13 @@ TEST_F(ApiAccess, CasesAndIncidentsOfAnotherSiteAreHiddenLikeUnknownOnes) {
       },
       60s))
       << logs();
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto all = get("/api/v1/cases?state=all");
+        return all.is_object() && json::serialize(all).find("beta-door") != std::string::npos;
+      },
+      60s))
+      << "no case of beta's lock opened; " << logs();
   auto cases = get("/api/v1/cases?state=all").at("cases").as_array();
   for (const auto& c : cases) {
     const std::string id = std::to_string(c.at("id").as_int64());
