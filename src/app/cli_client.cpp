@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
@@ -29,7 +31,10 @@ struct Reply {
 /// Calls the hub; on failure prints a clear message and returns the exit code.
 Result<Reply> call(const ClientOptions& o, std::string_view method, const std::string& path,
                    std::ostream& err, int& exit_code) {
-  auto r = adapters::http::http_request(method, o.server + path, "", o.timeout, {o.ca_file});
+  adapters::http::HttpHeaders headers;
+  const std::string token = resolve_token(o);
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  auto r = adapters::http::http_request(method, o.server + path, "", o.timeout, headers, {o.ca_file});
   if (!r) {
     err << "lockwarden: " << r.error().message << "\n";
     exit_code = r.error().code == ErrorCode::invalid_argument ? kExitUsage : kExitUnreachable;
@@ -53,6 +58,11 @@ Result<Reply> call(const ClientOptions& o, std::string_view method, const std::s
       }
     }
     err << "lockwarden: " << message << "\n";
+    if (reply.status == 401) {
+      err << "lockwarden: pass --token, set LOCKWARDEN_TOKEN, or point --token-file at the hub's "
+             "<data_dir>/cli-token"
+          << (token.empty() ? " (no token found in " + o.token_file + ")" : std::string()) << "\n";
+    }
     exit_code = reply.status == 404 || reply.status == 400 ? kExitUsage : kExitFailed;
     return Error{ErrorCode::failed_precondition, message};
   }
@@ -93,6 +103,18 @@ std::string clock_time(std::int64_t ms) {
 }
 
 }  // namespace
+
+std::string resolve_token(const ClientOptions& o) {
+  if (!o.token.empty()) return o.token;
+  if (const char* env = std::getenv("LOCKWARDEN_TOKEN"); env != nullptr && *env != '\0') return env;
+  std::ifstream in(o.token_file);
+  // Not found at the default place: `make demo`'s data directory.
+  if (!in && o.token_file == ClientOptions{}.token_file) in.open(".demo/cli-token");
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
 
 int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
   int code = 0;

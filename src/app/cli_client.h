@@ -15,10 +15,18 @@ namespace lw::app {
 
 struct ClientOptions {
   std::string server{"http://127.0.0.1:8080"};
+  /// The API token: --token, else $LOCKWARDEN_TOKEN, else the first line of
+  /// `token_file` (the hub writes <data_dir>/cli-token on its first start;
+  /// when the default file is absent, .demo/cli-token: `make demo`'s).
+  std::string token;
+  std::string token_file{"data/cli-token"};
   bool json{false};
   Duration timeout{5s};
   std::string ca_file;  // for an https:// server: the CA that signs its certificate
 };
+
+/// The token `options` names (see ClientOptions::token); "" when none is found.
+std::string resolve_token(const ClientOptions& options);
 
 int cmd_status(const ClientOptions& options, std::ostream& out, std::ostream& err);
 /// `action` is "lock", "unlock" or "unlatch". Waits until the action is

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "adapters/mqtt/broker_process.h"
+#include "adapters/system/credentials.h"
 #include "adapters/system/key_file.h"
 #include "adapters/system/local_ca.h"
 #include "adapters/toml/strict_table.h"
+#include "app/accounts.h"
 #include "app/config.h"
 #include "app/embedded_scenarios.h"
 #include "app/hub_runtime.h"
@@ -235,14 +237,28 @@ int run_demo(const DemoOptions& options) {
   if (auto r = runner->start(); !r) return fail("simulator", r.error());
 
   std::string url = (tls ? "https://localhost:" : "http://127.0.0.1:") + std::to_string((*hub)->http_port());
-  std::string ca = tls ? " --ca-file " + tls->ca_cert : "";
+  const std::string token_file = (std::filesystem::path(options.data_dir) / kCliTokenFile).string();
+  const std::string password_file = (std::filesystem::path(options.data_dir) / kOwnerPasswordFile).string();
+  auto password = adapters::read_secret_file(password_file);
+  // The user asked for the demo: showing the generated owner password of its
+  // own data directory is what lets them sign in.
+  const std::string sign_in =
+      password ? "user " + config->auth.owner + ", password " + *password + "  (from " + password_file + ")"
+               : "user " + config->auth.owner + "; set a password with: lockwarden user passwd " +
+                     config->auth.owner + " --data-dir " + options.data_dir;
+  // The CLI finds .demo/cli-token by itself when run from the same directory.
+  std::string client_flags = options.data_dir == DemoOptions{}.data_dir && options.http_port == 8080 && !tls
+                                 ? std::string()
+                                 : " --server " + url + " --token-file " + token_file;
+  if (tls) client_flags += " --ca-file " + tls->ca_cert;
   std::cout << "\n"
             << "  lockwarden demo is running: a broker, the hub and a simulated home of six locks.\n"
             << "  Dashboard and API:  " << url << "/\n"
+            << "  Sign in:            " << sign_in << "\n"
             << "  Try, in another terminal:\n"
-            << "    lockwarden status --server " << url << ca << "\n"
-            << "    lockwarden unlock front-door --server " << url << ca << "\n"
-            << "    lockwarden events garage --server " << url << ca << "\n"
+            << "    lockwarden status" << client_flags << "\n"
+            << "    lockwarden unlock front-door" << client_flags << "\n"
+            << "    lockwarden events garage" << client_flags << "\n"
             << (tls ? "  The browser trusts the dashboard once " + tls->ca_cert +
                           " is imported as an authority.\n"
                     : "")

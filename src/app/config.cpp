@@ -100,6 +100,14 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   http.get("tls_cert_file", c.http.tls_cert_file);
   http.get("tls_key_file", c.http.tls_key_file);
 
+  auto auth = root.table("auth");
+  auth.get_duration("session_ttl", c.auth.session_ttl, 1min, 365 * 24h);
+  auth.get("free_failures", c.auth.free_failures, 1, 1000);
+  auth.get_duration("backoff", c.auth.backoff, 1s, 24h);
+  auth.get_duration("max_backoff", c.auth.max_backoff, 1s, 7 * 24h);
+  auth.get("owner", c.auth.owner);
+  auth.get("secure_cookie", c.auth.secure_cookie);
+
   auto store = root.table("store");
   store.get("path", c.store.path);
   store.get("synchronous", c.store.synchronous);

@@ -41,6 +41,15 @@ struct HubConfig {
     std::string tls_cert_file;  // both set: HTTPS only
     std::string tls_key_file;
   } http;
+  /// API sign-in (docs/configuration.md, [auth]).
+  struct Auth {
+    Duration session_ttl{7 * 24h};  // a sign-in's token lives this long
+    int free_failures{5};           // failed sign-ins per user name or address before back-off
+    Duration backoff{30s};          // the first back-off, doubling per further failure
+    Duration max_backoff{1h};
+    std::string owner{"admin"};  // the owner account made on the first start
+    bool secure_cookie{false};   // mark the session cookie Secure (HTTPS in front)
+  } auth;
   struct Store {
     std::string path;  // default: <data_dir>/lockwarden.db
     std::string synchronous{"full"};

@@ -6,6 +6,7 @@
 
 #include "adapters/audit/audit_trail.h"
 #include "adapters/homeassistant/home_assistant_bridge.h"
+#include "adapters/http/api_access.h"
 #include "adapters/http/api_routes.h"
 #include "adapters/http/audit_route.h"
 #include "adapters/http/event_stream.h"
@@ -16,6 +17,7 @@
 #include "adapters/native/native_gateway.h"
 #include "adapters/nuki/nuki_adapter.h"
 #include "adapters/routing/link_router.h"
+#include "adapters/sqlite/account_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/sqlite/webhook_outbox.h"
 #include "adapters/system/key_file.h"
@@ -23,6 +25,7 @@
 #include "adapters/system/system_clock.h"
 #include "adapters/webhook/webhook_dispatcher.h"
 #include "adapters/zigbee2mqtt/zigbee2mqtt_adapter.h"
+#include "app/accounts.h"
 #include "app/log_event_sink.h"
 #include "app/status_page.h"
 #include "base/version.h"
@@ -123,6 +126,9 @@ struct HubRuntime::Parts {
   // When [[webhook]]s are configured: the outbox, and the sender (one of the listeners).
   std::unique_ptr<adapters::sqlite::WebhookOutbox> outbox;
   std::unique_ptr<adapters::webhook::WebhookDispatcher> webhooks;
+  // API accounts and the access guard every API request passes.
+  std::unique_ptr<adapters::sqlite::AccountStore> accounts;
+  std::unique_ptr<adapters::http::ApiAccess> access;
   adapters::http::Router router;
   std::unique_ptr<adapters::http::HttpServer> http;
   boost::asio::steady_timer tick_timer;
@@ -236,6 +242,23 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     parts->listeners.add(*parts->webhooks);
     parts->webhooks->attach(parts->hub);
   }
+  auto accounts = adapters::sqlite::AccountStore::open(config.store_path(), sync, parts->clock.now());
+  if (!accounts) return Error{accounts.error().code, "accounts: " + accounts.error().message};
+  parts->accounts = std::move(*accounts);
+  if (auto b =
+          bootstrap_accounts(*parts->accounts, config.hub.data_dir, config.auth.owner, parts->clock.now());
+      !b) {
+    return Error{b.error().code, "accounts: " + b.error().message};
+  }
+  adapters::http::ApiAccess::Options access_options;
+  access_options.session_ttl = config.auth.session_ttl;
+  access_options.throttle.free_failures = config.auth.free_failures;
+  access_options.throttle.backoff = config.auth.backoff;
+  access_options.throttle.max_backoff = config.auth.max_backoff;
+  access_options.secure_cookie = config.auth.secure_cookie || !config.http.tls_cert_file.empty();
+  parts->access =
+      std::make_unique<adapters::http::ApiAccess>(*parts->accounts, parts->hub, parts->clock, access_options);
+  adapters::http::add_access_routes(parts->router, *parts->access);
   adapters::http::add_api_routes(parts->router, parts->hub);
   adapters::http::add_audit_route(parts->router, parts->hub);
   adapters::http::add_event_stream_route(parts->router, parts->events);

@@ -5,6 +5,7 @@
 
 #include "adapters/toml/strict_table.h"
 #include "app/audit_command.h"
+#include "app/accounts.h"
 #include "app/cli_client.h"
 #include "app/commands.h"
 #include "app/diagnose_command.h"
@@ -56,6 +57,10 @@ int main(int argc, char** argv) {
   app::ClientOptions client;
   auto add_client_options = [&client](CLI::App* cmd) {
     cmd->add_option("--server", client.server, "Hub URL")->capture_default_str();
+    cmd->add_option("--token", client.token, "API token (default: $LOCKWARDEN_TOKEN, else --token-file)");
+    cmd->add_option("--token-file", client.token_file,
+                    "File holding the API token (the hub's <data_dir>/cli-token)")
+        ->capture_default_str();
     cmd->add_flag("--json", client.json, "Print JSON for scripts");
     cmd->add_option(
         "--ca-file", client.ca_file,
@@ -111,6 +116,41 @@ int main(int argc, char** argv) {
   tls_init->add_option(
       "--host", tls_init_options.hosts,
       "DNS name or IP address the certificate names (repeat; default localhost, 127.0.0.1, ::1)");
+  // user
+  app::UserCommand user_command;
+  auto* user =
+      app.add_subcommand("user", "Manage API accounts in the hub's database (works while the hub runs)");
+  user->require_subcommand(1);
+  auto user_target = [&user_command](CLI::App* cmd) {
+    cmd->add_option("--config", user_command.config, "The hub's configuration file (for data_dir)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--data-dir", user_command.data_dir, "The hub's data directory (default ./data)");
+  };
+  auto* user_add =
+      user->add_subcommand("add", "Add an account with a role on a site; prints a generated password");
+  auto* user_list = user->add_subcommand("list", "List accounts and their grants");
+  auto* user_remove = user->add_subcommand("remove", "Remove an account and its tokens");
+  auto* user_grant = user->add_subcommand("grant", "Give an account a role on a site");
+  auto* user_revoke = user->add_subcommand("revoke", "Take away an account's grant on a site");
+  auto* user_passwd =
+      user->add_subcommand("passwd", "Set a new password (generated unless --password-stdin)");
+  auto* user_token = user->add_subcommand("token", "Issue a long-lived API token for scripts, shown once");
+  for (auto* cmd : {user_add, user_list, user_remove, user_grant, user_revoke, user_passwd, user_token}) {
+    user_target(cmd);
+    if (cmd != user_list) cmd->add_option("NAME", user_command.name, "Account name")->required();
+  }
+  for (auto* cmd : {user_add, user_grant}) {
+    cmd->add_option("--role", user_command.role, "guest, member, manager or owner")->required();
+  }
+  for (auto* cmd : {user_add, user_grant, user_revoke}) {
+    cmd->add_option("--site", user_command.site, "Site id, or * for every site")->capture_default_str();
+  }
+  for (auto* cmd : {user_add, user_passwd}) {
+    cmd->add_flag("--password-stdin", user_command.password_stdin,
+                  "Read the password from the first line of stdin");
+  }
+  user_token->add_flag("--write-cli-token", user_command.write_cli_token,
+                       "Write it to <data_dir>/cli-token instead of printing it");
 
   // bench
   auto* bench = app.add_subcommand("bench", "Score an engine against the simulator's ground truth");
@@ -169,6 +209,12 @@ int main(int argc, char** argv) {
   if (diagnose->parsed()) return app::run_diagnose(diagnose_options, std::cout, std::cerr);
   if (audit_verify->parsed()) return app::cmd_audit_verify(audit_options, std::cout, std::cerr);
   if (audit_list->parsed()) return app::cmd_audit_list(audit_options, std::cout, std::cerr);
+  for (auto* cmd : {user_add, user_list, user_remove, user_grant, user_revoke, user_passwd, user_token}) {
+    if (cmd->parsed()) {
+      user_command.action = cmd->get_name();
+      return app::run_user_command(user_command, std::cin, std::cout, std::cerr);
+    }
+  }
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
   auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
   if (lock->parsed()) return app::cmd_action(client, lock_id, "lock", wait, std::cout, std::cerr);

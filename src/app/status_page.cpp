@@ -33,6 +33,9 @@ constexpr std::string_view kPage = R"html(<!doctype html>
 <h1>lockwarden</h1>
 <p class="summary" id="summary" aria-live="polite">Loading…</p>
 <p id="error" role="alert"></p>
+<form id="signin" hidden><input id="user" autocomplete="username" placeholder="User name" aria-label="User name">
+<input id="password" type="password" autocomplete="current-password" placeholder="Password" aria-label="Password">
+<button>Sign in</button></form>
 <table aria-label="Locks">
   <thead><tr><th>Lock</th><th>Site</th><th>Connectivity</th><th>Bolt</th><th class="wide">Door</th>
   <th>Battery</th><th class="wide">Signal</th><th class="wide">Last seen</th><th>Actions</th></tr></thead>
@@ -40,11 +43,20 @@ constexpr std::string_view kPage = R"html(<!doctype html>
 </table>
 <script>
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
+const H = { 'X-Requested-By': 'lockwarden-status' };
+document.getElementById('signin').onsubmit = async (e) => {
+  e.preventDefault();
+  const r = await fetch('/api/v1/auth/login', { method: 'POST', headers: { ...H, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: document.getElementById('user').value, password: document.getElementById('password').value, session: 'cookie' }) });
+  const body = await r.json();
+  document.getElementById('error').textContent = r.ok ? '' : body.error.message;
+  if (r.ok) { document.getElementById('signin').hidden = true; refresh(); }
+};
 const ago = ms => { if (!ms) return 'never'; const s = Math.max(0, Math.round((Date.now() - ms) / 1000)); return s < 120 ? s + ' s ago' : Math.round(s / 60) + ' min ago'; };
 async function act(id, action, button) {
   button.disabled = true; button.textContent = action + '…';
   try {
-    const r = await fetch('/api/v1/locks/' + encodeURIComponent(id) + '/' + action, { method: 'POST' });
+    const r = await fetch('/api/v1/locks/' + encodeURIComponent(id) + '/' + action, { method: 'POST', headers: H });
     const body = await r.json();
     if (!r.ok) throw new Error(body.error ? body.error.message : 'HTTP ' + r.status);
     let a = body.action;
@@ -56,6 +68,7 @@ async function act(id, action, button) {
 async function refresh() {
   try {
     const r = await fetch('/api/v1/locks');
+    if (r.status === 401) { document.getElementById('signin').hidden = false; document.getElementById('summary').textContent = 'Sign in to see the locks.'; return; }
     const { locks } = await r.json();
     const tbody = document.getElementById('locks'); tbody.replaceChildren();
     let online = 0;

@@ -57,17 +57,18 @@ TEST_F(Health, LocksThatDropTogetherAreOneIncidentThatClosesWhenTheyReturn) {
 
 TEST_F(Health, BadIncidentQueriesNameWhatIsWrong) {
   start_hub();
-  auto bad_state = adapters::http::http_request("GET", url() + "/api/v1/incidents?state=maybe", "", 2s);
+  auto bad_state =
+      adapters::http::http_request("GET", url() + "/api/v1/incidents?state=maybe", "", 2s, auth());
   ASSERT_TRUE(bad_state);
   EXPECT_EQ(bad_state->status, 400);
   EXPECT_NE(bad_state->body.find("state: must be open or all"), std::string::npos) << bad_state->body;
-  auto bad_id = adapters::http::http_request("GET", url() + "/api/v1/incidents/abc", "", 2s);
+  auto bad_id = adapters::http::http_request("GET", url() + "/api/v1/incidents/abc", "", 2s, auth());
   ASSERT_TRUE(bad_id);
   EXPECT_EQ(bad_id->status, 400);
-  auto missing = adapters::http::http_request("GET", url() + "/api/v1/incidents/999", "", 2s);
+  auto missing = adapters::http::http_request("GET", url() + "/api/v1/incidents/999", "", 2s, auth());
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
-  auto no_lock = adapters::http::http_request("GET", url() + "/api/v1/locks/nope/health", "", 2s);
+  auto no_lock = adapters::http::http_request("GET", url() + "/api/v1/locks/nope/health", "", 2s, auth());
   ASSERT_TRUE(no_lock);
   EXPECT_EQ(no_lock->status, 404);
 }

@@ -44,9 +44,10 @@ class RawHttp {
   RawHttp& operator=(const RawHttp&) = delete;
 
   /// Sends `GET target` (sent as is: no normalisation) and reads the head.
-  std::optional<Head> get(std::string_view target, bool close = true) {
+  std::optional<Head> get(std::string_view target, bool close = true, std::string_view token = "") {
     if (!connected_) return std::nullopt;
     std::string request = "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!token.empty()) request += "Authorization: Bearer " + std::string(token) + "\r\n";
     if (close) request += "Connection: close\r\n";
     request += "\r\n";
     if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
@@ -150,6 +151,7 @@ class Web : public HubE2E {
     ASSERT_TRUE(eventually([&] { return get("/api/v1/health").is_object(); }, 10s))
         << "hub did not answer; log:\n"
         << testing::read_text_file(dir_ / "hub.log");
+    read_token();
   }
 
   struct Fetched {
@@ -222,7 +224,7 @@ TEST_F(Web, AConfiguredWebRootWithoutAnIndexStopsStartUp) {
 TEST_F(Web, TheStreamTellsLocksComingAndGoing) {
   start_hub();
   RawHttp stream(http_port_);
-  auto head = stream.get("/api/v1/stream", false);
+  auto head = stream.get("/api/v1/stream", false, token_);
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->headers["content-type"], "text/event-stream");

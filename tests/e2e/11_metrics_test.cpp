@@ -10,7 +10,7 @@ class Metrics : public HubE2E {
  protected:
   /// The body of GET /metrics, or "" when the hub does not answer 200.
   std::string scrape() {
-    auto r = adapters::http::http_request("GET", url() + "/metrics", "", 2s);
+    auto r = adapters::http::http_request("GET", url() + "/metrics", "", 2s, auth());
     if (!r || r->status != 200) return "";
     return r->body;
   }

@@ -85,6 +85,19 @@ class HubE2E : public ::testing::Test {
     ASSERT_TRUE(eventually([&] { return get("/api/v1/health").is_object(); }, 10s))
         << "hub did not answer; log:\n"
         << testing::read_text_file(dir_ / "hub.log");
+    read_token();
+  }
+
+  /// Reads the owner's token the hub wrote on its first start: what the CLI on this machine uses.
+  void read_token() {
+    token_ = testing::read_text_file(data_dir() / "cli-token");
+    while (!token_.empty() && token_.back() == '\n') token_.pop_back();
+    ASSERT_FALSE(token_.empty()) << "the hub wrote no cli-token";
+  }
+
+  /// Authorization header for `token` (the owner's when empty).
+  [[nodiscard]] adapters::http::HttpHeaders auth(const std::string& token = "") const {
+    return {{"Authorization", "Bearer " + (token.empty() ? token_ : token)}};
   }
 
   /// Starts `lockwarden sim` with `scenario`, trusting the running hub's key.
@@ -99,7 +112,7 @@ class HubE2E : public ::testing::Test {
 
   /// GET `path` as JSON; null when the hub cannot be reached or answers non-JSON.
   json::value get(const std::string& path) {
-    auto r = adapters::http::http_request("GET", url() + path, "", 2s);
+    auto r = adapters::http::http_request("GET", url() + path, "", 2s, auth());
     if (!r) return nullptr;
     boost::system::error_code ec;
     auto v = json::parse(r->body, ec);
@@ -109,13 +122,35 @@ class HubE2E : public ::testing::Test {
   struct Reply {
     int status{0};
     json::value body;
+    std::string retry_after;  ///< the Retry-After header, if any
   };
-  Reply post(const std::string& path) {
-    auto r = adapters::http::http_request("POST", url() + path, "", 2s);
+  Reply post(const std::string& path) { return call("POST", path, "", auth()); }
+
+  /// Any request, with exactly `headers` (no token unless they hold one).
+  Reply call(std::string_view method, const std::string& path, std::string_view body,
+             const adapters::http::HttpHeaders& headers) {
+    auto r = adapters::http::http_request(method, url() + path, body, 5s, headers);
     if (!r) return {};
     boost::system::error_code ec;
     auto v = json::parse(r->body, ec);
-    return {r->status, ec ? json::value(nullptr) : v};
+    return {r->status, ec ? json::value(nullptr) : v, r->header("Retry-After")};
+  }
+
+  /// Signs `user` in; its token, or "" when refused.
+  std::string login(const std::string& user, const std::string& password) {
+    auto r = call("POST", "/api/v1/auth/login",
+                  json::serialize(json::object{{"user", user}, {"password", password}}), {});
+    if (r.status != 200) return "";
+    return field(r.body, "token");
+  }
+
+  /// Creates `user` (password `password`) with one grant, as the owner; the HTTP status.
+  int add_user(const std::string& user, const std::string& password, const std::string& site,
+               const std::string& role) {
+    json::object body{{"user", user},
+                      {"password", password},
+                      {"grants", json::array{json::object{{"site", site}, {"role", role}}}}};
+    return call("POST", "/api/v1/users", json::serialize(body), auth()).status;
   }
 
   /// The lock's JSON object from GET /api/v1/locks/{id}, or null.
@@ -146,6 +181,8 @@ class HubE2E : public ::testing::Test {
     args.insert(args.begin(), LW_BINARY);
     args.emplace_back("--server");
     args.push_back(url());
+    args.emplace_back("--token-file");
+    args.push_back((data_dir() / "cli-token").string());
     return testing::run_program(args, 60s);
   }
 
@@ -159,6 +196,7 @@ class HubE2E : public ::testing::Test {
   int http_port_;
   std::unique_ptr<testing::ChildProcess> hub_;
   std::unique_ptr<testing::ChildProcess> sim_;
+  std::string token_;  ///< the owner's CLI token
 };
 
 }  // namespace lw::e2e

@@ -4,7 +4,7 @@
 import './styles.css';
 import 'uplot/dist/uPlot.min.css';
 
-import { setReachabilityObserver } from './api/client';
+import { logout, setReachabilityObserver, setSignedOutHandler, whoAmI, type Me } from './api/client';
 import { parseRoute, type Route } from './router';
 import { casesVersion, hub, loadFleet, openCases, startFleetUpdates } from './state/fleet';
 import { hubName, hubReachable, reportReachability, startStream, streamState, type StreamState } from './state/stream';
@@ -14,6 +14,7 @@ import { mountCase } from './views/case_view';
 import { mountCases } from './views/cases_view';
 import { mountFleet } from './views/fleet_view';
 import { mountLock } from './views/lock_view';
+import { mountLogin } from './views/login_view';
 import { mountNotFound } from './views/not_found_view';
 
 /** A mounted view; the function it returns unmounts it. */
@@ -29,7 +30,10 @@ const STREAM_LABELS: Record<StreamState, { text: string; title: string }> = {
   },
 };
 
-function buildShell(): { main: HTMLElement } {
+/** Set before reloading into the sign-in page because the hub refused the session. */
+const kExpiredFlag = 'lw-session-expired';
+
+function buildShell(me: Me): { main: HTMLElement } {
   const app = document.getElementById('app')!;
   const skip = h('a', { class: 'skip-link', href: '#main' }, 'Skip to content');
   skip.addEventListener('click', (e) => {
@@ -48,6 +52,13 @@ function buildShell(): { main: HTMLElement } {
     casesCount,
     casesCountWord,
   );
+  const signOut = h('button', { class: 'btn btn-small', type: 'button', 'data-testid': 'sign-out' }, 'Sign out');
+  signOut.addEventListener('click', () => {
+    void logout().then(() => {
+      sessionStorage.removeItem(kExpiredFlag);
+      location.reload();
+    });
+  });
   const streamText = h('span', { class: 'stream-text' });
   const streamBadge = h(
     'span',
@@ -65,6 +76,8 @@ function buildShell(): { main: HTMLElement } {
       hubLabel,
       h('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, casesLink),
       streamBadge,
+      h('span', { class: 'signed-in-user', 'data-testid': 'signed-in-user' }, me.user),
+      signOut,
     ),
   );
   const banner = h('div', { class: 'banner-slot', 'aria-live': 'assertive' });
@@ -136,9 +149,17 @@ function viewFor(route: Route): View {
   }
 }
 
-function start(): void {
+function startApp(me: Me): void {
+  sessionStorage.removeItem(kExpiredFlag);
+  let signedOut = false;
+  setSignedOutHandler(() => {
+    if (signedOut) return;
+    signedOut = true;
+    sessionStorage.setItem(kExpiredFlag, '1');
+    location.reload();
+  });
   setReachabilityObserver(reportReachability);
-  const { main } = buildShell();
+  const { main } = buildShell(me);
   startFleetUpdates();
   startStream();
   void loadFleet();
@@ -165,4 +186,22 @@ function start(): void {
   route();
 }
 
-start();
+/** Signed in: the app; otherwise the sign-in page first. */
+async function start(): Promise<void> {
+  const app = document.getElementById('app')!;
+  let me: Me | null = null;
+  try {
+    me = await whoAmI();
+  } catch {
+    me = null;
+  }
+  if (me) {
+    startApp(me);
+    return;
+  }
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  replace(app, main);
+  mountLogin(main, sessionStorage.getItem(kExpiredFlag) === '1', (signedIn) => startApp(signedIn));
+}
+
+void start();

@@ -53,7 +53,7 @@ test('a flat battery: offline on screen, its cause, the guided fix, and back', a
     home.startSim(flat);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${home.url}/#/`);
+    await home.signIn(page, '#/');
     const row = page.locator('[data-testid="lock-row"][data-lock-id="back-door"]');
     await row.waitFor({ timeout: 20_000 });
     await eventually(async () => (await row.getAttribute('data-connectivity')) === 'online', 20_000, 'online');

@@ -33,7 +33,7 @@ test('2,000 locks: rendered in under 2 s, virtualised, filtered, and a hub that 
       'all 2,000 locks known to the hub', 1000);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${home.url}/#/`);
+    await home.signIn(page, '#/');
     const list = page.getByTestId('fleet-list');
     await list.waitFor({ timeout: 10_000 });
     await eventually(async () => (await page.evaluate(() => document.body.dataset.fleetRenderedMs)) !== undefined,

@@ -102,6 +102,28 @@ export class Home {
     fs.writeFileSync(path.join(this.dir, 'hub.toml'), config);
     this.hub = this.run('hub', binary, ['serve', '--config', path.join(this.dir, 'hub.toml')]);
     await eventually(async () => (await fetch(`${this.url}/api/v1/health`)).ok, 20_000, 'the hub answering');
+    // What the hub made on its first start: the owner's password and the CLI's token.
+    this.ownerPassword = fs.readFileSync(path.join(this.dataDir, 'owner-password'), 'utf8').trim();
+    this.token = fs.readFileSync(path.join(this.dataDir, 'cli-token'), 'utf8').trim();
+  }
+
+  /** Opens `hash` in `page` and signs in through the form (the owner unless told otherwise). */
+  async signIn(page, hash = '#/', user = 'admin', password = this.ownerPassword) {
+    await page.goto(`${this.url}/${hash}`);
+    await page.getByTestId('login-user').fill(user);
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('signed-in-user').waitFor({ timeout: 10_000 });
+  }
+
+  /** Creates an account as the owner: POST /api/v1/users. */
+  async addUser(user, password, grants) {
+    const response = await fetch(`${this.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user, password, grants }),
+    });
+    if (response.status !== 201) throw new Error(`POST /api/v1/users: ${response.status} ${await response.text()}`);
   }
 
   /** Starts `lockwarden sim` with the scenario text, trusting the hub's key. */
@@ -124,7 +146,7 @@ export class Home {
   }
 
   async api(route) {
-    const response = await fetch(this.url + route);
+    const response = await fetch(this.url + route, { headers: { Authorization: `Bearer ${this.token}` } });
     if (!response.ok) throw new Error(`GET ${route}: ${response.status}`);
     return response.json();
   }

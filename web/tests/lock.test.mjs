@@ -42,7 +42,7 @@ test('lock and unlock round trip, and a failure that says why', async () => {
       'door-a online');
 
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${home.url}/#/locks/door-a`);
+    await home.signIn(page, '#/locks/door-a');
     const state = page.getByTestId('lock-state');
     await state.filter({ hasText: /unlocked/i }).waitFor({ timeout: 10_000 });
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "adapters/http/api_access.h"
 #include "adapters/http/api_json.h"
 #include "adapters/http/history_query.h"
 #include "adapters/http/router.h"
@@ -14,6 +15,7 @@ namespace lw::adapters::http {
 namespace {
 
 namespace json = boost::json;
+using core::access::Permission;
 
 /// An integer query parameter in [min, max]; absent gives `fallback`.
 Result<std::optional<std::int64_t>> int_param(const Request& r, std::string_view name, std::int64_t min,
@@ -118,8 +120,11 @@ std::string support_markdown(const json::object& report) {
 }
 
 /// Who asked, for the audit log: "api:<client address>".
+/// Who did it, for the audit log: the signed-in account and where it called from.
 std::string actor(const Request& r) {
-  return "api:" + (r.remote_address.empty() ? "unknown" : r.remote_address);
+  std::string from = r.remote_address.empty() ? "unknown" : r.remote_address;
+  if (r.caller) return "user:" + r.caller->name + "@" + from;
+  return "api:" + from;
 }
 
 Response action_route(core::Hub& hub, const Request& r, core::LockAction what) {
@@ -143,10 +148,11 @@ void add_api_routes(Router& router, core::Hub& hub) {
     return json_response(200, json::object{{"hubs", std::move(hubs)}});
   });
 
-  router.get("/api/v1/sites", [&hub](const Request&) {
+  router.get("/api/v1/sites", [&hub](const Request& r) {
     json::array sites;
     auto locks = hub.locks();
     for (const auto& s : hub.sites()) {
+      if (!caller_sees(r, Permission::view, s.id)) continue;
       auto in_site = [&](const core::LockRecord& l) { return l.site == s.id; };
       auto online = [&](const core::LockRecord& l) {
         return l.site == s.id && l.connectivity == core::Connectivity::online;
@@ -159,8 +165,10 @@ void add_api_routes(Router& router, core::Hub& hub) {
     return json_response(200, json::object{{"sites", std::move(sites)}});
   });
 
-  router.get("/api/v1/locks", [&hub](const Request&) {
+  router.get("/api/v1/locks", [&hub](const Request& r) {
     auto locks = hub.locks();
+    std::erase_if(locks,
+                  [&](const core::LockRecord& l) { return !caller_sees(r, Permission::view, l.site); });
     std::sort(locks.begin(), locks.end(),
               [](const auto& a, const auto& b) { return std::tie(a.site, a.id) < std::tie(b.site, b.id); });
     json::array out;
@@ -213,6 +221,7 @@ void add_api_routes(Router& router, core::Hub& hub) {
     const core::LivenessEngine& liveness = hub.health_monitor().liveness();
     json::array out;
     for (const core::Incident* inc : state == "open" ? liveness.open_incidents() : liveness.incidents()) {
+      if (!caller_sees(r, Permission::read_activity, inc->site)) continue;
       out.push_back(to_json(*inc));
     }
     return json_response(200, json::object{{"incidents", std::move(out)}});
@@ -233,6 +242,8 @@ void add_api_routes(Router& router, core::Hub& hub) {
     }
     json::array out;
     for (const core::Case* c : state == "open" ? hub.doctor().open_cases() : hub.doctor().cases()) {
+      const core::LockRecord* lock = hub.find_lock(c->lock);
+      if (!caller_sees(r, Permission::read_activity, lock != nullptr ? lock->site : SiteId{})) continue;
       out.push_back(to_json(*c));
     }
     return json_response(200, json::object{{"cases", std::move(out)}});

@@ -63,26 +63,37 @@ void EventStream::send_lock(const core::LockRecord& lock) {
   } else {
     summaries_[lock.id] = std::move(summary);
   }
-  if (!clients_.empty()) broadcast("lock", lock_json(*hub_, lock));
+  if (!clients_.empty())
+    broadcast("lock", lock_json(*hub_, lock), core::access::Permission::view, &lock.site);
 }
 
 void EventStream::event_recorded(const core::EventRecord& event) {
   inner_.event_recorded(event);
-  if (!clients_.empty()) broadcast("event", to_json(event));
+  if (clients_.empty()) return;
+  const SiteId site = site_of(event.lock);
+  broadcast("event", to_json(event), core::access::Permission::read_activity, &site);
 }
 
 void EventStream::action_changed(const core::Action& action) {
   inner_.action_changed(action);
-  if (!clients_.empty()) broadcast("action", json::object{{"action", to_json(action)}});
+  if (!clients_.empty()) {
+    broadcast("action", json::object{{"action", to_json(action)}}, core::access::Permission::read_activity,
+              &action.site);
+  }
 }
 
 void EventStream::health_noticed(const core::HealthNotice& notice) { inner_.health_noticed(notice); }
 
-void EventStream::add_client(std::shared_ptr<StreamSink> client) {
+void EventStream::add_client(std::shared_ptr<StreamSink> client, Filter filter) {
   json::object hello{{"hub", options_.hub_id}, {"time_ms", nullptr}};
   if (hub_ != nullptr) hello["time_ms"] = to_epoch_ms(hub_->now());
   if (!client->write(frame(next_id_++, "hello", hello))) return;
-  clients_.push_back(std::move(client));
+  clients_.push_back({std::move(client), std::move(filter)});
+}
+
+SiteId EventStream::site_of(const LockId& id) const {
+  const core::LockRecord* lock = hub_ != nullptr ? hub_->find_lock(id) : nullptr;
+  return lock != nullptr ? lock->site : SiteId{};
 }
 
 void EventStream::tick() {
@@ -94,8 +105,7 @@ void EventStream::tick() {
   if (!last_keep_alive_ || now < *last_keep_alive_) last_keep_alive_ = now;
   if (now - *last_keep_alive_ >= options_.keep_alive) {
     last_keep_alive_ = now;
-    std::erase_if(clients_,
-                  [](const std::shared_ptr<StreamSink>& c) { return !c->write(std::string(kKeepAlive)); });
+    std::erase_if(clients_, [](const Client& c) { return !c.sink->write(std::string(kKeepAlive)); });
   }
 }
 
@@ -180,25 +190,51 @@ void EventStream::check_cases() {
   if (current == cases_) return;
   cases_ = std::move(current);
   if (clients_.empty()) return;
-  json::array ids;
-  for (const CaseMark& c : cases_) ids.emplace_back(c.id);
-  broadcast("cases", json::object{{"open", cases_.size()}, {"ids", std::move(ids)}});
+  // Each client hears of the cases of its sites only.
+  std::vector<SiteId> sites;
+  for (const CaseMark& c : cases_) {
+    const core::Case* found = hub_->doctor().find(c.id);
+    sites.push_back(found != nullptr ? site_of(found->lock) : SiteId{});
+  }
+  const std::uint64_t id = next_id_++;
+  std::erase_if(clients_, [&](const Client& client) {
+    json::array ids;
+    for (std::size_t i = 0; i < cases_.size(); ++i) {
+      if (!client.filter || client.filter(core::access::Permission::read_activity, sites[i])) {
+        ids.emplace_back(cases_[i].id);
+      }
+    }
+    const std::size_t open = ids.size();
+    return !client.sink->write(frame(id, "cases", json::object{{"open", open}, {"ids", std::move(ids)}}));
+  });
 }
 
-void EventStream::broadcast(std::string_view event, const json::value& data) {
+void EventStream::broadcast(std::string_view event, const json::value& data,
+                            core::access::Permission permission, const SiteId* site) {
   if (clients_.empty()) return;
   const std::string text = frame(next_id_++, event, data);
-  std::erase_if(clients_, [&](const std::shared_ptr<StreamSink>& c) { return !c->write(text); });
+  std::erase_if(clients_, [&](const Client& c) {
+    if (site != nullptr && c.filter && !c.filter(permission, *site)) return false;
+    return !c.sink->write(text);
+  });
 }
 
 void add_event_stream_route(Router& router, EventStream& stream) {
-  router.get("/api/v1/stream", [&stream](const Request&) {
+  router.get("/api/v1/stream", [&stream](const Request& request) {
     Response r;
     r.content_type = "text/event-stream";
     r.headers.emplace_back("Cache-Control", "no-cache");
     // Reverse proxies (nginx) would otherwise hold the frames back.
     r.headers.emplace_back("X-Accel-Buffering", "no");
-    r.stream = [&stream](std::shared_ptr<StreamSink> sink) { stream.add_client(std::move(sink)); };
+    EventStream::Filter filter;
+    if (request.caller) {
+      filter = [caller = request.caller](core::access::Permission permission, const SiteId& site) {
+        return core::access::allowed(caller.get(), permission, site);
+      };
+    }
+    r.stream = [&stream, filter = std::move(filter)](std::shared_ptr<StreamSink> sink) {
+      stream.add_client(std::move(sink), filter);
+    };
     return r;
   });
 }

@@ -26,6 +26,11 @@
 // listener (the inner sink hears only what the hub stores), so other
 // adapters reuse this detection instead of repeating it.
 //
+// Each client may have a filter (the route gives it the caller's): a lock
+// frame goes only to clients that may view the lock's site, an event, action
+// or cases frame only to those that may read its site's activity (a cases
+// frame lists just the cases of those sites). A client so sees gaps in the ids.
+//
 // A client whose StreamSink refuses a write (gone, or too slow: the session's
 // queue limit) is dropped. Nothing is serialized while no client is connected.
 //
@@ -53,6 +58,7 @@
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/access/policy.h"
 #include "core/ports/event_sink.h"
 
 namespace boost::json {
@@ -97,8 +103,12 @@ class EventStream final : public core::EventSink {
     view_changed_ = std::move(listener);
   }
 
-  /// A client connected: sends it the hello frame and then every frame.
-  void add_client(std::shared_ptr<StreamSink> client);
+  /// Whether a client may see a frame about `site` that needs `permission`.
+  using Filter = std::function<bool(core::access::Permission permission, const SiteId& site)>;
+
+  /// A client connected: sends it the hello frame and then every frame its
+  /// `filter` lets through (every frame without one).
+  void add_client(std::shared_ptr<StreamSink> client, Filter filter = {});
 
   /// The changes no notification tells (see above) and the keep-alive, as of
   /// the hub's clock. Call after every Hub::tick().
@@ -130,13 +140,22 @@ class EventStream final : public core::EventSink {
   void check_battery_days(Timestamp now);
   void check_case_summaries();
   void check_cases();
-  /// Sends `event` with `data` to every client, dropping those that refuse it.
-  void broadcast(std::string_view event, const boost::json::value& data);
+  struct Client {
+    std::shared_ptr<StreamSink> sink;
+    Filter filter;
+  };
+  /// Sends `event` with `data` to every client whose filter lets `permission`
+  /// on `site` through (every client when `site` is null), dropping those that refuse it.
+  void broadcast(std::string_view event, const boost::json::value& data,
+                 core::access::Permission permission = core::access::Permission::view,
+                 const SiteId* site = nullptr);
+  /// The site of lock `id` ("" when unknown: only a grant on every site sees it).
+  [[nodiscard]] SiteId site_of(const LockId& id) const;
 
   core::EventSink& inner_;
   Options options_;
   const core::Hub* hub_{nullptr};
-  std::vector<std::shared_ptr<StreamSink>> clients_;
+  std::vector<Client> clients_;
   std::uint64_t next_id_{1};
   std::optional<Timestamp> last_keep_alive_;
   std::map<LockId, LockMark> locks_;

@@ -99,8 +99,15 @@ void exchange(Stream& stream, const tcp::resolver::results_type& endpoints,
 
 }  // namespace
 
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (beast::iequals(n, name)) return v;
+  }
+  return {};
+}
+
 Result<HttpResponse> http_request(std::string_view method, std::string_view url, std::string_view body,
-                                  Duration timeout, const ClientTls& tls) {
+                                  Duration timeout, const HttpHeaders& headers, const ClientTls& tls) {
   auto parsed = parse_url(url);
   if (!parsed) return parsed.error();
   const Url& u = *parsed;
@@ -118,6 +125,7 @@ Result<HttpResponse> http_request(std::string_view method, std::string_view url,
   req.set(bhttp::field::user_agent, "lockwarden-cli");
   req.set(bhttp::field::connection, "close");
   if (!body.empty()) req.set(bhttp::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = std::string(body);
   req.prepare_payload();
 
@@ -167,6 +175,7 @@ Result<HttpResponse> http_request(std::string_view method, std::string_view url,
   HttpResponse out;
   out.status = static_cast<int>(parser.get().result_int());
   out.body = std::move(parser.get().body());
+  for (const auto& field : parser.get()) out.headers.emplace_back(field.name_string(), field.value());
   return out;
 }
 

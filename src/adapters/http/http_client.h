@@ -13,6 +13,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/result.h"
 #include "base/time.h"
@@ -28,7 +30,15 @@ struct ClientTls {
 struct HttpResponse {
   int status{0};
   std::string body;
+  /// Header fields as received (names as sent), e.g. {"Retry-After", "2"}.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  /// The first header named `name` (any case), or "" when absent.
+  [[nodiscard]] std::string header(std::string_view name) const;
 };
+
+/// Extra request header fields, e.g. {{"Authorization", "Bearer lwt_..."}}.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 /// Sends `method` to `url` ("http[s]://host:port/path?query") with `body` (sent as
 /// application/json when not empty) and waits up to `timeout` for the whole
@@ -39,6 +49,6 @@ struct HttpResponse {
 /// the hub's certificate is not trusted ("... certificate verify failed");
 /// deadline_exceeded when the answer does not come in time.
 Result<HttpResponse> http_request(std::string_view method, std::string_view url, std::string_view body,
-                                  Duration timeout, const ClientTls& tls = {});
+                                  Duration timeout, const HttpHeaders& headers = {}, const ClientTls& tls = {});
 
 }  // namespace lw::adapters::http

@@ -73,7 +73,7 @@ class HttpsServerTest : public ::testing::Test {
 TEST_F(HttpsServerTest, AClientThatTrustsTheCaGetsItsAnswerOverTls) {
   ASSERT_TRUE(start(tls_options()));
   for (std::string_view host : {"localhost", "127.0.0.1"}) {
-    auto r = http_request("GET", url("https", host), "", 5s, {files_.ca_cert});
+    auto r = http_request("GET", url("https", host), "", 5s, {}, {files_.ca_cert});
     ASSERT_TRUE(r) << host << ": " << r.error().message;
     EXPECT_EQ(r->status, 200);
     EXPECT_NE(r->body.find("\"ok\":true"), std::string::npos);
@@ -85,7 +85,7 @@ TEST_F(HttpsServerTest, AClientThatDoesNotTrustTheCaRefusesTheServer) {
   auto other = create_local_ca((dir_ / "other").string());
   ASSERT_TRUE(other) << other.error().message;
   for (const std::string& ca : {other->ca_cert, std::string()}) {  // another CA; the system's CAs
-    auto r = http_request("GET", url("https", "localhost"), "", 5s, {ca});
+    auto r = http_request("GET", url("https", "localhost"), "", 5s, {}, {ca});
     ASSERT_FALSE(r) << "trusted with ca '" << ca << "'";
     EXPECT_NE(r.error().message.find("certificate verify failed"), std::string::npos) << r.error().message;
   }
@@ -97,8 +97,8 @@ TEST_F(HttpsServerTest, ACertificateForAnotherNameIsRefused) {
   ASSERT_TRUE(only_ip) << only_ip.error().message;
   files_ = *only_ip;
   ASSERT_TRUE(start(tls_options()));
-  EXPECT_TRUE(http_request("GET", url("https", "127.0.0.1"), "", 5s, {files_.ca_cert}));
-  auto r = http_request("GET", url("https", "localhost"), "", 5s, {files_.ca_cert});
+  EXPECT_TRUE(http_request("GET", url("https", "127.0.0.1"), "", 5s, {}, {files_.ca_cert}));
+  auto r = http_request("GET", url("https", "localhost"), "", 5s, {}, {files_.ca_cert});
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("certificate verify failed"), std::string::npos) << r.error().message;
 }

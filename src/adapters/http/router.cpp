@@ -222,6 +222,15 @@ void Router::add(std::string_view method, std::string_view pattern, Handler hand
 
 void Router::fallback(Handler handler) { fallback_ = std::move(handler); }
 
+void Router::guard(Guard guard) { guard_ = std::move(guard); }
+
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.emplace_back(r->method, r->pattern);
+  return out;
+}
+
 Response Router::dispatch(Request request) const {
   if (request.path.empty() || request.path.front() != '/') {
     return error_response(400, "invalid_argument", "target: must be a path starting with '/'");
@@ -270,6 +279,9 @@ Response Router::dispatch(Request request) const {
   }
   request.params = std::move(best_params);
   try {
+    if (best != nullptr && guard_) {
+      if (auto refused = guard_(request, best->pattern)) return std::move(*refused);
+    }
     return (*handler)(request);
   } catch (const std::exception& e) {
     spdlog::error("http: {} {} failed: {}", request.method, request.path, e.what());

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "core/access/policy.h"
 
 namespace lw::adapters::http {
 
@@ -49,8 +50,13 @@ struct Request {
   std::string body;
   /// Values of the pattern's `{name}` segments, percent-decoded; filled by Router::dispatch.
   std::map<std::string, std::string, std::less<>> params;
-  /// The client's IP address ("127.0.0.1", "::1"); empty when unknown (tests).
+  /// The client's IP address as text ("127.0.0.1"); empty when unknown.
   std::string remote_address;
+  /// The authenticated caller, set by the router's guard (null: nobody signed
+  /// in, or no guard); handlers filter lists with core::access::allowed().
+  std::shared_ptr<const core::access::Principal> caller;
+  /// The stored hash of the token the caller presented (for sign-out).
+  std::string credential_hash;
 
   /// The query parameter `name`, or nullopt when absent.
   [[nodiscard]] std::optional<std::string_view> query_param(std::string_view name) const;
@@ -95,6 +101,11 @@ class StreamSink {
 
 using Handler = std::function<Response(const Request&)>;
 
+/// Runs after a request matched a route and before its handler: returns the
+/// answer to send instead (401, 403, 404, ...) or nullopt to go on, and may set
+/// request.caller. `pattern` is the matched route's pattern as registered.
+using Guard = std::function<std::optional<Response>(Request& request, std::string_view pattern)>;
+
 /// `body` serialized as the response body, content type application/json.
 Response json_response(int status, const boost::json::value& body);
 
@@ -132,6 +143,13 @@ class Router {
   /// still gets 400. request.params is empty. Setting it again replaces it.
   void fallback(Handler handler);
 
+  /// Sets the guard every request that matches a route passes first (the
+  /// fallback is not guarded: it serves public files). Setting it again replaces it.
+  void guard(Guard guard);
+
+  /// Every registered (method, pattern), in registration order.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const;
+
   /// Answers `request`: the matching handler's response (with request.params
   /// filled), or a JSON error — 400 for a path that is not valid percent-encoding,
   /// 404 for no matching pattern, 405 with Allow for a method that pattern lacks.
@@ -142,6 +160,7 @@ class Router {
   struct Route;
   std::vector<std::unique_ptr<Route>> routes_;
   Handler fallback_;
+  Guard guard_;
 };
 
 /// Percent-decodes `text`; with `plus_is_space`, '+' becomes ' ' (query

@@ -179,13 +179,40 @@ CREATE TABLE code_sync (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// docs/storage.md, "Schema version 7 (API accounts)": accounts, their role
+// grants per site, and API tokens, stored only as a hash.
+constexpr std::string_view kVersion7 = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  password_hash TEXT,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE user_grants (
+  user_id INTEGER NOT NULL,
+  site    TEXT NOT NULL,
+  role    TEXT NOT NULL,
+  PRIMARY KEY (user_id, site)
+) STRICT;
+CREATE TABLE api_tokens (
+  hash          TEXT PRIMARY KEY NOT NULL,
+  user_id       INTEGER NOT NULL,
+  kind          TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER,
+  revoked_at_ms INTEGER
+) STRICT;
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
     {4, "webhook_deliveries", kVersion4},
     {5, "audit_log", kVersion5},
     {6, "access_codes, code_sync", kVersion6},
+    {7, "users, user_grants, api_tokens", kVersion7},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

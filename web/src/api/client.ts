@@ -1,8 +1,10 @@
 // The one place the app talks HTTP to the hub.
 //
-// Every request goes through `request()`, which adds the headers (the bearer
-// token once the hub has API authentication: set it with `setAccessToken`)
-// and turns every failure into an `ApiError` of one of three kinds:
+// Every request goes through `request()`, which adds the headers (the session
+// travels in the hub's HttpOnly cookie; `X-Requested-By` tells the hub the
+// request comes from this app and not from another site's form; a bearer token
+// can be set with `setAccessToken`) and turns every failure into an `ApiError`
+// of one of three kinds:
 //   unreachable — no answer from the hub (network down, hub stopped, proxy 5xx);
 //   not_found   — the hub answered 404 (an unknown lock, case or endpoint);
 //   hub         — any other error answer, with the hub's code and message.
@@ -36,6 +38,12 @@ export const API_BASE = '/api/v1';
 
 let accessToken: string | null = null;
 let observeReachability: (reachable: boolean) => void = () => {};
+let onSignedOut: () => void = () => {};
+
+/** Calls `handler` when the hub answers 401 to a request: the session expired or was revoked. */
+export function setSignedOutHandler(handler: () => void): void {
+  onSignedOut = handler;
+}
 
 /** Tells `observer` after every request whether the hub answered. */
 export function setReachabilityObserver(observer: (reachable: boolean) => void): void {
@@ -50,6 +58,7 @@ export function setAccessToken(token: string | null): void {
 function headers(extra?: Record<string, string>): Headers {
   const h = new Headers(extra);
   h.set('Accept', 'application/json');
+  h.set('X-Requested-By', 'lockwarden-web');
   if (accessToken) h.set('Authorization', `Bearer ${accessToken}`);
   return h;
 }
@@ -86,6 +95,7 @@ export async function request(path: string, init: RequestInit = {}): Promise<Res
   }
   if (!res.ok) {
     const error = await errorOf(res);
+    if (res.status === 401) onSignedOut();
     observeReachability(error.kind !== 'unreachable');
     throw error;
   }
@@ -108,6 +118,65 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
 }
 
 const enc = encodeURIComponent;
+
+export interface Grant {
+  site: string;
+  role: 'guest' | 'member' | 'manager' | 'owner';
+}
+export interface Me {
+  user: string;
+  grants: Grant[];
+}
+
+/** Why a sign-in failed: wrong credentials, too many tries (retry after N s), or anything else. */
+export type LoginResult = { ok: true; me: Me } | { ok: false; kind: 'wrong' | 'throttled' | 'other'; retryAfterS: number; message: string };
+
+/** POST /auth/login asking for a cookie session (the token never reaches scripts). */
+export async function login(user: string, password: string): Promise<LoginResult> {
+  let res: Response;
+  try {
+    res = await fetch(`${API_BASE}/auth/login`, {
+      method: 'POST',
+      headers: headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ user, password, session: 'cookie' }),
+    });
+  } catch {
+    return { ok: false, kind: 'other', retryAfterS: 0, message: 'The hub does not answer.' };
+  }
+  if (res.ok) {
+    const body = (await res.json()) as Me;
+    return { ok: true, me: { user: body.user, grants: body.grants } };
+  }
+  const error = await errorOf(res);
+  if (res.status === 401) return { ok: false, kind: 'wrong', retryAfterS: 0, message: 'Wrong user name or password.' };
+  if (res.status === 429) {
+    const retry = Number(res.headers.get('Retry-After') ?? '0') || 0;
+    return { ok: false, kind: 'throttled', retryAfterS: retry, message: `Too many failed sign-ins. Try again in ${retry} s.` };
+  }
+  return { ok: false, kind: 'other', retryAfterS: 0, message: error.message };
+}
+
+/** Who is signed in, or null when nobody is (401); other failures throw. */
+export async function whoAmI(): Promise<Me | null> {
+  let res: Response;
+  try {
+    res = await fetch(`${API_BASE}/me`, { headers: headers() });
+  } catch {
+    throw new ApiError('unreachable', 'The hub does not answer.');
+  }
+  if (res.status === 401) return null;
+  if (!res.ok) throw await errorOf(res);
+  return (await res.json()) as Me;
+}
+
+/** POST /auth/logout: the hub revokes the session and clears the cookie. */
+export async function logout(): Promise<void> {
+  try {
+    await fetch(`${API_BASE}/auth/logout`, { method: 'POST', headers: headers() });
+  } catch {
+    // Signed out locally either way.
+  }
+}
 
 export const api = {
   ping: () => getJson<{ status: string }>('/health'),
@@ -138,7 +207,6 @@ export function reportUrl(caseId: number, format: 'json' | 'markdown'): string {
 
 /** The URL of the live event stream. */
 export function streamUrl(): string {
-  // EventSource cannot send headers: once the hub has authentication the token
-  // will travel as a query parameter or a cookie, decided here.
+  // EventSource cannot send headers: the session cookie authenticates it.
   return `${API_BASE}/stream`;
 }
