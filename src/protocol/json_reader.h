@@ -39,7 +39,7 @@ inline constexpr std::string_view kTransportNames = "wifi, ble_bridge, zigbee, z
 inline constexpr std::string_view kActionNames = "lock, unlock, unlatch";
 inline constexpr std::string_view kOutcomeNames =
     "ok, malformed, unknown_key, bad_signature, wrong_target, expired, replayed, unsupported, jammed, "
-    "low_battery";
+    "low_battery, not_allowed";
 
 /// One parsed JSON object. Small payloads are parsed into a buffer inside this
 /// object, without touching the heap.

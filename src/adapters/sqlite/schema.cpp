@@ -117,11 +117,25 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (status, next_attempt_ms);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// docs/storage.md, "Schema version 5 (paired keys)": which keys each lock
+// was paired with, for the hub's policy on relayed end-to-end commands.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE lock_keys (
+  lock_id       TEXT NOT NULL,
+  key_id        TEXT NOT NULL,
+  public_key    TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  paired_at_ms  INTEGER NOT NULL,
+  PRIMARY KEY (lock_id, key_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
     {4, "webhook_deliveries", kVersion4},
+    {5, "lock_keys", kVersion5},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

@@ -4,7 +4,7 @@
 
 namespace lw::core {
 namespace {
-constexpr EnumNames<CommandOutcome, 10> kOutcomes{{{
+constexpr EnumNames<CommandOutcome, 11> kOutcomes{{{
     {CommandOutcome::ok, "ok"},
     {CommandOutcome::malformed, "malformed"},
     {CommandOutcome::unknown_key, "unknown_key"},
@@ -15,6 +15,7 @@ constexpr EnumNames<CommandOutcome, 10> kOutcomes{{{
     {CommandOutcome::unsupported, "unsupported"},
     {CommandOutcome::jammed, "jammed"},
     {CommandOutcome::low_battery, "low_battery"},
+    {CommandOutcome::not_allowed, "not_allowed"},
 }}};
 }  // namespace
 

@@ -80,6 +80,7 @@ enum class CommandOutcome {
   unsupported,    // action not supported by this lock
   jammed,         // the motor could not complete the movement
   low_battery,    // refused: battery below the motor cut-off
+  not_allowed,    // the key is enrolled but this lock does not let it do this action
 };
 std::string_view to_string(CommandOutcome v) noexcept;
 std::optional<CommandOutcome> parse_command_outcome(std::string_view s) noexcept;
