@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -18,7 +19,7 @@ using adapters::http::Response;
 namespace {
 
 std::string new_session_id(core::Random& random) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string id = "pair-";
   std::uint64_t v = random.next_u64();
   for (int i = 0; i < 12; ++i, v >>= 4) id += kHex[v & 0xF];
@@ -54,7 +55,7 @@ Result<PairingStatus> KeyTrust::start(const LockId& lock, std::string_view code,
   auto initiator = protocol::PairingInitiator::start(address, id, code, std::move(enrolment));
   if (!initiator) return initiator.error();
   if (auto sent = gateway_.send_pair(address, initiator->hello()); !sent) return sent.error();
-  auto [pos, inserted] = sessions_.emplace(id, Session{status, std::move(*initiator), public_key});
+  auto [pos, inserted] = sessions_.emplace(id, Session{status, *initiator, public_key});
   spdlog::info("pairing {} started with lock {} for key '{}'", id, lock, status.key_id);
   return pos->second.status;
 }
@@ -174,7 +175,7 @@ Result<std::optional<std::string>> optional_string(const json::object& body, std
 
 }  // namespace
 
-void add_key_trust_routes(adapters::http::Router& router, KeyTrust& trust, std::string hub_key_id,
+void add_key_trust_routes(adapters::http::Router& router, KeyTrust& trust, const std::string& hub_key_id,
                           protocol::PublicKey hub_key) {
   // {"code": "...", "key_id"?: "...", "public_key"?: "<base64>"}: without a
   // key the hub enrols its own.

@@ -93,7 +93,7 @@ class KeyTrust {
 /// POST /api/v1/locks/{id}/pair, GET /api/v1/pairings/{id},
 /// POST /api/v1/locks/{id}/actions (docs/api.md). `hub_key`: the hub's own
 /// public key and key id, enrolled when the pair request names no key.
-void add_key_trust_routes(adapters::http::Router& router, KeyTrust& trust, std::string hub_key_id,
+void add_key_trust_routes(adapters::http::Router& router, KeyTrust& trust, const std::string& hub_key_id,
                           protocol::PublicKey hub_key);
 
 }  // namespace lw::app

@@ -19,7 +19,7 @@ static_assert(crypto_secretbox_KEYBYTES == 32);
 namespace {
 
 constexpr int kBase64Variant = sodium_base64_VARIANT_ORIGINAL;
-constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES + 1] = "lwpair01";
+constexpr std::array<char, crypto_kdf_CONTEXTBYTES + 1> kKdfContext{"lwpair01"};
 constexpr std::string_view kDomain = "lockwarden-pair-v1";
 /// An enrolment is a key id and a key in JSON: well below this.
 constexpr std::size_t kMaxSealedPlainBytes = 512;
@@ -132,9 +132,9 @@ Result<PairingKeys> PairingKeys::derive(const ExchangeSecret& own, const Exchang
   sodium_memzero(shared.data(), shared.size());
   sodium_memzero(&st, sizeof st);
 
-  crypto_kdf_derive_from_key(keys.controller_confirm_.data(), 32, 1, kKdfContext, master.data());
-  crypto_kdf_derive_from_key(keys.lock_confirm_.data(), 32, 2, kKdfContext, master.data());
-  crypto_kdf_derive_from_key(keys.seal_.data(), 32, 3, kKdfContext, master.data());
+  crypto_kdf_derive_from_key(keys.controller_confirm_.data(), 32, 1, kKdfContext.data(), master.data());
+  crypto_kdf_derive_from_key(keys.lock_confirm_.data(), 32, 2, kKdfContext.data(), master.data());
+  crypto_kdf_derive_from_key(keys.seal_.data(), 32, 3, kKdfContext.data(), master.data());
   sodium_memzero(master.data(), master.size());
   return keys;
 }
@@ -315,7 +315,7 @@ Result<PairingInitiator> PairingInitiator::start(core::LockAddress lock, std::st
   return p;
 }
 
-PairingInitiator::PairingInitiator(core::LockAddress lock, std::string session, ExchangeSecret secret,
+PairingInitiator::PairingInitiator(core::LockAddress lock, std::string session, const ExchangeSecret& secret,
                                    Enrolment enrolment)
     : lock_(std::move(lock)),
       session_(std::move(session)),

@@ -173,7 +173,8 @@ class PairingInitiator {
   [[nodiscard]] const std::string& session() const { return session_; }
 
  private:
-  PairingInitiator(core::LockAddress lock, std::string session, ExchangeSecret secret, Enrolment enrolment);
+  PairingInitiator(core::LockAddress lock, std::string session, const ExchangeSecret& secret,
+                   Enrolment enrolment);
 
   core::LockAddress lock_;
   std::string session_;

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kLabelCode = "K7QF-3MZP-9TXD-2HWA";
 
-/// door-a leaves the factory trusting no key; its pairing button is pressed 1 s in.
+/// door-a leaves the factory trusting no key; its pairing button is pressed at the start.
 constexpr std::string_view kUnpairedLock = R"(
 [hub]
 key_id = "hub"
@@ -30,7 +30,7 @@ pairing_code = "K7QF-3MZP-9TXD-2HWA"
 hub_key_enrolled = false
 
 [[fault]]
-at = "1s"
+at = "0s"
 lock = "door-a"
 kind = "pairing_button"
 )";
