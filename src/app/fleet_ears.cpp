@@ -138,7 +138,7 @@ void FleetEars::native(Timestamp ts, std::string_view topic, std::string_view pa
   }
   std::size_t i = index(t->address.lock);
   if (i == locks_.size()) {
-    if (!options_.discover || t->channel == protocol::Channel::cmd) return;
+    if (!options_.discover || !protocol::sent_by_lock(t->channel)) return;
     i = add({t->address.lock,
              t->address.site,
              t->address.lock,
@@ -211,7 +211,9 @@ void FleetEars::native(Timestamp ts, std::string_view topic, std::string_view pa
       return;
     }
     case protocol::Channel::cmd:
-    case protocol::Channel::app: return;
+    case protocol::Channel::app:
+    case protocol::Channel::pair:
+    case protocol::Channel::pair_reply: return;
   }
 }
 

@@ -18,6 +18,7 @@
 #include "adapters/nuki/nuki_adapter.h"
 #include "adapters/routing/link_router.h"
 #include "adapters/sqlite/account_store.h"
+#include "adapters/sqlite/lock_key_registry.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/sqlite/webhook_outbox.h"
 #include "adapters/system/key_file.h"
@@ -26,6 +27,7 @@
 #include "adapters/webhook/webhook_dispatcher.h"
 #include "adapters/zigbee2mqtt/zigbee2mqtt_adapter.h"
 #include "app/accounts.h"
+#include "app/key_trust.h"
 #include "app/log_event_sink.h"
 #include "app/status_page.h"
 #include "base/version.h"
@@ -129,6 +131,9 @@ struct HubRuntime::Parts {
   // API accounts and the access guard every API request passes.
   std::unique_ptr<adapters::sqlite::AccountStore> accounts;
   std::unique_ptr<adapters::http::ApiAccess> access;
+  // Pairing over MQTT and the policy for relayed end-to-end commands.
+  std::unique_ptr<adapters::sqlite::LockKeyRegistry> key_registry;
+  std::unique_ptr<KeyTrust> trust;
   adapters::http::Router router;
   std::unique_ptr<adapters::http::HttpServer> http;
   boost::asio::steady_timer tick_timer;
@@ -259,6 +264,17 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
   parts->access =
       std::make_unique<adapters::http::ApiAccess>(*parts->accounts, parts->hub, parts->clock, access_options);
   adapters::http::add_access_routes(parts->router, *parts->access);
+  {
+    auto registry = adapters::sqlite::LockKeyRegistry::open(config.store_path(), sync, parts->clock.now());
+    if (!registry) return Error{registry.error().code, "paired keys: " + registry.error().message};
+    parts->key_registry = std::move(*registry);
+    parts->trust = std::make_unique<KeyTrust>(parts->gateway, *parts->key_registry, parts->hub, parts->clock,
+                                              parts->random);
+    KeyTrust* trust = parts->trust.get();
+    parts->gateway.on_pair_reply(
+        [trust](const core::LockAddress& from, std::string_view payload) { trust->on_reply(from, payload); });
+    add_key_trust_routes(parts->router, *parts->trust, config.hub.key_id, parts->keys.public_key);
+  }
   adapters::http::add_api_routes(parts->router, parts->hub);
   adapters::http::add_audit_route(parts->router, parts->hub);
   adapters::http::add_event_stream_route(parts->router, parts->events);
@@ -310,6 +326,7 @@ void HubRuntime::schedule_tick() {
   parts_->tick_timer.async_wait([this](const boost::system::error_code& ec) {
     if (ec || parts_->stopping) return;
     parts_->hub.tick();
+    parts_->trust->tick();
     if (parts_->zigbee) parts_->zigbee->tick();
     if (parts_->nuki) parts_->nuki->tick();
     parts_->events.tick();

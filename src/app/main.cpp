@@ -11,6 +11,7 @@
 #include "app/diagnose_command.h"
 #include "app/doctor_bench.h"
 #include "app/health_bench.h"
+#include "app/key_commands.h"
 #include "base/version.h"
 
 int main(int argc, char** argv) {
@@ -73,11 +74,30 @@ int main(int argc, char** argv) {
   double wait_s = 35;
   auto* lock = app.add_subcommand("lock", "Lock a lock and wait for the result");
   auto* unlock = app.add_subcommand("unlock", "Unlock a lock and wait for the result");
+  std::string key_file;
   for (auto* cmd : {lock, unlock}) {
     cmd->add_option("ID", lock_id, "Lock id")->required();
     cmd->add_option("--wait", wait_s, "Seconds to wait for the lock's answer")->capture_default_str();
+    cmd->add_option("--key-file", key_file,
+                    "Sign the command with this device key (end to end); the hub only relays it");
     add_client_options(cmd);
   }
+
+  // keys and pairing (docs/protocol.md 5.5, 6.2)
+  auto* key = app.add_subcommand("key", "Manage this device's command-signing key");
+  key->require_subcommand(1);
+  std::string key_id = "device";
+  auto* key_create = key->add_subcommand("create", "Create a device key (Ed25519, file mode 0600)");
+  key_create->add_option("--key-file", key_file, "Where; default $XDG_CONFIG_HOME/lockwarden/device.key");
+  key_create->add_option("--key-id", key_id, "The key's name, as locks will know it")->capture_default_str();
+  std::string pair_code;
+  auto* pair =
+      app.add_subcommand("pair", "Pair a lock whose pairing button was pressed, using its label code");
+  pair->add_option("--lock", lock_id, "SITE/LOCK or the lock id")->required();
+  pair->add_option("--code", pair_code, "The code on the lock's label")->required();
+  pair->add_option("--key-file", key_file, "Enrol this device key instead of the hub's key");
+  pair->add_option("--wait", wait_s, "Seconds to wait for the lock")->capture_default_str();
+  add_client_options(pair);
   int limit = 20;
   auto* events = app.add_subcommand("events", "Show a lock's recent events");
   events->add_option("ID", lock_id, "Lock id")->required();
@@ -217,8 +237,14 @@ int main(int argc, char** argv) {
   }
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
   auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
-  if (lock->parsed()) return app::cmd_action(client, lock_id, "lock", wait, std::cout, std::cerr);
-  if (unlock->parsed()) return app::cmd_action(client, lock_id, "unlock", wait, std::cout, std::cerr);
+  if (key_create->parsed()) return app::cmd_key_create(key_file, key_id, std::cout, std::cerr);
+  if (pair->parsed()) return app::cmd_pair(client, lock_id, pair_code, key_file, wait, std::cout, std::cerr);
+  for (auto [cmd, name] : {std::pair{lock, "lock"}, std::pair{unlock, "unlock"}}) {
+    if (!cmd->parsed()) continue;
+    if (!key_file.empty())
+      return app::cmd_signed_action(client, lock_id, name, key_file, wait, std::cout, std::cerr);
+    return app::cmd_action(client, lock_id, name, wait, std::cout, std::cerr);
+  }
   if (events->parsed()) return app::cmd_events(client, lock_id, limit, std::cout, std::cerr);
   return 2;
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/ids.h"
+#include "protocol/unpair_command.h"
 
 namespace lw::firmware {
 
@@ -23,7 +24,7 @@ CommandVerifier::Slot* CommandVerifier::find(std::string_view key_id) {
   return const_cast<Slot*>(std::as_const(*this).find(key_id));
 }
 
-Result<void> CommandVerifier::enroll(std::string_view key_id, const protocol::PublicKey& key) {
+Result<void> CommandVerifier::enroll(std::string_view key_id, const protocol::PublicKey& key, bool hub_key) {
   if (auto valid = validate_id("key_id", key_id); !valid) return valid.error();
   Slot* slot = find(key_id);
   if (slot == nullptr) {
@@ -44,12 +45,24 @@ Result<void> CommandVerifier::enroll(std::string_view key_id, const protocol::Pu
   }
   slot->key = key;
   slot->trusted = true;
+  slot->hub = hub_key;
   return ok();
+}
+
+bool CommandVerifier::is_hub_key(std::string_view key_id) const {
+  const Slot* slot = find(key_id);
+  return slot != nullptr && slot->trusted && slot->hub;
+}
+
+bool CommandVerifier::trusts(std::string_view key_id) const {
+  const Slot* slot = find(key_id);
+  return slot != nullptr && slot->trusted;
 }
 
 void CommandVerifier::unenroll(std::string_view key_id) {
   if (Slot* slot = find(key_id)) {
     slot->trusted = false;
+    slot->hub = false;
     slot->key = protocol::PublicKey{};
   }
 }
@@ -88,6 +101,26 @@ CommandVerifier::Verdict CommandVerifier::verify(std::string_view payload, Times
     return verdict;
   }
   // From here on the body bytes are the enrolled key's.
+  if (protocol::is_unpair_body(envelope->body)) {
+    auto unpair = protocol::decode_unpair_body(envelope->body);
+    if (!unpair) {
+      verdict.outcome = CommandOutcome::malformed;
+      verdict.command_id = protocol::peek_command_id(envelope->body).value_or(std::string());
+      verdict.detail = unpair.error().message;
+      return verdict;
+    }
+    verdict.command_id = unpair->command.id;
+    if (unpair->command.key_id != envelope->key_id) {
+      verdict.outcome = CommandOutcome::bad_signature;
+      verdict.detail = "the body names another signing key than the envelope";
+      return verdict;
+    }
+    verdict.outcome = check_and_commit(*slot, unpair->command, now, verdict.detail);
+    if (verdict.outcome == CommandOutcome::ok) unenroll(unpair->subject_key_id);
+    verdict.unpaired_key_id = std::move(unpair->subject_key_id);
+    verdict.command = std::move(unpair->command);
+    return verdict;
+  }
   auto command = protocol::decode_command_body(envelope->body);
   if (!command) {
     verdict.outcome = CommandOutcome::malformed;
@@ -101,22 +134,34 @@ CommandVerifier::Verdict CommandVerifier::verify(std::string_view payload, Times
     verdict.detail = "the body names another signing key than the envelope";
     return verdict;
   }
-  if (command->target != self_) {
-    verdict.outcome = CommandOutcome::wrong_target;
-    verdict.detail = "addressed to another lock";
-  } else if (now < command->issued_at - skew_ || now > command->expires_at) {
-    verdict.outcome = CommandOutcome::expired;
-    verdict.detail = "outside the command's validity window";
-  } else if (command->counter <= slot->last_counter) {
-    verdict.outcome = CommandOutcome::replayed;
-    verdict.detail = "counter is not above the last accepted one";
-  } else {
-    // Committed before the lock acts: exactly this command, at most once.
-    slot->last_counter = command->counter;
-    verdict.outcome = CommandOutcome::ok;
+  verdict.outcome = check_and_commit(*slot, *command, now, verdict.detail);
+  if (verdict.outcome == CommandOutcome::ok && end_to_end_only_ && slot->hub &&
+      command->action != core::LockAction::lock) {
+    // The command is used up (its counter is committed) but not carried out.
+    verdict.outcome = CommandOutcome::not_allowed;
+    verdict.detail = "this lock opens only for users' own keys (end-to-end only)";
   }
   verdict.command = std::move(*command);
   return verdict;
+}
+
+CommandOutcome CommandVerifier::check_and_commit(Slot& slot, const core::Command& command, Timestamp now,
+                                                 std::string& detail) {
+  if (command.target != self_) {
+    detail = "addressed to another lock";
+    return CommandOutcome::wrong_target;
+  }
+  if (now < command.issued_at - skew_ || now > command.expires_at) {
+    detail = "outside the command's validity window";
+    return CommandOutcome::expired;
+  }
+  if (command.counter <= slot.last_counter) {
+    detail = "counter is not above the last accepted one";
+    return CommandOutcome::replayed;
+  }
+  // Committed before the lock acts: exactly this command, at most once.
+  slot.last_counter = command.counter;
+  return CommandOutcome::ok;
 }
 
 }  // namespace lw::firmware

@@ -4,7 +4,9 @@
 // payload in the protocol's order:
 //   malformed → unknown_key → bad_signature → malformed (body) →
 //   bad_signature (body key_id ≠ envelope key_id) → wrong_target → expired →
-//   replayed → ok.
+//   replayed → not_allowed (end-to-end-only mode) → ok.
+// The same checks guard the signed unpair command (docs/protocol.md 6.3),
+// which removes a key's trust instead of moving the bolt.
 // Only `ok` changes state: the key's counter is advanced before verify()
 // returns, so the same command can never pass twice. The firmware persists
 // last_counter() to non-volatile memory BEFORE driving the motor, and calls
@@ -45,7 +47,19 @@ class CommandVerifier {
   /// and keeps its counter, so commands signed before cannot be replayed after.
   /// Errors: invalid_argument ("key_id: ..." when not an id),
   /// failed_precondition (all kMaxKeys slots hold other keys).
-  Result<void> enroll(std::string_view key_id, const protocol::PublicKey& key);
+  /// `hub_key`: the key is the hub's own (it signs on users' behalf); see
+  /// set_end_to_end_only.
+  Result<void> enroll(std::string_view key_id, const protocol::PublicKey& key, bool hub_key = false);
+
+  /// End-to-end-only mode: unlock and unlatch commands signed by a hub key
+  /// are refused with not_allowed (lock still works), so only users' own
+  /// keys open the door.
+  void set_end_to_end_only(bool on) { end_to_end_only_ = on; }
+  [[nodiscard]] bool end_to_end_only() const { return end_to_end_only_; }
+  /// True when `key_id` is enrolled as a hub key.
+  [[nodiscard]] bool is_hub_key(std::string_view key_id) const;
+  /// True when `key_id` is enrolled now.
+  [[nodiscard]] bool trusts(std::string_view key_id) const;
 
   /// Stops trusting `key_id`; its commands become unknown_key. The counter is
   /// kept while the slot is not needed for another key. No effect when unknown.
@@ -53,8 +67,12 @@ class CommandVerifier {
 
   struct Verdict {
     core::CommandOutcome outcome{core::CommandOutcome::malformed};
-    /// The authenticated command: set for ok, wrong_target, expired and replayed.
+    /// The authenticated command: set for ok, wrong_target, expired, replayed
+    /// and not_allowed. For an unpair command its `action` is unused.
     std::optional<core::Command> command;
+    /// Set when the authenticated command is an unpair (6.3): the key id to
+    /// remove. On ok the key is already unenrolled.
+    std::optional<std::string> unpaired_key_id;
     /// What to echo as the result's cmd_id; empty when the payload has none.
     /// For outcomes before the body is authenticated it comes from the
     /// unverified body and must only be echoed.
@@ -82,6 +100,7 @@ class CommandVerifier {
     std::uint64_t last_counter{0};
     bool used{false};     // holds a key id and its counter
     bool trusted{false};  // enrolled now
+    bool hub{false};      // the hub's own key
 
     [[nodiscard]] std::string_view key_id() const { return {id.data(), id_size}; }
   };
@@ -89,8 +108,14 @@ class CommandVerifier {
   [[nodiscard]] const Slot* find(std::string_view key_id) const;
   Slot* find(std::string_view key_id);
 
+  /// Checks 6-8 (target, validity window, counter) and, when they pass,
+  /// commits the counter; returns the outcome (ok or the refusal).
+  core::CommandOutcome check_and_commit(Slot& slot, const core::Command& command, Timestamp now,
+                                        std::string& detail);
+
   core::LockAddress self_;
   Duration skew_;
+  bool end_to_end_only_{false};
   std::array<Slot, kMaxKeys> slots_{};
 };
 

@@ -74,7 +74,7 @@ Result<void> LockFirmware::validate(const LockSetup& setup) {
   }
   if (!setup.pairing_code.empty() && (setup.pairing_code.size() < Pairing::kMinCodeBytes ||
                                       setup.pairing_code.size() > Pairing::kMaxCodeBytes)) {
-    return invalid_argument("pairing_code", "must be 6..16 characters");
+    return invalid_argument("pairing_code", "must be 6..32 characters");
   }
   if (setup.install_window <= Duration::zero()) return invalid_argument("install_window", "must be positive");
   return {};
@@ -100,13 +100,14 @@ LockFirmware::LockFirmware(const LockSetup& setup, PowerSource& power, core::Ran
       credentials_(setup.keypad) {
   if (!setup.pairing_code.empty()) pairing_.emplace(make_pairing_or_abort(verifier_, setup.pairing_code));
   make_box_keys();
+  verifier_.set_end_to_end_only(setup.end_to_end_only);
   radio_.start(now);
 }
 
 // --- keys and commands ---
 
-Result<void> LockFirmware::enroll(std::string_view key_id, const protocol::PublicKey& key) {
-  if (Result<void> enrolled = verifier_.enroll(key_id, key); !enrolled) return enrolled;
+Result<void> LockFirmware::enroll(std::string_view key_id, const protocol::PublicKey& key, bool hub_key) {
+  if (Result<void> enrolled = verifier_.enroll(key_id, key, hub_key); !enrolled) return enrolled;
   for (const KeyIdSlot& slot : enrolled_) {
     if (slot.size > 0 && slot.view() == key_id) return {};
   }
@@ -145,12 +146,21 @@ LockCommandHandling LockFirmware::handle(std::string_view payload, Timestamp now
     out.result = std::move(result);
     return out;
   }
+  if (verdict.unpaired_key_id) {
+    // Protocol 6.3: everyone is told a key lost its trust, and by whom.
+    core::DeviceEvent removed =
+        make_alarm("key_removed", now, core::OperationSource::remote, *verdict.unpaired_key_id);
+    record(std::move(removed), out.events);
+    out.result = std::move(result);
+    return out;
+  }
   const core::LockAction action = verdict.command->action;
   const RunResult run = run_bolt(action, true, core::OperationSource::remote, std::nullopt, now, out.events);
   switch (run.run) {
     case Run::done: {
-      core::DeviceEvent operation =
-          make_event(core::DeviceEventKind::lock_operation, now, core::OperationSource::remote, std::nullopt);
+      // The event names the key that signed the command (protocol 4.4, `user`).
+      core::DeviceEvent operation = make_event(core::DeviceEventKind::lock_operation, now,
+                                               core::OperationSource::remote, verdict.command->key_id);
       operation.operation = action;
       record(std::move(operation), out.events);
       break;
@@ -368,6 +378,22 @@ PairingOutcome LockFirmware::pair(std::string_view code, std::string_view key_id
   return pairing_->present(code, key_id, key, now);
 }
 
+std::string LockFirmware::pairing_message(std::string_view payload, Timestamp now,
+                                          std::vector<core::DeviceEvent>* events) {
+  if (!receiving(now) || !pairing_) return {};
+  Pairing::AirStep step = pairing_->receive(payload, address_, now);
+  if (step.outcome == PairingOutcome::paired) {
+    std::vector<core::DeviceEvent> scratch;
+    record(make_alarm("key_added", now, core::OperationSource::button, step.key_id),
+           events != nullptr ? *events : scratch);
+  } else if (step.outcome == PairingOutcome::too_many_attempts) {
+    std::vector<core::DeviceEvent> scratch;
+    record(make_alarm("pairing_attempt_limit", now, core::OperationSource::button, std::nullopt),
+           events != nullptr ? *events : scratch);
+  }
+  return std::move(step.reply);
+}
+
 bool LockFirmware::in_pairing_mode(Timestamp now) const {
   return powered_ && pairing_armed_ && pairing_ && pairing_->in_pairing_mode(now);
 }
@@ -419,6 +445,7 @@ void LockFirmware::boot(Timestamp now, core::BootReason reason, bool recorded) {
   events_.rewind();  // the publish marks were in RAM
   radio_hung_ = false;
   pairing_armed_ = false;
+  if (pairing_) pairing_->close_window();  // the window lived in RAM
   radio_.stop();
   radio_.start(now);
 }

@@ -105,7 +105,10 @@ struct LockSetup {
   std::optional<Duration> heartbeat;
   int cells{4};                    ///< cells in series (1..16); thresholds are per cell
   protocol::PublicKey vendor_key;  ///< the only key firmware images may be signed with
-  std::string pairing_code;        ///< the label's code, 6..16 characters; empty: no pairing button
+  std::string pairing_code;  ///< the label's code, 6..32 characters (16+ to pair over the air); empty: no
+                             ///< pairing button
+  /// Unlocks signed by a hub key are refused (not_allowed); only users' own keys open the door.
+  bool end_to_end_only{false};
   KeypadPolicy keypad{};
   Duration install_window{std::chrono::minutes{2}};  ///< how long writing an image takes
 };
@@ -151,17 +154,25 @@ class LockFirmware {
 
   // --- keys and commands ---
 
-  /// Trusts `key` to sign commands under `key_id` (the hub's key), until a
-  /// factory reset. Errors: as CommandVerifier::enroll (invalid_argument for
-  /// a bad key id, failed_precondition when all key slots are taken).
-  Result<void> enroll(std::string_view key_id, const protocol::PublicKey& key);
+  /// Trusts `key` to sign commands under `key_id`, until a factory reset or
+  /// an unpair command; out-of-band enrolment (docs/protocol.md 6.1) is for
+  /// the hub's key, so `hub_key` defaults to true. Errors: as
+  /// CommandVerifier::enroll (invalid_argument for a bad key id,
+  /// failed_precondition when all key slots are taken).
+  Result<void> enroll(std::string_view key_id, const protocol::PublicKey& key, bool hub_key = true);
+  /// End-to-end-only mode (LockSetup::end_to_end_only).
+  void set_end_to_end_only(bool on) { verifier_.set_end_to_end_only(on); }
+  [[nodiscard]] bool trusts(std::string_view key_id) const { return verifier_.trusts(key_id); }
 
   /// Verifies a command envelope received on the lock's command topic and,
   /// when valid, runs it. The outcome is the verifier's refusal (malformed,
-  /// unknown_key, bad_signature, wrong_target, expired, replayed), or
+  /// unknown_key, bad_signature, wrong_target, expired, replayed,
+  /// not_allowed), or
   /// unsupported (unlatch; lock with the door open or ajar), low_battery,
   /// jammed (binding bolt or motor fault), or ok with the bolt's reported
-  /// state. A brown-out gives no result and rebooted = true. Refused payloads
+  /// state; a remote lock operation event names the signing key in `user`.
+  /// A valid unpair command removes its subject key (ok, alarm
+  /// "key_removed" naming it). A brown-out gives no result and rebooted = true. Refused payloads
   /// without a readable command id are counted in unanswerable_commands().
   LockCommandHandling handle(std::string_view payload, Timestamp now);
 
@@ -208,6 +219,12 @@ class LockFirmware {
   PairingOutcome pair(std::string_view code, std::string_view key_id, const protocol::PublicKey& key,
                       Timestamp now);
   [[nodiscard]] bool in_pairing_mode(Timestamp now) const;
+  /// One message received on the lock's `pair` topic (docs/protocol.md 6.2);
+  /// returns the reply to publish there (empty: none). A pairing queues the
+  /// alarm "key_added" naming the key; the last wrong code queues
+  /// "pairing_attempt_limit". Queued events are also appended to `events`.
+  std::string pairing_message(std::string_view payload, Timestamp now,
+                              std::vector<core::DeviceEvent>* events = nullptr);
 
   // --- physics and fault hooks ---
 

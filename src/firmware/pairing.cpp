@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <utility>
+#include <variant>
 
 namespace lw::firmware {
 
@@ -13,13 +15,16 @@ std::string_view to_string(PairingOutcome v) noexcept {
     case PairingOutcome::wrong_code: return "wrong_code";
     case PairingOutcome::too_many_attempts: return "too_many_attempts";
     case PairingOutcome::enroll_failed: return "enroll_failed";
+    case PairingOutcome::challenged: return "challenged";
+    case PairingOutcome::code_too_short: return "code_too_short";
+    case PairingOutcome::malformed: return "malformed";
   }
   return "unknown";
 }
 
 Result<Pairing> Pairing::create(CommandVerifier& verifier, std::string_view label_code, Duration window) {
   if (label_code.size() < kMinCodeBytes || label_code.size() > kMaxCodeBytes) {
-    return invalid_argument("pairing_code", "must be 6..16 characters");
+    return invalid_argument("pairing_code", "must be 6..32 characters");
   }
   return Pairing(verifier, label_code, window);
 }
@@ -36,7 +41,9 @@ Pairing::Pairing(Pairing&& other) noexcept
       window_(other.window_),
       window_ends_(other.window_ends_),
       attempts_left_(other.attempts_left_),
-      paired_(other.paired_) {
+      paired_(other.paired_),
+      session_(std::move(other.session_)),
+      session_keys_(std::move(other.session_keys_)) {
   sodium_memzero(other.code_.data(), other.code_.size());
   other.code_size_ = 0;
 }
@@ -46,6 +53,81 @@ Pairing::~Pairing() { sodium_memzero(code_.data(), code_.size()); }
 void Pairing::button_pressed(Timestamp now) {
   window_ends_ = now + window_;
   attempts_left_ = kMaxAttemptsPerWindow;
+  session_keys_.reset();
+}
+
+PairingOutcome Pairing::wrong_code() {
+  session_keys_.reset();
+  if (--attempts_left_ <= 0) {
+    window_ends_ = Timestamp{};
+    return PairingOutcome::too_many_attempts;
+  }
+  return PairingOutcome::wrong_code;
+}
+
+Pairing::AirStep Pairing::receive(std::string_view payload, const core::LockAddress& self, Timestamp now) {
+  auto message = protocol::decode_pair_message(payload);
+  if (!message) return {};  // not a pair message: nothing to answer
+  if (const auto* h = std::get_if<protocol::PairHello>(&*message)) return hello(*h, self, now);
+  if (const auto* c = std::get_if<protocol::PairConfirm>(&*message)) return confirm(*c, now);
+  return {};  // challenge and done are the lock's own messages
+}
+
+Pairing::AirStep Pairing::hello(const protocol::PairHello& h, const core::LockAddress& self, Timestamp now) {
+  AirStep step;
+  const auto refuse = [&](PairingOutcome outcome) {
+    step.outcome = outcome;
+    step.reply =
+        protocol::encode_pair_message(protocol::PairDone{h.session, std::string(to_string(outcome)), {}, {}});
+    return step;
+  };
+  if (!in_pairing_mode(now) || attempts_left_ <= 0) return refuse(PairingOutcome::not_in_pairing_mode);
+  if (code_size_ < protocol::kMinAirPairingCodeBytes) return refuse(PairingOutcome::code_too_short);
+  auto secret = protocol::ExchangeSecret::generate();
+  if (!secret) return refuse(PairingOutcome::malformed);
+  const protocol::PairingTranscript transcript{self, h.session, h.controller_key, secret->public_key()};
+  auto keys = protocol::PairingKeys::derive(
+      *secret, h.controller_key, transcript,
+      std::string_view(reinterpret_cast<const char*>(code_.data()), code_size_));
+  if (!keys) return refuse(PairingOutcome::malformed);
+  // The lock reveals nothing that depends on the code before the controller
+  // proved it knows the code: a fake controller learns nothing to search offline.
+  session_ = h.session;
+  session_keys_ = *keys;
+  step.outcome = PairingOutcome::challenged;
+  step.reply = protocol::encode_pair_message(protocol::PairChallenge{h.session, secret->public_key()});
+  return step;
+}
+
+Pairing::AirStep Pairing::confirm(const protocol::PairConfirm& c, Timestamp now) {
+  AirStep step;
+  const auto done = [&](PairingOutcome outcome, std::optional<protocol::PairingMac> mac = std::nullopt,
+                        std::optional<std::string> key_id = std::nullopt) {
+    step.outcome = outcome;
+    step.reply = protocol::encode_pair_message(
+        protocol::PairDone{c.session, std::string(to_string(outcome)), mac, std::move(key_id)});
+    return step;
+  };
+  if (!in_pairing_mode(now) || attempts_left_ <= 0) {
+    session_keys_.reset();
+    return done(PairingOutcome::not_in_pairing_mode);
+  }
+  if (!session_keys_ || c.session != session_) return done(PairingOutcome::malformed);
+  if (!session_keys_->check_controller_mac(c.mac)) return done(wrong_code());
+  const protocol::PairingKeys keys = *session_keys_;
+  session_keys_.reset();
+  const std::optional<std::string> plain = keys.open(c.enrolment);
+  if (!plain) return done(wrong_code());
+  auto enrolment = protocol::decode_enrolment(*plain);
+  if (!enrolment || !verifier_->enroll(enrolment->key_id, enrolment->key, enrolment->hub)) {
+    return done(PairingOutcome::enroll_failed);
+  }
+  remember(enrolment->key_id);
+  window_ends_ = Timestamp{};
+  attempts_left_ = 0;
+  step.key_id = enrolment->key_id;
+  step.hub_key = enrolment->hub;
+  return done(PairingOutcome::paired, keys.lock_mac(), enrolment->key_id);
 }
 
 PairingOutcome Pairing::present(std::string_view code, std::string_view key_id,
@@ -84,6 +166,12 @@ void Pairing::remember(std::string_view key_id) {
   free->size = n;
 }
 
+void Pairing::close_window() {
+  window_ends_ = Timestamp{};
+  attempts_left_ = 0;
+  session_keys_.reset();
+}
+
 void Pairing::factory_reset() {
   for (KeyIdSlot& slot : paired_) {
     if (slot.size > 0) verifier_->unenroll(slot.view());
@@ -91,6 +179,7 @@ void Pairing::factory_reset() {
   }
   window_ends_ = Timestamp{};
   attempts_left_ = 0;
+  session_keys_.reset();
 }
 
 std::size_t Pairing::paired_count() const {

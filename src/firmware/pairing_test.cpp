@@ -121,10 +121,11 @@ TEST_F(PairingTest, FactoryResetRemovesAllTrust) {
   EXPECT_EQ(command_outcome(second, "hub", kT0 + 3s), CommandOutcome::unknown_key);
 }
 
-TEST(PairingCreateTest, LabelCodeMustBeSixToSixteenCharacters) {
+TEST(PairingCreateTest, LabelCodeMustBeSixToThirtyTwoCharacters) {
   CommandVerifier verifier(core::LockAddress{"home", "front-door"});
   EXPECT_FALSE(Pairing::create(verifier, "12345"));
-  EXPECT_FALSE(Pairing::create(verifier, std::string(17, '1')));
+  EXPECT_FALSE(Pairing::create(verifier, std::string(33, '1')));
+  EXPECT_TRUE(Pairing::create(verifier, std::string(32, '1')));
   EXPECT_TRUE(Pairing::create(verifier, "123456"));
 }
 

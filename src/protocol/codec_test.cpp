@@ -344,7 +344,7 @@ TEST(CodecRejects, UnknownVocabularyNames) {
       "event.source: must be one of keypad, remote, manual, auto, button, schedule, phone, rfid, unknown");
   expect_rejected(decode_result, R"({"v":1,"cmd_id":"a","ts_ms":1,"outcome":"done"})",
                   "result.outcome: must be one of ok, malformed, unknown_key, bad_signature, wrong_target, "
-                  "expired, replayed, unsupported, jammed, low_battery, refused");
+                  "expired, replayed, unsupported, jammed, low_battery, refused, not_allowed");
 }
 
 TEST(CodecRejects, EventsMissingWhatTheirTypeRequires) {

@@ -41,7 +41,7 @@ inline constexpr std::string_view kCommandActionNames =
     "lock, unlock, unlatch, set_code, clear_code, read_codes, set_code_key";
 inline constexpr std::string_view kOutcomeNames =
     "ok, malformed, unknown_key, bad_signature, wrong_target, expired, replayed, unsupported, jammed, "
-    "low_battery, refused";
+    "low_battery, refused, not_allowed";
 
 /// One parsed JSON object. Small payloads are parsed into a buffer inside this
 /// object, without touching the heap.

@@ -8,7 +8,7 @@
 namespace lw::protocol {
 namespace {
 
-constexpr EnumNames<Channel, 7> kChannels{{{
+constexpr EnumNames<Channel, 9> kChannels{{{
     {Channel::status, "status"},
     {Channel::telemetry, "telemetry"},
     {Channel::state, "state"},
@@ -16,6 +16,8 @@ constexpr EnumNames<Channel, 7> kChannels{{{
     {Channel::result, "result"},
     {Channel::cmd, "cmd"},
     {Channel::app, "app"},
+    {Channel::pair, "pair"},
+    {Channel::pair_reply, "pair_reply"},
 }}};
 
 constexpr std::size_t kLevels = 5;
@@ -51,8 +53,9 @@ Result<Topic> parse_topic(std::string_view topic) {
   if (auto r = validate_id("topic.lock", levels[3]); !r) return r.error();
   const auto channel = parse_channel(levels[4]);
   if (!channel) {
-    return invalid_argument("topic.channel",
-                            "must be one of status, telemetry, state, event, result, cmd, app");
+    return invalid_argument(
+        "topic.channel",
+        "must be one of status, telemetry, state, event, result, cmd, app, pair, pair_reply");
   }
   return Topic{core::LockAddress{std::string(levels[2]), std::string(levels[3])}, *channel};
 }

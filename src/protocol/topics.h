@@ -14,16 +14,20 @@
 
 namespace lw::protocol {
 
-/// The last topic level. Every channel but `cmd` is published by the lock;
-/// `app` carries the companion app's reports, with a phone id in the lock level.
-enum class Channel { status, telemetry, state, event, result, cmd, app };
+/// The last topic level. Every channel but `cmd` and `pair` is published by
+/// the lock; `app` carries the companion app's reports, with a phone id in the
+/// lock level. `pair` (controller → lock) and `pair_reply` (lock → controller)
+/// carry the pairing exchange (docs/protocol.md 6.2).
+enum class Channel { status, telemetry, state, event, result, cmd, app, pair, pair_reply };
 
 /// "status", "telemetry", ... as in the topic.
 std::string_view to_string(Channel channel) noexcept;
 std::optional<Channel> parse_channel(std::string_view s) noexcept;
 
-/// True for the channels a lock publishes (all but `cmd`).
-constexpr bool sent_by_lock(Channel channel) noexcept { return channel != Channel::cmd; }
+/// True for the channels a lock publishes (all but `cmd` and `pair`).
+constexpr bool sent_by_lock(Channel channel) noexcept {
+  return channel != Channel::cmd && channel != Channel::pair;
+}
 
 /// How a message on a channel is published (docs/protocol.md, the table in section 2).
 struct PublishTraits {
@@ -51,7 +55,7 @@ struct Topic {
 ///   "topic: must start with lw/v1/"
 ///   "topic: unsupported protocol version; this side speaks v1"   (lw/v2/...)
 ///   "topic.site: ..." / "topic.lock: ..."   (not an id, see lw::validate_id)
-///   "topic.channel: must be one of status, telemetry, state, event, result, cmd, app"
+///   "topic.channel: must be one of status, telemetry, state, event, result, cmd, app, pair, pair_reply"
 Result<Topic> parse_topic(std::string_view topic);
 
 /// `lw/v1/{site}/{lock}/{channel}`. The address must hold valid ids.

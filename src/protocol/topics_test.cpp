@@ -77,10 +77,12 @@ TEST(Topics, BadSiteOrLockIdsAreRejectedByName) {
 }
 
 TEST(Topics, UnknownChannelIsRejected) {
-  expect_rejected("lw/v1/home/front-door/battery",
-                  "topic.channel: must be one of status, telemetry, state, event, result, cmd, app");
-  expect_rejected("lw/v1/home/front-door/",
-                  "topic.channel: must be one of status, telemetry, state, event, result, cmd, app");
+  expect_rejected(
+      "lw/v1/home/front-door/battery",
+      "topic.channel: must be one of status, telemetry, state, event, result, cmd, app, pair, pair_reply");
+  expect_rejected(
+      "lw/v1/home/front-door/",
+      "topic.channel: must be one of status, telemetry, state, event, result, cmd, app, pair, pair_reply");
 }
 
 }  // namespace

@@ -11,6 +11,8 @@ firmware::LockSetup firmware_setup(const ScenarioLock& lock) {
   setup.lock_state = lock.lock_state;
   setup.door_state = lock.door_state;
   setup.heartbeat = lock.heartbeat;
+  setup.pairing_code = lock.pairing_code;
+  setup.end_to_end_only = lock.end_to_end_only;
   setup.cells = lock.cells;
   return setup;
 }

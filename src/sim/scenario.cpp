@@ -17,7 +17,7 @@ namespace {
 
 using adapters::StrictTable;
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 7> kFaultKinds{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 8> kFaultKinds{{
     {FaultKind::power_loss, "power_loss"},
     {FaultKind::power_restore, "power_restore"},
     {FaultKind::jam, "jam"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 7> kFaultKinds{{
     {FaultKind::battery_drain, "battery_drain"},
     {FaultKind::silence, "silence"},
     {FaultKind::resume, "resume"},
+    {FaultKind::pairing_button, "pairing_button"},
 }};
 
 // libmosquitto refuses a keep-alive under 5 s; docs/protocol.md caps it at 60 s.
@@ -314,6 +315,12 @@ ScenarioLock read_lock(StrictTable t) {
   } else {
     t.fail("door_state", "must be \"open\" or \"closed\"");
   }
+  t.get("pairing_code", lock.pairing_code);
+  if (!lock.pairing_code.empty() && (lock.pairing_code.size() < 6 || lock.pairing_code.size() > 32)) {
+    t.fail("pairing_code", "must be 6..32 characters");
+  }
+  t.get("end_to_end_only", lock.end_to_end_only);
+  t.get("hub_key_enrolled", lock.hub_key_enrolled);
   return lock;
 }
 
@@ -559,7 +566,10 @@ bool Scenario::needs_world() const {
       return true;
   }
   for (const auto& f : faults) {
-    if (f.cause) return true;
+    if (f.cause || f.kind == FaultKind::pairing_button) return true;
+  }
+  for (const auto& l : locks) {
+    if (!l.pairing_code.empty() || l.end_to_end_only || !l.hub_key_enrolled) return true;
   }
   return false;
 }

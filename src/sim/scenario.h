@@ -25,13 +25,14 @@ namespace lw::sim {
 
 /// What happens to a lock at a point of the timeline.
 enum class FaultKind {
-  power_loss,     // drops off without a clean disconnect; the broker publishes the Last Will
-  power_restore,  // boots again (boot_reason power_on, reboot_count + 1) and reconnects
-  jam,            // from now on a motor run fails: result `jammed`, alarm event
-  unjam,          // the bolt is free again and settles where it was before the jam
-  battery_drain,  // the battery drops to `pct`
-  silence,        // stays connected, publishes nothing (hung radio firmware)
-  resume,         // ends a silence: publishes what it held back
+  power_loss,      // drops off without a clean disconnect; the broker publishes the Last Will
+  power_restore,   // boots again (boot_reason power_on, reboot_count + 1) and reconnects
+  jam,             // from now on a motor run fails: result `jammed`, alarm event
+  unjam,           // the bolt is free again and settles where it was before the jam
+  battery_drain,   // the battery drops to `pct`
+  silence,         // stays connected, publishes nothing (hung radio firmware)
+  resume,          // ends a silence: publishes what it held back
+  pairing_button,  // someone at the door presses the pairing button: the pairing window opens
 };
 std::string_view to_string(FaultKind kind) noexcept;
 std::optional<FaultKind> parse_fault_kind(std::string_view s) noexcept;
@@ -134,6 +135,9 @@ struct ScenarioLock {
   std::string firmware{"1.0.0"};
   core::LockState lock_state{core::LockState::locked};
   core::DoorState door_state{core::DoorState::closed};
+  std::string pairing_code;  // the code on the label (6..32 characters, 16+ to pair over MQTT); empty: none
+  bool end_to_end_only{false};  // unlocks signed by the hub's key are refused
+  bool hub_key_enrolled{true};  // false: the lock trusts no key until it is paired
 };
 
 /// One entry of the timeline: either a low-level action on a lock (`kind`)

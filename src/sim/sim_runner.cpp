@@ -28,6 +28,7 @@ std::string describe(const ScenarioFault& fault) {
     case FaultKind::battery_drain: return "battery drains to " + std::to_string(fault.pct.value_or(0)) + "%";
     case FaultKind::silence: return "radio firmware hangs (silence)";
     case FaultKind::resume: return "radio firmware recovers";
+    case FaultKind::pairing_button: return "pairing button pressed";
   }
   return "?";
 }

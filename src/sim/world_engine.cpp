@@ -279,6 +279,18 @@ class World {
     }
   }
 
+  /// A payload on a native lock's `pair` topic: the lock answers on
+  /// `pair_reply` and reports a pairing ("key_added") as an event.
+  void pair(const core::LockAddress& to, std::string_view payload) {
+    Lock* l = find_lock(to.lock);
+    if (l == nullptr || l->cfg->site != to.site || !l->native()) return;
+    if (!l->connected || !l->alive() || l->hung()) return;
+    std::vector<core::DeviceEvent> events;
+    const std::string reply = l->fw->pairing_message(payload, now_, &events);
+    if (!reply.empty()) native(*l, Channel::pair_reply, reply);
+    if (!events.empty()) flush(*l);
+  }
+
   /// The hub asks a bridged lock for its state (a Zigbee2MQTT /get, a Z-Wave
   /// ping). A lock that hears it answers with a report; one that does not is
   /// a failed request: Zigbee2MQTT logs the MAC status, Z-Wave JS marks the
@@ -360,7 +372,8 @@ class World {
     for (std::size_t i = 0; i < s_.locks.size(); ++i) {
       const ScenarioLock& c = s_.locks[i];
       Lock& l = locks_.emplace_back(c, i, s_.seed, vendor_.public_key, now_);
-      (void)l.fw->enroll(s_.hub.key_id, hub_key_);  // the scenario parser checked the key id
+      if (l.cfg->hub_key_enrolled)
+        (void)l.fw->enroll(s_.hub.key_id, hub_key_);  // the scenario parser checked the key id
       l.battery_at = now_;
       l.node_id = static_cast<int>(i) + 2;
       for (const auto& w : c.walls) l.walls.push_back(world::parse_wall(w).value_or(world::Wall::drywall));
@@ -1311,6 +1324,11 @@ class World {
   void action(const ScenarioFault& f, std::size_t fi) {
     Lock* l = find_lock(f.lock);
     if (l == nullptr) return;
+    if (f.kind == FaultKind::pairing_button) {
+      // Not a fault: a person at the door opens the pairing window.
+      l->fw->press_pairing_button(now_);
+      return;
+    }
     label_action(f, fi);
     switch (f.kind) {
       case FaultKind::power_loss: power_down(*l); break;
@@ -1329,6 +1347,7 @@ class World {
         check_power(*l);
         break;
       case FaultKind::silence: l->fw->hang_radio(true); break;
+      case FaultKind::pairing_button: break;  // handled above
       case FaultKind::resume:
         l->fw->hang_radio(false);
         if (l->connected) {
@@ -1499,6 +1518,7 @@ void WorldEngine::finish() { impl_->finish(); }
 void WorldEngine::command(const core::LockAddress& to, std::string_view payload, Timestamp wall) {
   impl_->command(to, payload, wall);
 }
+void WorldEngine::pair(const core::LockAddress& to, std::string_view payload) { impl_->pair(to, payload); }
 void WorldEngine::probe(std::string_view lock) { impl_->probe(lock); }
 void WorldEngine::zigbee_set(std::string_view base, std::string_view name, std::string_view payload) {
   impl_->zigbee_set(base, name, payload);

@@ -42,6 +42,10 @@ class WorldEngine {
   /// world's present time; `wall` is the lock's clock for the command's
   /// validity window. A lock that is offline, unpowered or hung never sees it.
   void command(const core::LockAddress& to, std::string_view payload, Timestamp wall);
+  /// A payload a controller published on a native lock's `pair` topic
+  /// (docs/protocol.md 6.2), at the world's present time; the lock answers
+  /// on its `pair_reply` topic while its pairing window is open.
+  void pair(const core::LockAddress& to, std::string_view payload);
   /// The hub asks a Zigbee or Z-Wave lock for its state at the world's
   /// present time: it answers with a report if it hears the request;
   /// otherwise the bridge reports the failure (Zigbee2MQTT's log line, Z-Wave

@@ -69,11 +69,18 @@ Result<void> WorldRunner::start() {
     if (!world_) return;
     if (zigbee_request(topic, payload)) return;
     auto t = protocol::parse_topic(topic);
-    if (!t || t->channel != protocol::Channel::cmd) return;
+    if (!t) return;
+    if (t->channel == protocol::Channel::pair) {
+      world_->advance_to(world_time());
+      world_->pair(t->address, payload);
+      return;
+    }
+    if (t->channel != protocol::Channel::cmd) return;
     world_->advance_to(world_time());
     world_->command(t->address, payload, clock_.now());
   });
   if (auto r = client_->subscribe("lw/v1/+/+/cmd", Qos::at_least_once); !r) return r.error();
+  if (auto r = client_->subscribe("lw/v1/+/+/pair", Qos::at_least_once); !r) return r.error();
   // The hub's requests to Zigbee locks, through each Zigbee2MQTT bridge.
   for (const ScenarioBridge& b : scenario_.bridges) {
     if (b.kind != BridgeKind::zigbee) continue;

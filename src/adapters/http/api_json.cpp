@@ -67,6 +67,7 @@ json::value to_json(const core::Action& a) {
       {"created_ms", to_epoch_ms(a.created_at)},
       {"expires_ms", to_epoch_ms(a.expires_at)},
       {"completed_ms", opt_ms(a.completed_at)},
+      {"key_id", a.key_id},  // the key that signed the command: the hub's, or a user's own (end to end)
   };
 }
 

@@ -35,8 +35,12 @@ void NativeGateway::handle(std::string_view topic_text, std::string_view payload
   const core::LockAddress& from = topic->address;
   Result<void> applied;
   switch (topic->channel) {
-    case protocol::Channel::cmd: return;  // our own commands, echoed by the broker
-    case protocol::Channel::app: {        // a phone's companion app: evidence for the lock doctor
+    case protocol::Channel::cmd:  // our own commands, echoed by the broker
+    case protocol::Channel::pair: return;
+    case protocol::Channel::pair_reply:
+      if (pair_reply_) pair_reply_(from, payload);
+      return;
+    case protocol::Channel::app: {  // a phone's companion app: evidence for the lock doctor
       auto v = protocol::decode_app_report(payload);
       if (!v) return reject(v.error().message);
       applied = hub_->on_app_report(from, *v);
@@ -81,6 +85,16 @@ void NativeGateway::handle(std::string_view topic_text, std::string_view payload
                     from.site, from.lock, applied.error().to_string());
     }
   }
+}
+
+Result<void> NativeGateway::send_pair(const core::LockAddress& lock, std::string_view payload) {
+  return client_.publish(protocol::topic_for(lock, protocol::Channel::pair), std::string(payload),
+                         mqtt::Qos::at_least_once, false);
+}
+
+Result<void> NativeGateway::relay_envelope(const core::LockAddress& lock, std::string_view envelope) {
+  return client_.publish(protocol::topic_for(lock, protocol::Channel::cmd), std::string(envelope),
+                         mqtt::Qos::at_least_once, false);
 }
 
 Result<void> NativeGateway::send_command(const core::Command& command) {

@@ -11,6 +11,7 @@
 // Threading: everything on the MqttClient's io_context thread.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -36,6 +37,16 @@ class NativeGateway final : public core::DeviceLink {
   /// Errors: unavailable when the broker is not connected.
   Result<void> send_command(const core::Command& command) override;
 
+  /// Publishes a pairing message on the lock's `pair` topic (docs/protocol.md
+  /// 6.2), QoS 1, not retained. Errors: unavailable when not connected.
+  Result<void> send_pair(const core::LockAddress& lock, std::string_view payload);
+  /// Publishes an envelope a user's own key sealed, byte for byte, on the
+  /// lock's `cmd` topic (5.5). Errors: unavailable when not connected.
+  Result<void> relay_envelope(const core::LockAddress& lock, std::string_view envelope) override;
+  /// Receives every message a lock publishes on its `pair_reply` topic.
+  using PairReplyListener = std::function<void(const core::LockAddress&, std::string_view)>;
+  void on_pair_reply(PairReplyListener listener) { pair_reply_ = std::move(listener); }
+
   /// Routes one incoming message (exposed for tests).
   void handle(std::string_view topic, std::string_view payload);
 
@@ -45,6 +56,7 @@ class NativeGateway final : public core::DeviceLink {
   mqtt::MqttClient& client_;
   protocol::SigningKey key_;
   core::Hub* hub_{nullptr};
+  PairReplyListener pair_reply_;
   std::set<std::string, std::less<>> reported_;
 };
 

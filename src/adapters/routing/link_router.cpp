@@ -20,4 +20,8 @@ Result<void> LinkRouter::send_command(const core::Command& command) {
 
 Result<void> LinkRouter::probe(const core::LockAddress& lock) { return link_for(lock.lock).probe(lock); }
 
+Result<void> LinkRouter::relay_envelope(const core::LockAddress& lock, std::string_view envelope) {
+  return link_for(lock.lock).relay_envelope(lock, envelope);
+}
+
 }  // namespace lw::adapters

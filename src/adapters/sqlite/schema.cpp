@@ -205,7 +205,21 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+
+// docs/storage.md, "Schema version 8 (paired keys)": which keys each lock
+// was paired with, for the hub's policy on relayed end-to-end commands.
+constexpr std::string_view kVersion8 = R"sql(
+CREATE TABLE lock_keys (
+  lock_id       TEXT NOT NULL,
+  key_id        TEXT NOT NULL,
+  public_key    TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  paired_at_ms  INTEGER NOT NULL,
+  PRIMARY KEY (lock_id, key_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -213,6 +227,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {5, "audit_log", kVersion5},
     {6, "access_codes, code_sync", kVersion6},
     {7, "users, user_grants, api_tokens", kVersion7},
+    {8, "lock_keys", kVersion8},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

@@ -1,5 +1,6 @@
 #include "core/hub/hub.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -542,6 +543,59 @@ Result<Action> Hub::request_action(const LockId& lock_id, LockAction what, const
             : audit_detail(
                   {{"action", to_string(what)}, {"action_id", action.id}, {"retry", "until it expires"}}),
        sent ? "sent" : "not_sent");
+  return action;
+}
+
+Result<Action> Hub::relay_action(const LockId& lock_id, const Command& command, std::string_view envelope,
+                                 const std::string& actor) {
+  auto it = locks_.find(lock_id);
+  if (it == locks_.end()) return not_found(unknown_lock_message(lock_id));
+  if (command.target.lock != lock_id || command.target.site != it->second.site) {
+    return invalid_argument("envelope.body.lock", "the command is addressed to another lock");
+  }
+  auto existing = store_.find_action(command.id);
+  if (!existing) return existing.error();
+  if (*existing || pending_.contains(command.id)) {
+    return Error{ErrorCode::conflict, "an action with this id exists: a command is relayed once"};
+  }
+  Action action;
+  action.id = command.id;
+  action.lock = lock_id;
+  action.site = it->second.site;
+  action.action = command.action;
+  action.status = ActionStatus::pending;
+  action.created_at = clock_.now();
+  action.expires_at = std::max(command.expires_at, action.created_at);
+  action.counter = command.counter;
+  action.key_id = command.key_id;
+  // Nothing is stored or sent that the audit log does not show.
+  const std::string target = lock_target(lock_id);
+  if (audit_ != nullptr) {
+    AuditEntry entry{clock_.now(),
+                     actor,
+                     "command.relay",
+                     target,
+                     audit_detail({{"action", to_string(action.action)},
+                                   {"action_id", action.id},
+                                   {"site", action.site},
+                                   {"key_id", action.key_id},
+                                   {"counter", std::to_string(action.counter)}}),
+                     "accepted"};
+    if (auto a = audit_->append(entry); !a) {
+      ++audit_failures_;
+      return Error{ErrorCode::unavailable, "audit log: " + a.error().message};
+    }
+  }
+  if (auto r = store_.save_action(action); !r) return r.error();
+  auto [pos, inserted] = pending_.emplace(action.id, action);
+  sink_.action_changed(action);
+  if (auto sent = link_.relay_envelope(command.target, envelope); !sent) {
+    note("hub", "command.send", target, audit_detail({{"action_id", action.id}, {"error", sent.error().message}}),
+         "not_sent");
+    (void)finish_action(pos->second, ActionStatus::failed, "undelivered", sent.error().message);
+    return Error{ErrorCode::unavailable, "the lock could not be reached: " + sent.error().message};
+  }
+  note("hub", "command.send", target, audit_detail({{"action_id", action.id}}), "sent");
   return action;
 }
 

@@ -163,6 +163,16 @@ class Hub {
   /// nothing is stored or sent). A DeviceLink failure does not fail the
   /// request: the action stays pending and is retried by tick() until it expires.
   Result<Action> request_action(const LockId& lock, LockAction action, const std::string& actor = "hub");
+    /// Relays a command a user's own key signed (docs/protocol.md 5.5): the
+  /// caller checked the envelope and the policy, `command` is its decoded
+  /// body and `envelope` goes to the lock unchanged. The action carries the
+  /// command's id, key and counter and completes like any other. It is sent
+  /// once: the hub cannot re-sign it. Errors: not_found (no such lock),
+  /// invalid_argument ("body.lock: ..." not this lock), conflict (an action
+  /// with that id exists), unavailable (the link did not take it; the action
+  /// is failed "undelivered"), store errors.
+  Result<Action> relay_action(const LockId& lock, const Command& command, std::string_view envelope,
+                              const std::string& actor = "hub");
 
   /// Runs the health engine (connectivity, incidents, battery, drain, link),
   /// retries unsent commands and expires actions.

@@ -16,6 +16,7 @@ constexpr EnumNames<CommandOutcome, 11> kOutcomes{{{
     {CommandOutcome::jammed, "jammed"},
     {CommandOutcome::low_battery, "low_battery"},
     {CommandOutcome::refused, "refused"},
+    {CommandOutcome::not_allowed, "not_allowed"},
 }}};
 }  // namespace
 

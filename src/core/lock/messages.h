@@ -87,6 +87,7 @@ enum class CommandOutcome {
   low_battery,    // refused: battery below the motor cut-off
   refused,        // a valid code command the lock could not carry out (detail: PIN in use, table full,
                   // the sealed PIN does not open)
+  not_allowed,    // the key is enrolled but this lock does not let it do this action
 };
 std::string_view to_string(CommandOutcome v) noexcept;
 std::optional<CommandOutcome> parse_command_outcome(std::string_view s) noexcept;

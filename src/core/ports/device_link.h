@@ -6,6 +6,8 @@
 // Threading: called only from the owning event loop.
 #pragma once
 
+#include <string_view>
+
 #include "base/result.h"
 #include "core/lock/messages.h"
 
@@ -21,6 +23,14 @@ class DeviceLink {
   virtual Result<void> probe(const LockAddress& lock) {
     (void)lock;
     return ok();
+  }
+  /// Delivers an envelope sealed by a user's own key, byte for byte, to
+  /// `lock` (docs/protocol.md 5.5). The default refuses: only the native
+  /// protocol carries end-to-end commands.
+  virtual Result<void> relay_envelope(const LockAddress& lock, std::string_view envelope) {
+    (void)lock;
+    (void)envelope;
+    return failed_precondition("this lock's link cannot carry end-to-end signed commands");
   }
 };
 
