@@ -84,6 +84,9 @@ const std::vector<AccessRule>& access_rules() {
       {"POST", "/api/v1/locks/{id}/lock", false, P::operate, S::lock},
       {"POST", "/api/v1/locks/{id}/unlock", false, P::operate, S::lock},
       {"POST", "/api/v1/locks/{id}/unlatch", false, P::operate, S::lock},
+      {"POST", "/api/v1/locks/{id}/actions", false, P::operate, S::lock},  // a user-signed envelope
+      {"POST", "/api/v1/locks/{id}/pair", false, P::manage_users, S::lock},
+      {"GET", "/api/v1/pairings/{id}", false, P::manage_users},  // random ids; holds no secret
       {"GET", "/api/v1/actions/{id}", false, P::read_activity, S::action},
       {"GET", "/api/v1/incidents", false, P::read_activity},  // filtered
       {"GET", "/api/v1/incidents/{id}", false, P::read_activity, S::incident},

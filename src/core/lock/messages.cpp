@@ -4,7 +4,7 @@
 
 namespace lw::core {
 namespace {
-constexpr EnumNames<CommandOutcome, 11> kOutcomes{{{
+constexpr EnumNames<CommandOutcome, 12> kOutcomes{{{
     {CommandOutcome::ok, "ok"},
     {CommandOutcome::malformed, "malformed"},
     {CommandOutcome::unknown_key, "unknown_key"},
