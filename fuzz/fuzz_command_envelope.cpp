@@ -28,6 +28,7 @@ void check_body(std::string_view body) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lw::protocol;
   const std::string_view input = lw::fuzz::as_text(data, size);

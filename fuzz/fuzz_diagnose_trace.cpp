@@ -12,6 +12,7 @@
 #include "app/diagnose_command.h"
 #include "fuzz/fuzz_input.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   lw::app::DiagnoseOptions options;

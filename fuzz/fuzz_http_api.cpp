@@ -19,6 +19,7 @@
 #include "tests/support/memory_store.h"
 #include "tests/support/recording_device_link.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lw;
   using namespace lw::adapters::http;

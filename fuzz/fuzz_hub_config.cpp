@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "fuzz/fuzz_input.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   (void)lw::fuzz::checked(lw::app::parse_hub_config(lw::fuzz::as_text(data, size), "fuzz.toml"));
   return 0;

@@ -30,6 +30,7 @@ void round_trip(std::string_view payload, Decode decode, Encode encode) {
 }  // namespace
 }  // namespace lw::fuzz
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lw;
   using namespace lw::protocol;

@@ -8,6 +8,7 @@
 #include "fuzz/fuzz_input.h"
 #include "protocol/ecosystem/nuki.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lw;
   using namespace lw::protocol;

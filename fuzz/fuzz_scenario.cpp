@@ -7,6 +7,7 @@
 #include "fuzz/fuzz_input.h"
 #include "sim/scenario.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   (void)lw::fuzz::checked(lw::sim::parse_scenario(lw::fuzz::as_text(data, size), "fuzz.toml"));
   return 0;

@@ -10,6 +10,7 @@
 #include "protocol/ecosystem/zigbee2mqtt.h"
 #include "protocol/ecosystem/zigbee2mqtt_requests.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lw;
   using namespace lw::protocol;
