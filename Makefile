@@ -35,7 +35,6 @@ demo: build
 test: build-test
 	scripts/check-layers
 	cd build/$(TEST_PRESET) && ctest --output-on-failure -j $(JOBS)
-	FUZZ_JOBS=$(JOBS) scripts/run-fuzz
 
 # Longer fuzzing than `make test` does: FUZZ_SECONDS per target (docs/fuzzing.md).
 FUZZ_SECONDS ?= 600
