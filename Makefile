@@ -10,7 +10,7 @@ endif
 RUN_PRESET ?= release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps web build build-test demo test bench format clean
+.PHONY: all deps web build build-test demo test fuzz bench format clean
 
 all: build
 
@@ -35,6 +35,11 @@ demo: build
 test: build-test
 	scripts/check-layers
 	cd build/$(TEST_PRESET) && ctest --output-on-failure -j $(JOBS)
+
+# Longer fuzzing than `make test` does: FUZZ_SECONDS per target (docs/fuzzing.md).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(JOBS) scripts/run-fuzz $(FUZZ_TARGETS)
 
 bench: build
 	scripts/run-bench build/$(RUN_PRESET)

@@ -38,13 +38,16 @@ std::string to_base64(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
-/// Decodes exactly `size` bytes into `out`; false on any other input.
+/// Decodes exactly `size` bytes into `out`; false on any other input. Only the
+/// canonical text of those bytes is accepted: libsodium 1.0.18 (Debian 12)
+/// reads every byte 0x80..0xff as '/', so without the re-encoding check one
+/// key or signature would have many spellings.
 bool from_base64(std::string_view text, unsigned char* out, std::size_t size) {
   if (!sodium_ready()) return false;
   std::size_t written = 0;
   const int rc =
       sodium_base642bin(out, size, text.data(), text.size(), nullptr, &written, nullptr, kBase64Variant);
-  return rc == 0 && written == size;
+  return rc == 0 && written == size && to_base64(out, size) == text;
 }
 
 }  // namespace

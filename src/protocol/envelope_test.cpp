@@ -33,6 +33,8 @@ std::string replace_once(std::string text, std::string_view from, std::string_vi
   return text;
 }
 
+void expect_envelope_rejected(std::string_view payload, std::string_view message);
+
 // --- the doc's test vector ---
 
 TEST(EnvelopeDocVector, SeedGivesTheDocumentedPublicKey) {
@@ -165,6 +167,28 @@ TEST(EnvelopeKeys, MalformedPublicKeysAreRejected) {
     ASSERT_FALSE(key) << bad;
     EXPECT_EQ(key.error().to_string(), "invalid_argument: public_key: must be base64 of 32 bytes") << bad;
   }
+}
+
+// Found by fuzz_command_envelope: libsodium 1.0.18 decodes any byte 0x80..0xff
+// as '/', so the doc's key with a '/' spelled "\xff" used to be accepted.
+TEST(EnvelopeKeys, OnlyTheCanonicalBase64OfAKeyOrSignatureIsAccepted) {
+  const std::string key(ex::kTestPublicKey);
+  ASSERT_EQ(key[1], '/');
+  for (const char alias : {'\x80', '\xbf', '\xff'}) {
+    std::string spelled = key;
+    spelled[1] = alias;
+    auto decoded = decode_public_key(spelled);
+    ASSERT_FALSE(decoded);
+    EXPECT_EQ(decoded.error().message, "public_key: must be base64 of 32 bytes");
+  }
+  const std::string envelope(ex::kCommandEnvelope);
+  const auto sig_at = envelope.find(R"("sig":")") + 7;
+  const auto slash = envelope.find('/', sig_at);
+  ASSERT_NE(slash, std::string::npos) << "the doc's signature has a '/' to respell";
+  // "\u00ff" is two bytes in UTF-8, both read as '/' before.
+  std::string respelled = envelope;
+  respelled.replace(slash, 2, R"(\u00ff)");
+  expect_envelope_rejected(respelled, "cmd.sig: must be base64 of 64 bytes");
 }
 
 TEST(EnvelopeKeys, DamagedSecretKeyIsRejectedWithoutEchoingIt) {

@@ -154,6 +154,17 @@ std::string normalize_label(std::string_view s) {
 
 bool same_label(std::string_view a, std::string_view b) { return normalize_label(a) == normalize_label(b); }
 
+/// `s` as it may appear in an error message: a topic level can hold any byte
+/// but '/', and errors are logged, so control characters become '?'.
+std::string for_message(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = '?';
+  }
+  return out;
+}
+
 ZwaveScalar to_scalar(const json::value* v) {
   if (v == nullptr || v->is_null()) return std::monostate{};
   if (v->is_bool()) return v->get_bool();
@@ -389,6 +400,7 @@ Result<ZwaveLockUpdate> interpret_zwave_lock_value(const ZwaveValueAddress& addr
   ZwaveLockUpdate u;
   std::string name = address.command_class + "." + address.property;
   if (address.property_key) name += "." + *address.property_key;
+  name = for_message(name);
   const bool null = std::holds_alternative<std::monostate>(value.value);
   auto integer = [&](int lo, int hi) -> Result<int> {
     const auto* n = std::get_if<std::int64_t>(&value.value);

@@ -338,6 +338,15 @@ TEST(ZwaveLock, BadValuesGiveErrorsThatNameTheValue) {
       "notification.Access_Control: must be an integer 0..255");
 }
 
+// Found by fuzz_zwave_js_ui: the topic's levels were copied into the error as
+// they came, so a topic with a newline or a terminal escape forged log lines.
+TEST(ZwaveLock, ErrorsNameTheValueWithoutControlCharactersFromTheTopic) {
+  EXPECT_EQ(
+      lock_error("zwave/Front/notification/endpoint_0/Power_Management/Battery_maintenance\n\x1b_status",
+                 R"({"time":1,"value":300})"),
+      "notification.Power_Management.Battery_maintenance??_status: must be an integer 0..255");
+}
+
 TEST(ZwaveLock, NullAndUnrelatedValuesSayNothing) {
   const ZwaveLockUpdate cleared = lock_update("zwave/Z-Wave door/door_lock/endpoint_0/currentMode", "");
   EXPECT_FALSE(cleared.lock_state);
