@@ -14,7 +14,7 @@
 // missing_head, bad_head, bad_head_signature, unreadable).
 //
 // list: the records with seq > --since-seq, at most --limit, oldest first, one
-// a line ("7 2026-12-03T14:02:11.482Z api:127.0.0.1 command.request
+// a line ("7 2026-12-03T14:02:11.482Z user:admin@127.0.0.1 command.request
 // lock:front-door accepted {...}"), or with --json the API's page.
 //
 // Threading: single-threaded, blocking.

@@ -31,10 +31,7 @@ struct Reply {
 /// Calls the hub; on failure prints a clear message and returns the exit code.
 Result<Reply> call(const ClientOptions& o, std::string_view method, const std::string& path,
                    std::ostream& err, int& exit_code) {
-  adapters::http::HttpHeaders headers;
-  const std::string token = resolve_token(o);
-  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-  auto r = adapters::http::http_request(method, o.server + path, "", o.timeout, headers, {o.ca_file});
+  auto r = request_hub(o, method, path, "");
   if (!r) {
     err << "lockwarden: " << r.error().message << "\n";
     exit_code = r.error().code == ErrorCode::invalid_argument ? kExitUsage : kExitUnreachable;
@@ -61,7 +58,7 @@ Result<Reply> call(const ClientOptions& o, std::string_view method, const std::s
     if (reply.status == 401) {
       err << "lockwarden: pass --token, set LOCKWARDEN_TOKEN, or point --token-file at the hub's "
              "<data_dir>/cli-token"
-          << (token.empty() ? " (no token found in " + o.token_file + ")" : std::string()) << "\n";
+          << (resolve_token(o).empty() ? " (no token found in " + o.token_file + ")" : std::string()) << "\n";
     }
     exit_code = reply.status == 404 || reply.status == 400 ? kExitUsage : kExitFailed;
     return Error{ErrorCode::failed_precondition, message};
@@ -103,6 +100,14 @@ std::string clock_time(std::int64_t ms) {
 }
 
 }  // namespace
+
+Result<adapters::http::HttpResponse> request_hub(const ClientOptions& o, std::string_view method,
+                                                 const std::string& path, std::string_view body) {
+  adapters::http::HttpHeaders headers;
+  const std::string token = resolve_token(o);
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  return adapters::http::http_request(method, o.server + path, body, o.timeout, headers, {o.ca_file});
+}
 
 std::string resolve_token(const ClientOptions& o) {
   if (!o.token.empty()) return o.token;

@@ -9,6 +9,8 @@
 #include <ostream>
 #include <string>
 
+#include "adapters/http/http_client.h"
+#include "base/result.h"
 #include "base/time.h"
 
 namespace lw::app {
@@ -27,6 +29,10 @@ struct ClientOptions {
 
 /// The token `options` names (see ClientOptions::token); "" when none is found.
 std::string resolve_token(const ClientOptions& options);
+/// Sends a request to the hub as the CLI does: with the resolved token and the
+/// CA file of `options`.
+Result<adapters::http::HttpResponse> request_hub(const ClientOptions& options, std::string_view method,
+                                                 const std::string& path, std::string_view body);
 
 int cmd_status(const ClientOptions& options, std::ostream& out, std::ostream& err);
 /// `action` is "lock", "unlock" or "unlatch". Waits until the action is

@@ -24,7 +24,7 @@ constexpr int kExitUnreachable = 3;
 /// Calls the hub with a JSON body; prints a clear message and sets the exit code on failure.
 Result<json::object> call(const ClientOptions& o, std::string_view method, const std::string& path,
                           const std::string& body, std::ostream& err, int& exit_code) {
-  auto r = adapters::http::http_request(method, o.server + path, body, o.timeout);
+  auto r = request_hub(o, method, path, body);
   if (!r) {
     err << "lockwarden: " << r.error().message << "\n";
     exit_code = kExitUnreachable;

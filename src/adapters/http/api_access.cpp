@@ -98,7 +98,8 @@ const std::vector<AccessRule>& access_rules() {
       {"GET", "/api/v1/stream", false, P::view},  // frames filtered
       {"GET", "/api/v1/stats", false, P::read_fleet, S::fleet},
       {"GET", "/metrics", false, P::read_fleet, S::fleet},
-      {"GET", "/api/v1/users", false, P::manage_users},  // filtered
+      {"GET", "/api/v1/audit", false, P::read_fleet, S::fleet},  // every site's records
+      {"GET", "/api/v1/users", false, P::manage_users},          // filtered
       {"POST", "/api/v1/users", false, P::manage_users},
       {"DELETE", "/api/v1/users/{name}", false, P::manage_users},
       {"POST", "/api/v1/users/{name}/grants", false, P::manage_users},

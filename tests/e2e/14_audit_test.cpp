@@ -69,7 +69,7 @@ TEST_F(Audit, CommandsAreRecordedAndAnEditedRecordIsFound) {
     if (o.at("action") == "command.result" && o.at("outcome") == "succeeded") ++succeeded;
   }
   ASSERT_EQ(requests.size(), 2U) << json::serialize(page);
-  EXPECT_EQ(requests[1].at("actor"), "api:127.0.0.1");
+  EXPECT_EQ(requests[1].at("actor"), "user:admin@127.0.0.1");
   EXPECT_EQ(requests[1].at("target"), "lock:door-a");
   EXPECT_EQ(requests[1].at("outcome"), "accepted");
   EXPECT_EQ(requests[1].at("detail").at("action"), "unlock");
