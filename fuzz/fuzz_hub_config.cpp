@@ -9,6 +9,6 @@
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  (void)lw::fuzz::checked(lw::app::parse_hub_config(lw::fuzz::as_text(data, size), "fuzz.toml"));
+  (void)lw::fuzz::checked(lw::app::parse_hub_config(lw::fuzz::as_text(data, size), "fuzz.toml"), 600);
   return 0;
 }

@@ -42,13 +42,14 @@ inline Message split_message(std::string_view input) {
 /// Rejections are logged and returned to API clients, so an error message must
 /// name what was wrong in a line of plain text: not empty, at most 300 bytes,
 /// no control characters (an echoed payload could forge log lines or
-/// terminal escapes). Returns the result unchanged.
+/// terminal escapes). Returns the result unchanged. A config file's errors,
+/// printed once at start, may list the choices and go up to `max_bytes`.
 template <typename R>
-R checked(R result) {
+R checked(R result, std::size_t max_bytes = 300) {
   if (!result) {
     const std::string& message = result.error().message;
     LW_FUZZ_CHECK(!message.empty());
-    LW_FUZZ_CHECK(message.size() <= 300);
+    LW_FUZZ_CHECK(message.size() <= max_bytes);
     for (const char c : message) {
       const auto byte = static_cast<unsigned char>(c);
       LW_FUZZ_CHECK(byte >= 0x20 && byte != 0x7f);

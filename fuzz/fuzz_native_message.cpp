@@ -12,6 +12,7 @@
 #include "fuzz/fuzz_input.h"
 #include "protocol/codec.h"
 #include "protocol/envelope.h"
+#include "protocol/pairing_exchange.h"
 #include "protocol/topics.h"
 
 namespace lw::fuzz {
@@ -60,6 +61,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // What a lock reads: the envelope, then (after the signature, which a
       // fuzzer cannot forge) the body. fuzz_command_envelope covers the body.
       if (auto opened = fuzz::checked(open_envelope(m.payload))) (void)peek_command_id(opened->body);
+      break;
+    case Channel::pair:
+    case Channel::pair_reply:
+      // The pairing exchange's messages (docs/protocol.md 6.2) re-encode to ones that decode the same.
+      if (auto message = fuzz::checked(decode_pair_message(m.payload))) {
+        auto again = decode_pair_message(encode_pair_message(*message));
+        LW_FUZZ_CHECK(again.has_value());
+        LW_FUZZ_CHECK(encode_pair_message(*again) == encode_pair_message(*message));
+      }
       break;
   }
   return 0;

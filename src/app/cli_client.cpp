@@ -23,49 +23,6 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitUnreachable = 3;
 
-struct Reply {
-  int status{0};
-  json::value body;
-};
-
-/// Calls the hub; on failure prints a clear message and returns the exit code.
-Result<Reply> call(const ClientOptions& o, std::string_view method, const std::string& path,
-                   std::ostream& err, int& exit_code) {
-  auto r = request_hub(o, method, path, "");
-  if (!r) {
-    err << "lockwarden: " << r.error().message << "\n";
-    exit_code = r.error().code == ErrorCode::invalid_argument ? kExitUsage : kExitUnreachable;
-    return r.error();
-  }
-  Reply reply;
-  reply.status = r->status;
-  boost::system::error_code ec;
-  reply.body = json::parse(r->body, ec);
-  if (ec) {
-    err << "lockwarden: the hub at " << o.server << " answered " << r->status
-        << " with a body that is not JSON\n";
-    exit_code = kExitUnreachable;
-    return Error{ErrorCode::internal, "not json"};
-  }
-  if (reply.status >= 400) {
-    std::string message = "HTTP " + std::to_string(reply.status);
-    if (const auto* e = reply.body.is_object() ? reply.body.as_object().if_contains("error") : nullptr) {
-      if (e->is_object() && e->as_object().if_contains("message") && e->at("message").is_string()) {
-        message = std::string(e->at("message").as_string());
-      }
-    }
-    err << "lockwarden: " << message << "\n";
-    if (reply.status == 401) {
-      err << "lockwarden: pass --token, set LOCKWARDEN_TOKEN, or point --token-file at the hub's "
-             "<data_dir>/cli-token"
-          << (resolve_token(o).empty() ? " (no token found in " + o.token_file + ")" : std::string()) << "\n";
-    }
-    exit_code = reply.status == 404 || reply.status == 400 ? kExitUsage : kExitFailed;
-    return Error{ErrorCode::failed_precondition, message};
-  }
-  return reply;
-}
-
 std::string str(const json::object& o, std::string_view key, std::string_view fallback = "-") {
   const json::value* v = o.if_contains(key);
   if (!v || v->is_null()) return std::string(fallback);
@@ -101,6 +58,41 @@ std::string clock_time(std::int64_t ms) {
 
 }  // namespace
 
+Result<json::object> call_hub(const ClientOptions& o, std::string_view method, const std::string& path,
+                              std::string_view body, std::ostream& err, int& exit_code) {
+  auto r = request_hub(o, method, path, body);
+  if (!r) {
+    err << "lockwarden: " << r.error().message << "\n";
+    exit_code = r.error().code == ErrorCode::invalid_argument ? kExitUsage : kExitUnreachable;
+    return r.error();
+  }
+  boost::system::error_code ec;
+  json::value reply = json::parse(r->body, ec);
+  if (ec || !reply.is_object()) {
+    err << "lockwarden: the hub at " << o.server << " answered " << r->status
+        << " with a body that is not JSON\n";
+    exit_code = kExitUnreachable;
+    return Error{ErrorCode::internal, "not json"};
+  }
+  if (r->status >= 400) {
+    std::string message = "HTTP " + std::to_string(r->status);
+    if (const auto* e = reply.as_object().if_contains("error")) {
+      if (e->is_object() && e->as_object().if_contains("message") && e->at("message").is_string()) {
+        message = std::string(e->at("message").as_string());
+      }
+    }
+    err << "lockwarden: " << message << "\n";
+    if (r->status == 401) {
+      err << "lockwarden: pass --token, set LOCKWARDEN_TOKEN, or point --token-file at the hub's "
+             "<data_dir>/cli-token"
+          << (resolve_token(o).empty() ? " (no token found in " + o.token_file + ")" : std::string()) << "\n";
+    }
+    exit_code = r->status == 404 || r->status == 400 ? kExitUsage : kExitFailed;
+    return Error{ErrorCode::failed_precondition, message};
+  }
+  return std::move(reply.as_object());
+}
+
 Result<adapters::http::HttpResponse> request_hub(const ClientOptions& o, std::string_view method,
                                                  const std::string& path, std::string_view body) {
   adapters::http::HttpHeaders headers;
@@ -123,9 +115,9 @@ std::string resolve_token(const ClientOptions& o) {
 
 int cmd_status(const ClientOptions& o, std::ostream& out, std::ostream& err) {
   int code = 0;
-  auto reply = call(o, "GET", "/api/v1/locks", err, code);
+  auto reply = call_hub(o, "GET", "/api/v1/locks", "", err, code);
   if (!reply) return code;
-  const json::value* locks = reply->body.is_object() ? reply->body.as_object().if_contains("locks") : nullptr;
+  const json::value* locks = reply->if_contains("locks");
   if (!locks || !locks->is_array()) {
     err << "lockwarden: unexpected answer from " << o.server << " (no \"locks\" array)\n";
     return kExitUnreachable;
@@ -196,9 +188,9 @@ int cmd_action(const ClientOptions& o, const std::string& lock_id, const std::st
                std::ostream& out, std::ostream& err) {
   int code = 0;
   auto started = std::chrono::steady_clock::now();
-  auto reply = call(o, "POST", "/api/v1/locks/" + lock_id + "/" + action, err, code);
+  auto reply = call_hub(o, "POST", "/api/v1/locks/" + lock_id + "/" + action, "", err, code);
   if (!reply) return code;
-  const json::value* a = reply->body.is_object() ? reply->body.as_object().if_contains("action") : nullptr;
+  const json::value* a = reply->if_contains("action");
   if (!a || !a->is_object()) {
     err << "lockwarden: unexpected answer from " << o.server << " (no \"action\")\n";
     return kExitUnreachable;
@@ -208,9 +200,9 @@ int cmd_action(const ClientOptions& o, const std::string& lock_id, const std::st
   auto deadline = started + wait;
   while (str(current, "status") == "pending" && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    auto poll = call(o, "GET", "/api/v1/actions/" + id, err, code);
+    auto poll = call_hub(o, "GET", "/api/v1/actions/" + id, "", err, code);
     if (!poll) return code;
-    current = poll->body.as_object().at("action").as_object();
+    current = poll->at("action").as_object();
   }
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -236,14 +228,14 @@ int cmd_action(const ClientOptions& o, const std::string& lock_id, const std::st
 int cmd_events(const ClientOptions& o, const std::string& lock_id, int limit, std::ostream& out,
                std::ostream& err) {
   int code = 0;
-  auto reply =
-      call(o, "GET", "/api/v1/locks/" + lock_id + "/events?limit=" + std::to_string(limit), err, code);
+  auto reply = call_hub(o, "GET", "/api/v1/locks/" + lock_id + "/events?limit=" + std::to_string(limit), "",
+                        err, code);
   if (!reply) return code;
   if (o.json) {
-    out << json::serialize(reply->body) << "\n";
+    out << json::serialize(*reply) << "\n";
     return 0;
   }
-  const auto& events = reply->body.as_object().at("events").as_array();
+  const auto& events = reply->at("events").as_array();
   out << fmt::format("{:<23} {:<15} {:<9} {:<9} {:<10} {}\n", "TIME", "KIND", "OPERATION", "SOURCE", "USER",
                      "DETAIL");
   for (const auto& e : events) {

@@ -6,6 +6,7 @@
 // Threading: runs on the calling thread; blocking HTTP with time-outs.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <ostream>
 #include <string>
 
@@ -33,6 +34,14 @@ std::string resolve_token(const ClientOptions& options);
 /// CA file of `options`.
 Result<adapters::http::HttpResponse> request_hub(const ClientOptions& options, std::string_view method,
                                                  const std::string& path, std::string_view body);
+
+/// Calls the hub with `body` (JSON, or empty) and expects a JSON object back.
+/// On failure prints a clear message to `err` (with a hint on 401), sets
+/// `exit_code` (1 refused, 2 bad request or not found, 3 unreachable) and
+/// returns the error.
+Result<boost::json::object> call_hub(const ClientOptions& options, std::string_view method,
+                                     const std::string& path, std::string_view body, std::ostream& err,
+                                     int& exit_code);
 
 int cmd_status(const ClientOptions& options, std::ostream& out, std::ostream& err);
 /// `action` is "lock", "unlock" or "unlatch". Waits until the action is

@@ -4,6 +4,7 @@
 
 #include "adapters/http/async_http_client.h"
 #include "adapters/toml/strict_table.h"
+#include "base/text.h"
 
 #ifndef LW_DEFAULT_WEB_ROOT
 #define LW_DEFAULT_WEB_ROOT ""
@@ -32,7 +33,7 @@ HubConfig::Webhook read_webhook(adapters::StrictTable& w, const std::vector<HubC
   HubConfig::Webhook hook;
   w.get("url", hook.url);
   if (hook.url.empty()) {
-    w.fail("url", "required: the receiver's http://host[:port]/path");
+    w.fail("url", "required: the receiver's http[s]://host[:port]/path");
   } else if (auto url = adapters::http::parse_http_url(hook.url, "url"); !url) {
     w.fail("url", std::string_view(url.error().message).substr(std::string_view("url: ").size()));
   } else {
@@ -59,7 +60,7 @@ HubConfig::Webhook read_webhook(adapters::StrictTable& w, const std::vector<HubC
       for (core::WebhookEventType t : core::webhook_event_types()) {
         known += (known.empty() ? "" : ", ") + std::string(core::to_string(t));
       }
-      w.fail("events", "unknown event type \"" + name + "\"; known: " + known);
+      w.fail("events", "unknown event type \"" + shown(name, 40) + "\"; known: " + known);
       break;
     }
   } else {
@@ -67,6 +68,15 @@ HubConfig::Webhook read_webhook(adapters::StrictTable& w, const std::vector<HubC
     hook.events.assign(all.begin(), all.end());
   }
   w.get_duration("timeout", hook.timeout, 1s, 60s);
+  w.get("ca_file", hook.ca_file);
+  if (!hook.ca_file.empty()) {
+    std::error_code ec;
+    if (!hook.url.starts_with("https://")) {
+      w.fail("ca_file", "only for an https:// url");
+    } else if (!std::filesystem::is_regular_file(hook.ca_file, ec)) {
+      w.fail("ca_file", "no such file: '" + shown(hook.ca_file, 120) + "'");
+    }
+  }
   return hook;
 }
 

@@ -91,10 +91,11 @@ struct HubConfig {
   } nuki;
   /// A receiver of webhook deliveries, `[[webhook]]` (docs/configuration.md).
   struct Webhook {
-    std::string url;                             // http://host[:port]/path
+    std::string url;                             // http[s]://host[:port]/path
     std::string secret;                          // the HMAC key, >= 16 characters; never logged
     std::vector<core::WebhookEventType> events;  // default: every type
     Duration timeout{10s};                       // per attempt
+    std::string ca_file;  // https://: the CA that signs the receiver's certificate (default: the system's)
   };
   std::vector<Webhook> webhooks;
   std::vector<core::SiteRecord> sites;

@@ -18,6 +18,7 @@
 #include "adapters/nuki/nuki_adapter.h"
 #include "adapters/routing/link_router.h"
 #include "adapters/sqlite/account_store.h"
+#include "adapters/sqlite/code_vault.h"
 #include "adapters/sqlite/lock_key_registry.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/sqlite/webhook_outbox.h"
@@ -26,6 +27,7 @@
 #include "adapters/system/system_clock.h"
 #include "adapters/webhook/webhook_dispatcher.h"
 #include "adapters/zigbee2mqtt/zigbee2mqtt_adapter.h"
+#include "app/access_codes.h"
 #include "app/accounts.h"
 #include "app/key_trust.h"
 #include "app/log_event_sink.h"
@@ -53,7 +55,7 @@ adapters::webhook::WebhookDispatcher::Options webhook_options(const HubConfig& c
   adapters::webhook::WebhookDispatcher::Options o;
   o.hub_id = cfg.hub.id;
   for (const HubConfig::Webhook& w : cfg.webhooks) {
-    o.endpoints.push_back({w.url, w.secret, w.events, w.timeout});
+    o.endpoints.push_back({w.url, w.secret, w.events, w.timeout, w.ca_file});
   }
   return o;
 }
@@ -134,6 +136,8 @@ struct HubRuntime::Parts {
   // Pairing over MQTT and the policy for relayed end-to-end commands.
   std::unique_ptr<adapters::sqlite::LockKeyRegistry> key_registry;
   std::unique_ptr<KeyTrust> trust;
+  // Keypad codes: sealed at rest, kept in sync with what each lock holds.
+  std::unique_ptr<AccessCodes> codes;
   adapters::http::Router router;
   std::unique_ptr<adapters::http::HttpServer> http;
   boost::asio::steady_timer tick_timer;
@@ -268,12 +272,46 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     auto registry = adapters::sqlite::LockKeyRegistry::open(config.store_path(), sync, parts->clock.now());
     if (!registry) return Error{registry.error().code, "paired keys: " + registry.error().message};
     parts->key_registry = std::move(*registry);
-    parts->trust = std::make_unique<KeyTrust>(parts->gateway, *parts->key_registry, parts->hub, parts->clock,
-                                              parts->random);
+    parts->trust = std::make_unique<KeyTrust>(parts->gateway, *parts->key_registry, parts->hub, *parts->store,
+                                              parts->clock, parts->random, config.hub.key_id);
     KeyTrust* trust = parts->trust.get();
     parts->gateway.on_pair_reply(
         [trust](const core::LockAddress& from, std::string_view payload) { trust->on_reply(from, payload); });
+    parts->gateway.on_result([trust](const core::LockAddress& from, const core::CommandResult& result) {
+      trust->on_result(from, result);
+    });
+    parts->access->set_site_of(adapters::http::Subject::pairing,
+                               [trust](const std::string& id) { return trust->site_of(id); });
     add_key_trust_routes(parts->router, *parts->trust, config.hub.key_id, parts->keys.public_key);
+  }
+  {
+    auto vault = adapters::sqlite::CodeVault::open(
+        config.store_path(), (std::filesystem::path(config.hub.data_dir) / "codes.key").string(), sync,
+        parts->clock.now());
+    if (!vault) return Error{vault.error().code, "access codes: " + vault.error().message};
+    Parts* p = parts.get();
+    adapters::codes::CodeService::Options options;
+    options.key_id = config.hub.key_id;
+    options.command_ttl = config.commands.ttl;
+    auto codes = AccessCodes::open(
+        std::move(*vault), parts->hub, parts->links, *parts->store, parts->random,
+        [p](const core::LockRecord& lock) { return &p->links.link_for(lock.id) == &p->gateway; }, options);
+    if (!codes) return codes.error();
+    parts->codes = std::move(*codes);
+    AccessCodes* c = parts->codes.get();
+    parts->listeners.add(*c);
+    parts->gateway.on_result([c](const core::LockAddress& from, const core::CommandResult& result) {
+      c->on_result(from, result);
+    });
+    parts->gateway.on_event(
+        [c](const core::LockAddress& from, const core::DeviceEvent& event) { c->on_event(from, event); });
+    if (parts->webhooks) {
+      adapters::webhook::WebhookDispatcher* w = parts->webhooks.get();
+      c->set_webhooks([w](core::WebhookEvent e) { w->emit(std::move(e)); });
+    }
+    parts->access->set_site_of(adapters::http::Subject::code,
+                               [c](const std::string& id) { return c->site_of(id); });
+    add_access_code_routes(parts->router, *c);
   }
   adapters::http::add_api_routes(parts->router, parts->hub);
   adapters::http::add_audit_route(parts->router, parts->hub);
@@ -327,6 +365,7 @@ void HubRuntime::schedule_tick() {
     if (ec || parts_->stopping) return;
     parts_->hub.tick();
     parts_->trust->tick();
+    parts_->codes->tick();
     if (parts_->zigbee) parts_->zigbee->tick();
     if (parts_->nuki) parts_->nuki->tick();
     parts_->events.tick();

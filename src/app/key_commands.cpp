@@ -19,38 +19,6 @@ namespace json = boost::json;
 
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitUnreachable = 3;
-
-/// Calls the hub with a JSON body; prints a clear message and sets the exit code on failure.
-Result<json::object> call(const ClientOptions& o, std::string_view method, const std::string& path,
-                          const std::string& body, std::ostream& err, int& exit_code) {
-  auto r = request_hub(o, method, path, body);
-  if (!r) {
-    err << "lockwarden: " << r.error().message << "\n";
-    exit_code = kExitUnreachable;
-    return r.error();
-  }
-  json::error_code ec;
-  json::value v = json::parse(r->body, ec);
-  if (ec || !v.is_object()) {
-    err << "lockwarden: the hub at " << o.server << " answered " << r->status
-        << " with a body that is not JSON\n";
-    exit_code = kExitUnreachable;
-    return internal_error("not json");
-  }
-  if (r->status >= 400) {
-    std::string message = "HTTP " + std::to_string(r->status);
-    if (const json::value* e = v.as_object().if_contains("error"); e && e->is_object()) {
-      if (const json::value* m = e->as_object().if_contains("message"); m && m->is_string()) {
-        message = std::string(m->as_string());
-      }
-    }
-    err << "lockwarden: " << message << "\n";
-    exit_code = r->status == 404 || r->status == 400 ? kExitUsage : kExitFailed;
-    return failed_precondition(message);
-  }
-  return std::move(v.as_object());
-}
 
 std::string field(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -90,6 +58,46 @@ int cmd_key_create(const std::string& key_file, const std::string& key_id, std::
   return 0;
 }
 
+namespace {
+
+/// Polls a pairing or unpairing session until it is no longer pending or `wait` passes.
+Result<json::object> wait_for_session(const ClientOptions& o, json::object session, Duration wait,
+                                      std::ostream& err, int& exit_code) {
+  const std::string id = field(session, "id");
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (field(session, "state") == "pending" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto poll = call_hub(o, "GET", "/api/v1/pairings/" + id, "", err, exit_code);
+    if (!poll) return poll.error();
+    session = poll->at("pairing").as_object();
+  }
+  return session;
+}
+
+}  // namespace
+
+int cmd_unpair(const ClientOptions& o, const std::string& lock, const std::string& key_id, Duration wait,
+               std::ostream& out, std::ostream& err) {
+  const std::string id = lock_id_of(lock);
+  int code_out = 0;
+  auto started = call_hub(o, "DELETE", "/api/v1/locks/" + id + "/keys/" + key_id, "", err, code_out);
+  if (!started) return code_out;
+  auto finished = wait_for_session(o, started->at("pairing").as_object(), wait, err, code_out);
+  if (!finished) return code_out;
+  if (o.json) out << json::serialize(json::object{{"pairing", *finished}}) << "\n";
+  const std::string state = field(*finished, "state");
+  if (state == "unpaired") {
+    if (!o.json) out << fmt::format("{}: no longer trusts key '{}'\n", lock, key_id);
+    return 0;
+  }
+  if (!o.json) {
+    out << fmt::format("{}: unpairing {} ({}){}\n", lock, state == "pending" ? "did not finish" : "failed",
+                       state == "pending" ? "no answer yet" : field(*finished, "outcome"),
+                       field(*finished, "detail").empty() ? "" : ": " + field(*finished, "detail"));
+  }
+  return kExitFailed;
+}
+
 int cmd_pair(const ClientOptions& o, const std::string& lock, const std::string& code,
              const std::string& key_file, Duration wait, std::ostream& out, std::ostream& err) {
   json::object body{{"code", code}};
@@ -106,17 +114,11 @@ int cmd_pair(const ClientOptions& o, const std::string& lock, const std::string&
   }
   const std::string id = lock_id_of(lock);
   int code_out = 0;
-  auto started = call(o, "POST", "/api/v1/locks/" + id + "/pair", json::serialize(body), err, code_out);
+  auto started = call_hub(o, "POST", "/api/v1/locks/" + id + "/pair", json::serialize(body), err, code_out);
   if (!started) return code_out;
-  json::object pairing = started->at("pairing").as_object();
-  const std::string session = field(pairing, "id");
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (field(pairing, "state") == "pending" && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    auto poll = call(o, "GET", "/api/v1/pairings/" + session, "", err, code_out);
-    if (!poll) return code_out;
-    pairing = poll->at("pairing").as_object();
-  }
+  auto finished = wait_for_session(o, started->at("pairing").as_object(), wait, err, code_out);
+  if (!finished) return code_out;
+  const json::object& pairing = *finished;
   if (o.json) {
     out << json::serialize(json::object{{"pairing", pairing}}) << "\n";
   }
@@ -154,7 +156,7 @@ int cmd_signed_action(const ClientOptions& o, const std::string& lock, const std
   // The body names the lock's site; ask the hub when only the id was given.
   std::string site = lock.find('/') == std::string::npos ? std::string() : lock.substr(0, lock.find('/'));
   if (site.empty()) {
-    auto info = call(o, "GET", "/api/v1/locks/" + id, "", err, code);
+    auto info = call_hub(o, "GET", "/api/v1/locks/" + id, "", err, code);
     if (!info) return code;
     const json::value* l = info->if_contains("lock");
     site = field(l != nullptr && l->is_object() ? l->as_object() : *info, "site");
@@ -175,14 +177,14 @@ int cmd_signed_action(const ClientOptions& o, const std::string& lock, const std
   c.counter = *counter;
   const std::string envelope = protocol::seal_command(c, key->keys.secret);
   const auto started = std::chrono::steady_clock::now();
-  auto reply = call(o, "POST", "/api/v1/locks/" + id + "/actions",
-                    json::serialize(json::object{{"envelope", envelope}}), err, code);
+  auto reply = call_hub(o, "POST", "/api/v1/locks/" + id + "/actions",
+                        json::serialize(json::object{{"envelope", envelope}}), err, code);
   if (!reply) return code;
   json::object current = reply->at("action").as_object();
   const auto deadline = started + wait;
   while (field(current, "status") == "pending" && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    auto poll = call(o, "GET", "/api/v1/actions/" + c.id, "", err, code);
+    auto poll = call_hub(o, "GET", "/api/v1/actions/" + c.id, "", err, code);
     if (!poll) return code;
     current = poll->at("action").as_object();
   }

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/native/native_gateway.h"
 #include "adapters/sqlite/lock_key_registry.h"
@@ -42,7 +43,8 @@ struct PairingStatus {
   LockId lock;
   std::string key_id;
   bool hub_key{false};
-  std::string state{"pending"};  ///< pending, paired, failed
+  std::string kind{"pair"};      ///< pair, or unpair (the hub asked the lock to forget the key)
+  std::string state{"pending"};  ///< pending, then paired or unpaired, or failed
   std::string outcome;           ///< the lock's outcome name, or "timeout", "unauthenticated"
   std::string detail;
   Timestamp started_at{};
@@ -53,8 +55,10 @@ class KeyTrust {
  public:
   static constexpr Duration kReplyTimeout{30s};
 
+  /// `store` gives the counters of unpair commands, signed with the hub's key `hub_key_id`.
   KeyTrust(adapters::native::NativeGateway& gateway, adapters::sqlite::LockKeyRegistry& registry,
-           core::Hub& hub, core::Clock& clock, core::Random& random);
+           core::Hub& hub, core::Store& store, core::Clock& clock, core::Random& random,
+           std::string hub_key_id);
 
   /// Starts a pairing of `lock` with the label `code`, enrolling `enrolment`.
   /// Errors: not_found (no such lock), invalid_argument ("code: ...",
@@ -63,6 +67,21 @@ class KeyTrust {
   Result<PairingStatus> start(const LockId& lock, std::string_view code, protocol::Enrolment enrolment);
   /// Errors: not_found.
   Result<PairingStatus> find(const std::string& id) const;
+  /// Asks `lock` to stop trusting `key_id` (docs/protocol.md 6.3), signed by
+  /// the hub's key, which the lock must trust. The session (kind unpair) ends
+  /// `unpaired` when the lock confirms, and the key leaves the registry; or
+  /// `failed` with the lock's outcome (unknown_key: the hub's own key is not
+  /// enrolled) or timeout. Audited as key.unpair. Errors: not_found (no such
+  /// lock, or the key is not paired with it), failed_precondition (not a
+  /// native lock), unavailable (the broker, or the audit log).
+  Result<PairingStatus> unpair(const LockId& lock, const std::string& key_id, const std::string& actor);
+  /// The keys the lock trusts, as the hub recorded their pairings. Errors: not_found, store errors.
+  Result<std::vector<adapters::sqlite::PairedKey>> keys(const LockId& lock);
+  /// The site of a session's lock (for the API's access rules), or nullopt.
+  [[nodiscard]] std::optional<SiteId> site_of(const std::string& session_id) const;
+  /// A lock's answer to a command: it ends an unpair session.
+  void on_result(const core::LockAddress& from, const core::CommandResult& result);
+
   /// A message a lock published on its pair_reply topic.
   void on_reply(const core::LockAddress& from, std::string_view payload);
   /// Fails sessions that waited longer than kReplyTimeout.
@@ -77,20 +96,24 @@ class KeyTrust {
  private:
   struct Session {
     PairingStatus status;
-    protocol::PairingInitiator initiator;
+    std::optional<protocol::PairingInitiator> initiator;  ///< pairing only
     std::string public_key;
+    std::string actor;  ///< unpair: who asked, for the audit log
   };
   void finish(Session& s, std::string state, std::string outcome, std::string detail);
 
   adapters::native::NativeGateway& gateway_;
   adapters::sqlite::LockKeyRegistry& registry_;
   core::Hub& hub_;
+  core::Store& store_;
   core::Clock& clock_;
   core::Random& random_;
+  std::string hub_key_id_;
   std::map<std::string, Session, std::less<>> sessions_;
 };
 
-/// POST /api/v1/locks/{id}/pair, GET /api/v1/pairings/{id},
+/// POST /api/v1/locks/{id}/pair, GET /api/v1/pairings/{id}, GET
+/// /api/v1/locks/{id}/keys, DELETE /api/v1/locks/{id}/keys/{key_id},
 /// POST /api/v1/locks/{id}/actions (docs/api.md). `hub_key`: the hub's own
 /// public key and key id, enrolled when the pair request names no key.
 void add_key_trust_routes(adapters::http::Router& router, KeyTrust& trust, const std::string& hub_key_id,

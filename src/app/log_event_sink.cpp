@@ -25,6 +25,7 @@ void LogEventSink::event_recorded(const core::EventRecord& e) {
       break;
     case core::EventKind::health: spdlog::warn("{} ({}): {}", name, e.lock, e.detail); break;
     case core::EventKind::command: break;  // reported by action_changed
+    case core::EventKind::access_code: spdlog::info("{} ({}): {}", name, e.lock, e.detail); break;
   }
 }
 

@@ -4,9 +4,10 @@
 #include <iostream>
 
 #include "adapters/toml/strict_table.h"
-#include "app/audit_command.h"
 #include "app/accounts.h"
+#include "app/audit_command.h"
 #include "app/cli_client.h"
+#include "app/code_commands.h"
 #include "app/commands.h"
 #include "app/diagnose_command.h"
 #include "app/doctor_bench.h"
@@ -98,6 +99,12 @@ int main(int argc, char** argv) {
   pair->add_option("--key-file", key_file, "Enrol this device key instead of the hub's key");
   pair->add_option("--wait", wait_s, "Seconds to wait for the lock")->capture_default_str();
   add_client_options(pair);
+  auto* unpair = app.add_subcommand("unpair", "Make a lock forget a paired key (signed by the hub's key)");
+  unpair->add_option("--lock", lock_id, "SITE/LOCK or the lock id")->required();
+  unpair->add_option("--key-id", key_id, "The key to forget (GET /api/v1/locks/{id}/keys lists them)")
+      ->required();
+  unpair->add_option("--wait", wait_s, "Seconds to wait for the lock")->capture_default_str();
+  add_client_options(unpair);
   int limit = 20;
   auto* events = app.add_subcommand("events", "Show a lock's recent events");
   events->add_option("ID", lock_id, "Lock id")->required();
@@ -105,6 +112,37 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   add_client_options(events);
+
+  // keypad codes (docs/api.md, "Access codes")
+  app::CodeCommand code_command;
+  auto* code = app.add_subcommand("code", "Manage keypad codes: who, which doors, when; synced to the locks");
+  code->require_subcommand(1);
+  auto* code_list = code->add_subcommand("list", "Show codes and where each lock stands (never the PINs)");
+  code_list->add_option("--site", code_command.site, "Only this site");
+  code_list->add_option("--lock", code_command.lock, "Only codes for this lock");
+  auto* code_add = code->add_subcommand(
+      "add", "Add a code; the PIN is read from standard input (or --pin-file), never the command line");
+  code_add->add_option("--site", code_command.site, "The site")->required();
+  code_add->add_option("--lock", code_command.lock, "The lock (default: every lock of the site)");
+  code_add->add_option("--name", code_command.name, "Who it is for, e.g. Cleaner")->required();
+  code_add->add_option("--pin-file", code_command.pin_file, "Read the PIN (4..10 digits) from this file");
+  code_add->add_option("--slot", code_command.slot, "Code slot 1..64 (default: the lowest free one)");
+  code_add->add_option("--user", code_command.user, "The lock's user number (default: the slot)");
+  code_add->add_option("--from", code_command.from, "Valid from YYYY-MM-DD[THH:MM] (UTC)");
+  code_add->add_option("--to", code_command.to, "Valid until YYYY-MM-DD[THH:MM] (UTC), exclusive");
+  code_add->add_option("--weekly", code_command.weekly, "Days it works, e.g. mon,wed,fri");
+  code_add->add_option("--start", code_command.start, "--weekly: from HH:MM local time");
+  code_add->add_option("--end", code_command.end, "--weekly: until HH:MM local time");
+  code_add->add_option("--utc-offset", code_command.utc_offset_min,
+                       "--weekly: local time minus UTC, minutes");
+  code_add->add_flag("--one-time", code_command.one_time, "Works once");
+  auto* code_show = code->add_subcommand("show", "Show one code");
+  auto* code_remove = code->add_subcommand("remove", "Remove a code from its locks");
+  auto* code_retry = code->add_subcommand("retry", "Send a code again to the locks where it failed");
+  for (auto* cmd : {code_show, code_remove, code_retry}) {
+    cmd->add_option("ID", code_command.id, "Code id (code-...)")->required();
+  }
+  for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry}) add_client_options(cmd);
 
   // audit
   app::AuditOptions audit_options;
@@ -236,9 +274,16 @@ int main(int argc, char** argv) {
     }
   }
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
+  for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry}) {
+    if (cmd->parsed()) {
+      code_command.action = cmd->get_name();
+      return app::run_code_command(client, code_command, std::cin, std::cout, std::cerr);
+    }
+  }
   auto wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(wait_s));
   if (key_create->parsed()) return app::cmd_key_create(key_file, key_id, std::cout, std::cerr);
   if (pair->parsed()) return app::cmd_pair(client, lock_id, pair_code, key_file, wait, std::cout, std::cerr);
+  if (unpair->parsed()) return app::cmd_unpair(client, lock_id, key_id, wait, std::cout, std::cerr);
   for (auto [cmd, name] : {std::pair{lock, "lock"}, std::pair{unlock, "unlock"}}) {
     if (!cmd->parsed()) continue;
     if (!key_file.empty())

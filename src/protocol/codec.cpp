@@ -440,4 +440,15 @@ std::string encode_result(const core::CommandResult& result) {
   return out;
 }
 
+std::string encode_schedule(const core::CodeSchedule& schedule) {
+  return boost::json::serialize(detail::schedule_json(schedule));
+}
+
+Result<core::CodeSchedule> decode_schedule(std::string_view json, const std::string& path) {
+  boost::json::error_code ec;
+  boost::json::value v = boost::json::parse(json, ec);
+  if (ec) return invalid_argument(path, "must be a JSON object");
+  return detail::decode_schedule(v, path);
+}
+
 }  // namespace lw::protocol

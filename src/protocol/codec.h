@@ -74,6 +74,13 @@ void append_result(std::string& out, const core::CommandResult& result);
 /// Appends `s` as a quoted JSON string, escaped as boost::json does.
 void append_json_string(std::string& out, std::string_view s);
 
+/// A keypad code's schedule as the JSON object of docs/protocol.md section 8
+/// ({"type":"weekly","days":["mon"],"start":"08:00","end":"12:00","utc_offset_min":60}).
+std::string encode_schedule(const core::CodeSchedule& schedule);
+/// Reads such an object. Errors name the field under `path`
+/// ("schedule.days: must be a list of day names mon..sun").
+Result<core::CodeSchedule> decode_schedule(std::string_view json, const std::string& path);
+
 /// The Last Will payload a lock registers for its status topic.
 inline constexpr std::string_view kLastWillPayload = R"({"v":1,"status":"offline"})";
 

@@ -96,6 +96,11 @@ DeviceOutput FirmwareLockModel::apply_fault(const ScenarioFault& fault, Timestam
       break;
     case FaultKind::battery_drain: battery_.set_state_of_charge(fault.pct.value_or(100) / 100.0); break;
     case FaultKind::pairing_button: fw_->press_pairing_button(now); break;
+    case FaultKind::keypad:
+      if (!fw_->powered()) break;
+      out.events = hand_over(fw_->enter_pin(fault.pin.value_or(""), fault.operation, now));
+      out.state = fw_->state(now);
+      break;
     case FaultKind::silence: fw_->hang_radio(true); break;
     case FaultKind::resume:
       if (!fw_->radio_hung()) break;

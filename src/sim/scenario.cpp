@@ -17,7 +17,7 @@ namespace {
 
 using adapters::StrictTable;
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 8> kFaultKinds{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 9> kFaultKinds{{
     {FaultKind::power_loss, "power_loss"},
     {FaultKind::power_restore, "power_restore"},
     {FaultKind::jam, "jam"},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 8> kFaultKinds{{
     {FaultKind::silence, "silence"},
     {FaultKind::resume, "resume"},
     {FaultKind::pairing_button, "pairing_button"},
+    {FaultKind::keypad, "keypad"},
 }};
 
 // libmosquitto refuses a keep-alive under 5 s; docs/protocol.md caps it at 60 s.
@@ -485,6 +486,25 @@ ScenarioFault read_fault(StrictTable t, const Scenario& scenario) {
     if (fault.kind != FaultKind::battery_drain) t.fail("pct", "only a battery_drain fault takes pct");
   } else if (fault.kind == FaultKind::battery_drain) {
     t.fail("pct", "is required for a battery_drain fault");
+  }
+  if (t.has("pin")) {
+    std::string pin;
+    t.get("pin", pin);
+    if (pin.size() < 4 || pin.size() > 10 || pin.find_first_not_of("0123456789") != std::string::npos)
+      t.fail("pin", "must be 4..10 digits");
+    if (fault.kind != FaultKind::keypad) t.fail("pin", "only a keypad fault takes pin");
+    fault.pin = pin;
+  } else if (fault.kind == FaultKind::keypad) {
+    t.fail("pin", "is required for a keypad fault");
+  }
+  if (t.has("operation")) {
+    std::string operation;
+    t.get("operation", operation);
+    auto parsed = core::parse_lock_action(operation);
+    if (!parsed || *parsed == core::LockAction::unlatch)
+      t.fail("operation", "must be \"lock\" or \"unlock\"");
+    if (fault.kind != FaultKind::keypad) t.fail("operation", "only a keypad fault takes operation");
+    if (parsed) fault.operation = *parsed;
   }
   return fault;
 }

@@ -33,6 +33,7 @@ enum class FaultKind {
   silence,         // stays connected, publishes nothing (hung radio firmware)
   resume,          // ends a silence: publishes what it held back
   pairing_button,  // someone at the door presses the pairing button: the pairing window opens
+  keypad,          // someone types `pin` on the keypad, then the lock or unlock button (`operation`)
 };
 std::string_view to_string(FaultKind kind) noexcept;
 std::optional<FaultKind> parse_fault_kind(std::string_view s) noexcept;
@@ -154,6 +155,8 @@ struct ScenarioFault {
   std::optional<Duration> fix_at;       // after the start of the run
   std::optional<double> extra_db;       // weak_signal: added path loss
   std::optional<std::string> firmware;  // firmware_updating, hub_software_regression: the new version
+  std::optional<std::string> pin;       // keypad: the digits typed
+  core::LockAction operation{core::LockAction::unlock};  // keypad: what the person asks for
 };
 
 /// A person operating a lock at the door, repeatedly.

@@ -29,6 +29,7 @@ std::string describe(const ScenarioFault& fault) {
     case FaultKind::silence: return "radio firmware hangs (silence)";
     case FaultKind::resume: return "radio firmware recovers";
     case FaultKind::pairing_button: return "pairing button pressed";
+    case FaultKind::keypad: return "someone types a PIN on the keypad";
   }
   return "?";
 }

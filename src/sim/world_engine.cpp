@@ -912,14 +912,19 @@ class World {
   }
 
   /// A person operates the lock at the door (a wrong PIN: the keypad refuses).
+  /// A person operates the lock; with `pin` they type it on the keypad first
+  /// (the motor runs only when the lock takes it).
   void operate(Lock& l, core::LockAction action, core::OperationSource source,
-               const std::optional<std::string>& user, bool wrong_pin = false) {
+               const std::optional<std::string>& user, std::optional<std::string> pin = std::nullopt) {
     if (!l.alive()) return;
     apply_standby(l);
     const int reboots = l.fw->reboot_count();
-    const bool motor = source != core::OperationSource::manual && !wrong_pin;
     std::vector<core::DeviceEvent> queued =
-        wrong_pin ? l.fw->enter_pin("0000", action, now_) : l.fw->operate(action, source, user, now_);
+        pin ? l.fw->enter_pin(*pin, action, now_) : l.fw->operate(action, source, user, now_);
+    const bool motor = source != core::OperationSource::manual &&
+                       (!pin || std::any_of(queued.begin(), queued.end(), [](const core::DeviceEvent& e) {
+                         return e.kind == core::DeviceEventKind::lock_operation;
+                       }));
     if (motor) l.battery.draw(kMotorMa, kMotorRun);
     if (l.fw->reboot_count() != reboots) {
       browned_out(l);
@@ -1329,6 +1334,10 @@ class World {
       l->fw->press_pairing_button(now_);
       return;
     }
+    if (f.kind == FaultKind::keypad) {  // not a fault either: a person at the keypad
+      operate(*l, f.operation, core::OperationSource::keypad, std::nullopt, f.pin.value_or(""));
+      return;
+    }
     label_action(f, fi);
     switch (f.kind) {
       case FaultKind::power_loss: power_down(*l); break;
@@ -1347,7 +1356,8 @@ class World {
         check_power(*l);
         break;
       case FaultKind::silence: l->fw->hang_radio(true); break;
-      case FaultKind::pairing_button: break;  // handled above
+      case FaultKind::pairing_button:
+      case FaultKind::keypad: break;  // handled above
       case FaultKind::resume:
         l->fw->hang_radio(false);
         if (l->connected) {
@@ -1442,8 +1452,9 @@ class World {
         std::optional<std::string> user;
         if (kind == world::DoorOperationKind::pin_unlock || kind == world::DoorOperationKind::phone_unlock)
           user = "user" + std::to_string(1 + l.rng.below(4));
-        operate(l, unlock ? core::LockAction::unlock : core::LockAction::lock, src, user,
-                kind == world::DoorOperationKind::wrong_pin);
+        operate(
+            l, unlock ? core::LockAction::unlock : core::LockAction::lock, src, user,
+            kind == world::DoorOperationKind::wrong_pin ? std::optional<std::string>("0000") : std::nullopt);
         schedule_traffic(e.index);
         return;
       }

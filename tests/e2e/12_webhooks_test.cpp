@@ -1,103 +1,13 @@
 // A webhook receiver hears what happens, signed, even when it was down for a
 // while and the hub restarted in between.
-#include <algorithm>
-#include <atomic>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
-#include <cctype>
-#include <map>
-#include <mutex>
-#include <set>
-
 #include "adapters/webhook/webhook_signature.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/webhook_receiver.h"
 
 namespace lw::e2e {
 namespace {
 
-namespace net = boost::asio;
-namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
-
 constexpr std::string_view kSecret = "e2e-webhook-secret-0123456789";
-
-/// A tiny HTTP receiver on a loopback port: it answers every POST with the
-/// status it is told (503 until told otherwise) and keeps what it was sent.
-class WebhookReceiver {
- public:
-  struct Received {
-    std::map<std::string, std::string> headers;  // lower-case names
-    std::string body;
-    int answered{0};
-    std::chrono::steady_clock::time_point at;
-  };
-
-  WebhookReceiver() : acceptor_(io_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
-    accept();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~WebhookReceiver() {
-    io_.stop();
-    thread_.join();
-  }
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
-
-  [[nodiscard]] std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) +
-           "/hooks/lockwarden?src=e2e";
-  }
-  void answer(int status) { status_ = status; }
-  std::vector<Received> received() {
-    std::lock_guard lock(mutex_);
-    return received_;
-  }
-
- private:
-  void accept() {
-    acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-      if (ec) return;
-      serve(std::move(socket));
-      accept();
-    });
-  }
-  void serve(tcp::socket socket) {
-    boost::system::error_code ec;
-    boost::beast::flat_buffer buffer;
-    bhttp::request<bhttp::string_body> req;
-    bhttp::read(socket, buffer, req, ec);
-    if (ec) return;
-    Received r;
-    for (const auto& field : req) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      r.headers[name] = std::string(field.value());
-    }
-    r.headers[":target"] = std::string(req.target());
-    r.body = req.body();
-    r.answered = status_;
-    r.at = std::chrono::steady_clock::now();
-    {
-      std::lock_guard lock(mutex_);
-      received_.push_back(r);
-    }
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.answered), 11};
-    res.set(bhttp::field::connection, "close");
-    res.body() = r.answered == 200 ? "ok" : "try later";
-    res.prepare_payload();
-    bhttp::write(socket, res, ec);
-    socket.shutdown(tcp::socket::shutdown_both, ec);
-  }
-
-  net::io_context io_;
-  tcp::acceptor acceptor_;
-  std::thread thread_;
-  std::atomic<int> status_{503};
-  std::mutex mutex_;
-  std::vector<Received> received_;
-};
 
 class Webhooks : public HubE2E {
  protected:

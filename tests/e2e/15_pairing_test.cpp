@@ -103,6 +103,63 @@ TEST_F(Pairing, LabelCodePairsAUserKeyThatThenUnlocksThroughTheHub) {
   EXPECT_NE(still_refused.output.find("unknown_key"), std::string::npos) << still_refused.output;
 }
 
+/// door-a trusts the hub's key from the factory; its pairing button is pressed at the start.
+constexpr std::string_view kHubTrustedLock = R"(
+[hub]
+key_id = "hub"
+
+[[site]]
+id = "e2e"
+
+[[lock]]
+id = "door-a"
+site = "e2e"
+name = "Door A"
+heartbeat = "1s"
+keepalive_s = 5
+lock_state = "locked"
+pairing_code = "K7QF-3MZP-9TXD-2HWA"
+
+[[fault]]
+at = "0s"
+lock = "door-a"
+kind = "pairing_button"
+)";
+
+TEST_F(Pairing, AnUnpairedKeyCanNoLongerUnlockAndTheLockSaysItForgotIt) {
+  start_hub();
+  start_sim(kHubTrustedLock);
+  ASSERT_TRUE(eventually([&] { return lock_is("door-a", "connectivity", "online"); }, 10s)) << logs();
+  const std::string key_file = (dir_ / "alice.key").string();
+  ASSERT_EQ(create_key(key_file, "alice-phone").exit_code, 0);
+  auto paired =
+      cli({"pair", "--lock", "e2e/door-a", "--code", std::string(kLabelCode), "--key-file", key_file});
+  ASSERT_EQ(paired.exit_code, 0) << paired.output << logs();
+  ASSERT_EQ(cli({"unlock", "door-a", "--key-file", key_file}).exit_code, 0) << logs();
+  const json::value keys = get("/api/v1/locks/door-a/keys");
+  ASSERT_EQ(keys.at("keys").as_array().size(), 1U) << json::serialize(keys);
+  EXPECT_EQ(field(keys.at("keys").at(0), "key_id"), "alice-phone");
+  EXPECT_EQ(field(keys.at("keys").at(0), "role"), "user");
+
+  auto unknown = cli({"unpair", "--lock", "e2e/door-a", "--key-id", "bob-phone"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("key 'bob-phone' is not paired with lock 'door-a'"), std::string::npos)
+      << unknown.output;
+
+  auto unpaired = cli({"unpair", "--lock", "e2e/door-a", "--key-id", "alice-phone"});
+  ASSERT_EQ(unpaired.exit_code, 0) << unpaired.output << logs();
+  EXPECT_NE(unpaired.output.find("no longer trusts key 'alice-phone'"), std::string::npos) << unpaired.output;
+  EXPECT_TRUE(eventually([&] { return has_event("alarm", "key_removed", "alice-phone"); }, 5s))
+      << "the lock itself says it forgot the key";
+  EXPECT_TRUE(get("/api/v1/locks/door-a/keys").at("keys").as_array().empty());
+
+  auto refused = cli({"unlock", "door-a", "--key-file", key_file});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("not paired"), std::string::npos) << refused.output;
+  auto audit = testing::run_program({LW_BINARY, "audit", "list", "--data-dir", data_dir().string()}, 60s);
+  EXPECT_NE(audit.output.find("key.unpair"), std::string::npos) << audit.output;
+}
+
 TEST_F(Pairing, EnvelopeFromAKeyNotPairedWithTheLockIsNotRelayed) {
   start_hub();
   start_sim(kUnpairedLock);

@@ -175,6 +175,7 @@ export const EVENT_KINDS: Readonly<Record<string, string>> = {
   connectivity: 'Connection',
   command: 'Command',
   health: 'Health',
+  access_code: 'Access code',
 };
 
 export function eventKindName(k: string): string {

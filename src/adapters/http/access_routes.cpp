@@ -22,20 +22,6 @@ using core::access::Role;
 constexpr std::size_t kMaxPasswordBytes = 1024;
 constexpr std::size_t kMinPasswordChars = 10;
 
-Result<json::object> body_object(const Request& r) {
-  json::error_code ec;
-  json::value body = json::parse(r.body, ec);
-  if (ec || !body.is_object()) return invalid_argument("body", "must be a JSON object");
-  return std::move(body.as_object());
-}
-
-Result<std::optional<std::string>> optional_string(const json::object& body, std::string_view field) {
-  const json::value* v = body.if_contains(field);
-  if (v == nullptr || v->is_null()) return std::optional<std::string>{};
-  if (!v->is_string()) return invalid_argument(field, "must be a string");
-  return std::optional<std::string>{std::string(v->as_string())};
-}
-
 Result<std::string> string_field(const json::object& body, std::string_view field) {
   auto v = optional_string(body, field);
   if (!v) return v.error();

@@ -54,6 +54,8 @@ Response missing(Subject subject, const std::string& id) {
     case Subject::action: return error_response(not_found("action '" + id + "' not found"));
     case Subject::incident: return error_response(not_found("incident " + id + " not found"));
     case Subject::case_: return error_response(not_found("case " + id + " not found"));
+    case Subject::code: return error_response(not_found("access code '" + id + "' not found"));
+    case Subject::pairing: return error_response(not_found("pairing '" + id + "' not found"));
     case Subject::none:
     case Subject::fleet: break;
   }
@@ -86,7 +88,9 @@ const std::vector<AccessRule>& access_rules() {
       {"POST", "/api/v1/locks/{id}/unlatch", false, P::operate, S::lock},
       {"POST", "/api/v1/locks/{id}/actions", false, P::operate, S::lock},  // a user-signed envelope
       {"POST", "/api/v1/locks/{id}/pair", false, P::manage_users, S::lock},
-      {"GET", "/api/v1/pairings/{id}", false, P::manage_users},  // random ids; holds no secret
+      {"GET", "/api/v1/pairings/{id}", false, P::manage_users, S::pairing},
+      {"GET", "/api/v1/locks/{id}/keys", false, P::view, S::lock},
+      {"DELETE", "/api/v1/locks/{id}/keys/{key_id}", false, P::manage_users, S::lock},
       {"GET", "/api/v1/actions/{id}", false, P::read_activity, S::action},
       {"GET", "/api/v1/incidents", false, P::read_activity},  // filtered
       {"GET", "/api/v1/incidents/{id}", false, P::read_activity, S::incident},
@@ -99,7 +103,12 @@ const std::vector<AccessRule>& access_rules() {
       {"GET", "/api/v1/stats", false, P::read_fleet, S::fleet},
       {"GET", "/metrics", false, P::read_fleet, S::fleet},
       {"GET", "/api/v1/audit", false, P::read_fleet, S::fleet},  // every site's records
-      {"GET", "/api/v1/users", false, P::manage_users},          // filtered
+      {"GET", "/api/v1/codes", false, P::manage_codes},          // filtered
+      {"POST", "/api/v1/codes", false, P::manage_codes},         // the body names the site
+      {"GET", "/api/v1/codes/{id}", false, P::manage_codes, S::code},
+      {"DELETE", "/api/v1/codes/{id}", false, P::manage_codes, S::code},
+      {"POST", "/api/v1/codes/{id}/retry", false, P::manage_codes, S::code},
+      {"GET", "/api/v1/users", false, P::manage_users},  // filtered
       {"POST", "/api/v1/users", false, P::manage_users},
       {"DELETE", "/api/v1/users/{name}", false, P::manage_users},
       {"POST", "/api/v1/users/{name}/grants", false, P::manage_users},
@@ -107,6 +116,12 @@ const std::vector<AccessRule>& access_rules() {
       {"POST", "/api/v1/users/{name}/password", false, P::manage_users},
   };
   return rules;
+}
+
+std::string request_actor(const Request& r) {
+  std::string from = r.remote_address.empty() ? "unknown" : r.remote_address;
+  if (r.caller) return "user:" + r.caller->name + "@" + from;
+  return "api:" + from;
 }
 
 bool caller_sees(const Request& request, Permission permission, const SiteId& site) {
@@ -199,6 +214,14 @@ ApiAccess::Located ApiAccess::locate(Subject subject, const Request& request) {
       const core::Incident* inc = hub_.health_monitor().liveness().incident(*id);
       if (inc == nullptr) return {std::nullopt, missing(subject, param("id"))};
       return {inc->site, std::nullopt};
+    }
+    case Subject::code:
+    case Subject::pairing: {
+      const std::string& id = param("id");
+      auto finder = site_of_.find(subject);
+      std::optional<SiteId> site = finder != site_of_.end() ? finder->second(id) : std::nullopt;
+      if (!site) return {std::nullopt, missing(subject, id)};
+      return {site, std::nullopt};
     }
     case Subject::case_: {
       auto id = number(param("id"));

@@ -21,6 +21,8 @@
 // rate-limited.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,7 +47,7 @@ inline constexpr std::string_view kSessionCookie = "lw_session";
 inline constexpr std::string_view kRequestedByHeader = "x-requested-by";
 
 /// What a route's `{id}` (or nothing) names, to find the site it belongs to.
-enum class Subject { none, fleet, lock, site, incident, case_, action };
+enum class Subject { none, fleet, lock, site, incident, case_, action, code, pairing };
 
 /// One row of the access table.
 struct AccessRule {
@@ -80,6 +82,11 @@ class ApiAccess {
   /// POST /api/v1/auth/logout: revokes the token presented.
   Response logout(const Request& request);
 
+  /// Finds the site of what an id names for a subject the Hub does not hold
+  /// (Subject::code, Subject::pairing); without one every such id is unknown.
+  using SiteOf = std::function<std::optional<SiteId>(const std::string& id)>;
+  void set_site_of(Subject subject, SiteOf site_of) { site_of_[subject] = std::move(site_of); }
+
   [[nodiscard]] sqlite::AccountStore& accounts() { return accounts_; }
   [[nodiscard]] const core::Clock& clock() const { return clock_; }
 
@@ -97,6 +104,7 @@ class ApiAccess {
   const core::Clock& clock_;
   Options options_;
   core::access::LoginThrottle throttle_;
+  std::map<Subject, SiteOf> site_of_;
 };
 
 /// Installs `access.guard` on `router` and registers the sign-in routes
@@ -109,6 +117,10 @@ void add_access_routes(Router& router, ApiAccess& access);
 /// guard set a caller: unit tests of the routes alone).
 [[nodiscard]] bool caller_sees(const Request& request, core::access::Permission permission,
                                const SiteId& site);
+
+/// Who made `request`, for the audit log: "user:<account>@<address>", or
+/// "api:<address>" when no guard set a caller.
+[[nodiscard]] std::string request_actor(const Request& request);
 
 /// The JSON of a grant list: [{"site":"home","role":"member"}].
 [[nodiscard]] boost::json::array grants_json(const std::vector<core::access::Grant>& grants);

@@ -50,14 +50,6 @@ Result<std::uint64_t> path_number(const Request& r, std::string_view what) {
   return id;
 }
 
-/// The request body as a JSON object.
-Result<json::object> body_object(const Request& r) {
-  json::error_code ec;
-  json::value body = json::parse(r.body, ec);
-  if (ec || !body.is_object()) return invalid_argument("body", "must be a JSON object");
-  return std::move(body.as_object());
-}
-
 /// A string field of a body object.
 Result<std::string> string_field(const json::object& body, std::string_view field) {
   const json::value* v = body.if_contains(field);
@@ -121,11 +113,7 @@ std::string support_markdown(const json::object& report) {
 
 /// Who asked, for the audit log: "api:<client address>".
 /// Who did it, for the audit log: the signed-in account and where it called from.
-std::string actor(const Request& r) {
-  std::string from = r.remote_address.empty() ? "unknown" : r.remote_address;
-  if (r.caller) return "user:" + r.caller->name + "@" + from;
-  return "api:" + from;
-}
+std::string actor(const Request& r) { return request_actor(r); }
 
 Response action_route(core::Hub& hub, const Request& r, core::LockAction what) {
   auto action = hub.request_action(r.params.at("id"), what, actor(r));

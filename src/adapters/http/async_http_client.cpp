@@ -6,12 +6,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
+#include <map>
 #include <set>
 
 #include "base/version.h"
@@ -29,15 +32,19 @@ constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 }  // namespace
 
 Result<HttpUrl> parse_http_url(std::string_view url, std::string_view field) {
-  constexpr std::string_view kScheme = "http://";
+  HttpUrl u;
+  std::string_view rest;
   if (url.starts_with("https://")) {
-    return invalid_argument(field, "https:// is not supported yet (the hub has no TLS client); use http://");
+    u.tls = true;
+    u.port = "443";
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return invalid_argument(field, "must start with http:// or https://");
   }
-  if (!url.starts_with(kScheme)) return invalid_argument(field, "must start with http://");
-  std::string_view rest = url.substr(kScheme.size());
   const auto slash = rest.find_first_of("/?");
   const std::string_view authority = rest.substr(0, slash);
-  HttpUrl u;
   if (slash != std::string_view::npos) {
     u.target = std::string(rest.substr(slash));
     if (u.target.front() == '?') u.target.insert(0, "/");
@@ -73,16 +80,25 @@ namespace detail {
 
 /// One request: its resolver, connection and deadline.
 struct RequestOp {
-  explicit RequestOp(net::io_context& io) : resolver(io), stream(io), deadline(io) {}
+  RequestOp(net::io_context& io, net::ssl::context* tls) : resolver(io), deadline(io) {
+    if (tls != nullptr) {
+      secure.emplace(io, *tls);
+    } else {
+      plain.emplace(io);
+    }
+  }
+  /// The TCP connection (under TLS for https://).
+  beast::tcp_stream& tcp() { return secure ? secure->next_layer() : *plain; }
   /// Stops what runs now, and every later step (exchange checks `cancelled`).
   void cancel() {
     cancelled = true;
     resolver.cancel();
-    stream.cancel();
+    tcp().cancel();
     deadline.cancel();
   }
   tcp::resolver resolver;
-  beast::tcp_stream stream;
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   net::steady_timer deadline;
   bool timed_out{false};
   bool cancelled{false};
@@ -92,6 +108,8 @@ struct RequestOp {
 struct ClientState {
   std::set<std::shared_ptr<RequestOp>> active;
   bool stopped{false};
+  /// TLS client contexts by CA file ("": the system's trusted CAs), made on first use.
+  std::map<std::string, std::unique_ptr<net::ssl::context>> tls;
 };
 
 }  // namespace detail
@@ -101,28 +119,35 @@ namespace {
 using detail::ClientState;
 using detail::RequestOp;
 
-/// Connects to `endpoints`, sends `request` and reads its answer's header
-/// into op->result; `op` keeps the connection alive meanwhile. (Name
-/// resolution is done before, with a callback: clang-analyzer misreads a
-/// co_await on async_resolve.)
-net::awaitable<void> exchange(std::shared_ptr<RequestOp> op, AsyncHttpClient::Request request,
-                              tcp::resolver::results_type endpoints) {
-  const HttpUrl& u = request.url;
-  auto [cec, peer] = co_await op->stream.async_connect(endpoints, kNoThrow);
-  (void)peer;
-  if (cec || op->cancelled) {
-    op->result = unavailable("cannot connect to " + u.origin() + ": " + cec.message());
-    co_return;
+/// A TLS client context that verifies the peer against `ca_file` (a PEM
+/// file) or, when empty, the system's trusted CAs. Errors: invalid_argument
+/// ("ca_file: cannot load ...").
+Result<net::ssl::context*> tls_context(ClientState& state, const std::string& ca_file) {
+  auto& slot = state.tls[ca_file];
+  if (slot) return slot.get();
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_client);
+  context->set_options(net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3 |
+                       net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+  context->set_verify_mode(net::ssl::verify_peer);
+  beast::error_code ec;
+  if (ca_file.empty()) {
+    context->set_default_verify_paths(ec);
+  } else {
+    context->load_verify_file(ca_file, ec);
   }
-  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(request.method), u.target, 11};
-  const std::string host = u.host.find(':') == std::string::npos ? u.host : "[" + u.host + "]";
-  req.set(bhttp::field::host, u.port == "80" ? host : host + ":" + u.port);
-  req.set(bhttp::field::user_agent, "lockwarden/" + std::string(kVersion));
-  req.set(bhttp::field::connection, "close");
-  for (const auto& [name, value] : request.headers) req.set(name, value);
-  req.body() = std::move(request.body);
-  req.prepare_payload();
-  auto [wec, written] = co_await bhttp::async_write(op->stream, req, kNoThrow);
+  if (ec) {
+    state.tls.erase(ca_file);
+    return invalid_argument("ca_file", "cannot load '" + ca_file + "': " + ec.message());
+  }
+  slot = std::move(context);
+  return slot.get();
+}
+
+/// Sends `req` on `stream` and reads the answer's header into op->result.
+template <typename Stream>
+net::awaitable<void> talk(std::shared_ptr<RequestOp> op, Stream& stream, const HttpUrl& u,
+                          bhttp::request<bhttp::string_body> req) {
+  auto [wec, written] = co_await bhttp::async_write(stream, req, kNoThrow);
   (void)written;
   if (wec || op->cancelled) {
     op->result = unavailable("sending to " + u.origin() + " failed: " + wec.message());
@@ -130,7 +155,7 @@ net::awaitable<void> exchange(std::shared_ptr<RequestOp> op, AsyncHttpClient::Re
   }
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::empty_body> parser;
-  auto [rdec, read] = co_await bhttp::async_read_header(op->stream, buffer, parser, kNoThrow);
+  auto [rdec, read] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
   (void)read;
   if (rdec) {
     op->result = unavailable("reading the answer of " + u.origin() + " failed: " + rdec.message());
@@ -142,8 +167,49 @@ net::awaitable<void> exchange(std::shared_ptr<RequestOp> op, AsyncHttpClient::Re
     answer.retry_after = std::string(it->value());
   }
   beast::error_code ignored;
-  op->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  op->tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
   op->result = std::move(answer);
+}
+
+/// Connects to `endpoints` (with a TLS handshake for https://, the
+/// certificate checked against the host name), sends `request` and reads its
+/// answer's header into op->result; `op` keeps the connection alive
+/// meanwhile. (Name resolution is done before, with a callback:
+/// clang-analyzer misreads a co_await on async_resolve.)
+net::awaitable<void> exchange(std::shared_ptr<RequestOp> op, AsyncHttpClient::Request request,
+                              tcp::resolver::results_type endpoints) {
+  const HttpUrl& u = request.url;
+  auto [cec, peer] = co_await op->tcp().async_connect(endpoints, kNoThrow);
+  (void)peer;
+  if (cec || op->cancelled) {
+    op->result = unavailable("cannot connect to " + u.origin() + ": " + cec.message());
+    co_return;
+  }
+  if (op->secure) {
+    op->secure->set_verify_callback(net::ssl::host_name_verification(u.host));
+    if (!SSL_set_tlsext_host_name(op->secure->native_handle(), u.host.c_str())) {
+      op->result = unavailable("TLS with " + u.origin() + ": cannot set the server name");
+      co_return;
+    }
+    auto [hec] = co_await op->secure->async_handshake(net::ssl::stream_base::client, kNoThrow);
+    if (hec || op->cancelled) {
+      op->result = unavailable("TLS with " + u.origin() + " failed: " + hec.message());
+      co_return;
+    }
+  }
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(request.method), u.target, 11};
+  const std::string host = u.host.find(':') == std::string::npos ? u.host : "[" + u.host + "]";
+  req.set(bhttp::field::host, u.port == (u.tls ? "443" : "80") ? host : host + ":" + u.port);
+  req.set(bhttp::field::user_agent, "lockwarden/" + std::string(kVersion));
+  req.set(bhttp::field::connection, "close");
+  for (const auto& [name, value] : request.headers) req.set(name, value);
+  req.body() = std::move(request.body);
+  req.prepare_payload();
+  if (op->secure) {
+    co_await talk(op, *op->secure, u, std::move(req));
+  } else {
+    co_await talk(op, *op->plain, u, std::move(req));
+  }
 }
 
 /// Hands op->result (or the time-out) to `done`, unless the client stopped.
@@ -181,7 +247,19 @@ void AsyncHttpClient::send(Request request, Done done) {
     });
     return;
   }
-  auto op = std::make_shared<RequestOp>(io_);
+  net::ssl::context* tls = nullptr;
+  if (request.url.tls) {
+    auto context = tls_context(*shared_, request.ca_file);
+    if (!context) {
+      auto shared = shared_;
+      net::post(io_, [shared, done = std::move(done), error = context.error()] {
+        if (!shared->stopped) done(error);
+      });
+      return;
+    }
+    tls = *context;
+  }
+  auto op = std::make_shared<RequestOp>(io_, tls);
   shared_->active.insert(op);
   op->deadline.expires_after(request.timeout);
   op->deadline.async_wait([weak = std::weak_ptr<RequestOp>(op)](const beast::error_code& ec) {
@@ -189,7 +267,7 @@ void AsyncHttpClient::send(Request request, Done done) {
     if (ec || !o) return;
     o->timed_out = true;
     o->resolver.cancel();
-    o->stream.cancel();
+    o->tcp().cancel();
   });
   const std::string host = request.url.host;
   const std::string port = request.url.port;

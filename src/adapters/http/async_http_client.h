@@ -1,7 +1,8 @@
 // AsyncHttpClient: one-shot HTTP/1.1 requests on the caller's io_context
 // (Boost.Beast, a C++20 coroutine per request), for work that must not block
-// the hub's event loop — webhook deliveries. Plain http:// only; one request
-// per connection (`Connection: close`). Only the answer's status line and
+// the hub's event loop — webhook deliveries. http:// and https:// (TLS 1.2+,
+// the certificate verified against the system's CAs or a given CA file, and
+// the host name); one request per connection (`Connection: close`). Only the answer's status line and
 // headers are read: callers here need the status and Retry-After, not the body.
 //
 // Each request has one deadline covering name resolution, connecting,
@@ -39,18 +40,19 @@ struct ClientState;  // the requests in flight, shared with their coroutines
 
 struct HttpUrl {
   std::string host;
-  std::string port{"80"};
+  std::string port{"80"};   ///< 443 for https:// unless given
   std::string target{"/"};  ///< path and query, as written
+  bool tls{false};          ///< https://
   /// "http://host:port", for messages: never the path, which may hold a token.
   [[nodiscard]] std::string origin() const {
-    return "http://" + (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + port;
+    return std::string(tls ? "https://" : "http://") +
+           (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + port;
   }
 };
 
-/// Parses "http://host[:port][/path?query]". Errors: invalid_argument naming
-/// `field` — "https:// is not supported yet (the hub has no TLS client); use
-/// http://", "must start with http://", "must name a host", "port must be
-/// 1..65535".
+/// Parses "http[s]://host[:port][/path?query]". Errors: invalid_argument
+/// naming `field` — "must start with http:// or https://", "must name a
+/// host", "port must be 1..65535", "must not hold credentials (user@host)".
 Result<HttpUrl> parse_http_url(std::string_view url, std::string_view field = "url");
 
 class AsyncHttpClient {
@@ -61,6 +63,9 @@ class AsyncHttpClient {
     std::vector<std::pair<std::string, std::string>> headers;  ///< Host and Connection are set here
     std::string body;
     Duration timeout{10s};
+    /// https://: a PEM file of the CA that signs the receiver's certificate;
+    /// empty: the system's trusted CAs.
+    std::string ca_file;
   };
   struct Answer {
     int status{0};

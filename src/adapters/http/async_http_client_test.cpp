@@ -32,14 +32,16 @@ TEST(ParseHttpUrl, SplitsHostPortAndTarget) {
   ASSERT_TRUE(v6) << v6.error().message;
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->origin(), "http://[::1]:8123");
+  auto secure = parse_http_url("https://hooks.example.com/in");
+  ASSERT_TRUE(secure) << secure.error().message;
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->port, "443");
+  EXPECT_EQ(secure->origin(), "https://hooks.example.com:443");
 }
 
 TEST(ParseHttpUrl, RefusalsNameTheField) {
-  auto https = parse_http_url("https://hooks.example.com/in", "webhook[0].url");
-  ASSERT_FALSE(https);
-  EXPECT_EQ(https.error().message,
-            "webhook[0].url: https:// is not supported yet (the hub has no TLS client); use http://");
-  EXPECT_EQ(parse_http_url("ftp://x/").error().message, "url: must start with http://");
+  EXPECT_EQ(parse_http_url("ftp://x/", "webhook[0].url").error().message,
+            "webhook[0].url: must start with http:// or https://");
   EXPECT_EQ(parse_http_url("http://:80/").error().message, "url: must name a host");
   EXPECT_EQ(parse_http_url("http://x:0/").error().message, "url: port must be 1..65535");
   EXPECT_EQ(parse_http_url("http://x:http/").error().message, "url: port must be 1..65535");
@@ -66,7 +68,7 @@ class OneShotServer {
     });
   }
   [[nodiscard]] HttpUrl url() const {
-    return {"127.0.0.1", std::to_string(acceptor_.local_endpoint().port()), "/hook?x=1"};
+    return {"127.0.0.1", std::to_string(acceptor_.local_endpoint().port()), "/hook?x=1", false};
   }
   [[nodiscard]] const std::string& request() const { return request_; }
 
@@ -86,7 +88,7 @@ TEST(AsyncHttpClient, PostsTheBodyWithItsHeadersAndReadsStatusAndRetryAfter) {
   OneShotServer server(io, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n");
   AsyncHttpClient client(io);
   Outcome out;
-  client.send({server.url(), "POST", {{"X-Test", "yes"}}, R"({"a":1})", 5s},
+  client.send({server.url(), "POST", {{"X-Test", "yes"}}, R"({"a":1})", 5s, ""},
               [&](Result<AsyncHttpClient::Answer> a) { out.result = std::move(a); });
   io.run_for(5s);
   ASSERT_TRUE(out.result);
@@ -104,11 +106,11 @@ TEST(AsyncHttpClient, ClosedPortIsUnavailable) {
   HttpUrl url;
   {
     tcp::acceptor probe(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-    url = {"127.0.0.1", std::to_string(probe.local_endpoint().port()), "/"};
+    url = {"127.0.0.1", std::to_string(probe.local_endpoint().port()), "/", false};
   }
   AsyncHttpClient client(io);
   Outcome out;
-  client.send({url, "POST", {}, "{}", 5s},
+  client.send({url, "POST", {}, "{}", 5s, ""},
               [&](Result<AsyncHttpClient::Answer> a) { out.result = std::move(a); });
   io.run_for(5s);
   ASSERT_TRUE(out.result);
@@ -123,7 +125,7 @@ TEST(AsyncHttpClient, SilentReceiverTimesOut) {
   OneShotServer server(io, "");
   AsyncHttpClient client(io);
   Outcome out;
-  client.send({server.url(), "POST", {}, "{}", 200ms},
+  client.send({server.url(), "POST", {}, "{}", 200ms, ""},
               [&](Result<AsyncHttpClient::Answer> a) { out.result = std::move(a); });
   io.run_for(5s);
   ASSERT_TRUE(out.result);
@@ -138,7 +140,7 @@ TEST(AsyncHttpClient, StopCancelsWhatIsInFlightWithoutCallingBack) {
   OneShotServer server(io, "");
   AsyncHttpClient client(io);
   bool called = false;
-  client.send({server.url(), "POST", {}, "{}", 30s},
+  client.send({server.url(), "POST", {}, "{}", 30s, ""},
               [&](const Result<AsyncHttpClient::Answer>&) { called = true; });
   io.run_for(100ms);
   client.stop();

@@ -49,6 +49,7 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 /// the hub's certificate is not trusted ("... certificate verify failed");
 /// deadline_exceeded when the answer does not come in time.
 Result<HttpResponse> http_request(std::string_view method, std::string_view url, std::string_view body,
-                                  Duration timeout, const HttpHeaders& headers = {}, const ClientTls& tls = {});
+                                  Duration timeout, const HttpHeaders& headers = {},
+                                  const ClientTls& tls = {});
 
 }  // namespace lw::adapters::http

@@ -8,8 +8,10 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <thread>
 
+#include "adapters/http/async_http_client.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/http_server.h"
 #include "adapters/system/local_ca.h"
@@ -30,6 +32,10 @@ class HttpsServerTest : public ::testing::Test {
     files_ = *files;
     router_.get("/api/v1/ping", [](const Request&) {
       return json_response(200, boost::json::value{{"ok", true}});
+    });
+    router_.post("/hook", [this](const Request& r) {
+      received_ = r.body;
+      return json_response(202, boost::json::value{{"ok", true}});
     });
   }
   void TearDown() override {
@@ -60,8 +66,23 @@ class HttpsServerTest : public ::testing::Test {
            "/api/v1/ping";
   }
 
+  /// POSTs `body` to /hook with the webhook client; its outcome.
+  Result<AsyncHttpClient::Answer> post_hook(std::string_view host, const std::string& ca_file) {
+    boost::asio::io_context client_io;
+    AsyncHttpClient client(client_io);
+    std::optional<Result<AsyncHttpClient::Answer>> out;
+    HttpUrl u{std::string(host), std::to_string(server_->port()), "/hook", true};
+    AsyncHttpClient::Request req{
+        u, "POST", {{"Content-Type", "application/json"}}, R"({"type":"lock.online"})", 5s, ca_file};
+    client.send(std::move(req), [&](Result<AsyncHttpClient::Answer> a) { out = std::move(a); });
+    client_io.run_for(10s);
+    if (!out) return internal_error("no outcome");
+    return *out;
+  }
+
   fs::path dir_;
   LocalCaFiles files_;
+  std::string received_;  // written on the server's thread, read after the exchange
   Router router_;
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
@@ -78,6 +99,30 @@ TEST_F(HttpsServerTest, AClientThatTrustsTheCaGetsItsAnswerOverTls) {
     EXPECT_EQ(r->status, 200);
     EXPECT_NE(r->body.find("\"ok\":true"), std::string::npos);
   }
+}
+
+TEST_F(HttpsServerTest, WebhookClientDeliversOverTlsOnlyToAReceiverItsCaSignedForThatName) {
+  ASSERT_TRUE(start(tls_options()));
+  auto delivered = post_hook("localhost", files_.ca_cert);
+  ASSERT_TRUE(delivered) << delivered.error().message;
+  EXPECT_EQ(delivered->status, 202);
+  EXPECT_EQ(received_, R"({"type":"lock.online"})");
+
+  auto other = create_local_ca((dir_ / "other").string());
+  ASSERT_TRUE(other) << other.error().message;
+  for (const std::string& ca : {other->ca_cert, std::string()}) {  // another CA; the system's CAs
+    auto refused = post_hook("localhost", ca);
+    ASSERT_FALSE(refused) << "delivered while trusting '" << ca << "'";
+    EXPECT_EQ(refused.error().code, ErrorCode::unavailable);
+    EXPECT_NE(refused.error().message.find("TLS with https://localhost:"), std::string::npos)
+        << refused.error().message;
+    EXPECT_NE(refused.error().message.find("certificate verify failed"), std::string::npos)
+        << refused.error().message;
+  }
+  auto missing = post_hook("localhost", (dir_ / "nope.crt").string());
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("ca_file: cannot load"), std::string::npos)
+      << missing.error().message;
 }
 
 TEST_F(HttpsServerTest, AClientThatDoesNotTrustTheCaRefusesTheServer) {

@@ -10,6 +10,8 @@
 #include <exception>
 #include <set>
 
+#include "base/text.h"
+
 namespace lw::adapters::http {
 namespace {
 
@@ -130,6 +132,20 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::string_view(it->second);
 }
 
+Result<boost::json::object> body_object(const Request& r) {
+  boost::json::error_code ec;
+  boost::json::value body = boost::json::parse(r.body, ec);
+  if (ec || !body.is_object()) return invalid_argument("body", "must be a JSON object");
+  return std::move(body.as_object());
+}
+
+Result<std::optional<std::string>> optional_string(const boost::json::object& body, std::string_view field) {
+  const boost::json::value* v = body.if_contains(field);
+  if (v == nullptr || v->is_null()) return std::optional<std::string>{};
+  if (!v->is_string()) return invalid_argument(field, "must be a string");
+  return std::optional<std::string>{std::string(v->as_string())};
+}
+
 Response json_response(int status, const boost::json::value& body) {
   Response r;
   r.status = status;
@@ -138,7 +154,9 @@ Response json_response(int status, const boost::json::value& body) {
 }
 
 Response error_response(int status, std::string_view code, std::string_view message) {
-  return json_response(status, boost::json::object{{"error", {{"code", code}, {"message", message}}}});
+  // Messages may repeat input (an id from the path): the answer stays one line of valid UTF-8.
+  return json_response(status,
+                       boost::json::object{{"error", {{"code", code}, {"message", shown(message, 1024)}}}});
 }
 
 Response error_response(const Error& error) {
@@ -264,16 +282,17 @@ Response Router::dispatch(Request request) const {
   const Handler* handler = best != nullptr ? &best->handler : nullptr;
   if (best == nullptr && allowed.empty() && fallback_) handler = &fallback_;
   if (handler == nullptr) {
-    if (allowed.empty()) return error_response(404, "not_found", "no resource at " + request.path);
+    if (allowed.empty())
+      return error_response(404, "not_found", "no resource at " + shown(request.path, 120));
     if (allowed.contains("GET")) allowed.insert("HEAD");
     std::string allow;
     for (const auto& m : allowed) {
       if (!allow.empty()) allow += ", ";
       allow += m;
     }
-    Response r =
-        error_response(405, "method_not_allowed",
-                       request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")");
+    Response r = error_response(405, "method_not_allowed",
+                                shown(request.method, 16) + " is not allowed on " + shown(request.path, 120) +
+                                    " (allowed: " + allow + ")");
     r.headers.emplace_back("Allow", allow);
     return r;
   }

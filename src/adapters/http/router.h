@@ -115,6 +115,12 @@ Response error_response(int status, std::string_view code, std::string_view mess
 /// `error` with the status its code maps to (http_status) and its code name.
 Response error_response(const Error& error);
 
+/// The request body as a JSON object. Errors: invalid_argument ("body: must be a JSON object").
+Result<boost::json::object> body_object(const Request& r);
+/// A string field of a body object; nullopt when absent or null. Errors:
+/// invalid_argument ("<field>: must be a string").
+Result<std::optional<std::string>> optional_string(const boost::json::object& body, std::string_view field);
+
 /// The one table from lw::ErrorCode to HTTP status: invalid_argument 400,
 /// unauthenticated 401, permission_denied 403, not_found 404, conflict 409,
 /// failed_precondition 409, unavailable 503, deadline_exceeded 504, corruption

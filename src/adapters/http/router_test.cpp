@@ -64,6 +64,28 @@ TEST(Router, UnknownPathIs404AndKnownPathWithOtherMethodIs405) {
   EXPECT_EQ(wrong.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD"}));
 }
 
+// Found by fuzz_http_api (finding-answer-not-json): a path of bytes that are
+// not UTF-8 was echoed into the 404's message, so the answer was not JSON.
+TEST(Router, AnAnswerEchoingAPathOfAnyBytesIsStillOneLineOfJson) {
+  Router router;
+  router.get("/api/v1/locks/{id}", [](const Request& r) {
+    return error_response(not_found("lock '" + r.params.at("id") + "' not found"));
+  });
+  for (const std::string& path : {std::string("/api/v1/lock\x8d\x91"), std::string("/api/v1/locks/%ff%0a%1b"),
+                                  "/api/v1/" + std::string(5000, 'x')}) {
+    Request req = request("GET", "");
+    ASSERT_TRUE(parse_target(path, req));
+    Response r = router.dispatch(req);
+    EXPECT_EQ(r.status, 404);
+    boost::json::error_code ec;
+    boost::json::value body = boost::json::parse(r.body, ec);
+    ASSERT_FALSE(ec) << r.body;
+    const std::string message(body.at("error").at("message").as_string());
+    EXPECT_LT(message.size(), 200U) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
 TEST(Router, HeadIsAnsweredByTheGetRoute) {
   Router router;
   router.get("/x", answer("x"));

@@ -68,12 +68,18 @@ void NativeGateway::handle(std::string_view topic_text, std::string_view payload
       auto v = protocol::decode_event(payload);
       if (!v) return reject(v.error().message);
       applied = hub_->on_event(from, *v);
+      if (applied) {
+        for (const auto& listener : events_) listener(from, *v);
+      }
       break;
     }
     case protocol::Channel::result: {
       auto v = protocol::decode_result(payload);
       if (!v) return reject(v.error().message);
       applied = hub_->on_command_result(from, *v);
+      if (applied) {
+        for (const auto& listener : results_) listener(from, *v);
+      }
       break;
     }
   }
@@ -95,6 +101,11 @@ Result<void> NativeGateway::send_pair(const core::LockAddress& lock, std::string
 Result<void> NativeGateway::relay_envelope(const core::LockAddress& lock, std::string_view envelope) {
   return client_.publish(protocol::topic_for(lock, protocol::Channel::cmd), std::string(envelope),
                          mqtt::Qos::at_least_once, false);
+}
+
+Result<void> NativeGateway::send_unpair(const protocol::UnpairCommand& unpair) {
+  return client_.publish(protocol::topic_for(unpair.command.target, protocol::Channel::cmd),
+                         protocol::seal_unpair(unpair, key_), mqtt::Qos::at_least_once, false);
 }
 
 Result<void> NativeGateway::send_command(const core::Command& command) {

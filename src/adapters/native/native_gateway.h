@@ -15,10 +15,12 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/hub/hub.h"
 #include "core/ports/device_link.h"
 #include "protocol/envelope.h"
+#include "protocol/unpair_command.h"
 
 namespace lw::adapters::mqtt {
 class MqttClient;
@@ -47,6 +49,16 @@ class NativeGateway final : public core::DeviceLink {
   using PairReplyListener = std::function<void(const core::LockAddress&, std::string_view)>;
   void on_pair_reply(PairReplyListener listener) { pair_reply_ = std::move(listener); }
 
+  /// Hears each command result and event a lock sent, after the Hub applied it
+  /// (keypad codes follow their commands' answers and wrong-PIN alarms).
+  using ResultListener = std::function<void(const core::LockAddress&, const core::CommandResult&)>;
+  using EventListener = std::function<void(const core::LockAddress&, const core::DeviceEvent&)>;
+  void on_result(ResultListener listener) { results_.push_back(std::move(listener)); }
+  void on_event(EventListener listener) { events_.push_back(std::move(listener)); }
+  /// Signs an unpair command (docs/protocol.md 6.3) with the hub's key and
+  /// publishes it on the lock's `cmd` topic. Errors: unavailable when not connected.
+  Result<void> send_unpair(const protocol::UnpairCommand& unpair);
+
   /// Routes one incoming message (exposed for tests).
   void handle(std::string_view topic, std::string_view payload);
 
@@ -57,6 +69,8 @@ class NativeGateway final : public core::DeviceLink {
   protocol::SigningKey key_;
   core::Hub* hub_{nullptr};
   PairReplyListener pair_reply_;
+  std::vector<ResultListener> results_;
+  std::vector<EventListener> events_;
   std::set<std::string, std::less<>> reported_;
 };
 

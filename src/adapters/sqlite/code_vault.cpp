@@ -39,7 +39,8 @@ constexpr Sql kFindCode{
     "FROM access_codes WHERE id = ?1"};
 constexpr Sql kFindPin{"read sealed PIN", "SELECT pin_nonce, pin_sealed FROM access_codes WHERE id = ?1"};
 constexpr Sql kDeleteCode{"delete access code", "DELETE FROM access_codes WHERE id = ?1"};
-constexpr Sql kDeleteSync{"delete code sync states", "DELETE FROM code_sync WHERE code_id = ?1"};
+constexpr Sql kDeleteSync{"delete code sync state",
+                          "DELETE FROM code_sync WHERE code_id = ?1 AND site_id = ?2 AND lock_id = ?3"};
 constexpr Sql kChanges{"count deleted access codes", "SELECT changes()"};
 constexpr Sql kSaveSync{
     "save code sync state",
@@ -231,11 +232,6 @@ Result<void> CodeVault::remove(const std::string& id) {
     if (!row) return row.error();
     if (!*row || q->int64(0) == 0) return not_found("access code '" + id + "' does not exist");
   }
-  {
-    auto q = db_.query(kDeleteSync);
-    if (!q) return q.error();
-    if (auto r = q->bind(1, id).finish(); !r) return r;
-  }
   return tx->commit();
 }
 
@@ -358,6 +354,12 @@ Result<std::vector<core::SyncEntry>> CodeVault::load_sync() {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Result<void> CodeVault::remove_sync(const std::string& code_id, const core::LockAddress& lock) {
+  auto q = db_.query(kDeleteSync);
+  if (!q) return q.error();
+  return q->bind(1, code_id).bind(2, lock.site).bind(3, lock.lock).finish();
 }
 
 }  // namespace lw::adapters::sqlite

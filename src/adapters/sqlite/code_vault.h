@@ -56,7 +56,8 @@ class CodeVault {
   /// Stores `code` with `pin` sealed (replacing a code of the same id).
   /// Errors: invalid_argument ("pin: must be 4..10 digits"), store errors.
   Result<void> put(const StoredCode& code, std::string_view pin);
-  /// Deletes the code and its sync rows. Errors: not_found.
+  /// Deletes the code and its sealed PIN; its sync rows stay until the locks
+  /// confirm the slot empty (remove_sync). Errors: not_found.
   Result<void> remove(const std::string& id);
   Result<std::vector<StoredCode>> list();
   Result<std::optional<StoredCode>> find(const std::string& id);
@@ -69,6 +70,8 @@ class CodeVault {
   /// Saves one code-per-lock sync state (upsert).
   Result<void> save_sync(const core::SyncEntry& entry);
   Result<std::vector<core::SyncEntry>> load_sync();
+  /// Forgets one code-per-lock sync state (the lock confirmed the slot empty).
+  Result<void> remove_sync(const std::string& code_id, const core::LockAddress& lock);
 
  private:
   CodeVault(Connection db, const protocol::AtRestKey& key, const protocol::CodeKey& seed) noexcept

@@ -106,6 +106,9 @@ TEST_F(CodeVaultTest, CodesAndSyncStatesSurviveARestart) {
   EXPECT_EQ(vault->site_code_key("home"), again->site_code_key("home"));
   EXPECT_NE(vault->site_code_key("home"), again->site_code_key("office"));
   ASSERT_TRUE(vault->remove("cleaner"));
+  EXPECT_EQ(vault->pin("cleaner").error().code, ErrorCode::not_found) << "the PIN goes with the code";
+  ASSERT_EQ(vault->load_sync()->size(), 1U) << "kept until the lock confirms the slot empty";
+  ASSERT_TRUE(vault->remove_sync("cleaner", sync->front().target.lock));
   EXPECT_TRUE(vault->load_sync()->empty());
   EXPECT_EQ(vault->remove("cleaner").error().code, ErrorCode::not_found);
 }

@@ -124,6 +124,11 @@ void WebhookDispatcher::lock_changed(const core::LockRecord& lock) {
   flush();
 }
 
+void WebhookDispatcher::emit(core::WebhookEvent event) {
+  mapper_.add(std::move(event));
+  flush();
+}
+
 void WebhookDispatcher::event_recorded(const core::EventRecord& event) {
   mapper_.event_recorded(event);
   flush();
@@ -234,6 +239,7 @@ void WebhookDispatcher::attempt(std::size_t target, core::WebhookDelivery& d, Ti
   req.url = t.url;
   req.method = "POST";
   req.timeout = t.endpoint.timeout;
+  req.ca_file = t.endpoint.ca_file;
   req.body = d.body;
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   req.headers = {{"Content-Type", "application/json"},

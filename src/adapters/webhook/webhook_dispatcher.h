@@ -13,7 +13,7 @@
 // rather than each knocking in turn. At start the pending deliveries are
 // loaded again (a delivery in flight when the hub stopped is sent again:
 // receivers drop duplicates by X-Lockwarden-Delivery). Secrets are never
-// logged or stored, and logs name a receiver by http://host:port only.
+// logged or stored, and logs name a receiver by http[s]://host:port only.
 //
 // Example:
 //   auto outbox = sqlite::WebhookOutbox::open(path, sync, clock.now());
@@ -53,10 +53,11 @@ namespace lw::adapters::webhook {
 
 /// One receiver, as configured.
 struct Endpoint {
-  std::string url;                             ///< http://host[:port]/path
+  std::string url;                             ///< http[s]://host[:port]/path
   std::string secret;                          ///< the HMAC key; never logged or stored
   std::vector<core::WebhookEventType> events;  ///< what it wants; empty: everything
   Duration timeout{10s};                       ///< per attempt
+  std::string ca_file;  ///< https://: the receiver's CA (PEM); empty: the system's trusted CAs
 };
 
 class WebhookDispatcher final : public core::EventSink {
@@ -69,7 +70,7 @@ class WebhookDispatcher final : public core::EventSink {
   };
 
   /// Errors: invalid_argument ("webhook[0].url: ...") for a url that is not
-  /// http://host[:port]/path. The outbox, clock and random must outlive it.
+  /// http[s]://host[:port]/path. The outbox, clock and random must outlive it.
   static Result<std::unique_ptr<WebhookDispatcher>> create(boost::asio::io_context& io,
                                                            sqlite::WebhookOutbox& outbox,
                                                            const core::Clock& clock, core::Random& random,
@@ -91,6 +92,10 @@ class WebhookDispatcher final : public core::EventSink {
   /// Stops sending: the timer and the requests in flight are cancelled
   /// (what was in flight stays pending in the outbox). Idempotent.
   void stop();
+
+  /// Sends an event another part of the hub found (access codes) to the
+  /// receivers that want its type, like the hub's own.
+  void emit(core::WebhookEvent event);
 
   /// Incidents and cases opened or closed since the last tick; once a day
   /// the outbox is pruned. Call after every Hub::tick().

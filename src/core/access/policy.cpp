@@ -29,6 +29,7 @@ std::string_view to_string(Permission permission) noexcept {
     case Permission::operate: return "operate";
     case Permission::troubleshoot: return "troubleshoot";
     case Permission::manage_users: return "manage_users";
+    case Permission::manage_codes: return "manage_codes";
     case Permission::read_fleet: return "read_fleet";
   }
   return "view";
@@ -53,6 +54,7 @@ Role least_role(Permission permission) noexcept {
     case Permission::operate: return Role::member;
     case Permission::troubleshoot: return Role::manager;
     case Permission::manage_users: return Role::manager;
+    case Permission::manage_codes: return Role::manager;
     case Permission::read_fleet: return Role::manager;
   }
   return Role::owner;

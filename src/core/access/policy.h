@@ -7,7 +7,7 @@
 //   member   + events, history, actions, incidents, cases and the live stream;
 //            locks, unlocks and unlatches
 //   manager  + posts case outcomes and confirmed causes; manages the accounts
-//            of its sites, granting guest or member there
+//            of its sites, granting guest or member there, and their keypad codes
 //   owner    + grants any role up to owner on its sites
 // A grant on the site "*" holds on every site, present and future. Hub-wide
 // figures (/metrics, /api/v1/stats) need a manager or owner grant on "*":
@@ -66,6 +66,7 @@ enum class Permission {
   operate,        ///< lock, unlock, unlatch
   troubleshoot,   ///< case outcomes and confirmed causes
   manage_users,   ///< accounts and grants of the site
+  manage_codes,   ///< keypad codes of the site's locks: who they are for, when they work
   read_fleet,     ///< figures over every site (/metrics, /api/v1/stats)
 };
 

@@ -18,7 +18,7 @@ TEST(AccessPolicy, NobodySignedInIsUnauthenticatedForEverything) {
 TEST(AccessPolicy, ASiteWithoutAGrantIsHiddenWhateverTheRoleElsewhere) {
   Principal owner_of_a = someone({{"a", Role::owner}});
   for (Permission p : {Permission::view, Permission::read_activity, Permission::operate,
-                       Permission::troubleshoot, Permission::manage_users}) {
+                       Permission::troubleshoot, Permission::manage_users, Permission::manage_codes}) {
     EXPECT_EQ(decide(&owner_of_a, p, Target::on_site("b")), Decision::hidden) << to_string(p);
     EXPECT_EQ(decide(&owner_of_a, p, Target::on_site("a")), Decision::allow) << to_string(p);
   }
@@ -40,6 +40,7 @@ TEST(AccessPolicy, TheRoleMatrixHoldsOnAVisibleSite) {
     EXPECT_EQ(is(Permission::operate), want(row.operate)) << to_string(row.role);
     EXPECT_EQ(is(Permission::troubleshoot), want(row.troubleshoot)) << to_string(row.role);
     EXPECT_EQ(is(Permission::manage_users), want(row.manage)) << to_string(row.role);
+    EXPECT_EQ(is(Permission::manage_codes), want(row.manage)) << to_string(row.role);
   }
 }
 

@@ -178,6 +178,13 @@ Result<void> Hub::record(EventRecord event) {
   return ok();
 }
 
+Result<void> Hub::record_event(EventRecord event) {
+  if (locks_.find(event.lock) == locks_.end()) return not_found(unknown_lock_message(event.lock));
+  if (event.ts == Timestamp{}) event.ts = clock_.now();
+  event.device_seq.reset();
+  return record(std::move(event));
+}
+
 void Hub::count_message(const LockRecord& lock) {
   ++accepted_;
   ++heard_[lock.transport];
@@ -590,8 +597,8 @@ Result<Action> Hub::relay_action(const LockId& lock_id, const Command& command, 
   auto [pos, inserted] = pending_.emplace(action.id, action);
   sink_.action_changed(action);
   if (auto sent = link_.relay_envelope(command.target, envelope); !sent) {
-    note("hub", "command.send", target, audit_detail({{"action_id", action.id}, {"error", sent.error().message}}),
-         "not_sent");
+    note("hub", "command.send", target,
+         audit_detail({{"action_id", action.id}, {"error", sent.error().message}}), "not_sent");
     (void)finish_action(pos->second, ActionStatus::failed, "undelivered", sent.error().message);
     return Error{ErrorCode::unavailable, "the lock could not be reached: " + sent.error().message};
   }

@@ -163,7 +163,7 @@ class Hub {
   /// nothing is stored or sent). A DeviceLink failure does not fail the
   /// request: the action stays pending and is retried by tick() until it expires.
   Result<Action> request_action(const LockId& lock, LockAction action, const std::string& actor = "hub");
-    /// Relays a command a user's own key signed (docs/protocol.md 5.5): the
+  /// Relays a command a user's own key signed (docs/protocol.md 5.5): the
   /// caller checked the envelope and the policy, `command` is its decoded
   /// body and `envelope` goes to the lock unchanged. The action carries the
   /// command's id, key and counter and completes like any other. It is sent
@@ -177,6 +177,12 @@ class Hub {
   /// Runs the health engine (connectivity, incidents, battery, drain, link),
   /// retries unsent commands and expires actions.
   void tick();
+
+  /// Records an event about a lock that another part of the hub found (an
+  /// access code's sync state, a site-wide wrong-PIN alert): stored in the
+  /// lock's history and told to the sink. `event.ts` unset: the hub's clock.
+  /// Errors: not_found (unknown lock), store errors.
+  Result<void> record_event(EventRecord event);
 
   // --- queries ---
   [[nodiscard]] std::vector<LockRecord> locks() const;

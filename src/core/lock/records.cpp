@@ -10,11 +10,12 @@ constexpr EnumNames<ActionStatus, 4> kActionStatus{{{
     {ActionStatus::failed, "failed"},
     {ActionStatus::expired, "expired"},
 }}};
-constexpr EnumNames<EventKind, 5> kEventKinds{{{
+constexpr EnumNames<EventKind, 6> kEventKinds{{{
     {EventKind::lock_operation, "lock_operation"},
     {EventKind::alarm, "alarm"},
     {EventKind::connectivity, "connectivity"},
     {EventKind::command, "command"},
+    {EventKind::access_code, "access_code"},
     {EventKind::health, "health"},
 }}};
 

@@ -83,7 +83,9 @@ struct Action {
 /// Kinds of stored events: what the lock reported, and what the hub observed
 /// (connectivity changes, command outcomes, and the health engine's findings:
 /// incidents, battery forecasts, drain and link warnings).
-enum class EventKind { lock_operation, alarm, connectivity, command, health };
+/// access_code: a keypad code's sync state changed on a lock, drift was found,
+/// or the same wrong PIN was tried at several doors (detail says which; never a PIN).
+enum class EventKind { lock_operation, alarm, connectivity, command, health, access_code };
 std::string_view to_string(EventKind v) noexcept;
 std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
 

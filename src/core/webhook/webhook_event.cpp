@@ -8,7 +8,7 @@
 namespace lw::core {
 namespace {
 
-constexpr EnumNames<WebhookEventType, 14> kTypes{{{
+constexpr EnumNames<WebhookEventType, 18> kTypes{{{
     {WebhookEventType::lock_online, "lock.online"},
     {WebhookEventType::lock_offline, "lock.offline"},
     {WebhookEventType::connectivity_changed, "connectivity.changed"},
@@ -23,6 +23,10 @@ constexpr EnumNames<WebhookEventType, 14> kTypes{{{
     {WebhookEventType::case_resolved, "case.resolved"},
     {WebhookEventType::action_failed, "action.failed"},
     {WebhookEventType::access_code_set, "access_code.set"},
+    {WebhookEventType::access_code_failed, "access_code.failed"},
+    {WebhookEventType::access_code_removed, "access_code.removed"},
+    {WebhookEventType::access_code_drift, "access_code.drift"},
+    {WebhookEventType::access_code_wrong_pins, "access_code.wrong_pins"},
 }}};
 
 constexpr std::array<WebhookEventType, kTypes.entries.size()> all_types() {

@@ -24,20 +24,24 @@
 namespace lw::core {
 
 enum class WebhookEventType {
-  lock_online,           ///< "lock.online"
-  lock_offline,          ///< "lock.offline"
-  connectivity_changed,  ///< "connectivity.changed": unreachable, updating or asleep
-  lock_locked,           ///< "lock.locked"
-  lock_unlocked,         ///< "lock.unlocked"
-  lock_jammed,           ///< "lock.jammed"
-  battery_low,           ///< "battery.low": 7 or 3 days left, or drop-outs on a low battery
-  battery_forecast,      ///< "battery.forecast": the forecast crossed 30, 14, 7 or 3 days
-  incident_opened,       ///< "incident.opened"
-  incident_resolved,     ///< "incident.resolved"
-  case_opened,           ///< "case.opened"
-  case_resolved,         ///< "case.resolved"
-  action_failed,         ///< "action.failed": a remote command failed or expired
-  access_code_set,       ///< "access_code.set": reserved, not emitted yet
+  lock_online,             ///< "lock.online"
+  lock_offline,            ///< "lock.offline"
+  connectivity_changed,    ///< "connectivity.changed": unreachable, updating or asleep
+  lock_locked,             ///< "lock.locked"
+  lock_unlocked,           ///< "lock.unlocked"
+  lock_jammed,             ///< "lock.jammed"
+  battery_low,             ///< "battery.low": 7 or 3 days left, or drop-outs on a low battery
+  battery_forecast,        ///< "battery.forecast": the forecast crossed 30, 14, 7 or 3 days
+  incident_opened,         ///< "incident.opened"
+  incident_resolved,       ///< "incident.resolved"
+  case_opened,             ///< "case.opened"
+  case_resolved,           ///< "case.resolved"
+  action_failed,           ///< "action.failed": a remote command failed or expired
+  access_code_set,         ///< "access_code.set": a lock confirmed it holds a keypad code
+  access_code_failed,      ///< "access_code.failed": a lock refused a code, or it was not confirmed in time
+  access_code_removed,     ///< "access_code.removed": a lock confirmed a code's slot empty
+  access_code_drift,       ///< "access_code.drift": a lock's slots differ from what the hub wrote
+  access_code_wrong_pins,  ///< "access_code.wrong_pins": one wrong PIN tried at several doors of a site
 };
 std::string_view to_string(WebhookEventType type) noexcept;
 std::optional<WebhookEventType> parse_webhook_event_type(std::string_view name) noexcept;

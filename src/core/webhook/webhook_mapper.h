@@ -68,6 +68,9 @@ class WebhookMapper final : public EventSink {
   /// O(open incidents + open cases).
   void review(const LivenessEngine& liveness, const LockDoctor& doctor);
 
+  /// An event another part of the hub found (access codes), told in turn.
+  void add(WebhookEvent event) { out_.push_back(std::move(event)); }
+
   /// The events found since the last call, in the order they happened.
   std::vector<WebhookEvent> take();
 

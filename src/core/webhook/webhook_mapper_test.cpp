@@ -205,7 +205,8 @@ TEST_F(WebhookMapperTest, IncidentAndCaseAreToldWhenTheyOpenAndWhenTheyAreResolv
 }
 
 TEST(WebhookEventType, NamesRoundTripAndEveryTypeIsListed) {
-  EXPECT_EQ(webhook_event_types().size(), 14U);
+  EXPECT_EQ(webhook_event_types().size(), 18U);
+  EXPECT_EQ(to_string(WebhookEventType::access_code_wrong_pins), "access_code.wrong_pins");
   for (WebhookEventType t : webhook_event_types()) EXPECT_EQ(parse_webhook_event_type(to_string(t)), t);
   EXPECT_EQ(to_string(WebhookEventType::connectivity_changed), "connectivity.changed");
   EXPECT_FALSE(parse_webhook_event_type("lock.exploded"));

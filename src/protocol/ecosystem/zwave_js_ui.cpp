@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/enum_names.h"
+#include "base/text.h"
 #include "protocol/ecosystem/payload.h"
 #include "protocol/json_reader.h"
 
@@ -155,15 +156,8 @@ std::string normalize_label(std::string_view s) {
 bool same_label(std::string_view a, std::string_view b) { return normalize_label(a) == normalize_label(b); }
 
 /// `s` as it may appear in an error message: a topic level can hold any byte
-/// but '/', and errors are logged, so control characters become '?'.
-std::string for_message(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = '?';
-  }
-  return out;
-}
+/// but '/', and errors are logged (lw::shown: one line, valid UTF-8, at most 96 bytes).
+std::string for_message(std::string_view s) { return shown(s, 96); }
 
 ZwaveScalar to_scalar(const json::value* v) {
   if (v == nullptr || v->is_null()) return std::monostate{};

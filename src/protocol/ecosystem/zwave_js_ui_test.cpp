@@ -347,6 +347,15 @@ TEST(ZwaveLock, ErrorsNameTheValueWithoutControlCharactersFromTheTopic) {
       "notification.Power_Management.Battery_maintenance??_status: must be an integer 0..255");
 }
 
+// Found by fuzz_zwave_js_ui (finding-error-over-300-bytes): topic levels of any length were echoed whole.
+TEST(ZwaveLock, ErrorsNameTheValueInBoundedValidText) {
+  const std::string error = lock_error(
+      "zwave/Front/notification/endpoint_0/Power_Management/Battery_maintenance" + std::string(400, '\x01') + "_status",
+      R"({"time":1,"value":300})");
+  EXPECT_LE(error.size(), 300U) << error;
+  EXPECT_NE(error.find("...: must be an integer 0..255"), std::string::npos) << error;
+}
+
 TEST(ZwaveLock, NullAndUnrelatedValuesSayNothing) {
   const ZwaveLockUpdate cleared = lock_update("zwave/Z-Wave door/door_lock/endpoint_0/currentMode", "");
   EXPECT_FALSE(cleared.lock_state);

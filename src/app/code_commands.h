@@ -1,0 +1,47 @@
+// The CLI's keypad-code commands (docs/api.md, "Access codes"):
+//   lockwarden code list [--site S] [--lock L]
+//   lockwarden code add --site S [--lock L] --name NAME [--pin-file F | PIN on stdin]
+//                       [--slot N] [--user N] [--from T --to T | --weekly DAYS --start HH:MM
+//                       --end HH:MM [--utc-offset MIN] | --one-time]
+//   lockwarden code show ID
+//   lockwarden code remove ID
+//   lockwarden code retry ID
+// The PIN is read from a file or standard input, never from the command line
+// (where `ps` and shell history would keep it), and never printed.
+// Exit codes as in cli_client.h: 0 done, 1 failed or refused, 2 bad usage,
+// 3 the hub cannot be reached.
+// Threading: the calling thread; blocking HTTP.
+#pragma once
+
+#include <istream>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "app/cli_client.h"
+
+namespace lw::app {
+
+struct CodeCommand {
+  std::string action;  ///< list, add, show, remove, retry
+  std::string id;      ///< show, remove, retry
+  std::string site;
+  std::string lock;
+  std::string name;
+  std::string pin_file;  ///< empty: the first line of standard input
+  std::optional<int> slot;
+  std::optional<int> user;
+  // schedule: at most one of these forms
+  std::string from;  ///< date range: YYYY-MM-DD or an RFC 3339 time (UTC)
+  std::string to;
+  std::string weekly;  ///< "mon,tue,fri"
+  std::string start;   ///< "HH:MM"
+  std::string end;
+  int utc_offset_min{0};
+  bool one_time{false};
+};
+
+int run_code_command(const ClientOptions& client, const CodeCommand& command, std::istream& in,
+                     std::ostream& out, std::ostream& err);
+
+}  // namespace lw::app

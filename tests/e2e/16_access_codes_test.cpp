@@ -1,0 +1,205 @@
+// Keypad codes, end to end: a manager adds a PIN for the cleaner with the CLI,
+// the hub seals it to the lock and confirms the lock holds it (and says so to
+// a webhook), the cleaner's PIN opens the door at the keypad, and the same
+// wrong PIN tried at two doors raises one site-wide alert. Removing the code
+// empties the slot. Real broker, real `lockwarden serve`, real simulated
+// lock firmware; the PIN appears in no output, log or answer.
+#include "adapters/webhook/webhook_signature.h"
+#include "tests/e2e/harness.h"
+#include "tests/e2e/webhook_receiver.h"
+
+namespace lw::e2e {
+namespace {
+
+constexpr std::string_view kSecret = "e2e-webhook-secret-0123456789";
+constexpr std::string_view kPin = "482157";
+
+/// Two doors; at 12 s the cleaner types the PIN at door A, then someone
+/// tries 913706 at both doors.
+constexpr std::string_view kKeypadDoors = R"(
+[hub]
+key_id = "hub"
+
+[[site]]
+id = "e2e"
+
+[[lock]]
+id = "door-a"
+site = "e2e"
+name = "Door A"
+heartbeat = "1s"
+keepalive_s = 5
+lock_state = "locked"
+
+[[lock]]
+id = "door-b"
+site = "e2e"
+name = "Door B"
+heartbeat = "1s"
+keepalive_s = 5
+lock_state = "locked"
+
+[[fault]]
+at = "12s"
+lock = "door-a"
+kind = "keypad"
+pin = "482157"
+
+[[fault]]
+at = "14s"
+lock = "door-a"
+kind = "keypad"
+pin = "913706"
+
+[[fault]]
+at = "15s"
+lock = "door-b"
+kind = "keypad"
+pin = "913706"
+)";
+
+class AccessCodes : public HubE2E {
+ protected:
+  [[nodiscard]] std::string webhook_config() const {
+    return "[[webhook]]\nurl = \"" + receiver_.url() + "\"\nsecret = \"" + std::string(kSecret) +
+           "\"\nevents = [\"access_code.set\", \"access_code.removed\", \"access_code.wrong_pins\"]\n"
+           "timeout = \"2s\"\n";
+  }
+  json::object code(const std::string& id) {
+    json::value v = get("/api/v1/codes/" + id);
+    return v.is_object() && v.as_object().contains("code") ? v.at("code").as_object() : json::object{};
+  }
+  json::array events(const std::string& lock) {
+    json::value page = get("/api/v1/locks/" + lock + "/events?limit=200");
+    if (!page.is_object() || !page.as_object().contains("events")) return {};
+    return page.at("events").as_array();
+  }
+  bool has_event(const std::string& lock, std::string_view kind, std::string_view detail_part) {
+    for (const auto& e : events(lock)) {
+      if (field(e, "kind") == kind && field(e, "detail").find(detail_part) != std::string::npos) return true;
+    }
+    return false;
+  }
+  /// Webhook deliveries of `type`, as parsed bodies.
+  std::vector<json::object> hooks(std::string_view type) {
+    std::vector<json::object> out;
+    for (const auto& r : receiver_.received()) {
+      json::value body = json::parse(r.body);
+      if (field(body, "type") != type) continue;
+      EXPECT_TRUE(adapters::webhook::verify(kSecret, r.body, r.headers.at("x-lockwarden-signature")));
+      out.push_back(body.as_object());
+    }
+    return out;
+  }
+
+  WebhookReceiver receiver_;
+};
+
+TEST_F(AccessCodes, APinAddedWithTheCliOpensTheDoorAndAWrongPinAtTwoDoorsRaisesOneAlert) {
+  receiver_.answer(200);
+  start_hub(webhook_config());
+  start_sim(kKeypadDoors);
+  ASSERT_TRUE(eventually([&] { return lock_is("door-a", "connectivity", "online"); }, 10s)) << logs();
+
+  const std::string pin_file = (dir_ / "cleaner.pin").string();
+  write_file(pin_file, std::string(kPin) + "\n");
+  auto added = cli({"code", "add", "--site", "e2e", "--lock", "door-a", "--name", "Cleaner", "--slot", "3",
+                    "--pin-file", pin_file, "--json"});
+  ASSERT_EQ(added.exit_code, 0) << added.output << logs();
+  EXPECT_EQ(added.output.find(kPin), std::string::npos) << "the PIN is never printed";
+  const json::value created = json::parse(added.output.substr(0, added.output.find('\n')));
+  const std::string id = field(created.at("code"), "id");
+  ASSERT_TRUE(id.starts_with("code-")) << added.output;
+
+  // The hub does not trust its own write: "set" only once the lock's answer shows the slot holding it.
+  ASSERT_TRUE(eventually([&] { return field(code(id), "state") == "set"; }, 10s))
+      << json::serialize(code(id)) << logs();
+  EXPECT_TRUE(has_event("door-a", "access_code", id + " (Cleaner) set in slot 3"));
+  ASSERT_TRUE(eventually([&] { return !hooks("access_code.set").empty(); }, 10s)) << logs();
+  const json::object set = hooks("access_code.set").front();
+  EXPECT_EQ(field(set.at("data"), "code"), id);
+  EXPECT_EQ(field(set.at("data"), "lock"), "door-a");
+  EXPECT_EQ(set.at("data").at("slot").as_int64(), 3);
+
+  // A second code in the same slot of the same door is refused, naming the field.
+  auto clash = cli({"code", "add", "--site", "e2e", "--lock", "door-a", "--name", "Plumber", "--slot", "3",
+                    "--pin-file", pin_file});
+  EXPECT_EQ(clash.exit_code, 1) << clash.output;
+  EXPECT_NE(clash.output.find("slot: 3 already holds code '" + id + "'"), std::string::npos) << clash.output;
+
+  // At 12 s the cleaner types the PIN: the door opens, by keypad, as user 3 (the slot's user).
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& e : events("door-a")) {
+          if (field(e, "kind") == "lock_operation" && field(e, "operation") == "unlock" &&
+              field(e, "source") == "keypad" && field(e, "user") == "3")
+            return true;
+        }
+        return false;
+      },
+      20s))
+      << logs();
+
+  // 913706 at door A, then at door B: one wrong PIN at two doors of the site.
+  ASSERT_TRUE(eventually([&] { return !hooks("access_code.wrong_pins").empty(); }, 25s)) << logs();
+  const json::object alert = hooks("access_code.wrong_pins").front();
+  EXPECT_EQ(field(alert.at("data"), "site"), "e2e");
+  EXPECT_EQ(alert.at("data").at("locks").as_array().size(), 2U) << json::serialize(alert);
+  EXPECT_TRUE(has_event("door-b", "access_code", "the same wrong PIN was tried at 2 doors"));
+  EXPECT_EQ(hooks("access_code.wrong_pins").size(), 1U) << "one alert, not one per door";
+
+  // Removing the code empties the slot on the lock; the code is gone once the lock confirms it.
+  auto removed = cli({"code", "remove", id});
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  ASSERT_TRUE(eventually([&] { return !hooks("access_code.removed").empty(); }, 10s)) << logs();
+  ASSERT_TRUE(eventually([&] { return get("/api/v1/codes/" + id).is_object() && code(id).empty(); }, 5s))
+      << json::serialize(code(id));
+  auto listed = cli({"code", "list"});
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_NE(listed.output.find("no access codes"), std::string::npos) << listed.output;
+
+  // Nothing the hub wrote holds the PIN.
+  EXPECT_EQ(testing::read_text_file(dir_ / "hub.log").find(kPin), std::string::npos);
+  auto audit = testing::run_program({LW_BINARY, "audit", "list", "--data-dir", data_dir().string()}, 60s);
+  EXPECT_NE(audit.output.find("code.create"), std::string::npos) << audit.output;
+  EXPECT_NE(audit.output.find("code.remove"), std::string::npos) << audit.output;
+  EXPECT_EQ(audit.output.find(kPin), std::string::npos);
+}
+
+TEST_F(AccessCodes, AMemberMayNotAddCodesAndAnotherSitesManagerCannotSeeThem) {
+  start_hub("[[site]]\nid = \"e2e\"\n[[site]]\nid = \"office\"\n");
+  ASSERT_EQ(add_user("mia", "member-password-1", "e2e", "member"), 201);
+  ASSERT_EQ(add_user("olga", "office-password-1", "office", "manager"), 201);
+  const std::string mia = login("mia", "member-password-1");
+  const std::string olga = login("olga", "office-password-1");
+  ASSERT_FALSE(mia.empty());
+  ASSERT_FALSE(olga.empty());
+  const std::string body = R"({"site":"e2e","name":"Cleaner","pin":"482157"})";
+  EXPECT_EQ(call("POST", "/api/v1/codes", body, auth(mia)).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/codes", body, auth(olga)).status, 404)
+      << "another site does not exist for it";
+  auto created = call("POST", "/api/v1/codes", body, auth());
+  ASSERT_EQ(created.status, 201) << json::serialize(created.body);
+  const std::string id = field(created.body.at("code"), "id");
+  EXPECT_EQ(json::serialize(created.body).find("482157"), std::string::npos) << "the answer holds no PIN";
+  EXPECT_EQ(call("GET", "/api/v1/codes/" + id, "", auth(olga)).status, 404);
+  EXPECT_EQ(call("DELETE", "/api/v1/codes/" + id, "", auth(olga)).status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/codes/code-00000000", "", auth(olga)).status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/codes/" + id, "", auth(mia)).status, 403);
+  auto olga_list = call("GET", "/api/v1/codes", "", auth(olga));
+  EXPECT_EQ(olga_list.status, 200);
+  EXPECT_EQ(json::serialize(olga_list.body), R"({"codes":[]})");
+  auto bad = call("POST", "/api/v1/codes", R"({"site":"e2e","name":"X","pin":"12a4"})", auth());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(json::serialize(bad.body).find("pin: must be 4..10 digits"), std::string::npos)
+      << json::serialize(bad.body);
+  auto bad_schedule =
+      call("POST", "/api/v1/codes",
+           R"({"site":"e2e","name":"X","pin":"1234","schedule":{"type":"weekly","days":[]}})", auth());
+  EXPECT_EQ(bad_schedule.status, 400);
+  EXPECT_NE(json::serialize(bad_schedule.body).find("schedule."), std::string::npos)
+      << json::serialize(bad_schedule.body);
+}
+
+}  // namespace
+}  // namespace lw::e2e
