@@ -205,7 +205,6 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
 )sql";
 
-
 // docs/storage.md, "Schema version 8 (paired keys)": which keys each lock
 // was paired with, for the hub's policy on relayed end-to-end commands.
 constexpr std::string_view kVersion8 = R"sql(

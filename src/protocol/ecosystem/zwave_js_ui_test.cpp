@@ -349,9 +349,10 @@ TEST(ZwaveLock, ErrorsNameTheValueWithoutControlCharactersFromTheTopic) {
 
 // Found by fuzz_zwave_js_ui (finding-error-over-300-bytes): topic levels of any length were echoed whole.
 TEST(ZwaveLock, ErrorsNameTheValueInBoundedValidText) {
-  const std::string error = lock_error(
-      "zwave/Front/notification/endpoint_0/Power_Management/Battery_maintenance" + std::string(400, '\x01') + "_status",
-      R"({"time":1,"value":300})");
+  const std::string error =
+      lock_error("zwave/Front/notification/endpoint_0/Power_Management/Battery_maintenance" +
+                     std::string(400, '\x01') + "_status",
+                 R"({"time":1,"value":300})");
   EXPECT_LE(error.size(), 300U) << error;
   EXPECT_NE(error.find("...: must be an integer 0..255"), std::string::npos) << error;
 }
