@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "adapters/system/credentials.h"
+#include "adapters/system/mac_key.h"
 #include "app/config.h"
 #include "core/access/policy.h"
 
@@ -72,7 +73,14 @@ int run_user_command(const UserCommand& c, std::istream& in, std::ostream& out, 
   }
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
-  auto accounts = AccountStore::open(store_path, adapters::sqlite::Synchronous::full, wall_now());
+  auto row_mac =
+      adapters::load_or_create_mac_key((std::filesystem::path(data_dir) / "accounts.key").string());
+  if (!row_mac) {
+    err << "lockwarden: " << row_mac.error().message << "\n";
+    return 1;
+  }
+  auto accounts = AccountStore::open(store_path, adapters::sqlite::Synchronous::full, wall_now(),
+                                     std::move(row_mac->mac), row_mac->created);
   if (!accounts) {
     err << "lockwarden: store " << accounts.error().message << "\n";
     return 1;

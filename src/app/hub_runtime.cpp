@@ -23,6 +23,7 @@
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/sqlite/webhook_outbox.h"
 #include "adapters/system/key_file.h"
+#include "adapters/system/mac_key.h"
 #include "adapters/system/sodium_random.h"
 #include "adapters/system/system_clock.h"
 #include "adapters/webhook/webhook_dispatcher.h"
@@ -251,7 +252,11 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     parts->listeners.add(*parts->webhooks);
     parts->webhooks->attach(parts->hub);
   }
-  auto accounts = adapters::sqlite::AccountStore::open(config.store_path(), sync, parts->clock.now());
+  auto row_mac = adapters::load_or_create_mac_key(
+      (std::filesystem::path(config.hub.data_dir) / "accounts.key").string());
+  if (!row_mac) return Error{row_mac.error().code, "accounts: " + row_mac.error().message};
+  auto accounts = adapters::sqlite::AccountStore::open(config.store_path(), sync, parts->clock.now(),
+                                                       std::move(row_mac->mac), row_mac->created);
   if (!accounts) return Error{accounts.error().code, "accounts: " + accounts.error().message};
   parts->accounts = std::move(*accounts);
   if (auto b =

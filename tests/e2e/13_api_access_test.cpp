@@ -97,23 +97,34 @@ TEST_F(ApiAccess, ASignedOutOrExpiredTokenNoLongerWorks) {
   EXPECT_EQ(as(second, "GET", "/api/v1/me").status, 401);
 }
 
-TEST_F(ApiAccess, ASessionPastItsLifetimeIsRefusedAsExpired) {
-  start_hub("[auth]\nsession_ttl = \"5m\"\n");
-  ASSERT_EQ(add_user("ana", "correct horse battery", "*", "member"), 201);
+// Attack suite (I4), end to end: someone who can write the database file but
+// not read <data_dir>/accounts.key gives a member every site as owner and
+// extends a session; the hub refuses both and says so in its log. (Session
+// expiry itself: ApiAccessTest, on an injected clock.)
+TEST_F(ApiAccess, AccountRowsEditedInTheDatabaseFileGrantNothing) {
+  start_two_sites();
+  ASSERT_EQ(add_user("ana", "correct horse battery", "alpha", "member"), 201);
   const std::string token = login("ana", "correct horse battery");
   ASSERT_FALSE(token.empty());
-  // Expire it in the database the hub reads on every request.
+  ASSERT_EQ(as(token, "GET", "/api/v1/locks/beta-door").status, 404);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((data_dir() / "lockwarden.db").string().c_str(), &db), SQLITE_OK);
   sqlite3_busy_timeout(db, 5000);
-  const int rc = sqlite3_exec(db, "UPDATE api_tokens SET expires_at_ms = 1 WHERE kind = 'session'", nullptr,
-                              nullptr, nullptr);
+  const int rc =
+      sqlite3_exec(db,
+                   "INSERT INTO user_grants (user_id, site, role) SELECT id, '*', 'owner' FROM users "
+                   "WHERE name = 'ana'; UPDATE api_tokens SET expires_at_ms = NULL WHERE kind = 'session'",
+                   nullptr, nullptr, nullptr);
   sqlite3_close(db);
   ASSERT_EQ(rc, SQLITE_OK);
-  auto expired = as(token, "GET", "/api/v1/me");
-  EXPECT_EQ(expired.status, 401);
-  EXPECT_NE(json::serialize(expired.body).find("expired"), std::string::npos)
-      << json::serialize(expired.body);
+  auto refused = as(token, "GET", "/api/v1/locks/beta-door");
+  EXPECT_EQ(refused.status, 401) << json::serialize(refused.body) << " the edited token is not valid";
+  const std::string again = login("ana", "correct horse battery");
+  ASSERT_FALSE(again.empty());
+  EXPECT_EQ(as(again, "GET", "/api/v1/locks/beta-door").status, 404)
+      << "the inserted owner grant counts for nothing";
+  EXPECT_EQ(as(again, "GET", "/api/v1/locks/alpha-door").status, 200);
+  EXPECT_NE(testing::read_text_file(dir_ / "hub.log").find("fails its integrity check"), std::string::npos);
 }
 
 TEST_F(ApiAccess, GuestsAndMembersAreRefusedWhatManagersDo) {

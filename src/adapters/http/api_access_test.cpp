@@ -36,7 +36,8 @@ class ApiAccessTest : public ::testing::Test {
     EXPECT_TRUE(hub_.add_lock(a));
     EXPECT_TRUE(hub_.add_lock(b));
     auto accounts =
-        sqlite::AccountStore::open((dir_ / "db").string(), sqlite::Synchronous::normal, clock_.now());
+        sqlite::AccountStore::open((dir_ / "db").string(), sqlite::Synchronous::normal, clock_.now(),
+                                   [](std::string_view text) { return "mac:" + std::string(text); }, true);
     EXPECT_TRUE(accounts);
     accounts_ = std::move(*accounts);
     access_ = std::make_unique<ApiAccess>(*accounts_, hub_, clock_, ApiAccess::Options{});

@@ -3,13 +3,17 @@
 // schema version 7) of the hub's database file.
 //
 // Passwords are stored only as Argon2id strings (crypto_pwhash_str) and tokens
-// only as their BLAKE2b hash; neither secret is ever written here. It opens
+// only as their BLAKE2b hash; neither secret is ever written here. Every row
+// carries a MAC under a key outside the database (RowMac): a row added or
+// changed by editing the file (an owner grant, a token, a password hash, an
+// un-revoked token) fails its check and is ignored as if absent, and the
+// failure is logged. It opens
 // its own connection to the file SqliteStore uses (WAL), so the `lockwarden
 // user` commands can change accounts while the hub runs: the hub reads
 // accounts, grants and tokens on every request and sees changes at once.
 //
 // Example:
-//   auto accounts = AccountStore::open(config.store_path(), Synchronous::full, now);
+//   auto accounts = AccountStore::open(config.store_path(), Synchronous::full, now, mac);
 //   auto id = (*accounts)->add_user("ana", hash, now);
 //   (*accounts)->put_grant(*id, {"home", core::access::Role::member});
 //
@@ -17,9 +21,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/sqlite/sqlite_handle.h"
@@ -51,8 +57,16 @@ struct TokenRecord {
 
 class AccountStore {
  public:
-  /// Opens the database at `path` and brings its schema up to date. Errors: as SqliteStore::open.
-  static Result<std::unique_ptr<AccountStore>> open(const std::string& path, Synchronous sync, Timestamp now);
+  /// The keyed MAC of a row's text (e.g. keyed BLAKE2b, in hex), with a key
+  /// kept outside the database (`<data_dir>/accounts.key`).
+  using RowMac = std::function<std::string(std::string_view text)>;
+
+  /// Opens the database at `path` and brings its schema up to date. With
+  /// `seal_unsealed` (only when the MAC key was just created: a database from
+  /// before schema version 9, or a new one) rows without a MAC get one;
+  /// otherwise such a row is an edit and is ignored. Errors: as SqliteStore::open.
+  static Result<std::unique_ptr<AccountStore>> open(const std::string& path, Synchronous sync, Timestamp now,
+                                                    RowMac mac, bool seal_unsealed);
 
   AccountStore(const AccountStore&) = delete;
   AccountStore& operator=(const AccountStore&) = delete;
@@ -89,10 +103,16 @@ class AccountStore {
   Result<std::int64_t> delete_dead_tokens(Timestamp before);
 
  private:
-  explicit AccountStore(Connection db) noexcept : db_(std::move(db)) {}
+  AccountStore(Connection db, RowMac mac) noexcept : db_(std::move(db)), mac_(std::move(mac)) {}
   Result<std::optional<Account>> read_account(Query& q);
+  Result<std::vector<core::access::Grant>> grants_of(std::int64_t id);
+  Result<void> mark_revoked(TokenRecord t, Timestamp now);
+  Result<void> seal_unsealed();
+  /// Whether `stored` is the MAC of `text`; logs the row kind (never its content) when not.
+  bool intact(std::string_view what, const std::string& text, const std::string& stored);
 
   Connection db_;
+  RowMac mac_;
 };
 
 }  // namespace lw::adapters::sqlite

@@ -218,7 +218,15 @@ CREATE TABLE lock_keys (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// docs/storage.md, "Schema version 9 (account row MACs)": every account, grant
+// and token row carries a MAC under <data_dir>/accounts.key.
+constexpr std::string_view kVersion9 = R"sql(
+ALTER TABLE users ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+ALTER TABLE user_grants ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -227,6 +235,7 @@ constexpr std::array<Migration, 8> kMigrations{{
     {6, "access_codes, code_sync", kVersion6},
     {7, "users, user_grants, api_tokens", kVersion7},
     {8, "lock_keys", kVersion8},
+    {9, "account row MACs", kVersion9},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {
