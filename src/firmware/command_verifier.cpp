@@ -116,6 +116,11 @@ CommandVerifier::Verdict CommandVerifier::verify(std::string_view payload, Times
       return verdict;
     }
     verdict.outcome = check_and_commit(*slot, unpair->command, now, verdict.detail);
+    if (verdict.outcome == CommandOutcome::ok && !slot->hub && unpair->subject_key_id != slot->key_id()) {
+      // A user's key may give up its own trust, never take away another's.
+      verdict.outcome = CommandOutcome::not_allowed;
+      verdict.detail = "a user's key may unpair only itself";
+    }
     if (verdict.outcome == CommandOutcome::ok) unenroll(unpair->subject_key_id);
     verdict.unpaired_key_id = std::move(unpair->subject_key_id);
     verdict.command = std::move(unpair->command);
@@ -135,6 +140,11 @@ CommandVerifier::Verdict CommandVerifier::verify(std::string_view payload, Times
     return verdict;
   }
   verdict.outcome = check_and_commit(*slot, *command, now, verdict.detail);
+  if (verdict.outcome == CommandOutcome::ok && command->code && !slot->hub) {
+    // Keypad codes are the hub's to manage: a user's key could otherwise add a PIN of its own.
+    verdict.outcome = CommandOutcome::not_allowed;
+    verdict.detail = "only a hub key manages keypad codes";
+  }
   if (verdict.outcome == CommandOutcome::ok && end_to_end_only_ && slot->hub &&
       command->action != core::LockAction::lock) {
     // The command is used up (its counter is committed) but not carried out.

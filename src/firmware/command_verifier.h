@@ -4,7 +4,8 @@
 // payload in the protocol's order:
 //   malformed → unknown_key → bad_signature → malformed (body) →
 //   bad_signature (body key_id ≠ envelope key_id) → wrong_target → expired →
-//   replayed → not_allowed (end-to-end-only mode) → ok.
+//   replayed → not_allowed (a user's key asking for what only a hub key may:
+//   keypad codes, unpairing another key; or end-to-end-only mode) → ok.
 // The same checks guard the signed unpair command (docs/protocol.md 6.3),
 // which removes a key's trust instead of moving the bolt.
 // Only `ok` changes state: the key's counter is advanced before verify()

@@ -262,5 +262,52 @@ TEST_F(PairingOverAirTest, SignedUnpairRemovesTheKeyAndItsCommandsFailUnknownKey
   EXPECT_TRUE(lock_.trusts("hub"));
 }
 
+// Attack suite (D6): a user's paired key opens the door, but cannot do what
+// only the hub's key may — add a PIN of its own, or unpair the hub or another
+// user. It may give up its own trust.
+TEST_F(PairingOverAirTest, AUsersKeyMayNotManageCodesOrUnpairOthersButMayUnpairItself) {
+  ASSERT_TRUE(lock_.enroll("hub", kHubKey.public_key));
+  lock_.press_pairing_button(kStart);
+  ASSERT_TRUE(pair(kLabelCode, "alice", kAliceKey, false, kStart + 1s));
+  ASSERT_EQ(outcome(unlock("alice", kAliceKey, 1, kStart + 2s), kStart + 2s), CommandOutcome::ok);
+
+  core::Command read;
+  read.id = "codes-2";
+  read.target = kFront;
+  read.issued_at = kStart + 3s;
+  read.expires_at = kStart + 33s;
+  read.key_id = "alice";
+  read.counter = 2;
+  read.code = core::CodeCommand{core::CodeAction::read_codes, 1, 0, "", {}};
+  LockCommandHandling codes = lock_.handle(protocol::seal_command(read, kAliceKey.secret), kStart + 3s);
+  ASSERT_TRUE(codes.result);
+  EXPECT_EQ(codes.result->outcome, CommandOutcome::not_allowed) << codes.result->detail;
+  EXPECT_EQ(codes.result->detail, "only a hub key manages keypad codes");
+  EXPECT_FALSE(codes.result->codes) << "not even a read-back";
+
+  protocol::UnpairCommand u;
+  u.command.id = "unpair-3";
+  u.command.target = kFront;
+  u.command.issued_at = kStart + 4s;
+  u.command.expires_at = kStart + 34s;
+  u.command.key_id = "alice";
+  u.command.counter = 3;
+  u.subject_key_id = "hub";
+  LockCommandHandling other = lock_.handle(protocol::seal_unpair(u, kAliceKey.secret), kStart + 4s);
+  ASSERT_TRUE(other.result);
+  EXPECT_EQ(other.result->outcome, CommandOutcome::not_allowed) << other.result->detail;
+  EXPECT_TRUE(other.events.empty());
+  EXPECT_TRUE(lock_.trusts("hub"));
+
+  u.command.id = "unpair-4";
+  u.command.counter = 4;
+  u.subject_key_id = "alice";
+  LockCommandHandling self = lock_.handle(protocol::seal_unpair(u, kAliceKey.secret), kStart + 5s);
+  ASSERT_TRUE(self.result);
+  EXPECT_EQ(self.result->outcome, CommandOutcome::ok) << self.result->detail;
+  EXPECT_FALSE(lock_.trusts("alice"));
+  EXPECT_TRUE(lock_.trusts("hub"));
+}
+
 }  // namespace
 }  // namespace lw::firmware

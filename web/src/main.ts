@@ -12,6 +12,7 @@ import { h, replace } from './ui/dom';
 import { icon } from './ui/icons';
 import { mountCase } from './views/case_view';
 import { mountCases } from './views/cases_view';
+import { mountCodes } from './views/codes_view';
 import { mountFleet } from './views/fleet_view';
 import { mountLock } from './views/lock_view';
 import { mountLogin } from './views/login_view';
@@ -45,6 +46,9 @@ function buildShell(me: Me): { main: HTMLElement } {
   const casesCount = h('span', { class: 'count-badge', 'data-testid': 'nav-cases-count', hidden: true });
   const casesCountWord = h('span', { class: 'sr-only' });
   const fleetLink = h('a', { href: '#/', 'data-testid': 'nav-fleet', 'data-nav': 'fleet' }, 'Fleet');
+  // Keypad codes are for managers and owners (of any site).
+  const managesCodes = me.grants.some((g) => g.role === 'manager' || g.role === 'owner');
+  const codesLink = managesCodes ? h('a', { href: '#/codes', 'data-testid': 'nav-codes', 'data-nav': 'codes' }, 'Codes') : null;
   const casesLink = h(
     'a',
     { href: '#/cases', 'data-testid': 'nav-cases', 'data-nav': 'cases' },
@@ -74,7 +78,7 @@ function buildShell(me: Me): { main: HTMLElement } {
       { class: 'header-inner' },
       h('a', { class: 'brand', href: '#/', 'aria-label': 'lockwarden, fleet overview' }, icon('lock', 'icon brand-icon'), h('span', null, 'lockwarden')),
       hubLabel,
-      h('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, casesLink),
+      h('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, casesLink, codesLink),
       streamBadge,
       h('span', { class: 'signed-in-user', 'data-testid': 'signed-in-user' }, me.user),
       signOut,
@@ -142,6 +146,8 @@ function viewFor(route: Route): View {
       return (root) => mountLock(root, route.id);
     case 'cases':
       return mountCases;
+    case 'codes':
+      return mountCodes;
     case 'case':
       return (root) => mountCase(root, route.id);
     case 'not_found':

@@ -1,10 +1,11 @@
-// Hash routes: #/ (fleet), #/locks/<id>, #/cases, #/cases/<id>. The hub
+// Hash routes: #/ (fleet), #/locks/<id>, #/cases, #/cases/<id>, #/codes. The hub
 // answers index.html for every non-API path, so hash routes need nothing of it.
 
 export type Route =
   | { view: 'fleet' }
   | { view: 'lock'; id: string }
   | { view: 'cases' }
+  | { view: 'codes' }
   | { view: 'case'; id: string }
   | { view: 'not_found'; path: string };
 
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'locks' && parts.length === 1) return { view: 'fleet' };
   if (parts[0] === 'locks' && parts.length === 2) return { view: 'lock', id: parts[1] };
   if (parts[0] === 'cases' && parts.length === 1) return { view: 'cases' };
+  if (parts[0] === 'codes' && parts.length === 1) return { view: 'codes' };
   if (parts[0] === 'cases' && parts.length === 2) return { view: 'case', id: parts[1] };
   return { view: 'not_found', path };
 }
@@ -29,5 +31,6 @@ export const href = {
   fleet: () => '#/',
   lock: (id: string) => `#/locks/${encodeURIComponent(id)}`,
   cases: () => '#/cases',
+  codes: () => '#/codes',
   case: (id: number | string) => `#/cases/${encodeURIComponent(String(id))}`,
 };

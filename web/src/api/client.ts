@@ -10,6 +10,7 @@
 //   hub         — any other error answer, with the hub's code and message.
 
 import type {
+  AccessCode,
   Action,
   Case,
   EventPage,
@@ -17,6 +18,7 @@ import type {
   Hub,
   Lock,
   LockHealth,
+  NewCode,
   Site,
 } from './types';
 
@@ -198,6 +200,11 @@ export const api = {
     postJson<{ case: Case }>(`/cases/${id}/outcome`, { step, outcome }).then((r) => r.case),
   confirmCause: (id: number, cause: string) =>
     postJson<{ case: Case }>(`/cases/${id}/cause`, { cause }).then((r) => r.case),
+  codes: () => getJson<{ codes: AccessCode[] }>('/codes').then((r) => r.codes),
+  addCode: (code: NewCode) => postJson<{ code: AccessCode }>('/codes', code).then((r) => r.code),
+  removeCode: (id: string) =>
+    request(`/codes/${enc(id)}`, { method: 'DELETE' }).then(async (res) => ((await res.json()) as { code: AccessCode }).code),
+  retryCode: (id: string) => postJson<{ code: AccessCode }>(`/codes/${enc(id)}/retry`, {}).then((r) => r.code),
 };
 
 /** The URL of a case's support report, for a download link. */

@@ -220,3 +220,46 @@ export interface StreamCases {
   open: number;
   ids: number[];
 }
+
+/** A keypad code as the hub shows it (never its PIN): docs/api.md, "Access codes". */
+export interface CodeSchedule {
+  type: 'always' | 'date_range' | 'weekly' | 'one_time';
+  from_ms?: number;
+  to_ms?: number;
+  days?: string[];
+  start?: string;
+  end?: string;
+  utc_offset_min?: number;
+}
+
+export interface CodeOnLock {
+  lock: string;
+  state: 'pending' | 'set' | 'failed' | 'removing' | 'removed';
+  attempts: number;
+  since_ms: number;
+  updated_ms: number;
+  reason: string | null;
+}
+
+export interface AccessCode {
+  id: string;
+  site: string;
+  lock: string | null;
+  name: string;
+  slot: number;
+  user: number;
+  schedule: CodeSchedule;
+  schedule_text: string;
+  state: 'set' | 'pending' | 'failed' | 'removing' | 'no_locks';
+  locks: CodeOnLock[];
+  created_ms: number;
+  updated_ms: number;
+}
+
+export interface NewCode {
+  site: string;
+  lock?: string;
+  name: string;
+  pin: string;
+  schedule: CodeSchedule;
+}
