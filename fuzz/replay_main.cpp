@@ -29,11 +29,17 @@
 #include <string>
 #include <vector>
 
-#if defined(__has_include)
-#if __has_include(<sanitizer/common_interface_defs.h>)
-#include <sanitizer/common_interface_defs.h>
+// The sanitizer runtime's death callback exists only in sanitized builds
+// (the release preset builds these too, without sanitizers).
+#if defined(__SANITIZE_ADDRESS__)
+#define LW_HAVE_SANITIZER_DEATH_CALLBACK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
 #define LW_HAVE_SANITIZER_DEATH_CALLBACK 1
 #endif
+#endif
+#ifdef LW_HAVE_SANITIZER_DEATH_CALLBACK
+#include <sanitizer/common_interface_defs.h>
 #endif
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
