@@ -10,7 +10,7 @@ endif
 RUN_PRESET ?= release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps web build build-test demo test fuzz bench format clean
+.PHONY: all deps web peers build build-test demo test fuzz bench format clean
 
 all: build
 
@@ -20,13 +20,17 @@ deps:
 web: deps
 	scripts/build-web
 
+# The Z-Wave JS stack the end-to-end tests run against (npm).
+peers: deps
+	scripts/install-test-peers
+
 build/%/build.ninja: CMakeLists.txt CMakePresets.json | deps
 	cmake --preset $* >/dev/null
 
 build: deps web build/$(RUN_PRESET)/build.ninja
 	cmake --build build/$(RUN_PRESET) -j $(JOBS)
 
-build-test: deps web build/$(TEST_PRESET)/build.ninja
+build-test: deps web peers build/$(TEST_PRESET)/build.ninja
 	cmake --build build/$(TEST_PRESET) -j $(JOBS)
 
 demo: build

@@ -4,6 +4,7 @@
 
 #include "adapters/http/async_http_client.h"
 #include "adapters/toml/strict_table.h"
+#include "adapters/zwave_js/ws_client.h"
 #include "base/text.h"
 
 #ifndef LW_DEFAULT_WEB_ROOT
@@ -158,6 +159,24 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   if (c.nuki.enabled && !validate_id("site", c.nuki.site)) {
     nuki.fail("site", "must name the site of its locks (1..64 of [A-Za-z0-9_-])");
   }
+
+  auto zwave = root.table("zwave_js");
+  zwave.get("enabled", c.zwave_js.enabled);
+  zwave.get("url", c.zwave_js.url);
+  if (auto u = adapters::zwave_js::parse_ws_url(c.zwave_js.url, "url"); !u) {
+    zwave.fail("url", u.error().message.substr(5));  // without "url: "
+  }
+  zwave.get("site", c.zwave_js.site);
+  if (c.zwave_js.enabled && !validate_id("site", c.zwave_js.site)) {
+    zwave.fail("site", "must name the site of its locks (1..64 of [A-Za-z0-9_-])");
+  }
+  zwave.get("name", c.zwave_js.name);
+  if (!validate_id("name", c.zwave_js.name)) zwave.fail("name", "must be 1..64 of [A-Za-z0-9_-]");
+  zwave.get("id_prefix", c.zwave_js.id_prefix);
+  if (c.zwave_js.id_prefix.size() > 50 || !validate_id("id_prefix", c.zwave_js.id_prefix)) {
+    zwave.fail("id_prefix", "must be 1..50 of [A-Za-z0-9_-]");
+  }
+  zwave.get_duration("report_interval", c.zwave_js.report_interval, 1s, 7 * 24h);
 
   auto ha = root.table("home_assistant");
   ha.get("enabled", c.home_assistant.enabled);

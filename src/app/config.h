@@ -89,6 +89,15 @@ struct HubConfig {
     bool enabled{false};
     std::string site;  // required when enabled
   } nuki;
+  /// Locks of a Z-Wave network behind a zwave-js-server (docs/integrations.md).
+  struct ZwaveJs {
+    bool enabled{false};
+    std::string url{"ws://127.0.0.1:3000"};  // the server's WebSocket
+    std::string site;                        // required when enabled
+    std::string name{"zwave-js"};            // the bridge's name at the hub
+    std::string id_prefix{"zwave"};          // lock ids are "<id_prefix>-<node id>"
+    Duration report_interval{1h};            // a lock silent this long is pinged
+  } zwave_js;
   /// A receiver of webhook deliveries, `[[webhook]]` (docs/configuration.md).
   struct Webhook {
     std::string url;                             // http[s]://host[:port]/path

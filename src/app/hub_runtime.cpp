@@ -28,6 +28,8 @@
 #include "adapters/system/system_clock.h"
 #include "adapters/webhook/webhook_dispatcher.h"
 #include "adapters/zigbee2mqtt/zigbee2mqtt_adapter.h"
+#include "adapters/zwave_js/ws_client.h"
+#include "adapters/zwave_js/zwave_js_adapter.h"
 #include "app/access_codes.h"
 #include "app/accounts.h"
 #include "app/key_trust.h"
@@ -64,9 +66,9 @@ adapters::webhook::WebhookDispatcher::Options webhook_options(const HubConfig& c
 /// The hub.start audit record: this start and the settings that decide what it accepts.
 core::AuditEntry start_record(const HubConfig& cfg, const std::string& public_key) {
   std::string integrations;
-  for (auto [name, on] :
-       {std::pair{"zigbee2mqtt", cfg.zigbee2mqtt.enabled}, std::pair{"nuki", cfg.nuki.enabled},
-        std::pair{"home_assistant", cfg.home_assistant.enabled}}) {
+  for (auto [name, on] : {std::pair{"zigbee2mqtt", cfg.zigbee2mqtt.enabled},
+                          std::pair{"nuki", cfg.nuki.enabled}, std::pair{"zwave_js", cfg.zwave_js.enabled},
+                          std::pair{"home_assistant", cfg.home_assistant.enabled}}) {
     if (!on) continue;
     if (!integrations.empty()) integrations += ",";
     integrations += name;
@@ -126,6 +128,9 @@ struct HubRuntime::Parts {
   core::Hub hub;
   std::unique_ptr<adapters::zigbee2mqtt::Zigbee2MqttAdapter> zigbee;  // when [zigbee2mqtt] is enabled
   std::unique_ptr<adapters::nuki::NukiAdapter> nuki;                  // when [nuki] is enabled
+  // When [zwave_js] is enabled: the server's WebSocket, and the adapter that reads it.
+  std::unique_ptr<adapters::zwave_js::WsClient> zwave_socket;
+  std::unique_ptr<adapters::zwave_js::ZwaveJsAdapter> zwave;
   // When [home_assistant] is enabled: one of the listeners, and first to see each message.
   std::unique_ptr<adapters::homeassistant::HomeAssistantBridge> home_assistant;
   // When [[webhook]]s are configured: the outbox, and the sender (one of the listeners).
@@ -144,7 +149,7 @@ struct HubRuntime::Parts {
   boost::asio::steady_timer tick_timer;
   bool stopping{false};
 
-  /// The Zigbee2MQTT and Nuki adapters that are enabled, and their routes for commands.
+  /// The Zigbee2MQTT, Nuki and Z-Wave JS adapters that are enabled, and their routes for commands.
   void add_integrations() {
     links.set_transport_of([this](const LockId& id) -> std::optional<core::Transport> {
       const core::LockRecord* lock = hub.find_lock(id);
@@ -167,6 +172,29 @@ struct HubRuntime::Parts {
           adapters::nuki::NukiAdapter::Options{config.nuki.site, config.hub.auto_register}, hub, publish);
       links.claim_with(*nuki);
     }
+    if (config.zwave_js.enabled) {
+      auto url =
+          adapters::zwave_js::parse_ws_url(config.zwave_js.url, "zwave_js.url");  // validated with the config
+      zwave_socket = std::make_unique<adapters::zwave_js::WsClient>(
+          io, adapters::zwave_js::WsClient::Options{url.value_or(adapters::zwave_js::WsUrl{})});
+      adapters::zwave_js::WsClient* socket = zwave_socket.get();
+      zwave = std::make_unique<adapters::zwave_js::ZwaveJsAdapter>(
+          adapters::zwave_js::ZwaveJsAdapter::Options{config.zwave_js.name, config.zwave_js.id_prefix,
+                                                      config.zwave_js.site, config.zwave_js.report_interval,
+                                                      config.hub.auto_register},
+          hub, [socket](std::string_view text) { return socket->send(text); });
+      links.claim_with(*zwave);
+    }
+  }
+
+  /// Connects to the Z-Wave JS server, and keeps connecting.
+  void connect_zwave() {
+    if (!zwave) return;
+    adapters::zwave_js::ZwaveJsAdapter* adapter = zwave.get();
+    zwave_socket->on_open([adapter] { adapter->connected(); });
+    zwave_socket->on_message([adapter](std::string_view text) { adapter->handle(text); });
+    zwave_socket->on_close([adapter](const std::string& why) { adapter->disconnected(why); });
+    zwave_socket->start();
   }
 
   /// Subscribes for the adapters and shares the one connection: each adapter
@@ -357,6 +385,7 @@ Result<void> HubRuntime::start() {
     if (parts_->home_assistant) parts_->home_assistant->connected();
   });
   parts_->mqtt.start();
+  parts_->connect_zwave();
   schedule_tick();
   spdlog::info("hub {} serving the API on {}://{}:{}/ ({} locks known)", parts_->config.hub.id,
                parts_->config.http.tls_cert_file.empty() ? "http" : "https", parts_->config.http.address,
@@ -373,6 +402,7 @@ void HubRuntime::schedule_tick() {
     parts_->codes->tick();
     if (parts_->zigbee) parts_->zigbee->tick();
     if (parts_->nuki) parts_->nuki->tick();
+    if (parts_->zwave) parts_->zwave->tick();
     parts_->events.tick();
     if (parts_->webhooks) parts_->webhooks->tick();
     schedule_tick();
@@ -388,6 +418,7 @@ void HubRuntime::stop() {
   parts_->tick_timer.cancel();
   parts_->http->stop();
   if (parts_->webhooks) parts_->webhooks->stop();
+  if (parts_->zwave_socket) parts_->zwave_socket->stop();
   if (parts_->home_assistant) parts_->home_assistant->stop();  // "offline" before the clean DISCONNECT
   parts_->mqtt.stop();
 }

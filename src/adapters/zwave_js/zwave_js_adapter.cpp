@@ -1,0 +1,400 @@
+#include "adapters/zwave_js/zwave_js_adapter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+namespace lw::adapters::zwave_js {
+namespace {
+
+constexpr std::string_view kWho = "Z-Wave JS node status";
+constexpr int kAccessControl = 6;
+
+/// SetValueStatus: the command reached the node (and, for 255, was carried out).
+constexpr int kSetValueWorking = 1;
+constexpr int kSetValueSuccessUnsupervised = 254;
+constexpr int kSetValueSuccess = 255;
+
+std::string set_value_failure(int status) {
+  switch (status) {
+    case 0: return "the node does not support setting this value (NoDeviceSupport)";
+    case 2: return "the node refused the command (Fail)";
+    case 3: return "no such endpoint (EndpointNotFound)";
+    case 4: return "not implemented for this node (NotImplemented)";
+    case 5: return "the value was invalid (InvalidValue)";
+    default: return "SetValueStatus " + std::to_string(status);
+  }
+}
+
+}  // namespace
+
+LockId lock_id_for(std::string_view prefix, int node_id) {
+  return std::string(prefix) + "-" + std::to_string(node_id);
+}
+
+ZwaveJsAdapter::ZwaveJsAdapter(Options options, core::Hub& hub, Send send)
+    : options_(std::move(options)), hub_(hub), send_(std::move(send)) {}
+
+void ZwaveJsAdapter::reject(const std::string& reason) {
+  const std::string counted = "zwave-js: " + reason;
+  hub_.on_rejected(counted);
+  if (reported_.insert(counted).second) {
+    spdlog::warn("rejected a message: {} (further rejections for this reason are only counted)", counted);
+  }
+}
+
+void ZwaveJsAdapter::complain(const LockId& lock, const Result<void>& r, std::string_view what) {
+  if (!r) spdlog::error("zwave-js: could not apply {} of {}: {}", what, lock, r.error().to_string());
+}
+
+std::string ZwaveJsAdapter::next_id() { return "lw-" + std::to_string(++sequence_); }
+
+Result<void> ZwaveJsAdapter::send(std::string_view text) { return send_(text); }
+
+ZwaveJsAdapter::Tracked* ZwaveJsAdapter::by_node(int node_id) {
+  auto it = nodes_.find(node_id);
+  return it == nodes_.end() ? nullptr : &it->second;
+}
+
+void ZwaveJsAdapter::connected() {
+  listening_ = false;
+  waiting_.clear();
+}
+
+void ZwaveJsAdapter::disconnected(const std::string& why) {
+  const bool was_listening = listening_;
+  listening_ = false;
+  // Actions on their way fail now: their answers would come on a connection that is gone.
+  for (auto& [message_id, w] : std::exchange(waiting_, {})) {
+    if (w.kind != Waiting::Kind::action || !w.action) continue;
+    if (Tracked* t = by_node(w.node_id)) {
+      complain(t->id,
+               hub_.on_command_failed(t->address, *w.action, "undelivered",
+                                      "the connection to the Z-Wave JS server closed"),
+               "a lost command");
+    }
+  }
+  if (!nodes_.empty() && !told_down_) {
+    spdlog::warn("zwave-js: the server {} is unreachable ({}); its {} locks are unreachable", options_.via,
+                 why, nodes_.size());
+    hub_.on_bridge_state(options_.via, false);
+    told_down_ = true;
+  } else if (was_listening) {
+    spdlog::warn("zwave-js: lost the server {} ({})", options_.via, why);
+  }
+}
+
+void ZwaveJsAdapter::handle(std::string_view text) {
+  auto message = protocol::decode_zws_message(text);
+  if (!message) return reject(message.error().message);
+  if (const auto* v = std::get_if<protocol::ZwsVersion>(&*message)) return on_version(*v);
+  if (const auto* r = std::get_if<protocol::ZwsResult>(&*message)) return on_result(*r);
+  if (const auto* e = std::get_if<protocol::ZwsEvent>(&*message)) return on_event(*e);
+}
+
+void ZwaveJsAdapter::on_version(const protocol::ZwsVersion& v) {
+  version_ = "driver " + v.driver_version + ", server " + v.server_version;
+  if (protocol::kZwsSchemaVersion < v.min_schema || protocol::kZwsSchemaVersion > v.max_schema) {
+    spdlog::error("zwave-js: the server {} ({}) speaks API schemas {}..{}; lockwarden needs {}", options_.via,
+                  version_, v.min_schema, v.max_schema, protocol::kZwsSchemaVersion);
+    return;
+  }
+  spdlog::info("zwave-js: connected to {} ({})", options_.via, version_);
+  hub_.on_bridge_firmware(options_.via, v.driver_version);
+  const std::string schema = next_id();
+  waiting_[schema] = Waiting::of(Waiting::Kind::schema);
+  const std::string listen = next_id();
+  waiting_[listen] = Waiting::of(Waiting::Kind::listen);
+  if (auto r = send(protocol::encode_zws_set_api_schema(schema, protocol::kZwsSchemaVersion)); !r) return;
+  (void)send(protocol::encode_zws_start_listening(listen));
+}
+
+void ZwaveJsAdapter::on_result(const protocol::ZwsResult& r) {
+  auto it = waiting_.find(r.message_id);
+  if (it == waiting_.end()) return;
+  const Waiting w = it->second;
+  waiting_.erase(it);
+  Tracked* t = by_node(w.node_id);
+  switch (w.kind) {
+    case Waiting::Kind::schema:
+      if (!r.success) spdlog::error("zwave-js: set_api_schema refused: {}", r.error_message);
+      return;
+    case Waiting::Kind::listen:
+      if (!r.success || !r.nodes) {
+        spdlog::error("zwave-js: start_listening refused: {}", r.error_message);
+        return;
+      }
+      for (const protocol::ZwsNode& n : *r.nodes) on_node(n);
+      listening_ = true;
+      if (told_down_ || !nodes_.empty()) hub_.on_bridge_state(options_.via, true);
+      told_down_ = false;
+      return;
+    case Waiting::Kind::ping:
+      if (t != nullptr && r.success && r.responded) on_status(*t, *r.responded, "node.ping");
+      return;
+    case Waiting::Kind::action: break;
+  }
+  if (t == nullptr || !w.action) return;
+  const int status = r.set_value_status.value_or(r.success ? kSetValueSuccessUnsupervised : 2);
+  if (!r.success ||
+      (status != kSetValueWorking && status != kSetValueSuccessUnsupervised && status != kSetValueSuccess)) {
+    std::string detail = !r.success ? "Z-Wave JS: " + r.error_message : set_value_failure(status);
+    const std::string reason = r.error_code == "zwave_error" || !r.success ? "undelivered" : "refused";
+    complain(t->id, hub_.on_command_failed(t->address, *w.action, reason, std::move(detail)),
+             "a failed command");
+    return;
+  }
+  if (status == kSetValueSuccess) {  // supervised: the lock reports it is done
+    core::CommandResult result;
+    result.command_id = *w.action;
+    result.ts = hub_.now();
+    result.outcome = core::CommandOutcome::ok;
+    result.lock_state = w.want;
+    result.detail = "supervised";
+    complain(t->id, hub_.on_command_result(t->address, result), "a command's result");
+    return;
+  }
+  pending_[w.node_id] = Pending{*w.action, w.want, w.expires_at};
+  const core::LockRecord* record = hub_.find_lock(t->id);
+  if (record != nullptr && record->lock_state == w.want)
+    settle(*t, w.want);  // already there: no change follows
+}
+
+void ZwaveJsAdapter::on_node(const protocol::ZwsNode& n) {
+  if (!n.is_lock) return;
+  Tracked* t = by_node(n.node_id);
+  if (t == nullptr) {
+    const LockId id = lock_id_for(options_.prefix, n.node_id);
+    core::LockAddress address{options_.site, id};
+    const core::LockRecord* existing = hub_.find_lock(id);
+    if (existing != nullptr) {
+      address.site = existing->site;  // configured, or known from before a restart
+    } else if (!options_.register_new) {
+      if (reported_.insert("unconfigured " + id).second) {
+        spdlog::info("zwave-js: node {} is not configured as {}; not taken (hub.auto_register = false)",
+                     n.node_id, id);
+      }
+      return;
+    } else {
+      core::LockRecord lock;
+      lock.id = id;
+      lock.site = options_.site;
+      lock.name = n.name.value_or("Z-Wave node " + std::to_string(n.node_id));
+      lock.transport = core::Transport::zwave;
+      lock.heartbeat = options_.report_interval;
+      if (auto r = hub_.add_lock(lock); !r) {
+        spdlog::error("zwave-js: cannot register node {} as {}: {}", n.node_id, id, r.error().to_string());
+        return;
+      }
+    }
+    complain(id, hub_.set_via(id, options_.via), "its bridge");
+    Tracked added;
+    added.id = id;
+    added.address = address;
+    added.node_id = n.node_id;
+    t = &nodes_.emplace(n.node_id, std::move(added)).first->second;
+    by_lock_[id] = n.node_id;
+    spdlog::info("zwave-js: node {} ({}) is {}/{}", n.node_id, n.name.value_or("unnamed"), address.site, id);
+  }
+  core::Telemetry tel;
+  tel.ts = hub_.now();
+  tel.firmware = n.firmware_version;
+  tel.transport = core::Transport::zwave;
+  complain(t->id, hub_.on_telemetry(t->address, tel), "its node information");
+  for (const protocol::ZwsValue& v : n.values) on_value(*t, v, true);
+  if (n.status == protocol::ZwaveNodeStatus::dead) {
+    on_status(*t, false, std::string(kWho));
+  } else if (n.status == protocol::ZwaveNodeStatus::alive || n.status == protocol::ZwaveNodeStatus::awake) {
+    on_status(*t, true, std::string(kWho));
+  }
+}
+
+void ZwaveJsAdapter::on_event(const protocol::ZwsEvent& e) {
+  if (e.node) {
+    if (e.name == "node removed") {
+      if (auto it = nodes_.find(e.node->node_id); it != nodes_.end()) {
+        spdlog::info("zwave-js: lock {} (node {}) was removed from the network", it->second.id,
+                     e.node->node_id);
+        by_lock_.erase(it->second.id);
+        pending_.erase(e.node->node_id);
+        nodes_.erase(it);
+      }
+      return;
+    }
+    on_node(*e.node);  // "ready", "node added"
+    return;
+  }
+  if (!e.node_id || e.source != "node") return;
+  Tracked* t = by_node(*e.node_id);
+  if (t == nullptr) return;
+  if (e.value) {
+    on_value(*t, *e.value, false);
+  } else if (e.notification) {
+    if (e.notification->type != kAccessControl) return;
+    auto a = protocol::zwave_access_control_event(e.notification->event);
+    if (!a) return;
+    a->user_id = e.notification->user_id;
+    access_event(*t, *a);
+  } else if (e.name == "dead") {
+    on_status(*t, false, std::string(kWho));
+  } else if (e.name == "alive" || e.name == "wake up") {
+    on_status(*t, true, std::string(kWho));
+  }
+}
+
+void ZwaveJsAdapter::on_status(Tracked& t, bool alive, const std::string& who) {
+  if (!alive) {
+    t.dead = true;
+    complain(t.id, hub_.on_availability(t.address, false, who + ": dead"), "node status");
+    return;
+  }
+  t.dead = false;
+  complain(t.id, hub_.on_availability(t.address, true, who), "node status");
+}
+
+void ZwaveJsAdapter::on_value(Tracked& t, const protocol::ZwsValue& v, bool replay) {
+  auto u = protocol::interpret_zwave_lock_value(v.address(), v.value);
+  if (!u) return reject(u.error().message);
+  // A node's state on (re)connecting repeats the last Access Control event:
+  // it is not a new operation (a jam still is news, once).
+  if (replay && u->event && u->event->alarm != "jammed") u->event.reset();
+  apply(t, *u);
+}
+
+void ZwaveJsAdapter::apply(Tracked& t, const protocol::ZwaveLockUpdate& u) {
+  const Timestamp now = hub_.now();
+  if (u.battery_pct) {
+    core::Telemetry tel;
+    tel.ts = now;
+    tel.battery_pct = *u.battery_pct;
+    complain(t.id, hub_.on_telemetry(t.address, tel), "a battery level");
+  }
+  if (u.battery_low) {
+    if (*u.battery_low && !t.battery_low) alarm(t, "low_battery");
+    t.battery_low = *u.battery_low;
+  }
+  if (u.event) access_event(t, *u.event);
+  if (u.jammed && !*u.jammed) t.jammed = false;
+  if (u.lock_state || u.door_state) {
+    const core::LockRecord* record = hub_.find_lock(t.id);
+    core::StateReport s;
+    s.ts = now;
+    s.lock_state = u.lock_state.value_or(record != nullptr ? record->lock_state : core::LockState::unknown);
+    s.door_state = u.door_state.value_or(record != nullptr ? record->door_state : core::DoorState::unknown);
+    if (s.lock_state == core::LockState::jammed && !t.jammed) {
+      t.jammed = true;
+      alarm(t, "jammed");
+    }
+    complain(t.id, hub_.on_state(t.address, s), "a state");
+    if (u.lock_state) settle(t, *u.lock_state);
+  }
+}
+
+void ZwaveJsAdapter::access_event(Tracked& t, const protocol::ZwaveAccessEvent& a) {
+  if (a.alarm) {
+    if (*a.alarm == "jammed") {
+      if (t.jammed) return;  // once per episode
+      t.jammed = true;
+      alarm(t, "jammed");
+      core::StateReport s;
+      s.ts = hub_.now();
+      s.lock_state = core::LockState::jammed;
+      const core::LockRecord* record = hub_.find_lock(t.id);
+      s.door_state = record != nullptr ? record->door_state : core::DoorState::unknown;
+      complain(t.id, hub_.on_state(t.address, s), "a jam");
+      settle(t, core::LockState::jammed);
+      return;
+    }
+    core::DeviceEvent e;
+    e.ts = hub_.now();
+    e.kind = core::DeviceEventKind::alarm;
+    e.alarm = a.alarm;
+    e.source = a.source;
+    if (a.user_id) e.user = std::to_string(*a.user_id);
+    complain(t.id, hub_.on_reported_event(t.address, e), "an alarm");
+    return;
+  }
+  if (!a.operation) return;
+  t.jammed = false;
+  core::DeviceEvent e;
+  e.ts = hub_.now();
+  e.kind = core::DeviceEventKind::lock_operation;
+  e.operation = a.operation;
+  e.source = a.source;
+  if (a.user_id) e.user = std::to_string(*a.user_id);
+  complain(t.id, hub_.on_reported_event(t.address, e), "an operation");
+}
+
+void ZwaveJsAdapter::alarm(Tracked& t, const std::string& name) {
+  core::DeviceEvent e;
+  e.ts = hub_.now();
+  e.kind = core::DeviceEventKind::alarm;
+  e.alarm = name;
+  complain(t.id, hub_.on_reported_event(t.address, e), "an alarm");
+}
+
+void ZwaveJsAdapter::settle(Tracked& t, core::LockState state) {
+  auto it = pending_.find(t.node_id);
+  if (it == pending_.end()) return;
+  core::CommandResult r;
+  r.command_id = it->second.id;
+  r.ts = hub_.now();
+  r.lock_state = state;
+  if (state == it->second.want) {
+    r.outcome = core::CommandOutcome::ok;
+  } else if (state == core::LockState::jammed) {
+    r.outcome = core::CommandOutcome::jammed;
+    r.detail = "Z-Wave JS reports the lock jammed";
+  } else {
+    return;  // a report of the old mode may come first
+  }
+  pending_.erase(it);
+  complain(t.id, hub_.on_command_result(t.address, r), "a command's result");
+}
+
+Result<void> ZwaveJsAdapter::send_command(const core::Command& command) {
+  // A keypad-code command (docs/protocol.md section 8) must never become a
+  // bolt action on a lock that speaks another protocol.
+  if (command.code) return failed_precondition("this lock's protocol carries no lockwarden code commands");
+  auto it = by_lock_.find(command.target.lock);
+  if (it == by_lock_.end()) return unavailable("lock " + command.target.lock + " is not on " + options_.via);
+  if (!listening_) return unavailable("the Z-Wave JS server " + options_.via + " is not connected");
+  Tracked& t = nodes_.at(it->second);
+  if (command.action != core::LockAction::lock && command.action != core::LockAction::unlock) {
+    unsupported_.emplace_back(t.address, command.id);
+    return ok();
+  }
+  const bool lock = command.action == core::LockAction::lock;
+  const std::string id = next_id();
+  if (auto r = send(protocol::encode_zws_door_lock(id, t.node_id, lock)); !r) return r;
+  waiting_[id] = Waiting{Waiting::Kind::action, t.node_id, command.id,
+                         lock ? core::LockState::locked : core::LockState::unlocked, command.expires_at};
+  return ok();
+}
+
+Result<void> ZwaveJsAdapter::probe(const core::LockAddress& lock) {
+  auto it = by_lock_.find(lock.lock);
+  if (it == by_lock_.end()) return unavailable("lock " + lock.lock + " is not on " + options_.via);
+  if (!listening_) return unavailable("the Z-Wave JS server " + options_.via + " is not connected");
+  const std::string id = next_id();
+  if (auto r = send(protocol::encode_zws_ping(id, it->second)); !r) return r;
+  waiting_[id] = Waiting::of(Waiting::Kind::ping, it->second);
+  return ok();
+}
+
+void ZwaveJsAdapter::tick() {
+  for (auto& [from, id] : std::exchange(unsupported_, {})) {
+    complain(
+        from.lock,
+        hub_.on_command_failed(from, id, "unsupported", "the Z-Wave Door Lock command class has no unlatch"),
+        "an unsupported command");
+  }
+  const Timestamp now = hub_.now();
+  std::erase_if(pending_,
+                [now](const auto& p) { return now >= p.second.expires_at; });  // the Hub expires them
+  std::erase_if(waiting_, [now](const auto& w) {
+    return w.second.kind == Waiting::Kind::action && now >= w.second.expires_at;
+  });
+}
+
+}  // namespace lw::adapters::zwave_js

@@ -1,0 +1,153 @@
+// ZwaveJsAdapter: the door locks of one Z-Wave network behind a zwave-js-server
+// (the Z-Wave JS server Home Assistant uses, also run by Z-Wave JS UI), for
+// the Hub. It reads and writes the server's WebSocket messages; the socket
+// itself is WsClient's (ws_client.h). Formats: docs/integrations.md ("Z-Wave
+// JS") and src/protocol/ecosystem/zwave_js_server.h.
+//
+// Up: on each connection the server greets with its version; the adapter
+// asks for schema kZwsSchemaVersion and start_listening. Every node whose
+// device class is Entry Control, or that implements Door Lock, joins the Hub
+// (id "<prefix>-<node id>", transport zwave, the configured site, behind the
+// bridge `via`). Its values then and later:
+//   Door Lock currentMode / boltStatus / doorStatus -> Hub::on_state
+//   Battery level -> telemetry; isLow -> a low_battery alarm once per episode
+//   Notification Access Control (the stateful "Lock state" value and the
+//   stateless "notification" events: keypad, manual, RF operations with the
+//   user slot; 0x0b jammed; wrong-code events) -> operation events and alarms
+// Node status: "dead" -> offline, "alive" / "wake up" -> online; "sleep" is
+// no outage. The socket closing (the server or its controller gone) makes
+// every lock of the network unreachable: one hub_offline case, not N.
+//
+// Down (core::DeviceLink): lock / unlock are node.set_value of Door Lock
+// targetMode 255 / 0. A supervised success (status 255) completes the
+// action; an unsupervised one (254) or "working" (1) waits for currentMode
+// to show the mode asked for (254 Unknown: jammed); a failed result fails it
+// with the server's words. Unlatch and keypad-code commands are refused: the
+// Door Lock CC has no unlatch, and lockwarden codes go to native locks. A
+// probe is node.ping. These commands are not signed end to end: Z-Wave's S2
+// security protects them on the air, the server's loopback socket on the hub.
+//
+// Threading: the owning event loop only, like the Hub.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/routing/link_router.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "core/hub/hub.h"
+#include "protocol/ecosystem/zwave_js_server.h"
+
+namespace lw::adapters::zwave_js {
+
+/// "<prefix>-<node id>": lock_id_for("zwave", 5) == "zwave-5".
+LockId lock_id_for(std::string_view prefix, int node_id);
+
+class ZwaveJsAdapter final : public ClaimingLink {
+ public:
+  struct Options {
+    std::string via{"zwave-js"};  ///< the bridge's name at the Hub (its locks' `via`)
+    std::string prefix{"zwave"};  ///< lock ids are "<prefix>-<node id>"
+    SiteId site;                  ///< the site its locks belong to
+    /// How often a lock is expected to say something. Z-Wave locks report on
+    /// change only; when one is overdue the Hub probes it (node.ping).
+    Duration report_interval{std::chrono::hours(1)};
+    /// false (hub.auto_register = false): only locks already configured are taken.
+    bool register_new{true};
+  };
+  /// Sends one text message on the socket. Errors: unavailable when it is not open.
+  using Send = std::function<Result<void>(std::string_view text)>;
+
+  ZwaveJsAdapter(Options options, core::Hub& hub, Send send);
+
+  /// The socket opened: the server's version message comes next.
+  void connected();
+  /// The socket closed or could not open: the network's locks are unreachable
+  /// and the actions waiting on it fail. `why` goes to the log.
+  void disconnected(const std::string& why);
+  /// One text message from the server.
+  void handle(std::string_view text);
+  /// Fails refused commands and forgets expired ones. Call after every Hub::tick.
+  void tick();
+
+  /// The server is up and listening (its state arrived on this connection).
+  [[nodiscard]] bool listening() const { return listening_; }
+  /// The server's versions, once greeted ("driver 15.29.0, server 3.10.2").
+  [[nodiscard]] const std::string& server_version() const { return version_; }
+
+  [[nodiscard]] bool speaks_for(const LockId& lock) const override { return by_lock_.contains(lock); }
+  /// Errors: unavailable (no such Z-Wave lock, or the server is not connected),
+  /// failed_precondition (a keypad-code command).
+  Result<void> send_command(const core::Command& command) override;
+  /// node.ping; the answer arrives as availability.
+  Result<void> probe(const core::LockAddress& lock) override;
+
+ private:
+  struct Tracked {
+    LockId id;
+    core::LockAddress address;
+    int node_id{0};
+    bool jammed{false};
+    bool battery_low{false};
+    bool dead{false};
+  };
+  /// What a message id we sent is waiting for.
+  struct Waiting {
+    enum class Kind { schema, listen, action, ping } kind{Kind::action};
+    int node_id{0};
+    std::optional<ActionId> action;
+    core::LockState want{core::LockState::locked};
+    Timestamp expires_at{};
+    static Waiting of(Kind kind, int node_id = 0) {
+      Waiting w;
+      w.kind = kind;
+      w.node_id = node_id;
+      return w;
+    }
+  };
+  /// An action the server accepted, waiting for currentMode.
+  struct Pending {
+    ActionId id;
+    core::LockState want{core::LockState::locked};
+    Timestamp expires_at{};
+  };
+
+  void on_version(const protocol::ZwsVersion& v);
+  void on_result(const protocol::ZwsResult& r);
+  void on_event(const protocol::ZwsEvent& e);
+  void on_node(const protocol::ZwsNode& n);
+  /// `replay`: part of a node's state, not news.
+  void on_value(Tracked& t, const protocol::ZwsValue& v, bool replay);
+  void on_status(Tracked& t, bool alive, const std::string& who);
+  void apply(Tracked& t, const protocol::ZwaveLockUpdate& u);
+  void access_event(Tracked& t, const protocol::ZwaveAccessEvent& a);
+  void alarm(Tracked& t, const std::string& name);
+  void settle(Tracked& t, core::LockState state);
+  Tracked* by_node(int node_id);
+  std::string next_id();
+  Result<void> send(std::string_view text);
+  void reject(const std::string& reason);
+  void complain(const LockId& lock, const Result<void>& r, std::string_view what);
+
+  Options options_;
+  core::Hub& hub_;
+  Send send_;
+  std::map<int, Tracked> nodes_;  // node id -> lock
+  std::map<LockId, int> by_lock_;
+  std::map<std::string, Waiting> waiting_;  // message id -> what it asked
+  std::map<int, Pending> pending_;          // node id -> action accepted, awaiting the mode
+  std::vector<std::pair<core::LockAddress, ActionId>> unsupported_;
+  std::set<std::string, std::less<>> reported_;
+  std::uint64_t sequence_{0};
+  bool listening_{false};
+  bool told_down_{false};
+  std::string version_;
+};
+
+}  // namespace lw::adapters::zwave_js

@@ -1,0 +1,261 @@
+// The Z-Wave JS adapter against a Hub on an in-memory store, fed the messages
+// the real zwave-js-server sent (tests/fixtures/zwave_js_server/session.jsonl)
+// and messages shaped like them.
+#include "adapters/zwave_js/zwave_js_adapter.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/memory_store.h"
+#include "tests/support/recording_device_link.h"
+
+namespace lw::adapters::zwave_js {
+namespace {
+
+namespace json = boost::json;
+using core::Connectivity;
+using core::LockState;
+
+std::vector<std::string> recorded() {
+  std::ifstream in(std::string(LW_SOURCE_DIR) + "/tests/fixtures/zwave_js_server/session.jsonl");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string value_event(std::string_view args) {
+  return R"({"type":"event","event":{"source":"node","event":"value updated","nodeId":2,"args":)" +
+         std::string(args) + "}}";
+}
+
+class ZwaveJsAdapterTest : public ::testing::Test {
+ protected:
+  ZwaveJsAdapterTest() {
+    EXPECT_TRUE(hub_.load());
+    router_.claim_with(adapter_);
+  }
+
+  /// The server's greeting and the state after start_listening (the recorded ones).
+  void connect() {
+    adapter_.connected();
+    const auto lines = recorded();
+    adapter_.handle(lines.at(0));  // version
+    ASSERT_EQ(sent_.size(), 2U);
+    EXPECT_EQ(command(0).at("command"), "set_api_schema");
+    EXPECT_EQ(command(1).at("command"), "start_listening");
+    for (const std::string& l : lines) {
+      if (l.find(R"("result":{"state")") == std::string::npos) continue;
+      json::value v = json::parse(l);
+      v.as_object()["messageId"] = command(1).at("messageId");  // answers our start_listening
+      adapter_.handle(json::serialize(v));
+    }
+    ASSERT_TRUE(adapter_.listening());
+    // The node's interview ends (a first start: the state had no values yet).
+    for (const std::string& l : lines) {
+      if (l.find(R"("event":"ready")") != std::string::npos) adapter_.handle(l);
+    }
+  }
+  json::value command(std::size_t i) { return json::parse(sent_.at(i)); }
+  void answer(std::size_t i, std::string_view result) {
+    adapter_.handle(R"({"type":"result","messageId":")" +
+                    std::string(command(i).at("messageId").as_string()) + "\"," + std::string(result) + "}");
+  }
+
+  [[nodiscard]] const core::LockRecord& lock() const {
+    const core::LockRecord* l = hub_.find_lock(id_);
+    EXPECT_NE(l, nullptr);
+    return *l;
+  }
+  std::vector<core::EventRecord> history() {
+    auto page = hub_.events(id_, 100, std::nullopt);
+    EXPECT_TRUE(page);
+    return page ? page->events : std::vector<core::EventRecord>{};
+  }
+  int count(core::EventKind kind, std::string_view detail = "") {
+    const auto h = history();
+    return static_cast<int>(std::count_if(h.begin(), h.end(), [&](const core::EventRecord& e) {
+      return e.kind == kind && (detail.empty() || e.detail == detail);
+    }));
+  }
+
+  const LockId id_{"zwave-2"};
+  core::ManualClock clock_;
+  core::MemoryStore store_;
+  lw::testing::RecordingDeviceLink native_;
+  LinkRouter router_{native_};
+  core::NullEventSink sink_;
+  core::SeededRandom random_{9};
+  core::Hub hub_{clock_, store_, router_, sink_, random_, core::HubOptions{}};
+  std::vector<std::string> sent_;
+  bool open_{true};
+  ZwaveJsAdapter adapter_{{"zwave-js", "zwave", "flat", std::chrono::hours(1), true},
+                          hub_,
+                          [this](std::string_view text) -> Result<void> {
+                            if (!open_) return unavailable("the WebSocket is not open");
+                            sent_.emplace_back(text);
+                            return ok();
+                          }};
+};
+
+TEST(ZwaveJsLockIds, ThePrefixAndTheNodeId) { EXPECT_EQ(lock_id_for("zwave", 12), "zwave-12"); }
+
+TEST_F(ZwaveJsAdapterTest, TheDoorLockNodeJoinsWithItsStateAndTheControllerDoesNot) {
+  connect();
+  EXPECT_EQ(hub_.locks().size(), 1U);
+  EXPECT_TRUE(adapter_.speaks_for(id_));
+  EXPECT_EQ(lock().transport, core::Transport::zwave);
+  EXPECT_EQ(lock().site, "flat");
+  EXPECT_EQ(lock().name, "Z-Wave node 2");
+  EXPECT_EQ(lock().connectivity, Connectivity::online);
+  EXPECT_EQ(lock().lock_state, LockState::unlocked);
+  EXPECT_EQ(adapter_.server_version(), "driver 15.29.0, server 3.10.2");
+}
+
+TEST_F(ZwaveJsAdapterTest, TheRecordedSessionPlaysOutAsTheLockLived) {
+  connect();
+  // The rest of the session: a lock, a jam, a keypad unlock by user 3, battery
+  // 15 %, the thumb turn, silence (a failed unlock, dead), and back (alive).
+  bool after_state = false;
+  for (const std::string& l : recorded()) {
+    if (l.find(R"("result":{"state")") != std::string::npos) {
+      after_state = true;
+      continue;
+    }
+    if (after_state) adapter_.handle(l);
+  }
+  EXPECT_EQ(lock().battery_pct, 15);
+  EXPECT_EQ(lock().lock_state, LockState::locked);
+  EXPECT_EQ(lock().connectivity, Connectivity::online);  // "alive" came last
+  EXPECT_EQ(count(core::EventKind::alarm, "jammed"), 1);
+  const auto h = history();
+  EXPECT_TRUE(std::any_of(h.begin(), h.end(), [](const core::EventRecord& e) {
+    return e.kind == core::EventKind::lock_operation && e.source == core::OperationSource::keypad &&
+           e.user == "3" && e.operation == core::LockAction::unlock;
+  }));
+  EXPECT_TRUE(std::any_of(h.begin(), h.end(), [](const core::EventRecord& e) {
+    return e.kind == core::EventKind::connectivity && e.detail.find("dead") != std::string::npos;
+  }));
+}
+
+TEST_F(ZwaveJsAdapterTest, ALockIsSetValueOfTargetModeAndCompletesOnCurrentMode) {
+  connect();
+  auto action = hub_.request_action(id_, core::LockAction::lock);
+  ASSERT_TRUE(action);
+  ASSERT_EQ(sent_.size(), 3U);
+  const json::value set = command(2);
+  EXPECT_EQ(set.at("command"), "node.set_value");
+  EXPECT_EQ(set.at("nodeId"), 2);
+  EXPECT_EQ(set.at("valueId").at("commandClass"), 98);
+  EXPECT_EQ(set.at("valueId").at("property"), "targetMode");
+  EXPECT_EQ(set.at("value"), 255);
+  answer(2, R"("success":true,"result":{"result":{"status":254}})");
+  EXPECT_EQ(hub_.find_action(action->id)->status, core::ActionStatus::pending);  // unsupervised: wait
+  adapter_.handle(value_event(R"({"commandClass":98,"endpoint":0,"property":"currentMode","newValue":255})"));
+  EXPECT_EQ(hub_.find_action(action->id)->status, core::ActionStatus::succeeded);
+  EXPECT_EQ(lock().lock_state, LockState::locked);
+}
+
+TEST_F(ZwaveJsAdapterTest, ASupervisedSuccessCompletesAtOnceAndAFailureSaysWhy) {
+  connect();
+  auto locked = hub_.request_action(id_, core::LockAction::lock);
+  ASSERT_TRUE(locked);
+  answer(2, R"("success":true,"result":{"result":{"status":255}})");
+  EXPECT_EQ(hub_.find_action(locked->id)->status, core::ActionStatus::succeeded);
+
+  auto unlocked = hub_.request_action(id_, core::LockAction::unlock);
+  ASSERT_TRUE(unlocked);
+  answer(3, R"("success":false,"errorCode":"zwave_error","zwaveErrorCode":204,)"
+            R"x("zwaveErrorMessage":"The node did not acknowledge the command (ZW0204)")x");
+  auto done = hub_.find_action(unlocked->id);
+  EXPECT_EQ(done->status, core::ActionStatus::failed);
+  EXPECT_EQ(done->reason, "undelivered");
+  EXPECT_EQ(done->detail, "Z-Wave JS: The node did not acknowledge the command (ZW0204)");
+
+  auto refused = hub_.request_action(id_, core::LockAction::unlock);
+  ASSERT_TRUE(refused);
+  answer(4, R"("success":true,"result":{"result":{"status":2}})");
+  EXPECT_EQ(hub_.find_action(refused->id)->status, core::ActionStatus::failed);
+  EXPECT_EQ(hub_.find_action(refused->id)->reason, "refused");
+}
+
+TEST_F(ZwaveJsAdapterTest, AJamFailsTheWaitingActionAndRaisesOneAlarm) {
+  connect();
+  auto action = hub_.request_action(id_, core::LockAction::lock);
+  ASSERT_TRUE(action);
+  answer(2, R"("success":true,"result":{"result":{"status":1}})");
+  const std::string jam = value_event(
+      R"({"commandClass":113,"endpoint":0,"property":"Access Control","propertyKey":"Lock state","newValue":11})");
+  adapter_.handle(jam);
+  adapter_.handle(jam);
+  EXPECT_EQ(hub_.find_action(action->id)->status, core::ActionStatus::failed);
+  EXPECT_EQ(lock().lock_state, LockState::jammed);
+  EXPECT_EQ(count(core::EventKind::alarm, "jammed"), 1);
+}
+
+TEST_F(ZwaveJsAdapterTest, UnlatchAndKeypadCodeCommandsAreNotSentAsBoltMoves) {
+  connect();
+  auto unlatch = hub_.request_action(id_, core::LockAction::unlatch);
+  ASSERT_TRUE(unlatch);
+  adapter_.tick();
+  EXPECT_EQ(hub_.find_action(unlatch->id)->status, core::ActionStatus::failed);
+  EXPECT_EQ(hub_.find_action(unlatch->id)->reason, "unsupported");
+  EXPECT_EQ(sent_.size(), 2U);  // nothing went to the server
+
+  core::Command code;
+  code.target = {"flat", id_};
+  code.action = core::LockAction::unlock;
+  code.code = core::CodeCommand{};
+  EXPECT_EQ(adapter_.send_command(code).error().code, ErrorCode::failed_precondition);
+  EXPECT_EQ(sent_.size(), 2U);
+}
+
+TEST_F(ZwaveJsAdapterTest, TheServerGoingAwayMakesItsLocksUnreachableAndFailsWhatWasOnItsWay) {
+  connect();
+  auto action = hub_.request_action(id_, core::LockAction::lock);
+  ASSERT_TRUE(action);
+  open_ = false;
+  adapter_.disconnected("the server closed the connection");
+  EXPECT_EQ(lock().connectivity, Connectivity::unreachable);
+  EXPECT_EQ(hub_.find_action(action->id)->status, core::ActionStatus::failed);
+  EXPECT_EQ(hub_.find_action(action->id)->reason, "undelivered");
+  EXPECT_FALSE(adapter_.send_command({}).has_value());
+
+  // Back: the greeting again, the state again; online without a second jam or operation.
+  open_ = true;
+  sent_.clear();
+  const int operations = count(core::EventKind::lock_operation);
+  connect();
+  EXPECT_EQ(lock().connectivity, Connectivity::online);
+  EXPECT_EQ(count(core::EventKind::lock_operation), operations);
+}
+
+TEST_F(ZwaveJsAdapterTest, ADeadNodeIsOfflineAndAPingThatIsAnsweredBringsItBack) {
+  connect();
+  adapter_.handle(R"({"type":"event","event":{"source":"node","event":"dead","nodeId":2,"oldStatus":4}})");
+  EXPECT_EQ(lock().connectivity, Connectivity::offline);
+  ASSERT_TRUE(adapter_.probe({"flat", id_}));
+  EXPECT_EQ(command(2).at("command"), "node.ping");
+  answer(2, R"("success":true,"result":{"responded":true})");
+  EXPECT_EQ(lock().connectivity, Connectivity::online);
+}
+
+TEST_F(ZwaveJsAdapterTest, AMalformedMessageIsCountedNotApplied) {
+  connect();
+  adapter_.handle(value_event(R"({"commandClass":128,"endpoint":0,"property":"level","newValue":400})"));
+  adapter_.handle("{not json");
+  EXPECT_EQ(lock().battery_pct, 87);
+  const core::RejectCounters& rejected = hub_.rejected();
+  EXPECT_EQ(rejected.size(), 2U);
+  EXPECT_EQ(rejected.count("zwave-js: message: not valid JSON"), 1U);
+  EXPECT_EQ(rejected.count("zwave-js: battery.level: must be an integer 0..100"), 1U);
+}
+
+}  // namespace
+}  // namespace lw::adapters::zwave_js

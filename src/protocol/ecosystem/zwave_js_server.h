@@ -1,0 +1,129 @@
+// zwave-js-server's WebSocket API (the one Home Assistant's Z-Wave JS
+// integration speaks) as lockwarden reads and writes it: the server's
+// version greeting, command results and node events, decoded into validated
+// values, and the few commands lockwarden sends. Pure (no I/O, no clock).
+// Formats: @zwave-js/server's src/lib (outgoing_message.ts, node/command.ts,
+// state.ts), recorded from the real server in
+// tests/fixtures/zwave_js_server/session.jsonl; docs/integrations.md
+// ("Z-Wave JS").
+//
+// What a value means for a lock (Door Lock currentMode, Battery level,
+// Notification Access Control...) is decided by interpret_zwave_lock_value
+// in zwave_js_ui.h: the server's value ids are the same as the MQTT
+// gateway's value_id topics.
+//
+// Errors are invalid_argument and name the field by a path without echoing
+// the value ("event.nodeId: must be an integer 1..4000"). Unknown fields and
+// unknown message types are ignored (the server adds fields with each schema).
+//
+// Threading: pure functions; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/result.h"
+#include "protocol/ecosystem/zwave_js_ui.h"
+
+namespace lw::protocol {
+
+/// The API schema lockwarden speaks; the server must support it (its
+/// minSchemaVersion..maxSchemaVersion): the one the recorded session used.
+inline constexpr int kZwsSchemaVersion = 44;
+/// The largest message read (a start_listening state of a big network).
+inline constexpr std::size_t kZwsMaxMessageBytes = 16u << 20;
+
+/// {"type":"version", ...}: the first message on every connection.
+struct ZwsVersion {
+  std::string driver_version;
+  std::string server_version;
+  int min_schema{0};
+  int max_schema{0};
+  std::optional<std::uint32_t> home_id;
+};
+
+/// A value of a node: one entry of a node's "values", or a value event's args.
+struct ZwsValue {
+  int command_class{0};
+  int endpoint{0};
+  std::string property;                     ///< numbers spelled as decimal
+  std::optional<std::string> property_key;  ///< numbers spelled as decimal
+  ZwaveValue value;                         ///< "value", or "newValue" in an event
+
+  /// The same value id as the MQTT gateway's topics; the lock's classes
+  /// named as there ("battery"), others by number.
+  [[nodiscard]] ZwaveValueAddress address() const;
+};
+
+/// A node as the server describes it (state.nodes[], a "ready" event's nodeState).
+struct ZwsNode {
+  int node_id{0};
+  ZwaveNodeStatus status{ZwaveNodeStatus::unknown};
+  bool ready{false};
+  bool is_controller{false};
+  /// Its device class is Entry Control (generic 0x40) or it implements Door Lock.
+  bool is_lock{false};
+  std::optional<std::string> name;
+  std::optional<std::string> location;
+  std::optional<std::string> firmware_version;
+  std::optional<bool> is_listening;
+  std::optional<bool> is_frequent_listening;
+  std::vector<ZwsValue> values;
+};
+
+/// {"type":"result", ...}: the answer to one command.
+struct ZwsResult {
+  std::string message_id;
+  bool success{false};
+  /// On failure: errorCode ("zwave_error", "node_not_found", "schema_incompatible"...)
+  std::string error_code;
+  /// On failure: zwaveErrorMessage or message, shown() and bounded.
+  std::string error_message;
+  /// start_listening: the network's nodes.
+  std::optional<std::vector<ZwsNode>> nodes;
+  /// node.set_value (schema >= 29): SetValueStatus (255 success, 254
+  /// success unsupervised, 1 working, 0/2..5 failed).
+  std::optional<int> set_value_status;
+  /// node.ping: whether the node answered.
+  std::optional<bool> responded;
+};
+
+/// A Notification CC "notification" event (stateless events: keypad and RF operations).
+struct ZwsNotification {
+  int type{0};   ///< 6 = Access Control
+  int event{0};  ///< the event code within the type
+  std::optional<int> user_id;
+};
+
+/// {"type":"event","event":{"source":..,"event":..}}.
+struct ZwsEvent {
+  std::string source;  ///< "node", "controller", "driver"
+  std::string name;    ///< "value updated", "dead", "alive", "sleep", "wake up", "notification", "ready"...
+  std::optional<int> node_id;
+  std::optional<ZwsValue> value;                ///< "value updated" / "value added" / "value notification"
+  std::optional<ZwsNotification> notification;  ///< "notification" from the Notification CC
+  std::optional<ZwsNode> node;                  ///< "ready" (nodeState), "node added" (node)
+};
+
+using ZwsMessage = std::variant<ZwsVersion, ZwsResult, ZwsEvent, std::monostate>;  // monostate: ignored
+
+/// One text message from the server. At most kZwsMaxMessageBytes.
+Result<ZwsMessage> decode_zws_message(std::string_view text);
+
+/// NodeStatus as a number on the server's API: 0 unknown, 1 asleep, 2 awake, 3 dead, 4 alive.
+std::optional<ZwaveNodeStatus> zws_node_status(std::int64_t n) noexcept;
+
+// --- commands -------------------------------------------------------------------
+
+std::string encode_zws_set_api_schema(std::string_view message_id, int schema);
+std::string encode_zws_start_listening(std::string_view message_id);
+/// node.set_value of Door Lock targetMode: 255 secured (lock), 0 unsecured (unlock).
+std::string encode_zws_door_lock(std::string_view message_id, int node_id, bool lock);
+/// node.ping: answered {"responded": bool}.
+std::string encode_zws_ping(std::string_view message_id, int node_id);
+
+}  // namespace lw::protocol
