@@ -108,6 +108,37 @@ TEST(HubConfig, TheBridgeIntegrationsAreOffUntilEnabledWithASite) {
   EXPECT_NE(nuki.error().message.find("nuki.site:"), std::string::npos) << nuki.error().message;
 }
 
+TEST(HubConfig, ZwaveJsNeedsASiteAndAWebSocketUrl) {
+  auto defaults = parse_hub_config("", "hub.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_FALSE(defaults->zwave_js.enabled);
+  EXPECT_EQ(defaults->zwave_js.url, "ws://127.0.0.1:3000");
+  EXPECT_EQ(defaults->zwave_js.id_prefix, "zwave");
+  auto on = parse_hub_config(
+      "[zwave_js]\nenabled = true\nurl = \"ws://10.0.0.5:3001\"\nsite = \"flat\"\nname = \"stick\"\n"
+      "id_prefix = \"zw\"\nreport_interval = \"30m\"\n",
+      "hub.toml");
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_EQ(on->zwave_js.url, "ws://10.0.0.5:3001");
+  EXPECT_EQ(on->zwave_js.site, "flat");
+  EXPECT_EQ(on->zwave_js.name, "stick");
+  EXPECT_EQ(on->zwave_js.id_prefix, "zw");
+  EXPECT_EQ(on->zwave_js.report_interval, 30min);
+  auto error_of = [](const std::string& text) {
+    auto c = parse_hub_config(text, "hub.toml");
+    return c ? std::string("accepted") : c.error().message;
+  };
+  EXPECT_NE(error_of("[zwave_js]\nenabled = true\n").find("zwave_js.site: must name the site of its locks"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("[zwave_js]\nurl = \"http://127.0.0.1:3000\"\n").find("zwave_js.url: must start with ws://"),
+      std::string::npos)
+      << error_of("[zwave_js]\nurl = \"http://127.0.0.1:3000\"\n");
+  EXPECT_NE(error_of("[zwave_js]\nurl = \"ws://host:99999\"\n").find("zwave_js.url: port must be 1..65535"),
+            std::string::npos);
+  EXPECT_NE(error_of("[zwave_js]\nid_prefix = \"a b\"\n").find("zwave_js.id_prefix:"), std::string::npos);
+}
+
 TEST(HubConfig, HomeAssistantDiscoveryIsOffUntilEnabledAndItsPrefixesAreTopics) {
   auto defaults = parse_hub_config("", "hub.toml");
   ASSERT_TRUE(defaults) << defaults.error().message;
