@@ -31,11 +31,6 @@ bool same_entry(const core::SyncEntry& a, const core::SyncEntry& b) {
          a.target.schedule == b.target.schedule && a.target.expected_digest == b.target.expected_digest;
 }
 
-bool valid_pin(std::string_view pin) {
-  return pin.size() >= 4 && pin.size() <= 10 &&
-         std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 Result<void> valid_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return invalid_argument("name", "must be 1..64 characters");
   for (unsigned char c : name) {
@@ -175,7 +170,7 @@ Result<CodeView> AccessCodes::create(NewCode req, const std::string& actor) {
     ~Wipe() { protocol::wipe(s); }
   } wipe{req.pin};
   if (auto v = valid_name(req.name); !v) return v.error();
-  if (!valid_pin(req.pin)) return invalid_argument("pin", "must be 4..10 digits");
+  if (!core::valid_pin(req.pin)) return invalid_argument("pin", "must be 4..10 digits");
   if (req.slot && (*req.slot < 1 || *req.slot > core::kMaxCodeSlots))
     return invalid_argument("slot", "must be an integer 1..64");
   if (req.user && (*req.user < 1 || *req.user > 65535))

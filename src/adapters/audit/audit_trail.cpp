@@ -11,6 +11,7 @@
 #include <sstream>
 #include <utility>
 
+#include "adapters/system/key_file.h"
 #include "core/audit/audit_detail.h"
 
 namespace lw::adapters::audit {
@@ -52,24 +53,6 @@ std::string trimmed(std::string text) {
 bool exists(const std::string& path) {
   std::error_code ec;
   return std::filesystem::exists(path, ec);
-}
-
-/// Writes `text` to `path` atomically: a temporary file, fsync, rename, fsync of the directory.
-Result<void> write_atomically(const std::string& path, std::string_view text, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return unavailable(path + ": cannot be created");
-  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  written = written && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) return unavailable(path + ": cannot be written");
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
-  return ok();
 }
 
 struct SignedHead {
@@ -159,9 +142,10 @@ Result<AuditKey> AuditKey::create(const std::string& path) {
   AuditKey key;
   randombytes_buf(key.bytes_.data(), key.bytes_.size());
   std::string text = base64(key.bytes_.data(), key.bytes_.size()) + "\n";
-  auto written = write_atomically(path, text, 0600);
+  auto won = create_file_once(path, text, 0600);
   sodium_memzero(text.data(), text.size());
-  if (!written) return written.error();
+  if (!won) return won.error();
+  if (!*won) return load(path);  // another process created it first
   return key;
 }
 
@@ -186,7 +170,7 @@ Result<void> write_head(const std::string& path, const core::AuditHead& head,
                  {"hash", core::to_hex(head.hash)},
                  {"public_key", protocol::encode_public_key(key.public_key())},
                  {"sig", base64(sig.data(), sig.size())}};
-  return write_atomically(path, json::serialize(o) + "\n", 0644);
+  return write_file_atomically(path, json::serialize(o) + "\n", 0644);
 }
 
 // --- AuditTrail ---

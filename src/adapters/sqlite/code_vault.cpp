@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "adapters/sqlite/schema.h"
+#include "adapters/system/key_file.h"
 
 namespace lw::adapters::sqlite {
 namespace {
@@ -128,48 +129,40 @@ Result<StoredCode> read_code(const Query& q) {
   return c;
 }
 
-bool valid_pin(std::string_view pin) {
-  if (pin.size() < 4 || pin.size() > 10) return false;
-  for (char ch : pin) {
-    if (ch < '0' || ch > '9') return false;
-  }
-  return true;
-}
-
 /// The key file: line 1 the secretbox key, line 2 the site code-key seed, base64.
-Result<std::pair<protocol::AtRestKey, protocol::CodeKey>> load_or_create_keys(const std::string& path) {
+Result<std::pair<protocol::AtRestKey, protocol::CodeKey>> load_keys(const std::string& path) {
   protocol::AtRestKey key;
   protocol::CodeKey seed;
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
-    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-      return Error{ErrorCode::permission_denied, path + ": readable by others; run chmod 600 " + path};
-    }
-    std::ifstream in(path);
-    std::string first;
-    std::string second;
-    if (!in || !std::getline(in, first) || !std::getline(in, second)) {
-      return Error{ErrorCode::corruption, path + ": not a codes key file"};
-    }
-    const bool good = protocol::decode_secret(first, key.bytes.data(), key.bytes.size(), "codes.key") &&
-                      protocol::decode_secret(second, seed.bytes.data(), seed.bytes.size(), "codes.key");
-    protocol::wipe(first);
-    protocol::wipe(second);
-    if (!good) return Error{ErrorCode::corruption, path + ": not a codes key file"};
-    return std::pair{key, seed};
+  if (::stat(path.c_str(), &st) != 0) return not_found(path + ": missing");
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return Error{ErrorCode::permission_denied, path + ": readable by others; run chmod 600 " + path};
   }
-  key = protocol::generate_at_rest_key();
-  seed = protocol::generate_code_key();
+  std::ifstream in(path);
+  std::string first;
+  std::string second;
+  if (!in || !std::getline(in, first) || !std::getline(in, second)) {
+    return Error{ErrorCode::corruption, path + ": not a codes key file"};
+  }
+  const bool good = protocol::decode_secret(first, key.bytes.data(), key.bytes.size(), "codes.key") &&
+                    protocol::decode_secret(second, seed.bytes.data(), seed.bytes.size(), "codes.key");
+  protocol::wipe(first);
+  protocol::wipe(second);
+  if (!good) return Error{ErrorCode::corruption, path + ": not a codes key file"};
+  return std::pair{key, seed};
+}
+
+Result<std::pair<protocol::AtRestKey, protocol::CodeKey>> load_or_create_keys(const std::string& path) {
+  auto loaded = load_keys(path);
+  if (loaded || loaded.error().code != ErrorCode::not_found) return loaded;
+  protocol::AtRestKey key = protocol::generate_at_rest_key();
+  protocol::CodeKey seed = protocol::generate_code_key();
   std::string content = protocol::encode_secret(key.bytes.data(), key.bytes.size()) + "\n" +
                         protocol::encode_secret(seed.bytes.data(), seed.bytes.size()) + "\n";
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return unavailable(path + ": cannot be created");
-  bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-  written = written && ::fsync(fd) == 0;
-  ::close(fd);
+  auto won = adapters::create_file_once(path, content, 0600);
   protocol::wipe(content);
-  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) return unavailable(path + ": cannot be written");
+  if (!won) return won.error();
+  if (!*won) return load_keys(path);  // another process created it first: its keys stand
   return std::pair{key, seed};
 }
 
@@ -197,7 +190,7 @@ Result<std::unique_ptr<CodeVault>> CodeVault::open(const std::string& db_path, c
 }
 
 Result<void> CodeVault::put(const StoredCode& code, std::string_view pin) {
-  if (!valid_pin(pin)) return invalid_argument("pin", "must be 4..10 digits");
+  if (!core::valid_pin(pin)) return invalid_argument("pin", "must be 4..10 digits");
   const protocol::SealedAtRest sealed = protocol::seal_at_rest(pin, key_);
   auto q = db_.query(kPutCode);
   if (!q) return q.error();

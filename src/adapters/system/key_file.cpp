@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <string_view>
@@ -20,17 +21,60 @@ std::string first_line(const std::string& path, bool& ok) {
   return line;
 }
 
-}  // namespace
+/// `<path>.tmp.<pid>`: two processes writing the same file never share a temporary one.
+std::string temporary_for(const std::string& path) { return path + ".tmp." + std::to_string(::getpid()); }
 
-Result<void> write_file_atomically(const std::string& path, std::string_view content, unsigned mode) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+/// Writes and syncs `tmp`. Errors: unavailable naming `path`.
+Result<void> write_synced(const std::string& tmp, const std::string& path, std::string_view content,
+                          unsigned mode) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return unavailable(path + ": cannot be created");
   bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
   written = written && ::fsync(fd) == 0;
   ::close(fd);
-  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) return unavailable(path + ": cannot be written");
+  if (!written) {
+    ::unlink(tmp.c_str());
+    return unavailable(path + ": cannot be written");
+  }
   return ok();
+}
+
+/// Makes a rename or link in `path`'s directory durable.
+void sync_directory_of(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+}  // namespace
+
+Result<void> write_file_atomically(const std::string& path, std::string_view content, unsigned mode) {
+  const std::string tmp = temporary_for(path);
+  if (auto w = write_synced(tmp, path, content, mode); !w) return w;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return unavailable(path + ": cannot be written");
+  }
+  sync_directory_of(path);
+  return ok();
+}
+
+Result<bool> create_file_once(const std::string& path, std::string_view content, unsigned mode) {
+  const std::string tmp = temporary_for(path);
+  if (auto w = write_synced(tmp, path, content, mode); !w) return w.error();
+  // link() fails with EEXIST when the file is there: whoever linked first created it.
+  const int linked = ::link(tmp.c_str(), path.c_str());
+  const int error = errno;
+  ::unlink(tmp.c_str());
+  if (linked != 0) {
+    if (error == EEXIST) return false;
+    return unavailable(path + ": cannot be created");
+  }
+  sync_directory_of(path);
+  return true;
 }
 
 Result<protocol::KeyPair> load_or_create_key(const std::string& dir) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "adapters/system/key_file.h"
+#include "base/hex.h"
 
 namespace lw::adapters {
 namespace {
@@ -20,35 +21,27 @@ struct Key {
   ~Key() { sodium_memzero(bytes.data(), bytes.size()); }
 };
 
-std::string hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4U];
-    out += kDigits[data[i] & 0xFU];
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<MacKey> load_or_create_mac_key(const std::string& path) {
   if (sodium_init() < 0) return internal_error("libsodium could not be initialised");
   auto key = std::make_shared<Key>();
+  bool created = false;
   struct stat st {};
-  const bool created = ::stat(path.c_str(), &st) != 0;
-  if (created) {
+  if (::stat(path.c_str(), &st) != 0) {
     randombytes_buf(key->bytes.data(), key->bytes.size());
     std::string text(sodium_base64_ENCODED_LEN(kKeyBytes, sodium_base64_VARIANT_ORIGINAL), '\0');
     sodium_bin2base64(text.data(), text.size(), key->bytes.data(), key->bytes.size(),
                       sodium_base64_VARIANT_ORIGINAL);
     text.resize(std::char_traits<char>::length(text.c_str()));
     text += "\n";
-    auto written = write_file_atomically(path, text, 0600);
+    auto won = create_file_once(path, text, 0600);
     sodium_memzero(text.data(), text.size());
-    if (!written) return Error{written.error().code, path + ": " + written.error().message};
-  } else {
+    if (!won) return Error{won.error().code, path + ": " + won.error().message};
+    created = *won;  // false: another process created it first; its key is read below
+  }
+  if (!created) {
+    if (::stat(path.c_str(), &st) != 0) return unavailable(path + ": cannot be read");
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
       return Error{ErrorCode::permission_denied, path + ": readable by others; run chmod 600 " + path};
     }
@@ -71,7 +64,7 @@ Result<MacKey> load_or_create_mac_key(const std::string& path) {
     std::array<unsigned char, 32> out{};
     crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()),  // NOLINT
                        text.size(), key->bytes.data(), key->bytes.size());
-    return hex(out.data(), out.size());
+    return to_hex(out.data(), out.size());
   };
   return MacKey{std::move(mac), created};
 }

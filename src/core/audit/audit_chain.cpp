@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "base/hex.h"
+
 namespace lw::core {
 namespace {
 
@@ -61,16 +63,7 @@ std::string head_input(std::uint64_t seq, const AuditHash& hash) {
   return out;
 }
 
-std::string to_hex(const AuditHash& hash) {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(hash.size() * 2);
-  for (unsigned char b : hash) {
-    out += kDigits[b >> 4U];
-    out += kDigits[b & 0x0FU];
-  }
-  return out;
-}
+std::string to_hex(const AuditHash& hash) { return lw::to_hex(hash.data(), hash.size()); }
 
 Result<AuditHash> hash_from_hex(std::string_view field, std::string_view hex) {
   AuditHash h{};

@@ -34,6 +34,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,15 @@
 #include "core/lock/messages.h"
 
 namespace lw::core {
+
+/// A keypad PIN lockwarden accepts: 4..10 digits.
+constexpr bool valid_pin(std::string_view pin) noexcept {
+  if (pin.size() < 4 || pin.size() > 10) return false;
+  for (char c : pin) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
 
 enum class SyncState { pending, set, failed, removing, removed };
 std::string_view to_string(SyncState v) noexcept;
