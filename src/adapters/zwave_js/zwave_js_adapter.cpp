@@ -235,6 +235,16 @@ void ZwaveJsAdapter::on_event(const protocol::ZwsEvent& e) {
     if (!a) return;
     a->user_id = e.notification->user_id;
     access_event(*t, *a);
+  } else if (e.last_seen) {
+    // Statistics also change when a send fails: only a lastSeen that moved on is news of the node.
+    if (t->last_seen == e.last_seen) return;
+    const bool first = !t->last_seen;
+    t->last_seen = e.last_seen;
+    if (first || !e.rssi_dbm) return;
+    core::Telemetry tel;
+    tel.ts = hub_.now();
+    tel.rssi_dbm = e.rssi_dbm;
+    complain(t->id, hub_.on_telemetry(t->address, tel), "its signal");
   } else if (e.name == "dead") {
     on_status(*t, false, std::string(kWho));
   } else if (e.name == "alive" || e.name == "wake up") {

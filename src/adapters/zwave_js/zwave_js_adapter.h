@@ -15,8 +15,9 @@
 //   stateless "notification" events: keypad, manual, RF operations with the
 //   user slot; 0x0b jammed; wrong-code events) -> operation events and alarms
 // Node status: "dead" -> offline, "alive" / "wake up" -> online; "sleep" is
-// no outage. The socket closing (the server or its controller gone) makes
-// every lock of the network unreachable: one hub_offline case, not N.
+// no outage. A node's "statistics updated" whose lastSeen moved on means the
+// controller heard it: its average RSSI (dBm) becomes the lock's signal. The socket closing (the server or
+// its controller gone) makes every lock of the network unreachable: one hub_offline case, not N.
 //
 // Down (core::DeviceLink): lock / unlock are node.set_value of Door Lock
 // targetMode 255 / 0. A supervised success (status 255) completes the
@@ -96,6 +97,7 @@ class ZwaveJsAdapter final : public ClaimingLink {
     bool jammed{false};
     bool battery_low{false};
     bool dead{false};
+    std::optional<std::string> last_seen;  ///< the controller's lastSeen of it, as last reported
   };
   /// What a message id we sent is waiting for.
   struct Waiting {

@@ -246,6 +246,26 @@ TEST_F(ZwaveJsAdapterTest, ADeadNodeIsOfflineAndAPingThatIsAnsweredBringsItBack)
   EXPECT_EQ(lock().connectivity, Connectivity::online);
 }
 
+TEST_F(ZwaveJsAdapterTest, TheNodesRssiIsItsSignalOnlyWhenTheControllerHeardItAgain) {
+  connect();
+  auto stats = [](std::string_view last_seen, int rssi) {
+    return R"({"type":"event","event":{"source":"node","event":"statistics updated","nodeId":2,)"
+           R"("statistics":{"commandsTX":3,"commandsRX":2,"commandsDroppedRX":0,"commandsDroppedTX":0,)"
+           R"("timeoutResponse":0,"rtt":80.4,"rssi":)" +
+           std::to_string(rssi) + R"(,"lastSeen":")" + std::string(last_seen) + R"("}}})";
+  };
+  adapter_.handle(stats("2026-12-03T20:00:00.000Z", -60));  // the first: nothing to compare with
+  EXPECT_FALSE(lock().rssi_dbm.has_value());
+  adapter_.handle(stats("2026-12-03T20:00:05.000Z", -67));
+  EXPECT_EQ(lock().rssi_dbm, -67);
+  // A failed send updates the statistics too, but lastSeen stays: no news of the node.
+  adapter_.handle(stats("2026-12-03T20:00:05.000Z", -90));
+  EXPECT_EQ(lock().rssi_dbm, -67);
+  // 127: zwave-js has no reading.
+  adapter_.handle(stats("2026-12-03T20:00:09.000Z", 127));
+  EXPECT_EQ(lock().rssi_dbm, -67);
+}
+
 TEST_F(ZwaveJsAdapterTest, AMalformedMessageIsCountedNotApplied) {
   connect();
   adapter_.handle(value_event(R"({"commandClass":128,"endpoint":0,"property":"level","newValue":400})"));

@@ -260,6 +260,18 @@ Result<ZwsMessage> event_of(const json::object& outer) {
       }
       e.notification = n;
     }
+  } else if (e.name == "statistics updated" && e.source == "node") {
+    const json::value* stats = field(o, "statistics");
+    if (stats != nullptr && stats->is_object()) {
+      const json::object& st = stats->get_object();
+      auto seen = optional_text(st, "lastSeen", "event.statistics", 64);
+      if (!seen) return seen.error();
+      e.last_seen = std::move(*seen);
+      if (const json::value* rssi = field(st, "rssi"); rssi != nullptr && rssi->is_number()) {
+        const auto dbm = rssi->to_number<double>();
+        if (dbm >= -128 && dbm <= -1) e.rssi_dbm = static_cast<int>(dbm);
+      }
+    }
   } else if (e.name == "ready" || e.name == "node added" || e.name == "node removed") {
     const char* key = e.name == "ready" ? "nodeState" : "node";
     if (const json::value* state = field(o, key); state != nullptr && state->is_object()) {

@@ -107,6 +107,11 @@ struct ZwsEvent {
   std::optional<ZwsValue> value;                ///< "value updated" / "value added" / "value notification"
   std::optional<ZwsNotification> notification;  ///< "notification" from the Notification CC
   std::optional<ZwsNode> node;                  ///< "ready" (nodeState), "node added" (node)
+  /// "statistics updated" of a node: when the controller last heard it or
+  /// reached it (lastSeen, as sent), and the average RSSI of its frames in
+  /// dBm (-128..-1; zwave-js's 125..127 "no reading" are left out).
+  std::optional<std::string> last_seen;
+  std::optional<int> rssi_dbm;
 };
 
 using ZwsMessage = std::variant<ZwsVersion, ZwsResult, ZwsEvent, std::monostate>;  // monostate: ignored
