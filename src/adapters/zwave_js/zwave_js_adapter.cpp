@@ -139,7 +139,8 @@ void ZwaveJsAdapter::on_result(const protocol::ZwsResult& r) {
   if (!r.success ||
       (status != kSetValueWorking && status != kSetValueSuccessUnsupervised && status != kSetValueSuccess)) {
     std::string detail = !r.success ? "Z-Wave JS: " + r.error_message : set_value_failure(status);
-    const std::string reason = r.error_code == "zwave_error" || !r.success ? "undelivered" : "refused";
+    // A failed result: zwave-js could not deliver it; a SetValueStatus failure: the node said no.
+    const std::string reason = !r.success ? "undelivered" : "refused";
     complain(t->id, hub_.on_command_failed(t->address, *w.action, reason, std::move(detail)),
              "a failed command");
     return;
