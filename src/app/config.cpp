@@ -164,7 +164,7 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
   zwave.get("enabled", c.zwave_js.enabled);
   zwave.get("url", c.zwave_js.url);
   if (auto u = adapters::zwave_js::parse_ws_url(c.zwave_js.url, "url"); !u) {
-    zwave.fail("url", u.error().message.substr(5));  // without "url: "
+    zwave.fail("url", std::string_view(u.error().message).substr(std::string_view("url: ").size()));
   }
   zwave.get("site", c.zwave_js.site);
   if (c.zwave_js.enabled && !validate_id("site", c.zwave_js.site)) {

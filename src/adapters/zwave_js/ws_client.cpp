@@ -11,6 +11,7 @@
 #include <deque>
 #include <random>
 
+#include "adapters/http/async_http_client.h"
 #include "adapters/mqtt/reconnect_backoff.h"
 
 namespace lw::adapters::zwave_js {
@@ -26,38 +27,12 @@ constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 }  // namespace
 
 Result<WsUrl> parse_ws_url(std::string_view url, std::string_view field) {
-  auto fail = [&](std::string_view why) { return invalid_argument(field, why); };
   constexpr std::string_view kScheme = "ws://";
-  if (!url.starts_with(kScheme)) return fail("must start with ws://");
-  std::string_view rest = url.substr(kScheme.size());
-  WsUrl u;
-  const std::size_t slash = rest.find('/');
-  if (slash != std::string_view::npos) {
-    u.target = std::string(rest.substr(slash));
-    rest = rest.substr(0, slash);
-  }
-  if (rest.find('@') != std::string_view::npos) return fail("must not hold credentials (user@host)");
-  std::string_view host = rest;
-  if (rest.starts_with('[')) {  // [::1]:3000
-    const std::size_t close = rest.find(']');
-    if (close == std::string_view::npos) return fail("must name a host");
-    host = rest.substr(1, close - 1);
-    rest = rest.substr(close + 1);
-    if (!rest.empty() && !rest.starts_with(':')) return fail("must name a host");
-    if (!rest.empty()) u.port = std::string(rest.substr(1));
-  } else if (const std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
-    host = rest.substr(0, colon);
-    u.port = std::string(rest.substr(colon + 1));
-  }
-  if (host.empty()) return fail("must name a host");
-  u.host = std::string(host);
-  int port = 0;
-  for (char c : u.port) {
-    if (c < '0' || c > '9' || port > 65535) return fail("port must be 1..65535");
-    port = port * 10 + (c - '0');
-  }
-  if (u.port.empty() || port < 1 || port > 65535) return fail("port must be 1..65535");
-  return u;
+  if (!url.starts_with(kScheme)) return invalid_argument(field, "must start with ws://");
+  // The same authority and path as an http:// URL: only the scheme differs.
+  auto http = http::parse_http_url("http://" + std::string(url.substr(kScheme.size())), field);
+  if (!http) return http.error();
+  return WsUrl{std::move(http->host), std::move(http->port), std::move(http->target)};
 }
 
 struct WsClient::State : std::enable_shared_from_this<WsClient::State> {

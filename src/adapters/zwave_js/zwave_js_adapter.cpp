@@ -254,13 +254,7 @@ void ZwaveJsAdapter::on_event(const protocol::ZwsEvent& e) {
 }
 
 void ZwaveJsAdapter::on_status(Tracked& t, bool alive, const std::string& who) {
-  if (!alive) {
-    t.dead = true;
-    complain(t.id, hub_.on_availability(t.address, false, who + ": dead"), "node status");
-    return;
-  }
-  t.dead = false;
-  complain(t.id, hub_.on_availability(t.address, true, who), "node status");
+  complain(t.id, hub_.on_availability(t.address, alive, alive ? who : who + ": dead"), "node status");
 }
 
 void ZwaveJsAdapter::on_value(Tracked& t, const protocol::ZwsValue& v, bool replay) {
@@ -273,10 +267,9 @@ void ZwaveJsAdapter::on_value(Tracked& t, const protocol::ZwsValue& v, bool repl
 }
 
 void ZwaveJsAdapter::apply(Tracked& t, const protocol::ZwaveLockUpdate& u) {
-  const Timestamp now = hub_.now();
   if (u.battery_pct) {
     core::Telemetry tel;
-    tel.ts = now;
+    tel.ts = hub_.now();
     tel.battery_pct = *u.battery_pct;
     complain(t.id, hub_.on_telemetry(t.address, tel), "a battery level");
   }
@@ -286,54 +279,43 @@ void ZwaveJsAdapter::apply(Tracked& t, const protocol::ZwaveLockUpdate& u) {
   }
   if (u.event) access_event(t, *u.event);
   if (u.jammed && !*u.jammed) t.jammed = false;
-  if (u.lock_state || u.door_state) {
-    const core::LockRecord* record = hub_.find_lock(t.id);
-    core::StateReport s;
-    s.ts = now;
-    s.lock_state = u.lock_state.value_or(record != nullptr ? record->lock_state : core::LockState::unknown);
-    s.door_state = u.door_state.value_or(record != nullptr ? record->door_state : core::DoorState::unknown);
-    if (s.lock_state == core::LockState::jammed && !t.jammed) {
-      t.jammed = true;
-      alarm(t, "jammed");
-    }
-    complain(t.id, hub_.on_state(t.address, s), "a state");
-    if (u.lock_state) settle(t, *u.lock_state);
+  if (u.lock_state || u.door_state) report_state(t, u.lock_state, u.door_state);
+}
+
+void ZwaveJsAdapter::report_state(Tracked& t, std::optional<core::LockState> lock,
+                                  std::optional<core::DoorState> door) {
+  const core::LockRecord* record = hub_.find_lock(t.id);
+  core::StateReport s;
+  s.ts = hub_.now();
+  s.lock_state = lock.value_or(record != nullptr ? record->lock_state : core::LockState::unknown);
+  s.door_state = door.value_or(record != nullptr ? record->door_state : core::DoorState::unknown);
+  if (s.lock_state == core::LockState::jammed && !t.jammed) {
+    t.jammed = true;
+    alarm(t, "jammed");
   }
+  complain(t.id, hub_.on_state(t.address, s), "a state");
+  if (lock) settle(t, *lock);
 }
 
 void ZwaveJsAdapter::access_event(Tracked& t, const protocol::ZwaveAccessEvent& a) {
-  if (a.alarm) {
-    if (*a.alarm == "jammed") {
-      if (t.jammed) return;  // once per episode
-      t.jammed = true;
-      alarm(t, "jammed");
-      core::StateReport s;
-      s.ts = hub_.now();
-      s.lock_state = core::LockState::jammed;
-      const core::LockRecord* record = hub_.find_lock(t.id);
-      s.door_state = record != nullptr ? record->door_state : core::DoorState::unknown;
-      complain(t.id, hub_.on_state(t.address, s), "a jam");
-      settle(t, core::LockState::jammed);
-      return;
-    }
-    core::DeviceEvent e;
-    e.ts = hub_.now();
-    e.kind = core::DeviceEventKind::alarm;
-    e.alarm = a.alarm;
-    e.source = a.source;
-    if (a.user_id) e.user = std::to_string(*a.user_id);
-    complain(t.id, hub_.on_reported_event(t.address, e), "an alarm");
+  if (a.alarm == "jammed") {
+    if (!t.jammed) report_state(t, core::LockState::jammed, std::nullopt);  // once per episode
     return;
   }
-  if (!a.operation) return;
-  t.jammed = false;
+  if (!a.alarm && !a.operation) return;
   core::DeviceEvent e;
   e.ts = hub_.now();
-  e.kind = core::DeviceEventKind::lock_operation;
-  e.operation = a.operation;
   e.source = a.source;
   if (a.user_id) e.user = std::to_string(*a.user_id);
-  complain(t.id, hub_.on_reported_event(t.address, e), "an operation");
+  if (a.alarm) {
+    e.kind = core::DeviceEventKind::alarm;
+    e.alarm = a.alarm;
+  } else {
+    t.jammed = false;  // an operation ends a jam
+    e.kind = core::DeviceEventKind::lock_operation;
+    e.operation = a.operation;
+  }
+  complain(t.id, hub_.on_reported_event(t.address, e), a.alarm ? "an alarm" : "an operation");
 }
 
 void ZwaveJsAdapter::alarm(Tracked& t, const std::string& name) {

@@ -96,7 +96,6 @@ class ZwaveJsAdapter final : public ClaimingLink {
     int node_id{0};
     bool jammed{false};
     bool battery_low{false};
-    bool dead{false};
     std::optional<std::string> last_seen;  ///< the controller's lastSeen of it, as last reported
   };
   /// What a message id we sent is waiting for.
@@ -128,6 +127,10 @@ class ZwaveJsAdapter final : public ClaimingLink {
   void on_value(Tracked& t, const protocol::ZwsValue& v, bool replay);
   void on_status(Tracked& t, bool alive, const std::string& who);
   void apply(Tracked& t, const protocol::ZwaveLockUpdate& u);
+  /// A state report; `lock` / `door` absent keep what the Hub knows. The
+  /// first jammed state of an episode raises the alarm; a lock state settles
+  /// the action waiting for it.
+  void report_state(Tracked& t, std::optional<core::LockState> lock, std::optional<core::DoorState> door);
   void access_event(Tracked& t, const protocol::ZwaveAccessEvent& a);
   void alarm(Tracked& t, const std::string& name);
   void settle(Tracked& t, core::LockState state);

@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "tests/support/fixture_lines.h"
 #include "tests/support/memory_store.h"
 #include "tests/support/recording_device_link.h"
 
@@ -21,14 +21,7 @@ namespace json = boost::json;
 using core::Connectivity;
 using core::LockState;
 
-std::vector<std::string> recorded() {
-  std::ifstream in(std::string(LW_SOURCE_DIR) + "/tests/fixtures/zwave_js_server/session.jsonl");
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
+std::vector<std::string> recorded() { return lw::testing::fixture_lines("zwave_js_server/session.jsonl"); }
 
 std::string value_event(std::string_view args) {
   return R"({"type":"event","event":{"source":"node","event":"value updated","nodeId":2,"args":)" +

@@ -6,21 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/fixture_lines.h"
 
 namespace lw::protocol {
 namespace {
 
-std::vector<std::string> session() {
-  std::ifstream in(std::string(LW_SOURCE_DIR) + "/tests/fixtures/zwave_js_server/session.jsonl");
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
+std::vector<std::string> session() { return lw::testing::fixture_lines("zwave_js_server/session.jsonl"); }
 
 template <typename T>
 T as(const std::string& text) {
