@@ -143,9 +143,18 @@ std::vector<core::LockAddress> AccessCodes::targets(const StoredCode& code) cons
     return out;
   }
   for (const core::LockRecord& l : hub_.locks()) {
-    if (l.site == code.site && can_send_(l)) out.push_back(l.address());
+    if (l.site == code.site && can_hold(l, code)) out.push_back(l.address());
   }
   return out;
+}
+
+bool AccessCodes::can_hold(const core::LockRecord& lock, const StoredCode& code) const {
+  switch (can_send_(lock)) {
+    case Reach::none: return false;
+    case Reach::native: return true;
+    case Reach::plain: return code.schedule.kind == core::CodeScheduleKind::always && code.user == code.slot;
+  }
+  return false;
 }
 
 Result<void> AccessCodes::want(const StoredCode& code, const core::LockAddress& lock) {
@@ -187,10 +196,14 @@ Result<CodeView> AccessCodes::create(NewCode req, const std::string& actor) {
   if (req.lock) {
     const core::LockRecord* l = hub_.find_lock(*req.lock);
     if (l == nullptr || l->site != req.site) return not_found("lock '" + *req.lock + "' not found");
-    if (!can_send_(*l))
-      return failed_precondition("lock '" + *req.lock + "' speaks " +
-                                 std::string(core::to_string(l->transport)) +
-                                 " through a bridge: keypad codes are sent to native locks only");
+    const Reach reach = can_send_(*l);
+    const std::string speaks =
+        "lock '" + *req.lock + "' speaks " + std::string(core::to_string(l->transport)) + " through a bridge";
+    if (reach == Reach::none) return failed_precondition(speaks + " that carries no keypad codes");
+    if (reach == Reach::plain && req.schedule.kind != core::CodeScheduleKind::always)
+      return failed_precondition("schedule: " + speaks + ": it holds codes that work always, nothing else");
+    if (reach == Reach::plain && req.user && (!req.slot || *req.user != *req.slot))
+      return failed_precondition("user: " + speaks + ": it knows no users apart from slots; leave user out");
   }
   // The slots taken on the locks this code is for.
   const std::vector<core::LockAddress> locks = targets(code);
@@ -338,11 +351,11 @@ void AccessCodes::tick() {
 void AccessCodes::lock_changed(const core::LockRecord& lock) {
   auto [it, first] = connectivity_.try_emplace(lock.id, core::Connectivity::unknown);
   const core::Connectivity before = std::exchange(it->second, lock.connectivity);
-  if (!can_send_(lock)) return;
+  if (can_send_(lock) == Reach::none) return;
   if (first) {
     // First heard since the start (or new): the site-wide codes of its site are for it too.
     for (const auto& [id, code] : codes_) {
-      if (!code.lock && code.site == lock.site) (void)want(code, lock.address());
+      if (!code.lock && code.site == lock.site && can_hold(lock, code)) (void)want(code, lock.address());
     }
   }
   // A lock that comes online is read back: its box key, drift, codes added at the door.

@@ -4,8 +4,9 @@
 //
 //   create  → audited ("code.create"), stored with the PIN sealed, then one
 //             sync entry per lock it is for (a site-wide code: every lock of
-//             the site that speaks the native protocol, including locks
-//             that join the site later)
+//             the site that can hold it, including locks that join the site
+//             later: native locks, and Zigbee and Z-Wave locks when the code
+//             works always and its user is its slot)
 //   remove  → audited ("code.remove"); the PIN is forgotten at once and each
 //             lock is told to empty the slot; the sync row goes when the
 //             lock confirms it
@@ -62,8 +63,11 @@ struct NewCode {
 
 class AccessCodes final : public core::EventSink {
  public:
-  /// Whether the hub can send keypad codes to a lock (native locks only).
-  using CanSendCodes = std::function<bool(const core::LockRecord&)>;
+  /// How the hub reaches a lock's keypad: not at all; natively (sealed PINs,
+  /// any user, any schedule); or through a bridge that takes plain PINs
+  /// (Zigbee2MQTT, Z-Wave JS: the user is the slot, the schedule `always`).
+  enum class Reach { none, native, plain };
+  using CanSendCodes = std::function<Reach(const core::LockRecord&)>;
   using WebhookEmitter = std::function<void(core::WebhookEvent)>;
 
   /// Loads the codes and their sync states; the site keys come from the vault.
@@ -75,7 +79,8 @@ class AccessCodes final : public core::EventSink {
 
   /// Errors: invalid_argument naming the field ("pin: must be 4..10 digits",
   /// "slot: must be an integer 1..64", "name: ..."), not_found (the site or
-  /// the lock), failed_precondition (a lock that cannot take keypad codes),
+  /// the lock), failed_precondition (a lock that cannot take keypad codes, or
+  /// a schedule or user a Zigbee or Z-Wave lock cannot hold),
   /// conflict (the slot holds another code on one of the locks), unavailable
   /// (the audit record or the store).
   Result<CodeView> create(NewCode code, const std::string& actor);
@@ -109,6 +114,8 @@ class AccessCodes final : public core::EventSink {
               adapters::codes::CodeService::Options options);
   /// The locks `code` is for now.
   std::vector<core::LockAddress> targets(const adapters::sqlite::StoredCode& code) const;
+  /// Whether `lock` can hold `code` (a plain-PIN lock: always, user = slot).
+  bool can_hold(const core::LockRecord& lock, const adapters::sqlite::StoredCode& code) const;
   Result<void> want(const adapters::sqlite::StoredCode& code, const core::LockAddress& lock);
   CodeView view(const adapters::sqlite::StoredCode& code, bool removing) const;
   void handle(const std::vector<adapters::codes::CodeService::Notice>& notices);

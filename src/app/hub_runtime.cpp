@@ -328,7 +328,13 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     options.command_ttl = config.commands.ttl;
     auto codes = AccessCodes::open(
         std::move(*vault), parts->hub, parts->links, *parts->store, parts->random,
-        [p](const core::LockRecord& lock) { return &p->links.link_for(lock.id) == &p->gateway; }, options);
+        [p](const core::LockRecord& lock) {
+          const core::DeviceLink* link = &p->links.link_for(lock.id);
+          if (link == &p->gateway) return AccessCodes::Reach::native;
+          if (link == p->zigbee.get()) return AccessCodes::Reach::plain;
+          return AccessCodes::Reach::none;
+        },
+        options);
     if (!codes) return codes.error();
     parts->codes = std::move(*codes);
     AccessCodes* c = parts->codes.get();
@@ -338,6 +344,10 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     });
     parts->gateway.on_event(
         [c](const core::LockAddress& from, const core::DeviceEvent& event) { c->on_event(from, event); });
+    auto code_results = [c](const core::LockAddress& from, const core::CommandResult& result) {
+      c->on_result(from, result);
+    };
+    if (parts->zigbee) parts->zigbee->on_code_result(code_results);
     if (parts->webhooks) {
       adapters::webhook::WebhookDispatcher* w = parts->webhooks.get();
       c->set_webhooks([w](core::WebhookEvent e) { w->emit(std::move(e)); });

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <queue>
 #include <string>
 #include <vector>
@@ -52,6 +53,18 @@ constexpr Duration kRebootTime = 8s;
 constexpr double kDoorSagMm = -6.0;  // calibration_drift: the strike moved against the stored positions
 
 std::string ms(Timestamp t) { return std::to_string(to_epoch_ms(t)); }
+
+/// PIN slots of a simulated Zigbee lock (the device definition's
+/// pinCodeCount, as Weiser's SmartCode 10 declares).
+constexpr int kZigbeePinSlots = 30;
+
+/// A person's Zigbee user number: a slot number stands for itself; a name
+/// gets a stable one of the lock's slots.
+std::string zigbee_user(const std::string& user) {
+  if (!user.empty() && user.size() <= 4 && user.find_first_not_of("0123456789") == std::string::npos)
+    return user;
+  return std::to_string(world::derive_seed(0, user) % kZigbeePinSlots + 1);
+}
 
 /// Zigbee link quality (0..255) a coordinator reports for an SNR.
 int link_quality(double snr_db) {
@@ -132,6 +145,12 @@ struct Lock {
   std::vector<Repeater*> via;
   std::vector<Interference*> interference;
   int node_id{0};
+  // A Zigbee lock's PIN slots (the ZCL lock holds them; 0..kZigbeePinSlots-1),
+  // and what Zigbee2MQTT's state cache says of them and of the last writes.
+  std::map<int, std::string> zigbee_pins;
+  std::map<int, bool> z2m_users;  // slot -> occupied, as last answered to a get
+  std::int64_t z2m_pin_saved_ms{0};
+  std::int64_t z2m_pin_cleared_ms{0};
 
   // the world around the firmware
   bool updating{false};  // installing firmware: offline for the install window
@@ -313,27 +332,68 @@ class World {
   }
 
   /// The hub's /set for a Zigbee lock, through its bridge: a lock that hears
-  /// it runs the motor and reports (an operation event, then its state); one
-  /// that does not is a failed request in Zigbee2MQTT's log. A bridge that is
-  /// offline reads nothing.
+  /// it runs the motor and reports (an operation event, then its state), or
+  /// stores or clears a PIN slot (Zigbee2MQTT then publishes
+  /// last_successful_pincode_save / _clear); one that does not is a failed
+  /// request in Zigbee2MQTT's log. A bridge that is offline reads nothing.
   void zigbee_set(std::string_view base, std::string_view name, std::string_view payload) {
     Lock* l = zigbee_lock(base, name);
     if (l == nullptr || !l->bridge->online) return;
     auto request = protocol::decode_z2m_set(payload);
-    if (!request || !request->lock) return;
+    if (!request || (!request->lock && !request->pin_code)) return;
+    const std::string key = request->lock ? "state" : "pin_code";
+    if (request->pin_code && request->pin_code->user >= kZigbeePinSlots) {
+      z2m_failure(*l, "set", key, "user must be in range for device");  // Z2M checks before sending
+      return;
+    }
     apply_standby(*l);
-    if (l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true)) {
+    if (!(l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true))) {
+      z2m_failure(*l, "set", key, "Data request failed with error: 'MAC no ack' (233)");
+      return;
+    }
+    if (request->lock) {
       operate(*l, *request->lock, core::OperationSource::remote, std::nullopt);
       return;
     }
-    out(z2m(*l->bridge, "bridge/logging"),
-        R"({"level":"error","message":"Publish 'set' 'state' to ')" + l->name +
-            R"(' failed: 'Error: Data request failed with error: 'MAC no ack' (233)'"})");
+    const protocol::Z2mPinCode& pin = *request->pin_code;
+    const std::int64_t t = to_epoch_ms(now_);
+    if (pin.pin) {
+      l->zigbee_pins[pin.user] = *pin.pin;
+      l->z2m_pin_saved_ms = std::max(t, l->z2m_pin_saved_ms + 1);
+    } else {
+      l->zigbee_pins.erase(pin.user);
+      l->z2m_pin_cleared_ms = std::max(t, l->z2m_pin_cleared_ms + 1);
+    }
+    report(*l, true);
   }
 
-  /// The hub's /get for a Zigbee lock: a probe.
-  void zigbee_get(std::string_view base, std::string_view name) {
-    if (Lock* l = zigbee_lock(base, name)) probe(l->cfg->id);
+  /// The hub's /get for a Zigbee lock: the lock state (a probe), or one PIN
+  /// slot (getPinCode: Zigbee2MQTT publishes what the lock says under `users`).
+  void zigbee_get(std::string_view base, std::string_view name, std::string_view payload) {
+    Lock* l = zigbee_lock(base, name);
+    if (l == nullptr) return;
+    auto request = protocol::decode_z2m_get(payload);
+    if (!request || !request->pin_user) return probe(l->cfg->id);
+    if (!l->bridge->online) return;
+    const int user = *request->pin_user;
+    if (user >= kZigbeePinSlots) {
+      z2m_failure(*l, "get", "pin_code", "userId must be in range for device");
+      return;
+    }
+    apply_standby(*l);
+    if (!(l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true))) {
+      z2m_failure(*l, "get", "pin_code", "Data request failed with error: 'MAC no ack' (233)");
+      return;
+    }
+    l->z2m_users[user] = l->zigbee_pins.count(user) != 0;
+    report(*l, true);
+  }
+
+  /// A failed request as Zigbee2MQTT logs it.
+  void z2m_failure(const Lock& l, std::string_view type, std::string_view key, std::string_view error) {
+    out(z2m(*l.bridge, "bridge/logging"), R"({"level":"error","message":"Publish ')" + std::string(type) +
+                                              "' '" + std::string(key) + "' to '" + l.name +
+                                              "' failed: 'Error: " + std::string(error) + R"('"})");
   }
 
   /// Every connected native lock says goodbye (a clean stop of the simulator).
@@ -547,7 +607,22 @@ class World {
             std::to_string(link_quality(last_snr_)) + R"(,"lock_state":")" +
             std::string(st == core::LockState::jammed ? "not_fully_locked" : core::to_string(st)) +
             R"(","state":")" + (st == core::LockState::locked ? "LOCK" : "UNLOCK") + R"(","voltage":)" +
-            std::to_string(load_mv) + "}";
+            std::to_string(load_mv);
+        // Z2M publishes its whole cache: the PIN fields once they exist.
+        if (l.z2m_pin_saved_ms != 0)
+          p += R"(,"last_successful_pincode_save":)" + std::to_string(l.z2m_pin_saved_ms);
+        if (l.z2m_pin_cleared_ms != 0)
+          p += R"(,"last_successful_pincode_clear":)" + std::to_string(l.z2m_pin_cleared_ms);
+        if (!l.z2m_users.empty()) {
+          p += R"(,"users":{)";
+          for (const auto& [slot, occupied] : l.z2m_users) {
+            if (p.back() != '{') p += ',';
+            p += '"' + std::to_string(slot) + R"(":{"status":")" + (occupied ? "enabled" : "available") +
+                 "\"}";
+          }
+          p += '}';
+        }
+        p += '}';
         out(z2m(*l.bridge, l.name), p);
         return;
       }
@@ -610,8 +685,7 @@ class World {
                                                                     : "rf";
       out(z2m(*l.bridge, l.name),
           R"({"action":")" + action + R"(","action_source_name":")" + src + R"(","action_user":)" +
-              (e.user ? std::to_string(world::derive_seed(0, *e.user) % 30 + 1) : "65535") +
-              R"(,"battery":)" +
+              (e.user ? zigbee_user(*e.user) : "65535") + R"(,"battery":)" +
               std::to_string(l.battery.percent_reported(kRadioBurstMa, l.cfg->temperature_c)) +
               R"(,"linkquality":)" + std::to_string(link_quality(last_snr_)) + R"(,"lock_state":")" +
               std::string(core::to_string(reported_state(l))) + R"(","state":")" +
@@ -919,8 +993,25 @@ class World {
     if (!l.alive()) return;
     apply_standby(l);
     const int reboots = l.fw->reboot_count();
-    std::vector<core::DeviceEvent> queued =
-        pin ? l.fw->enter_pin(*pin, action, now_) : l.fw->operate(action, source, user, now_);
+    std::vector<core::DeviceEvent> queued;
+    if (pin && l.transport() == Transport::zigbee) {
+      // A ZCL lock checks the PIN against its own slots (written through Zigbee2MQTT).
+      auto slot = std::find_if(l.zigbee_pins.begin(), l.zigbee_pins.end(),
+                               [&](const auto& held) { return held.second == *pin; });
+      if (slot != l.zigbee_pins.end()) {
+        queued = l.fw->operate(action, source, std::to_string(slot->first), now_);
+      } else {
+        core::DeviceEvent e;
+        e.ts = now_;
+        e.kind = core::DeviceEventKind::alarm;
+        e.alarm = "wrong_code";
+        e.source = source;
+        e.operation = action;
+        queued.push_back(std::move(e));
+      }
+    } else {
+      queued = pin ? l.fw->enter_pin(*pin, action, now_) : l.fw->operate(action, source, user, now_);
+    }
     const bool motor = source != core::OperationSource::manual &&
                        (!pin || std::any_of(queued.begin(), queued.end(), [](const core::DeviceEvent& e) {
                          return e.kind == core::DeviceEventKind::lock_operation;
@@ -1534,7 +1625,9 @@ void WorldEngine::probe(std::string_view lock) { impl_->probe(lock); }
 void WorldEngine::zigbee_set(std::string_view base, std::string_view name, std::string_view payload) {
   impl_->zigbee_set(base, name, payload);
 }
-void WorldEngine::zigbee_get(std::string_view base, std::string_view name) { impl_->zigbee_get(base, name); }
+void WorldEngine::zigbee_get(std::string_view base, std::string_view name, std::string_view payload) {
+  impl_->zigbee_get(base, name, payload);
+}
 void WorldEngine::shutdown() { impl_->shutdown(); }
 VirtualRunStats WorldEngine::stats() const { return impl_->stats(); }
 Timestamp WorldEngine::now() const { return impl_->now(); }

@@ -54,11 +54,13 @@ class WorldEngine {
   /// A payload the hub published on <base>/<name>/set of a Zigbee lock behind
   /// a Zigbee2MQTT bridge (`base`: its base topic, `name`: the lock's friendly
   /// name), at the world's present time: {"state":"LOCK"|"UNLOCK"} runs the
-  /// motor if the lock hears it; otherwise the bridge logs the failed request.
-  /// Anything else is ignored.
+  /// motor and {"pin_code":{...}} stores or clears a PIN slot (0..29) if the
+  /// lock hears it; otherwise the bridge logs the failed request. Anything
+  /// else is ignored.
   void zigbee_set(std::string_view base, std::string_view name, std::string_view payload);
-  /// The hub's <base>/<name>/get: a probe of that lock.
-  void zigbee_get(std::string_view base, std::string_view name);
+  /// The hub's <base>/<name>/get: {"pin_code":{"user":N}} reads that PIN slot
+  /// into the lock's `users`; anything else is a probe of that lock.
+  void zigbee_get(std::string_view base, std::string_view name, std::string_view payload);
   /// Emits the labels of faults still active (their fix unset).
   void finish();
   /// Every connected native lock publishes status offline (a clean stop).

@@ -123,7 +123,7 @@ bool WorldRunner::zigbee_request(std::string_view topic, std::string_view payloa
     if (t->kind == protocol::Z2mTopicKind::device_set && t->subtopic.empty()) {
       world_->zigbee_set(b.base_topic, t->friendly_name, payload);
     } else if (t->kind == protocol::Z2mTopicKind::device_get) {
-      world_->zigbee_get(b.base_topic, t->friendly_name);
+      world_->zigbee_get(b.base_topic, t->friendly_name, payload);
     }
     return true;
   }

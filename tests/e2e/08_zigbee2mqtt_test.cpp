@@ -2,7 +2,8 @@
 // bridge/devices, device reports, availability, /set and /get), the hub
 // finds the lock, shows it, locks and unlocks it through /set, and when the
 // bridge's coordinator goes down the lock is unreachable with a case whose
-// likely causes include hub_offline.
+// likely causes include hub_offline. Keypad codes reach the lock through
+// /set pin_code and are confirmed by the lock's own answers.
 #include "tests/e2e/harness.h"
 
 namespace lw::e2e {
@@ -101,6 +102,105 @@ TEST_F(Zigbee2Mqtt, AZigbeeLockIsFoundCommandedThroughSetAndUnreachableWithItsBr
     hub_offline = hub_offline || hypotheses[k].at("cause") == "hub_offline";
   }
   EXPECT_TRUE(hub_offline) << json::serialize(with_case);
+}
+
+/// A keypad lock behind Zigbee2MQTT; at 20 s someone types the PIN the
+/// test adds, at 22 s a wrong one.
+constexpr std::string_view kKeypad = R"(
+seed = 3
+
+[[site]]
+id = "house"
+
+[[bridge]]
+id = "coordinator"
+site = "house"
+kind = "zigbee"
+
+[[lock]]
+id = "front-door"
+site = "house"
+name = "Front door"
+transport = "zigbee"
+bridge = "coordinator"
+heartbeat = "5s"
+lock_state = "locked"
+
+[[fault]]
+at = "20s"
+lock = "front-door"
+kind = "keypad"
+pin = "0482157"
+
+[[fault]]
+at = "22s"
+lock = "front-door"
+kind = "keypad"
+pin = "913706"
+)";
+
+TEST_F(Zigbee2Mqtt, APinCodeIsWrittenThroughSetConfirmedByTheLockAndOpensTheDoor) {
+  start_hub(kZigbee);
+  start_sim(kKeypad);
+  ASSERT_TRUE(eventually([&] { return lock_is("front-door", "connectivity", "online"); }, 15s)) << logs();
+
+  // A Zigbee lock holds codes that work always, in slots without users of their own.
+  auto weekly = call("POST", "/api/v1/codes",
+                     R"({"site":"house","lock":"front-door","name":"Cleaner","pin":"1234",)"
+                     R"("schedule":{"type":"weekly","days":["mon"],"start":"08:00","end":"12:00"}})",
+                     auth());
+  EXPECT_EQ(weekly.status, 409) << json::serialize(weekly.body);
+  EXPECT_NE(json::serialize(weekly.body).find("schedule: lock 'front-door' speaks zigbee"), std::string::npos)
+      << json::serialize(weekly.body);
+
+  // A leading zero survives: the PIN goes to Zigbee2MQTT as text.
+  const std::string pin_file = (dir_ / "family.pin").string();
+  write_file(pin_file, "0482157\n");
+  auto added = cli({"code", "add", "--site", "house", "--lock", "front-door", "--name", "Family", "--slot",
+                    "4", "--pin-file", pin_file, "--json"});
+  ASSERT_EQ(added.exit_code, 0) << added.output << logs();
+  const std::string id = field(json::parse(added.output.substr(0, added.output.find('\n'))).at("code"), "id");
+  auto state_of = [&](const std::string& code) {
+    json::value v = get("/api/v1/codes/" + code);
+    return v.is_object() && v.as_object().contains("code") ? field(v.at("code"), "state") : std::string();
+  };
+  // "set" only once the lock answered the write (last_successful_pincode_save).
+  ASSERT_TRUE(eventually([&] { return state_of(id) == "set"; }, 15s))
+      << json::serialize(get("/api/v1/codes/" + id)) << logs();
+
+  // Slot 40 is past the lock's 30 PIN slots: Zigbee2MQTT refuses it, and the code says why.
+  auto far = cli({"code", "add", "--site", "house", "--lock", "front-door", "--name", "Guest", "--slot", "40",
+                  "--pin-file", pin_file, "--json"});
+  ASSERT_EQ(far.exit_code, 0) << far.output;
+  const std::string far_id = field(json::parse(far.output.substr(0, far.output.find('\n'))).at("code"), "id");
+  ASSERT_TRUE(eventually([&] { return state_of(far_id) == "failed"; }, 15s))
+      << json::serialize(get("/api/v1/codes/" + far_id)) << logs();
+  EXPECT_NE(json::serialize(get("/api/v1/codes/" + far_id)).find("user must be in range for device"),
+            std::string::npos)
+      << json::serialize(get("/api/v1/codes/" + far_id));
+
+  // At 20 s the PIN opens the door, by keypad, as the slot's user; at 22 s a wrong PIN is an alarm.
+  auto seen = [&](std::string_view kind, std::string_view what, std::string_view user) {
+    json::value page = get("/api/v1/locks/front-door/events?limit=200");
+    if (!page.is_object()) return false;
+    for (const auto& e : page.at("events").as_array()) {
+      if (field(e, "kind") == kind && (field(e, "operation") == what || field(e, "detail") == what) &&
+          (user.empty() || field(e, "user") == user))
+        return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(eventually([&] { return seen("lock_operation", "unlock", "4"); }, 30s)) << logs();
+  ASSERT_TRUE(eventually([&] { return seen("alarm", "wrong_code", ""); }, 10s)) << logs();
+
+  // Removing it empties the slot: gone once the lock confirms the clear.
+  auto removed = cli({"code", "remove", id});
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  ASSERT_TRUE(eventually([&] { return get("/api/v1/codes/" + id).is_object() && state_of(id).empty(); }, 15s))
+      << json::serialize(get("/api/v1/codes/" + id)) << logs();
+  const std::string log = testing::read_text_file(dir_ / "hub.log");
+  EXPECT_EQ(log.find("0482157"), std::string::npos) << "the PIN is never logged";
+  EXPECT_EQ(log.find("drift:"), std::string::npos) << "the read-backs agree with the lock: " << log;
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
+#include "protocol/code_crypto.h"
 #include "protocol/ecosystem/zigbee2mqtt_requests.h"
 
 namespace lw::adapters::zigbee2mqtt {
@@ -239,6 +241,11 @@ void Zigbee2MqttAdapter::bridge_logging(std::string_view payload) {
   const core::LockAddress& from = t->device.address;
   if (auto radio = protocol::z2m_radio_status(*line))
     complain(from.lock, hub_.on_bridge_log(from, *radio), "a log line");
+  if (failed->key == "pin_code") {
+    const bool radio = line->mac_status.has_value() || line->timed_out;
+    code_failed(*t, failed->type, line->message, radio);
+    if (!radio) return;  // the lock refused the slot (out of range, not a number): no word on its radio
+  }
   if (t->pending && failed->type == "set" && failed->key == "state") {
     const ActionId id = t->pending->id;
     t->pending.reset();
@@ -319,6 +326,7 @@ void Zigbee2MqttAdapter::report(Tracked& t, std::string_view payload) {
         view.door_state.value_or(record != nullptr ? record->door_state : core::DoorState::unknown);
     complain(from.lock, hub_.on_state(from, state), "a state");
   }
+  code_report(t, *r);
   if (!t.pending) return;
   if (now >= t.pending->expires_at) {
     t.pending.reset();  // the Hub expires it
@@ -343,15 +351,22 @@ void Zigbee2MqttAdapter::report(Tracked& t, std::string_view payload) {
 }
 
 Result<void> Zigbee2MqttAdapter::send_command(const core::Command& command) {
-  // A keypad-code command (docs/protocol.md section 8) must never become a
-  // bolt action on a lock that speaks another protocol.
-  if (command.code) return failed_precondition("this lock's protocol carries no lockwarden code commands");
   auto it = devices_.find(command.target.lock);
   if (it == devices_.end()) {
     return unavailable("lock " + command.target.lock + " is not on Zigbee2MQTT " + options_.base_topic +
                        " (yet)");
   }
   Tracked& t = it->second;
+  if (command.code) {
+    t.codes.push_back(CodeOp{command, false, {}, {}, 0, 0, false, {}, {}});
+    if (t.codes.size() > 1) return ok();  // queued behind the one on its way
+    if (auto started = start_code(t); !started) {
+      t.codes.clear();
+      return started;
+    }
+    advance(t);
+    return ok();
+  }
   auto payload = protocol::encode_z2m_lock_command(command.action);
   if (!payload) {
     unsupported_.emplace_back(t.device.address, command.id);
@@ -363,6 +378,161 @@ Result<void> Zigbee2MqttAdapter::send_command(const core::Command& command) {
               command.action == core::LockAction::lock ? core::LockState::locked : core::LockState::unlocked,
               command.expires_at};
   return ok();
+}
+
+// --- keypad codes --------------------------------------------------------------
+
+Result<void> Zigbee2MqttAdapter::start_code(Tracked& t) {
+  CodeOp& op = t.codes.front();
+  op.started = true;
+  op.started_at = hub_.now();
+  op.saved_before = t.pincode_saved_ms;
+  op.cleared_before = t.pincode_cleared_ms;
+  const core::CodeCommand& c = *op.command.code;
+  const std::string base = options_.base_topic + "/" + t.device.friendly_name;
+  switch (c.action) {
+    case core::CodeAction::set_code:
+    case core::CodeAction::clear_code: {
+      protocol::Z2mPinCode slot;
+      slot.user = c.slot;
+      if (c.action == core::CodeAction::set_code) {
+        auto pin = endpoint_.open_pin(c);
+        if (!pin) {
+          finish_code(t, core::CommandOutcome::refused, pin.error().message, {});
+          return ok();
+        }
+        slot.pin = std::move(*pin);
+        protocol::wipe(*pin);
+      }
+      auto payload = protocol::encode_z2m_pin_code(slot);
+      if (slot.pin) protocol::wipe(*slot.pin);
+      if (!payload) {
+        finish_code(t, core::CommandOutcome::refused, payload.error().message, {});
+        return ok();
+      }
+      op.asked = {c.slot};
+      auto sent = publish_(base + "/set", *payload);
+      protocol::wipe(*payload);
+      return sent;
+    }
+    case core::CodeAction::read_codes: {
+      const int last = std::min(c.slot + core::kSlotsPerReadback - 1, t.slot_count);
+      for (int s = std::max(c.slot, 1); s <= last; ++s) {
+        if (auto sent = publish_(base + "/get", *protocol::encode_z2m_pin_read(s)); !sent) return sent;
+        op.asked.push_back(s);
+      }
+      if (op.asked.empty()) finish_code(t, core::CommandOutcome::ok, {}, held(t, c.slot, 0));
+      return ok();
+    }
+    case core::CodeAction::set_code_key: {
+      auto taken = endpoint_.take_code_key(t.device.id, c);
+      finish_code(t, taken ? core::CommandOutcome::ok : core::CommandOutcome::refused,
+                  taken ? std::string() : taken.error().message, {});
+      return ok();
+    }
+  }
+  return ok();
+}
+
+void Zigbee2MqttAdapter::advance(Tracked& t) {
+  while (!t.codes.empty() && !t.codes.front().started) {
+    if (auto started = start_code(t); !started) {
+      spdlog::warn("zigbee2mqtt: a code command to {} could not go out: {}", t.device.id,
+                   started.error().message);
+      t.codes.erase(t.codes.begin());  // the sync sends it again after its back-off
+    }
+  }
+}
+
+std::vector<codes::PlainSlot> Zigbee2MqttAdapter::held(const Tracked& t, int from, int to) const {
+  std::vector<codes::PlainSlot> out;
+  for (const auto& [slot, u] : t.users) {
+    if (slot >= from && slot <= to && u.occupied()) out.push_back({slot, u.pin});
+  }
+  return out;
+}
+
+void Zigbee2MqttAdapter::finish_code(Tracked& t, core::CommandOutcome outcome, std::string detail,
+                                     const std::vector<codes::PlainSlot>& slots) {
+  const CodeOp op = std::move(t.codes.front());
+  t.codes.erase(t.codes.begin());
+  const core::CodeCommand& c = *op.command.code;
+  core::CommandResult result;
+  result.command_id = op.command.id;
+  result.ts = hub_.now();
+  result.outcome = outcome;
+  result.detail = clipped(std::move(detail));
+  result.codes = endpoint_.readback(t.device.id, slots, 1, core::kMaxCodeSlots);
+  if (c.action == core::CodeAction::read_codes && !op.asked.empty() && !op.out_of_range &&
+      op.asked.back() < t.slot_count) {
+    result.codes->next_slot = op.asked.back() + 1;
+  }
+  code_answers_.emplace_back(t.device.address, std::move(result));
+}
+
+void Zigbee2MqttAdapter::code_report(Tracked& t, const protocol::Z2mDeviceReport& r) {
+  for (const auto& [slot, u] : r.users) {
+    auto cached = t.cached.find(slot);
+    if (cached == t.cached.end() || cached->second != u) t.users[slot] = u;  // news from the lock
+    t.cached[slot] = u;
+  }
+  if (r.pincode_saved_ms) t.pincode_saved_ms = r.pincode_saved_ms;
+  if (r.pincode_cleared_ms) t.pincode_cleared_ms = r.pincode_cleared_ms;
+  if (t.codes.empty() || !t.codes.front().started) return;
+  CodeOp& op = t.codes.front();
+  const core::CodeCommand& c = *op.command.code;
+  auto moved_on = [](const std::optional<std::int64_t>& now, const std::optional<std::int64_t>& before) {
+    return now && (!before || *now > *before);
+  };
+  switch (c.action) {
+    case core::CodeAction::set_code:
+      if (!moved_on(r.pincode_saved_ms, op.saved_before)) return;
+      // The lock stored it (its SetPinCodeRsp); the next read-back asks the slot again.
+      t.users[c.slot] = protocol::Z2mUserSlot{"enabled", std::nullopt};
+      finish_code(t, core::CommandOutcome::ok, {}, held(t, c.slot, c.slot));
+      break;
+    case core::CodeAction::clear_code:
+      if (!moved_on(r.pincode_cleared_ms, op.cleared_before)) return;
+      t.users[c.slot] = protocol::Z2mUserSlot{"available", std::nullopt};
+      finish_code(t, core::CommandOutcome::ok, {}, {});
+      break;
+    case core::CodeAction::read_codes:
+      if (!r.users.empty()) ++op.reports;
+      if (op.reports + op.failed < static_cast<int>(op.asked.size())) return;
+      finish_code(t, core::CommandOutcome::ok, {}, held(t, op.asked.front(), op.asked.back()));
+      break;
+    case core::CodeAction::set_code_key: return;
+  }
+  advance(t);
+}
+
+void Zigbee2MqttAdapter::code_failed(Tracked& t, const std::string& type, const std::string& message,
+                                     bool radio) {
+  if (t.codes.empty() || !t.codes.front().started) return;
+  CodeOp& op = t.codes.front();
+  const core::CodeCommand& c = *op.command.code;
+  const bool range = message.find("in range") != std::string::npos;
+  if (c.action == core::CodeAction::read_codes) {
+    if (type != "get") return;
+    ++op.failed;
+    if (range) {
+      op.out_of_range = true;
+      // Z2M takes the gets in order: the ones that failed are the highest slots.
+      t.slot_count = std::max(0, op.asked.back() - op.failed);
+    }
+    if (op.reports + op.failed < static_cast<int>(op.asked.size())) return;
+    finish_code(t, core::CommandOutcome::ok, {}, held(t, op.asked.front(), op.asked.back()));
+  } else if (type == "set" &&
+             (c.action == core::CodeAction::set_code || c.action == core::CodeAction::clear_code)) {
+    if (radio) {
+      t.codes.erase(t.codes.begin());  // not delivered: the sync sends it again after its back-off
+    } else {
+      finish_code(t, core::CommandOutcome::refused, "Zigbee2MQTT: " + message, held(t, c.slot, c.slot));
+    }
+  } else {
+    return;
+  }
+  advance(t);
 }
 
 Result<void> Zigbee2MqttAdapter::probe(const core::LockAddress& lock) {
@@ -381,6 +551,14 @@ void Zigbee2MqttAdapter::tick() {
   const Timestamp now = hub_.now();
   for (auto& [id, t] : devices_) {
     if (t.pending && now >= t.pending->expires_at) t.pending.reset();
+    // A code command unanswered in its validity: the sync retries it.
+    if (!t.codes.empty() && t.codes.front().started && now >= t.codes.front().command.expires_at) {
+      t.codes.erase(t.codes.begin());
+      advance(t);
+    }
+  }
+  for (auto& [from, result] : std::exchange(code_answers_, {})) {
+    if (code_results_) code_results_(from, result);
   }
 }
 

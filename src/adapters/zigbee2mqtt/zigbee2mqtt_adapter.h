@@ -31,6 +31,28 @@
 // are not signed end to end: Zigbee's own network and link security protect
 // them on the air, the broker's access control on the wire.
 //
+// Keypad codes (core::CodeCommand, answered through `on_code_result` in the
+// lock's place by a PlainCodeEndpoint): one code command per lock at a time,
+// the others queued.
+//   set_code    {"pin_code":{"user":S,"user_type":"unrestricted",
+//               "user_enabled":true,"pin_code":"<digits>"}} on /set; done when
+//               the lock's SetPinCodeRsp shows (last_successful_pincode_save
+//               moves on), then {"pin_code":{"user":S}} on /get refreshes
+//               what Z2M knows of the slot
+//   clear_code  {"pin_code":{"user":S,"pin_code":null}}; done when
+//               last_successful_pincode_clear moves on
+//   read_codes  {"pin_code":{"user":S}} on /get for each slot of the page;
+//               answered once as many reports with `users` came as gets went
+//               out (or failed: "user must be in range for device" ends the
+//               lock's slots)
+// Z2M publishes its whole state cache each time, so a slot's entry in
+// `users` is news only when it differs from the last report's: an unchanged
+// one never overrides what a later save or clear confirmed.
+//   set_code_key  kept by the endpoint; digests need the PIN, which Z2M
+//               reports only with the device option expose_pin
+// A bridge/logging failure of a pin_code /set refuses the write with Z2M's
+// words; no answer within the command's validity is left to the sync's retry.
+//
 // Threading: the owning event loop only, like the Hub.
 #pragma once
 
@@ -42,6 +64,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/codes/plain_code_endpoint.h"
 #include "adapters/routing/link_router.h"
 #include "base/result.h"
 #include "base/time.h"
@@ -70,12 +93,15 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   /// Publishes one message (QoS 1, not retained). Errors: unavailable when
   /// the broker is not connected.
   using Publish = std::function<Result<void>(std::string_view topic, std::string_view payload)>;
+  /// Where the answers to code commands go (AccessCodes::on_result).
+  using CodeResults = std::function<void(const core::LockAddress&, const core::CommandResult&)>;
 
   Zigbee2MqttAdapter(Options options, core::Hub& hub, Publish publish);
 
   /// The subscription that brings everything it reads: "<base>/#".
   [[nodiscard]] std::string subscription() const { return options_.base_topic + "/#"; }
   [[nodiscard]] const Options& options() const { return options_; }
+  void on_code_result(CodeResults sink) { code_results_ = std::move(sink); }
 
   /// One message from the broker. false when the topic is not under the base topic.
   bool handle(std::string_view topic, std::string_view payload);
@@ -105,9 +131,27 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
     core::LockState want{core::LockState::locked};
     Timestamp expires_at{};
   };
+  /// One code command on its way to a lock.
+  struct CodeOp {
+    core::Command command;
+    bool started{false};
+    Timestamp started_at{};
+    std::vector<int> asked;  ///< read_codes: the slots asked; set/clear: the slot
+    int reports{0};          ///< read_codes: reports with `users` since asked
+    int failed{0};           ///< read_codes: failed gets
+    bool out_of_range{false};
+    std::optional<std::int64_t> saved_before;    ///< last_successful_pincode_save when it started
+    std::optional<std::int64_t> cleared_before;  ///< last_successful_pincode_clear when it started
+  };
   struct Tracked {
     Device device;
     std::optional<Pending> pending;
+    std::vector<CodeOp> codes;                    ///< the first is on its way
+    std::map<int, protocol::Z2mUserSlot> users;   ///< what the lock last told of its slots
+    std::map<int, protocol::Z2mUserSlot> cached;  ///< `users` as Z2M's state cache last published it
+    std::optional<std::int64_t> pincode_saved_ms;
+    std::optional<std::int64_t> pincode_cleared_ms;
+    int slot_count{core::kMaxCodeSlots};  ///< lowered when Z2M says a slot is out of range
     bool jammed{false};
     bool updating{false};
     bool battery_low{false};
@@ -124,6 +168,19 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   Tracked* by_ieee(const std::string& ieee_address);
   void reject(const std::string& reason);
   void complain(const LockId& lock, const Result<void>& r, std::string_view what);
+  // Keypad codes.
+  /// Sends the first queued code command. Errors: the broker's.
+  Result<void> start_code(Tracked& t);
+  /// Starts queued code commands until one waits for the lock.
+  void advance(Tracked& t);
+  void code_report(Tracked& t, const protocol::Z2mDeviceReport& r);
+  /// A pin_code request failed; `radio`: for want of a route (retried), not refused.
+  void code_failed(Tracked& t, const std::string& type, const std::string& message, bool radio);
+  /// Answers the first code command with `slots` as what the lock holds.
+  void finish_code(Tracked& t, core::CommandOutcome outcome, std::string detail,
+                   const std::vector<codes::PlainSlot>& slots);
+  /// The occupied slots from..to the lock last told of.
+  std::vector<codes::PlainSlot> held(const Tracked& t, int from, int to) const;
 
   Options options_;
   core::Hub& hub_;
@@ -134,7 +191,10 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   std::map<std::string, bool> early_availability_;  // heard before bridge/devices named the device
   std::optional<bool> bridge_up_;
   bool told_bridge_down_{false};
-  std::vector<std::pair<core::LockAddress, ActionId>> unsupported_;  // failed at the next tick()
+  std::vector<std::pair<core::LockAddress, ActionId>> unsupported_;              // failed at the next tick()
+  std::vector<std::pair<core::LockAddress, core::CommandResult>> code_answers_;  // given at the next tick()
+  codes::PlainCodeEndpoint endpoint_;
+  CodeResults code_results_;
   std::set<std::string, std::less<>> reported_;
 };
 

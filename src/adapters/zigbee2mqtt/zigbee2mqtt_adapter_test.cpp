@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "protocol/code_crypto.h"
 #include "tests/support/memory_store.h"
 #include "tests/support/recording_device_link.h"
 
@@ -74,7 +76,43 @@ class Z2mAdapterTest : public ::testing::Test {
   core::NullEventSink sink_;
   core::SeededRandom random_{5};
   core::Hub hub_{clock_, store_, router_, sink_, random_, core::HubOptions{}};
+  /// A code command to the lock, as CodeService sends it.
+  core::Command code_command(core::CodeCommand code) {
+    core::Command c;
+    c.id = "code-" + std::to_string(++commands_);
+    c.target = {"house", id_};
+    c.issued_at = clock_.now();
+    c.expires_at = clock_.now() + std::chrono::seconds(30);
+    c.code = std::move(code);
+    return c;
+  }
+  /// Sends it; the answers the adapter gave at its next tick.
+  void send(core::CodeCommand code) { ASSERT_TRUE(adapter_.send_command(code_command(std::move(code)))); }
+  std::vector<core::CommandResult> answers() {
+    adapter_.tick();
+    return std::exchange(answers_, {});
+  }
+  /// Reads slots 1..12; the lock answers each get with `users` for that slot.
+  core::CommandResult read_page(const std::map<int, std::string>& users) {
+    core::CodeCommand read;
+    read.action = core::CodeAction::read_codes;
+    read.slot = 1;
+    published_.clear();
+    send(read);
+    EXPECT_EQ(published_.size(), 12U);
+    for (int slot = 1; slot <= 12; ++slot) {
+      auto u = users.find(slot);
+      hear(kLockTopic, R"({"lock_state":"locked","users":{")" + std::to_string(slot) + R"(":)" +
+                           (u != users.end() ? u->second : R"({"status":"available"})") + "}}");
+    }
+    auto got = answers();
+    EXPECT_EQ(got.size(), 1U);
+    return got.empty() ? core::CommandResult{} : got.front();
+  }
+
   std::vector<std::pair<std::string, std::string>> published_;
+  std::vector<core::CommandResult> answers_;
+  int commands_{0};
   bool broker_up_{true};
   Zigbee2MqttAdapter adapter_{{"zigbee2mqtt", "house", std::chrono::hours(1)},
                               hub_,
@@ -83,6 +121,11 @@ class Z2mAdapterTest : public ::testing::Test {
                                 published_.emplace_back(topic, payload);
                                 return ok();
                               }};
+  bool wired_ = [this] {
+    adapter_.on_code_result(
+        [this](const core::LockAddress&, const core::CommandResult& r) { answers_.push_back(r); });
+    return true;
+  }();
 };
 
 TEST(Z2mLockIds, FriendlyNamesBecomeValidLockIds) {
@@ -359,6 +402,175 @@ TEST_F(Z2mAdapterTest, ANameThatReadsLikeAnotherKindOfLockGetsTheAddressTail) {
   discover();
   EXPECT_TRUE(adapter_.speaks_for("house-main-door-lock-d3d5"));
   EXPECT_FALSE(adapter_.speaks_for(id_));
+}
+
+// Keypad codes: pin_code through /set and /get, as zigbee-herdsman-converters'
+// pincode_lock takes them and lock_pin_code_response / lock_set_pin_code_response
+// publish the lock's answers (research notes 1.2, 1.3).
+
+TEST_F(Z2mAdapterTest, AReadBackAsksEachSlotOfThePageAndReportsTheOccupiedOnes) {
+  discover();
+  core::CodeCommand read;
+  read.action = core::CodeAction::read_codes;
+  read.slot = 1;
+  send(read);
+  ASSERT_EQ(published_.size(), 12U);
+  EXPECT_EQ(published_[0].first, "zigbee2mqtt/house/Main Door Lock/get");
+  EXPECT_EQ(published_[0].second, R"({"pin_code":{"user":1}})");
+  EXPECT_EQ(published_[11].second, R"({"pin_code":{"user":12}})");
+  // Eleven answers are not the page.
+  for (int slot = 1; slot <= 11; ++slot) {
+    hear(kLockTopic, R"({"users":{")" + std::to_string(slot) + R"(":{"status":")" +
+                         (slot == 2   ? "enabled"
+                          : slot == 5 ? "disabled"
+                                      : "available") +
+                         R"("}}})");
+  }
+  EXPECT_TRUE(answers().empty());
+  hear(kLockTopic, R"({"users":{"12":{"status":"available"}}})");
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  ASSERT_TRUE(got[0].codes);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::ok);
+  EXPECT_TRUE(protocol::decode_box_key(got[0].codes->box_key)) << "the bridge's box key, for sealing PINs";
+  ASSERT_EQ(got[0].codes->slots.size(), 2U);
+  EXPECT_EQ(got[0].codes->slots[0].slot, 2);
+  EXPECT_EQ(got[0].codes->slots[0].user, 2);
+  EXPECT_FALSE(got[0].codes->slots[0].digest) << "Z2M shows no PIN without expose_pin";
+  EXPECT_EQ(got[0].codes->slots[1].slot, 5) << "a disabled user still holds its slot";
+  EXPECT_EQ(got[0].codes->next_slot, 13);
+}
+
+TEST_F(Z2mAdapterTest, ASealedPinIsWrittenAsTextAndSetWhenTheLockConfirmsTheSave) {
+  discover();
+  const core::CommandResult first = read_page({});
+  auto box = protocol::decode_box_key(first.codes->box_key);
+  ASSERT_TRUE(box);
+  core::CodeCommand set;
+  set.action = core::CodeAction::set_code;
+  set.slot = 3;
+  set.user = 3;
+  set.sealed = protocol::seal_to("0123", *box);
+  published_.clear();
+  send(set);
+  ASSERT_EQ(published_.size(), 1U);
+  EXPECT_EQ(published_[0].first, "zigbee2mqtt/house/Main Door Lock/set");
+  EXPECT_EQ(published_[0].second,
+            R"({"pin_code":{"user":3,"user_type":"unrestricted","user_enabled":true,"pin_code":"0123"}})");
+  // A report without a newer save is not the answer.
+  hear(kLockTopic, R"({"battery":90,"lock_state":"locked","state":"LOCK"})");
+  EXPECT_TRUE(answers().empty());
+  hear(kLockTopic, R"({"battery":90,"last_successful_pincode_save":1733260800123,"lock_state":"locked"})");
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::ok);
+  ASSERT_EQ(got[0].codes->slots.size(), 1U);
+  EXPECT_EQ(got[0].codes->slots[0].slot, 3);
+
+  // Z2M's cache still says slot 3 is available from the first read: an
+  // unchanged entry is no news; a changed one is.
+  hear(kLockTopic, R"({"users":{"3":{"status":"available"}}})");
+  EXPECT_EQ(read_page({{3, R"({"status":"available"})"}}).codes->slots.size(), 1U)
+      << "a stale cache does not erase a confirmed save";
+  EXPECT_EQ(read_page({{3, R"({"status":"enabled"})"}}).codes->slots.size(), 1U);
+  EXPECT_TRUE(read_page({{3, R"({"status":"available"})"}}).codes->slots.empty())
+      << "cleared at the door: the read-back shows it";
+
+  // Clearing: {"pin_code":null}, done when last_successful_pincode_clear moves on.
+  core::CodeCommand clear;
+  clear.action = core::CodeAction::clear_code;
+  clear.slot = 3;
+  published_.clear();
+  send(clear);
+  ASSERT_EQ(published_.size(), 1U);
+  EXPECT_EQ(published_[0].second, R"({"pin_code":{"user":3,"pin_code":null}})");
+  hear(kLockTopic, R"({"last_successful_pincode_clear":1733260900000,"lock_state":"locked"})");
+  got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_TRUE(got[0].codes->slots.empty());
+}
+
+TEST_F(Z2mAdapterTest, WithExposePinTheReadBackCarriesTheKeyedDigestOfTheSite) {
+  discover();
+  auto box = protocol::decode_box_key(read_page({}).codes->box_key);
+  ASSERT_TRUE(box);
+  const protocol::CodeKey key = protocol::generate_code_key();
+  core::CodeCommand give;
+  give.action = core::CodeAction::set_code_key;
+  give.sealed = protocol::seal_to(
+      std::string_view(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size()), *box);
+  send(give);
+  auto given = answers();
+  ASSERT_EQ(given.size(), 1U);
+  EXPECT_EQ(given[0].outcome, core::CommandOutcome::ok);
+  const core::CommandResult page = read_page({{2, R"({"status":"enabled","pin_code":"4821"})"}});
+  ASSERT_EQ(page.codes->slots.size(), 1U);
+  EXPECT_EQ(page.codes->slots[0].digest, protocol::code_digest(key, 2, 2, "4821"));
+}
+
+TEST_F(Z2mAdapterTest, ASlotPastTheLockIsRefusedWithZ2msWordsAndSaysNothingOfTheRadio) {
+  discover();
+  hear(kLockTopic, R"({"battery":90,"lock_state":"locked","state":"LOCK"})");
+  ASSERT_EQ(lock().connectivity, Connectivity::online);
+  auto box = protocol::decode_box_key(read_page({}).codes->box_key);
+  core::CodeCommand set;
+  set.action = core::CodeAction::set_code;
+  set.slot = 40;
+  set.user = 40;
+  set.sealed = protocol::seal_to("482157", *box);
+  send(set);
+  hear(
+      "zigbee2mqtt/bridge/logging",
+      R"({"level":"error","message":"Publish 'set' 'pin_code' to 'house/Main Door Lock' failed: 'Error: user must be in range for device'"})");
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::refused);
+  EXPECT_NE(got[0].detail.find("user must be in range for device"), std::string::npos) << got[0].detail;
+  EXPECT_EQ(lock().connectivity, Connectivity::online);
+
+  // What such a lock cannot hold is refused before anything is sent.
+  set.slot = 4;
+  set.user = 4;
+  set.schedule = core::CodeSchedule::weekly(core::kAllDays, 8 * 60, 12 * 60);
+  published_.clear();
+  send(set);
+  EXPECT_TRUE(published_.empty());
+  got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::refused);
+  EXPECT_NE(got[0].detail.find("schedule:"), std::string::npos) << got[0].detail;
+}
+
+TEST_F(Z2mAdapterTest, CodeCommandsToOneLockGoOneAtATime) {
+  discover();
+  auto box = protocol::decode_box_key(read_page({}).codes->box_key);
+  core::CodeCommand set;
+  set.action = core::CodeAction::set_code;
+  set.slot = 1;
+  set.user = 1;
+  set.sealed = protocol::seal_to("1111", *box);
+  published_.clear();
+  send(set);
+  set.slot = 2;
+  set.user = 2;
+  set.sealed = protocol::seal_to("2222", *box);
+  send(set);
+  ASSERT_EQ(published_.size(), 1U) << "the second waits for the first's answer";
+  hear(kLockTopic, R"({"last_successful_pincode_save":1000})");
+  ASSERT_EQ(published_.size(), 2U);
+  EXPECT_NE(published_[1].second.find(R"("user":2)"), std::string::npos);
+  hear(kLockTopic, R"({"last_successful_pincode_save":2000})");
+  EXPECT_EQ(answers().size(), 2U);
+
+  // An unanswered one gives way when its validity ends (the sync retries it).
+  set.slot = 3;
+  set.user = 3;
+  send(set);
+  send(set);
+  ASSERT_EQ(published_.size(), 3U);
+  clock_.advance(std::chrono::seconds(31));
+  adapter_.tick();
+  EXPECT_EQ(published_.size(), 4U);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "core/codes/code_sync.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "base/enum_names.h"
 
@@ -259,7 +260,10 @@ std::vector<CodeNotice> CodeSync::on_result(const LockAddress& lock, const Comma
     if (k.first != lock_key || !e.in_flight || *e.in_flight != result.command_id) continue;
     e.in_flight.reset();
     e.updated_at = now;
+    const SyncState before = e.state;
     confirm(e, *result.codes, result, now, out);
+    const bool reading = l.readback_in_flight || !l.gathered.empty() || l.next_page > 1;
+    if (reading && before != e.state) l.confirmed_during.insert(e.target.code_id);
   }
   return out;
 }
@@ -268,11 +272,13 @@ std::vector<CodeNotice> CodeSync::compare(const LockAddress& lock, const std::ve
                                           Timestamp now) {
   std::vector<CodeNotice> out;
   const std::string lock_key = key(lock);
+  LockState& l = locks_[lock_key];
+  const std::set<std::string> changed = std::exchange(l.confirmed_during, {});
   std::vector<int> known;
   for (auto& [k, e] : entries_) {
     if (k.first != lock_key) continue;
-    if (e.state != SyncState::removed) known.push_back(e.target.slot);
-    if (e.state != SyncState::set) continue;
+    if (e.state != SyncState::removed || changed.count(e.target.code_id) != 0) known.push_back(e.target.slot);
+    if (e.state != SyncState::set || changed.count(e.target.code_id) != 0) continue;
     const CodeSlotReport* held = find_slot(slots, e.target.slot);
     CodeNotice n;
     n.code_id = e.target.code_id;

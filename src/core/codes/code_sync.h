@@ -17,7 +17,8 @@
 // (lock_online) everything due for it is sent at once, and a read-back is due.
 //
 // Drift: a read-back (on_readback) of a lock is compared with the entries of
-// that lock: a `set` code the lock lacks (missing), holds with another user or
+// that lock (but for codes the lock confirmed while its pages were being
+// read, which the next read-back checks): a `set` code the lock lacks (missing), holds with another user or
 // schedule (schedule_differs) or another PIN (pin_differs: the keyed digests
 // differ) is reported and re-sent (back to pending); a slot the hub never
 // wrote (extra) is reported and left alone — a person may have added it at
@@ -33,6 +34,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -166,6 +168,9 @@ class CodeSync {
     Timestamp readback_sent{};
     std::vector<CodeSlotReport> gathered;  // pages of a read-back in progress
     int next_page{1};                      // the slot the next read_codes starts from
+    // Codes confirmed while a read-back was under way: its earlier pages
+    // predate them, so that read-back says nothing about them.
+    std::set<std::string> confirmed_during;
   };
 
   static std::string key(const LockAddress& lock) { return lock.site + "/" + lock.lock; }

@@ -115,5 +115,45 @@ TEST(CodeSync, AnotherBoxKeyThanTheFirstIsReportedAndNotAdopted) {
   EXPECT_EQ(sync.box_key(kFront), "first");
 }
 
+TEST(CodeSync, AReadBackWhosePagesSpanAWriteSaysNothingOfThatCode) {
+  CodeSync sync(options());
+  sync.upsert(target("c", 3), kT0);
+  sync.request_readback(kFront, kT0);
+  std::vector<CodeSend> due = sync.due(kT0);
+  ASSERT_EQ(due.size(), 2U);
+  const CodeSend& write = due[0].command.action == CodeAction::set_code ? due[0] : due[1];
+  const CodeSend& read = due[0].command.action == CodeAction::read_codes ? due[0] : due[1];
+  sync.sent(read, "read-1", kT0);
+  sync.sent(write, "write-1", kT0);
+  // Page 1 (slots 1..12) was read before the write: slot 3 empty.
+  CommandResult page;
+  page.command_id = "read-1";
+  page.codes = CodeReadback{"box", {}, 13};
+  EXPECT_TRUE(sync.on_result(kFront, page, kT0 + 1s).empty());
+  // The write lands, then the rest of the read-back.
+  CommandResult done;
+  done.command_id = "write-1";
+  done.codes = CodeReadback{"box", {CodeSlotReport{3, 7, {}, std::nullopt, false}}, std::nullopt};
+  ASSERT_EQ(sync.on_result(kFront, done, kT0 + 2s).size(), 1U);
+  due = sync.due(kT0 + 2s);
+  ASSERT_EQ(due.size(), 1U);
+  EXPECT_EQ(due[0].command.slot, 13);
+  sync.sent(due[0], "read-2", kT0 + 2s);
+  page.command_id = "read-2";
+  page.codes = CodeReadback{"box", {}, std::nullopt};
+  EXPECT_TRUE(sync.on_result(kFront, page, kT0 + 3s).empty()) << "no drift from a page older than the write";
+  EXPECT_EQ(sync.find("c", kFront)->state, SyncState::set);
+
+  // The next read-back, all after the write, does check it.
+  sync.request_readback(kFront, kT0 + 4s);
+  due = sync.due(kT0 + 4s);
+  ASSERT_EQ(due.size(), 1U);
+  sync.sent(due[0], "read-3", kT0 + 4s);
+  page.command_id = "read-3";
+  const std::vector<CodeNotice> drift = sync.on_result(kFront, page, kT0 + 5s);
+  ASSERT_EQ(drift.size(), 1U);
+  EXPECT_EQ(drift[0].kind, CodeNoticeKind::missing);
+}
+
 }  // namespace
 }  // namespace lw::core

@@ -363,6 +363,29 @@ Result<Z2mDeviceReport> decode_z2m_device(std::string_view payload) {
   }
   d.update_available = f.boolean("update_available");
   d.last_seen = last_seen(f);
+  d.pincode_saved_ms = f.integer64("last_successful_pincode_save", 0, detail::kMaxEpochMs);
+  d.pincode_cleared_ms = f.integer64("last_successful_pincode_clear", 0, detail::kMaxEpochMs);
+  if (const json::object* users = f.object("users")) {
+    for (const auto& [key, value] : *users) {
+      const std::string name = "users." + std::string(key);
+      int user = -1;
+      const std::string_view k(key.data(), key.size());
+      if (!k.empty() && k.size() <= 5 && k.find_first_not_of("0123456789") == std::string_view::npos)
+        user = std::stoi(std::string(k));
+      const json::object* slot = value.if_object();
+      if (user < 0 || user > 65'535 || slot == nullptr) {
+        f.fail(name, "must be a user id 0..65535 holding an object");
+        break;
+      }
+      Fields sf(*slot, "device." + name, error);
+      Z2mUserSlot u;
+      u.status = sf.required_text("status", 1, 32);
+      u.pin = sf.text("pin_code", 1, 16);
+      if (u.pin && u.pin->find_first_not_of("0123456789") != std::string::npos)
+        sf.fail("pin_code", "must be digits");
+      d.users[user] = std::move(u);
+    }
+  }
   if (error) return *error;
   return d;
 }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,6 +90,16 @@ struct Z2mUpdate {
   std::optional<std::int64_t> latest_version;
 };
 
+/// One PIN slot as a lock answered a getPinCode (converter
+/// lock_pin_code_response): "available" is empty, "enabled" and "disabled"
+/// hold a code; the digits only with the device option expose_pin.
+struct Z2mUserSlot {
+  std::string status;              ///< available, enabled, disabled, not_supported_<n>
+  std::optional<std::string> pin;  ///< "pin_code", 1..16 digits
+  [[nodiscard]] bool occupied() const { return status == "enabled" || status == "disabled"; }
+  friend bool operator==(const Z2mUserSlot&, const Z2mUserSlot&) = default;
+};
+
 /// One device payload, field by field as Z2M names them; absent = not in
 /// this message (Z2M publishes the whole cached state, so usually present).
 struct Z2mDeviceReport {
@@ -112,6 +123,12 @@ struct Z2mDeviceReport {
   /// "last_seen" (only with advanced.last_seen): ISO 8601 with a zone, or
   /// ms since the epoch.
   std::optional<Timestamp> last_seen;
+  /// "users": the PIN slots the lock has answered about, by user id 0..65535.
+  std::map<int, Z2mUserSlot> users;
+  /// "last_successful_pincode_save" / "_clear": Date.now() in ms when the
+  /// lock last confirmed a setPinCode / clearPinCode with status 0.
+  std::optional<std::int64_t> pincode_saved_ms;
+  std::optional<std::int64_t> pincode_cleared_ms;
 };
 
 /// `payload`: the JSON object on <base>/<name>, at most 64 KiB. Besides Z2M's

@@ -108,6 +108,34 @@ Result<std::string> encode_z2m_pin_code(const Z2mPinCode& code) {
   return json::serialize(body);
 }
 
+Result<std::string> encode_z2m_pin_read(int user) {
+  if (user < 0 || user > kMaxUser) return invalid_argument("pin_code.user", "must be an integer 0..65535");
+  json::object slot;
+  slot["user"] = user;
+  json::object body;
+  body["pin_code"] = std::move(slot);
+  return json::serialize(body);
+}
+
+Result<Z2mGetRequest> decode_z2m_get(std::string_view payload) {
+  auto v = ecosystem::parse_json("get", payload, 4096, 8);
+  if (!v) return v.error();
+  const json::object* o = v->if_object();
+  if (o == nullptr) return invalid_argument("get", "must be a JSON object");
+  Z2mGetRequest request;
+  request.state = o->contains("state");
+  if (const json::value* pin = o->if_contains("pin_code"); pin != nullptr && !pin->is_null()) {
+    const json::object* p = pin->if_object();
+    if (p == nullptr) return invalid_argument("get.pin_code", "must be a JSON object");
+    const json::value* user = p->if_contains("user");
+    if (user == nullptr || user->is_null()) return invalid_argument("get.pin_code.user", "missing");
+    if (!user->is_int64() || user->get_int64() < 0 || user->get_int64() > kMaxUser)
+      return invalid_argument("get.pin_code.user", "must be an integer 0..65535");
+    request.pin_user = static_cast<int>(user->get_int64());
+  }
+  return request;
+}
+
 Result<Z2mSetRequest> decode_z2m_set(std::string_view payload) {
   auto v = ecosystem::parse_json("set", payload, 4096, 8);
   if (!v) return v.error();

@@ -54,6 +54,20 @@ struct Z2mPinCode {
 /// integer 0..65535", "pin_code.pin_code: must be 4..10 digits").
 Result<std::string> encode_z2m_pin_code(const Z2mPinCode& code);
 
+/// {"pin_code":{"user":N}}, for <base>/<name>/get: Z2M asks the lock for
+/// that slot (getPinCode), and the answer arrives in the device report's
+/// `users`. Errors: invalid_argument ("pin_code.user: must be an integer 0..65535").
+Result<std::string> encode_z2m_pin_read(int user);
+
+/// What a /get payload asks: the lock state, or one PIN slot.
+struct Z2mGetRequest {
+  bool state{false};            ///< "state" is present
+  std::optional<int> pin_user;  ///< "pin_code": {"user": N}
+};
+/// Reads a /get payload (at most 4 KiB). Errors: invalid_argument naming the
+/// field ("get.pin_code.user: missing").
+Result<Z2mGetRequest> decode_z2m_get(std::string_view payload);
+
 /// What a /set payload asks, as a lock behind Z2M would take it.
 struct Z2mSetRequest {
   std::optional<core::LockAction> lock;  ///< "state": LOCK / UNLOCK

@@ -94,6 +94,22 @@ TEST(Z2mRequests, TheSetDecoderTakesTheDocumentedForms) {
 }
 
 // Research notes 1.7, real failure lines.
+TEST(Z2mRequests, APinSlotIsReadWithAGetAndTheSimulatorReadsItBack) {
+  EXPECT_EQ(*encode_z2m_pin_read(7), R"({"pin_code":{"user":7}})");
+  EXPECT_EQ(encode_z2m_pin_read(70000).error().message, "pin_code.user: must be an integer 0..65535");
+  auto get = decode_z2m_get(*encode_z2m_pin_read(7));
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->pin_user, 7);
+  EXPECT_FALSE(get->state);
+  auto state = decode_z2m_get(encode_z2m_state_read());
+  ASSERT_TRUE(state);
+  EXPECT_TRUE(state->state);
+  EXPECT_FALSE(state->pin_user);
+  EXPECT_EQ(decode_z2m_get(R"({"pin_code":{}})").error().message, "get.pin_code.user: missing");
+  EXPECT_EQ(decode_z2m_get(R"({"pin_code":{"user":"x"}})").error().message,
+            "get.pin_code.user: must be an integer 0..65535");
+}
+
 TEST(Z2mRequests, AFailedLockCommandIsReadFromTheLogLine) {
   auto line = decode_z2m_bridge_logging(
       R"({"level":"error","message":"Publish 'set' 'state' to 'backdoorlock' failed: 'Error: Command 0x002446fffd01e4f3/2 closuresDoorLock.lockDoor({\"pincodevalue\":\"\"}, {\"timeout\":6000,\"manufacturerCode\":null,\"disableDefaultResponse\":true}) failed (Error: AREQ - AF - dataConfirm after 3000ms)'"})");

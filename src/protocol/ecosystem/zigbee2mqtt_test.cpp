@@ -633,5 +633,27 @@ TEST(Z2mBridgeDevices, ErrorsNameTheEntryAndField) {
   }
 }
 
+// lock_pin_code_response and lock_set_pin_code_response (zigbee-herdsman-converters
+// fromZigbee): users by id, the PIN only with expose_pin; Date.now() of the last save.
+TEST(Z2mDevice, PinSlotsAndTheLastSaveAndClearAreRead) {
+  auto r = decode_z2m_device(
+      R"({"last_successful_pincode_save":1733260800123,"last_successful_pincode_clear":1733260700000,)"
+      R"("users":{"1":{"status":"enabled","pin_code":"0482"},"2":{"status":"available"},)"
+      R"("3":{"status":"disabled"},"4":{"status":"not_supported_2"}}})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->pincode_saved_ms, 1733260800123);
+  EXPECT_EQ(r->pincode_cleared_ms, 1733260700000);
+  ASSERT_EQ(r->users.size(), 4U);
+  EXPECT_TRUE(r->users.at(1).occupied());
+  EXPECT_EQ(r->users.at(1).pin, "0482");
+  EXPECT_FALSE(r->users.at(2).occupied());
+  EXPECT_TRUE(r->users.at(3).occupied());
+  EXPECT_FALSE(r->users.at(4).occupied());
+  EXPECT_EQ(decode_z2m_device(R"({"users":{"x":{"status":"enabled"}}})").error().message,
+            "device.users.x: must be a user id 0..65535 holding an object");
+  EXPECT_EQ(decode_z2m_device(R"({"users":{"1":{"pin_code":"12"}}})").error().message,
+            "device.users.1.status: missing");
+}
+
 }  // namespace
 }  // namespace lw::protocol
