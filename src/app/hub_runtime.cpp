@@ -331,7 +331,7 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
         [p](const core::LockRecord& lock) {
           const core::DeviceLink* link = &p->links.link_for(lock.id);
           if (link == &p->gateway) return AccessCodes::Reach::native;
-          if (link == p->zigbee.get()) return AccessCodes::Reach::plain;
+          if (link == p->zigbee.get() || link == p->zwave.get()) return AccessCodes::Reach::plain;
           return AccessCodes::Reach::none;
         },
         options);
@@ -348,6 +348,7 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
       c->on_result(from, result);
     };
     if (parts->zigbee) parts->zigbee->on_code_result(code_results);
+    if (parts->zwave) parts->zwave->on_code_result(code_results);
     if (parts->webhooks) {
       adapters::webhook::WebhookDispatcher* w = parts->webhooks.get();
       c->set_webhooks([w](core::WebhookEvent e) { w->emit(std::move(e)); });

@@ -5,7 +5,8 @@
 // serves its WebSocket API on loopback, as Home Assistant sees it. The hub
 // connects as a WebSocket client. The test moves the lock's bolt, drains its
 // battery, jams it, types a PIN and silences it through the mock's control
-// port, and stops and restarts the server.
+// port, and stops and restarts the server. Keypad codes go to the lock's
+// User Code slots, and the test reads the slot back from the mock lock.
 #include <fstream>
 
 #include "tests/e2e/harness.h"
@@ -64,10 +65,13 @@ site = "flat"
   }
 
   /// POST to the mock lock's control port; true on 200.
-  bool control(const std::string& path) {
+  bool control(const std::string& path) { return control_text(path).has_value(); }
+  /// The body of a control request that answered 200.
+  std::optional<std::string> control_text(const std::string& path) {
     auto r = adapters::http::http_request("POST", "http://127.0.0.1:" + std::to_string(control_port_) + path,
                                           "", 5s, {});
-    return r && r->status == 200;
+    if (!r || r->status != 200) return std::nullopt;
+    return r->body;
   }
 
   std::string zwave_logs() {
@@ -202,6 +206,49 @@ TEST_F(ZwaveJs, ADeadNodeFailsItsCommandAndGoesOfflineAndTheServerGoingDownMakes
   // It comes back: the hub reconnects on its own and the lock is online again.
   start_server();
   EXPECT_TRUE(eventually([&] { return lock_is("zwave-2", "connectivity", "online"); }, 60s)) << zwave_logs();
+}
+
+TEST_F(ZwaveJs, AKeypadCodeIsWrittenToTheLocksUserCodeSlotAndReadBack) {
+  ASSERT_TRUE(eventually([&] { return lock_is("zwave-2", "connectivity", "online"); }, 60s)) << zwave_logs();
+  auto weekly = call("POST", "/api/v1/codes",
+                     R"({"site":"flat","lock":"zwave-2","name":"Cleaner","pin":"1234",)"
+                     R"("schedule":{"type":"weekly","days":["mon"],"start":"08:00","end":"12:00"}})",
+                     auth());
+  EXPECT_EQ(weekly.status, 409) << json::serialize(weekly.body);
+
+  const std::string pin_file = (dir_ / "family.pin").string();
+  write_file(pin_file, "0482157\n");
+  auto add = [&](const std::string& slot) {
+    auto r = cli({"code", "add", "--site", "flat", "--lock", "zwave-2", "--name", "Family", "--slot", slot,
+                  "--pin-file", pin_file, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return field(json::parse(r.output.substr(0, r.output.find('\n'))).at("code"), "id");
+  };
+  auto code = [&](const std::string& id) {
+    json::value v = get("/api/v1/codes/" + id);
+    return v.is_object() && v.as_object().contains("code") ? v.at("code").as_object() : json::object{};
+  };
+  const std::string id = add("4");
+  // Set once the lock's User Code Report shows the slot holding the PIN (its keyed digest matches).
+  ASSERT_TRUE(eventually([&] { return field(code(id), "state") == "set"; }, 30s))
+      << json::serialize(code(id)) << zwave_logs();
+  EXPECT_EQ(control_text("/usercode/4"), "1 0482157") << "the mock lock holds it, leading zero and all";
+
+  // Slot 12 is past the lock's 10 users.
+  const std::string far = add("12");
+  ASSERT_TRUE(eventually([&] { return field(code(far), "state") == "failed"; }, 30s))
+      << json::serialize(code(far)) << zwave_logs();
+  EXPECT_NE(json::serialize(code(far)).find("the lock refused it: Z-Wave JS: "), std::string::npos)
+      << json::serialize(code(far));
+
+  // Removing it empties the slot on the lock.
+  auto removed = cli({"code", "remove", id});
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  ASSERT_TRUE(eventually([&] { return code(id).empty(); }, 30s)) << json::serialize(code(id)) << zwave_logs();
+  EXPECT_EQ(control_text("/usercode/4"), "0 ");
+  const std::string log = testing::read_text_file(dir_ / "hub.log");
+  EXPECT_EQ(log.find("0482157"), std::string::npos) << "the PIN is never logged";
+  EXPECT_EQ(log.find("drift:"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
+
+#include "protocol/code_crypto.h"
 
 namespace lw::adapters::zwave_js {
 namespace {
@@ -59,12 +62,14 @@ ZwaveJsAdapter::Tracked* ZwaveJsAdapter::by_node(int node_id) {
 void ZwaveJsAdapter::connected() {
   listening_ = false;
   waiting_.clear();
+  for (auto& [node, t] : nodes_) t.codes.clear();  // the sync sends them again
 }
 
 void ZwaveJsAdapter::disconnected(const std::string& why) {
   const bool was_listening = listening_;
   listening_ = false;
   // Actions on their way fail now: their answers would come on a connection that is gone.
+  for (auto& [node, t] : nodes_) t.codes.clear();  // the sync sends them again
   for (auto& [message_id, w] : std::exchange(waiting_, {})) {
     if (w.kind != Waiting::Kind::action || !w.action) continue;
     if (Tracked* t = by_node(w.node_id)) {
@@ -131,6 +136,10 @@ void ZwaveJsAdapter::on_result(const protocol::ZwsResult& r) {
       return;
     case Waiting::Kind::ping:
       if (t != nullptr && r.success && r.responded) on_status(*t, *r.responded, "node.ping");
+      return;
+    case Waiting::Kind::code_write:
+    case Waiting::Kind::code_get:
+      if (t != nullptr) code_answer(*t, w, r);
       return;
     case Waiting::Kind::action: break;
   }
@@ -346,13 +355,20 @@ void ZwaveJsAdapter::settle(Tracked& t, core::LockState state) {
 }
 
 Result<void> ZwaveJsAdapter::send_command(const core::Command& command) {
-  // A keypad-code command (docs/protocol.md section 8) must never become a
-  // bolt action on a lock that speaks another protocol.
-  if (command.code) return failed_precondition("this lock's protocol carries no lockwarden code commands");
   auto it = by_lock_.find(command.target.lock);
   if (it == by_lock_.end()) return unavailable("lock " + command.target.lock + " is not on " + options_.via);
   if (!listening_) return unavailable("the Z-Wave JS server " + options_.via + " is not connected");
   Tracked& t = nodes_.at(it->second);
+  if (command.code) {
+    t.codes.push_back(CodeOp{command, false, {}, {}});
+    if (t.codes.size() > 1) return ok();  // queued behind the one on its way
+    if (auto started = start_code(t); !started) {
+      t.codes.clear();
+      return started;
+    }
+    advance(t);
+    return ok();
+  }
   if (command.action != core::LockAction::lock && command.action != core::LockAction::unlock) {
     unsupported_.emplace_back(t.address, command.id);
     return ok();
@@ -360,9 +376,137 @@ Result<void> ZwaveJsAdapter::send_command(const core::Command& command) {
   const bool lock = command.action == core::LockAction::lock;
   const std::string id = next_id();
   if (auto r = send(protocol::encode_zws_door_lock(id, t.node_id, lock)); !r) return r;
-  waiting_[id] = Waiting{Waiting::Kind::action, t.node_id, command.id,
-                         lock ? core::LockState::locked : core::LockState::unlocked, command.expires_at};
+  waiting_[id] = Waiting{Waiting::Kind::action,
+                         t.node_id,
+                         0,
+                         command.id,
+                         lock ? core::LockState::locked : core::LockState::unlocked,
+                         command.expires_at};
   return ok();
+}
+
+// --- keypad codes ----------------------------------------------------------------
+
+Result<void> ZwaveJsAdapter::start_code(Tracked& t) {
+  CodeOp& op = t.codes.front();
+  op.started = true;
+  const core::CodeCommand& c = *op.command.code;
+  Waiting write = Waiting::of(Waiting::Kind::code_write, t.node_id);
+  write.slot = c.slot;
+  write.expires_at = op.command.expires_at;
+  switch (c.action) {
+    case core::CodeAction::set_code: {
+      auto pin = endpoint_.open_pin(c);
+      if (!pin) {
+        finish_code(t, core::CommandOutcome::refused, pin.error().message);
+        return ok();
+      }
+      const std::string id = next_id();
+      std::string text = protocol::encode_zws_user_code_set(id, t.node_id, c.slot, *pin);
+      protocol::wipe(*pin);
+      auto sent = send(text);
+      protocol::wipe(text);
+      if (sent) waiting_[id] = write;
+      return sent;
+    }
+    case core::CodeAction::clear_code: {
+      const std::string id = next_id();
+      auto sent = send(protocol::encode_zws_user_code_clear(id, t.node_id, c.slot));
+      if (sent) waiting_[id] = write;
+      return sent;
+    }
+    case core::CodeAction::read_codes: {
+      const int last = std::min(c.slot + core::kSlotsPerReadback - 1, t.slot_count);
+      for (int s = std::max(c.slot, 1); s <= last; ++s) {
+        if (auto sent = get_slot(t, s); !sent) return sent;
+      }
+      if (op.asked.empty()) finish_code(t, core::CommandOutcome::ok, {});
+      return ok();
+    }
+    case core::CodeAction::set_code_key: {
+      auto taken = endpoint_.take_code_key(t.id, c);
+      finish_code(t, taken ? core::CommandOutcome::ok : core::CommandOutcome::refused,
+                  taken ? std::string() : taken.error().message);
+      return ok();
+    }
+  }
+  return ok();
+}
+
+Result<void> ZwaveJsAdapter::get_slot(Tracked& t, int slot) {
+  CodeOp& op = t.codes.front();
+  const std::string id = next_id();
+  if (auto sent = send(protocol::encode_zws_user_code_get(id, t.node_id, slot)); !sent) return sent;
+  Waiting get = Waiting::of(Waiting::Kind::code_get, t.node_id);
+  get.slot = slot;
+  get.expires_at = op.command.expires_at;
+  waiting_[id] = get;
+  op.asked.push_back(slot);
+  return ok();
+}
+
+void ZwaveJsAdapter::advance(Tracked& t) {
+  while (!t.codes.empty() && !t.codes.front().started) {
+    if (auto started = start_code(t); !started) drop_code(t, started.error().message);
+  }
+}
+
+void ZwaveJsAdapter::drop_code(Tracked& t, const std::string& why) {
+  spdlog::warn("zwave-js: a code command to {} went unanswered: {} (the sync sends it again)", t.id, why);
+  t.codes.erase(t.codes.begin());
+  std::erase_if(waiting_, [&](const auto& w) {
+    return w.second.node_id == t.node_id &&
+           (w.second.kind == Waiting::Kind::code_write || w.second.kind == Waiting::Kind::code_get);
+  });
+}
+
+void ZwaveJsAdapter::code_answer(Tracked& t, const Waiting& w, const protocol::ZwsResult& r) {
+  if (t.codes.empty() || !t.codes.front().started) return;
+  CodeOp& op = t.codes.front();
+  if (!r.success) {
+    drop_code(t, r.error_message);
+    advance(t);
+    return;
+  }
+  if (w.kind == Waiting::Kind::code_write) {
+    const int status = r.set_value_status.value_or(kSetValueSuccessUnsupervised);
+    if (status != kSetValueWorking && status != kSetValueSuccessUnsupervised && status != kSetValueSuccess) {
+      finish_code(t, core::CommandOutcome::refused,
+                  "Z-Wave JS: " + (r.error_message.empty() ? set_value_failure(status) : r.error_message));
+    } else if (auto sent = get_slot(t, w.slot); !sent) {  // what the lock holds now is the answer
+      drop_code(t, sent.error().message);
+    } else {
+      return;
+    }
+    advance(t);
+    return;
+  }
+  const protocol::ZwsUserCode answer = r.user_code.value_or(protocol::ZwsUserCode{});
+  op.answers[w.slot] = answer;
+  if (answer.status == 254) t.slot_count = std::min(t.slot_count, w.slot - 1);  // no such user
+  if (op.answers.size() < op.asked.size()) return;
+  finish_code(t, core::CommandOutcome::ok, {});
+  advance(t);
+}
+
+void ZwaveJsAdapter::finish_code(Tracked& t, core::CommandOutcome outcome, std::string detail) {
+  const CodeOp op = std::move(t.codes.front());
+  t.codes.erase(t.codes.begin());
+  std::vector<codes::PlainSlot> held;
+  for (const auto& [slot, u] : op.answers) {
+    if (u.occupied())
+      held.push_back({slot, u.code.empty() ? std::nullopt : std::optional<std::string>(u.code)});
+  }
+  core::CommandResult result;
+  result.command_id = op.command.id;
+  result.ts = hub_.now();
+  result.outcome = outcome;
+  result.detail = std::move(detail);
+  result.codes = endpoint_.readback(t.id, held, 1, core::kMaxCodeSlots);
+  const core::CodeCommand& c = *op.command.code;
+  if (c.action == core::CodeAction::read_codes && !op.asked.empty() && op.asked.back() < t.slot_count)
+    result.codes->next_slot = op.asked.back() + 1;
+  code_answers_.emplace_back(t.address, std::move(result));
 }
 
 Result<void> ZwaveJsAdapter::probe(const core::LockAddress& lock) {
@@ -388,6 +532,16 @@ void ZwaveJsAdapter::tick() {
   std::erase_if(waiting_, [now](const auto& w) {
     return w.second.kind == Waiting::Kind::action && now >= w.second.expires_at;
   });
+  // A code command unanswered in its validity: the sync retries it.
+  for (auto& [node, t] : nodes_) {
+    if (!t.codes.empty() && t.codes.front().started && now >= t.codes.front().command.expires_at) {
+      drop_code(t, "no answer within the command's validity");
+      advance(t);
+    }
+  }
+  for (auto& [from, result] : std::exchange(code_answers_, {})) {
+    if (code_results_) code_results_(from, result);
+  }
 }
 
 }  // namespace lw::adapters::zwave_js

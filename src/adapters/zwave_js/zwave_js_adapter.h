@@ -23,10 +23,21 @@
 // targetMode 255 / 0. A supervised success (status 255) completes the
 // action; an unsupervised one (254) or "working" (1) waits for currentMode
 // to show the mode asked for (254 Unknown: jammed); a failed result fails it
-// with the server's words. Unlatch and keypad-code commands are refused: the
-// Door Lock CC has no unlatch, and lockwarden codes go to native locks. A
-// probe is node.ping. These commands are not signed end to end: Z-Wave's S2
-// security protects them on the air, the server's loopback socket on the hub.
+// with the server's words. Unlatch is refused: the Door Lock CC has no
+// unlatch. A probe is node.ping.
+//
+// Keypad codes (User Code CC), answered through `on_code_result` in the
+// lock's place by a PlainCodeEndpoint, one code command per lock at a time:
+//   set_code    node.set_value userCode[slot] = the PIN (stored enabled),
+//               then a User Code Get of the slot: its answer is the result
+//   clear_code  node.set_value userIdStatus[slot] = 0 (available), then a Get
+//   read_codes  endpoint.invoke_cc_api "get" of each slot of the page; a
+//               slot answering 254 (no such user) ends the lock's slots
+//   set_code_key  kept by the endpoint: zwave-js reports each slot's PIN, so
+//               read-backs carry the site's keyed digests
+// A SetValueStatus failure refuses the write with the driver's words; a
+// failed result (the node did not answer) is left to the sync's retry. These commands are not signed end to
+// end: Z-Wave's S2 security protects them on the air, the server's loopback socket on the hub.
 //
 // Threading: the owning event loop only, like the Hub.
 #pragma once
@@ -39,6 +50,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/codes/plain_code_endpoint.h"
 #include "adapters/routing/link_router.h"
 #include "base/result.h"
 #include "base/time.h"
@@ -64,8 +76,12 @@ class ZwaveJsAdapter final : public ClaimingLink {
   };
   /// Sends one text message on the socket. Errors: unavailable when it is not open.
   using Send = std::function<Result<void>(std::string_view text)>;
+  /// Where the answers to code commands go (AccessCodes::on_result).
+  using CodeResults = std::function<void(const core::LockAddress&, const core::CommandResult&)>;
 
   ZwaveJsAdapter(Options options, core::Hub& hub, Send send);
+
+  void on_code_result(CodeResults sink) { code_results_ = std::move(sink); }
 
   /// The socket opened: the server's version message comes next.
   void connected();
@@ -83,25 +99,34 @@ class ZwaveJsAdapter final : public ClaimingLink {
   [[nodiscard]] const std::string& server_version() const { return version_; }
 
   [[nodiscard]] bool speaks_for(const LockId& lock) const override { return by_lock_.contains(lock); }
-  /// Errors: unavailable (no such Z-Wave lock, or the server is not connected),
-  /// failed_precondition (a keypad-code command).
+  /// Errors: unavailable (no such Z-Wave lock, or the server is not connected).
   Result<void> send_command(const core::Command& command) override;
   /// node.ping; the answer arrives as availability.
   Result<void> probe(const core::LockAddress& lock) override;
 
  private:
+  /// One code command on its way to a lock.
+  struct CodeOp {
+    core::Command command;
+    bool started{false};
+    std::vector<int> asked;                        ///< slots whose Get went out
+    std::map<int, protocol::ZwsUserCode> answers;  ///< what the lock said of them
+  };
   struct Tracked {
     LockId id;
     core::LockAddress address;
     int node_id{0};
+    std::vector<CodeOp> codes;            ///< the first is on its way
+    int slot_count{core::kMaxCodeSlots};  ///< lowered when a slot answers 254 (no such user)
     bool jammed{false};
     bool battery_low{false};
     std::optional<std::string> last_seen;  ///< the controller's lastSeen of it, as last reported
   };
   /// What a message id we sent is waiting for.
   struct Waiting {
-    enum class Kind { schema, listen, action, ping } kind{Kind::action};
+    enum class Kind { schema, listen, action, ping, code_write, code_get } kind{Kind::action};
     int node_id{0};
+    int slot{0};  ///< code_get: the slot asked
     std::optional<ActionId> action;
     core::LockState want{core::LockState::locked};
     Timestamp expires_at{};
@@ -135,6 +160,13 @@ class ZwaveJsAdapter final : public ClaimingLink {
   void alarm(Tracked& t, const std::string& name);
   void settle(Tracked& t, core::LockState state);
   Tracked* by_node(int node_id);
+  // Keypad codes.
+  Result<void> start_code(Tracked& t);
+  void advance(Tracked& t);
+  Result<void> get_slot(Tracked& t, int slot);
+  void code_answer(Tracked& t, const Waiting& w, const protocol::ZwsResult& r);
+  void finish_code(Tracked& t, core::CommandOutcome outcome, std::string detail);
+  void drop_code(Tracked& t, const std::string& why);
   std::string next_id();
   Result<void> send(std::string_view text);
   void reject(const std::string& reason);
@@ -148,6 +180,9 @@ class ZwaveJsAdapter final : public ClaimingLink {
   std::map<std::string, Waiting> waiting_;  // message id -> what it asked
   std::map<int, Pending> pending_;          // node id -> action accepted, awaiting the mode
   std::vector<std::pair<core::LockAddress, ActionId>> unsupported_;
+  std::vector<std::pair<core::LockAddress, core::CommandResult>> code_answers_;  // given at the next tick()
+  codes::PlainCodeEndpoint endpoint_;
+  CodeResults code_results_;
   std::set<std::string, std::less<>> reported_;
   std::uint64_t sequence_{0};
   bool listening_{false};

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/code_crypto.h"
 #include "tests/support/fixture_lines.h"
 #include "tests/support/memory_store.h"
 #include "tests/support/recording_device_link.h"
@@ -86,7 +87,47 @@ class ZwaveJsAdapterTest : public ::testing::Test {
   core::NullEventSink sink_;
   core::SeededRandom random_{9};
   core::Hub hub_{clock_, store_, router_, sink_, random_, core::HubOptions{}};
+  /// Sends a code command as CodeService does; answers come at the next tick.
+  void send_code(core::CodeCommand code) {
+    core::Command c;
+    c.id = "code-" + std::to_string(++commands_);
+    c.target = {"flat", id_};
+    c.issued_at = clock_.now();
+    c.expires_at = clock_.now() + std::chrono::seconds(30);
+    c.code = std::move(code);
+    ASSERT_TRUE(adapter_.send_command(c));
+  }
+  std::vector<core::CommandResult> answers() {
+    adapter_.tick();
+    return std::exchange(answers_, {});
+  }
+  /// Answers sent message `i` with a recorded result line (its messageId replaced).
+  void answer_with(std::size_t i, const std::string& line) {
+    json::value v = json::parse(line);
+    v.as_object()["messageId"] = command(i).at("messageId");
+    adapter_.handle(json::serialize(v));
+  }
+  /// A read-back of slots 1..12 answered "available" (254 past slot 10): the bridge's box key.
+  protocol::BoxPublicKey read_empty_lock() {
+    core::CodeCommand read;
+    read.action = core::CodeAction::read_codes;
+    read.slot = 1;
+    const std::size_t first = sent_.size();
+    send_code(read);
+    EXPECT_EQ(sent_.size(), first + 12);
+    for (std::size_t i = first; i < sent_.size(); ++i)
+      answer_with(i, user_codes_.at(i - first >= 10 ? 3 : 2));
+    auto got = answers();
+    EXPECT_EQ(got.size(), 1U);
+    EXPECT_TRUE(got.at(0).codes->slots.empty());
+    EXPECT_FALSE(got.at(0).codes->next_slot) << "slot 11 answered 254: the lock has 10 users";
+    return *protocol::decode_box_key(got.at(0).codes->box_key);
+  }
+
+  const std::vector<std::string> user_codes_ = lw::testing::fixture_lines("zwave_js_server/user_codes.jsonl");
   std::vector<std::string> sent_;
+  std::vector<core::CommandResult> answers_;
+  int commands_{0};
   bool open_{true};
   ZwaveJsAdapter adapter_{{"zwave-js", "zwave", "flat", std::chrono::hours(1), true},
                           hub_,
@@ -95,6 +136,11 @@ class ZwaveJsAdapterTest : public ::testing::Test {
                             sent_.emplace_back(text);
                             return ok();
                           }};
+  bool wired_ = [this] {
+    adapter_.on_code_result(
+        [this](const core::LockAddress&, const core::CommandResult& r) { answers_.push_back(r); });
+    return true;
+  }();
 };
 
 TEST(ZwaveJsLockIds, ThePrefixAndTheNodeId) { EXPECT_EQ(lock_id_for("zwave", 12), "zwave-12"); }
@@ -192,7 +238,7 @@ TEST_F(ZwaveJsAdapterTest, AJamFailsTheWaitingActionAndRaisesOneAlarm) {
   EXPECT_EQ(count(core::EventKind::alarm, "jammed"), 1);
 }
 
-TEST_F(ZwaveJsAdapterTest, UnlatchAndKeypadCodeCommandsAreNotSentAsBoltMoves) {
+TEST_F(ZwaveJsAdapterTest, UnlatchIsRefusedAndACodeCommandIsNeverABoltMove) {
   connect();
   auto unlatch = hub_.request_action(id_, core::LockAction::unlatch);
   ASSERT_TRUE(unlatch);
@@ -201,12 +247,17 @@ TEST_F(ZwaveJsAdapterTest, UnlatchAndKeypadCodeCommandsAreNotSentAsBoltMoves) {
   EXPECT_EQ(hub_.find_action(unlatch->id)->reason, "unsupported");
   EXPECT_EQ(sent_.size(), 2U);  // nothing went to the server
 
+  // A keypad-code command that also names a bolt action is a User Code read, never a bolt move.
   core::Command code;
   code.target = {"flat", id_};
   code.action = core::LockAction::unlock;
   code.code = core::CodeCommand{};
-  EXPECT_EQ(adapter_.send_command(code).error().code, ErrorCode::failed_precondition);
-  EXPECT_EQ(sent_.size(), 2U);
+  ASSERT_TRUE(adapter_.send_command(code));
+  ASSERT_GT(sent_.size(), 2U);
+  for (std::size_t i = 2; i < sent_.size(); ++i) {
+    EXPECT_EQ(command(i).at("command"), "endpoint.invoke_cc_api") << sent_[i];
+    EXPECT_EQ(command(i).at("commandClass"), 99) << sent_[i];
+  }
 }
 
 TEST_F(ZwaveJsAdapterTest, TheServerGoingAwayMakesItsLocksUnreachableAndFailsWhatWasOnItsWay) {
@@ -268,6 +319,97 @@ TEST_F(ZwaveJsAdapterTest, AMalformedMessageIsCountedNotApplied) {
   EXPECT_EQ(rejected.size(), 2U);
   EXPECT_EQ(rejected.count("zwave-js: message: not valid JSON"), 1U);
   EXPECT_EQ(rejected.count("zwave-js: battery.level: must be an integer 0..100"), 1U);
+}
+
+// Keypad codes through the User Code CC, answered with what the real server
+// sent (tests/fixtures/zwave_js_server/user_codes.jsonl): a set_value of
+// userCode[4] (254), Gets of slots 4 (enabled, 0482157), 5 (available) and
+// 11 (254: no such user), a clear (254), and a refused PIN (status 5).
+
+TEST_F(ZwaveJsAdapterTest, APinGoesToAUserCodeSlotAndTheLocksReportIsTheAnswerWithItsDigest) {
+  connect();
+  ASSERT_EQ(user_codes_.size(), 6U);
+  const protocol::BoxPublicKey box = read_empty_lock();
+  const protocol::CodeKey key = protocol::generate_code_key();
+  core::CodeCommand give;
+  give.action = core::CodeAction::set_code_key;
+  give.sealed = protocol::seal_to(
+      std::string_view(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size()), box);
+  send_code(give);
+  ASSERT_EQ(answers().at(0).outcome, core::CommandOutcome::ok);
+
+  core::CodeCommand set;
+  set.action = core::CodeAction::set_code;
+  set.slot = 4;
+  set.user = 4;
+  set.sealed = protocol::seal_to("0482157", box);
+  const std::size_t at = sent_.size();
+  send_code(set);
+  ASSERT_EQ(sent_.size(), at + 1);
+  const json::value write = command(at);
+  EXPECT_EQ(write.at("command"), "node.set_value");
+  EXPECT_EQ(json::serialize(write.at("valueId")),
+            R"({"commandClass":99,"endpoint":0,"property":"userCode","propertyKey":4})");
+  EXPECT_EQ(write.at("value"), "0482157");
+  answer_with(at, user_codes_[0]);  // status 254: sent, not supervised
+  EXPECT_TRUE(answers().empty()) << "the write alone is not the answer";
+  ASSERT_EQ(sent_.size(), at + 2);
+  EXPECT_EQ(command(at + 1).at("command"), "endpoint.invoke_cc_api");
+  EXPECT_EQ(command(at + 1).at("methodName"), "get");
+  EXPECT_EQ(json::serialize(command(at + 1).at("args")), "[4]");
+  answer_with(at + 1, user_codes_[1]);  // enabled, 0482157
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::ok);
+  ASSERT_EQ(got[0].codes->slots.size(), 1U);
+  EXPECT_EQ(got[0].codes->slots[0].slot, 4);
+  EXPECT_EQ(got[0].codes->slots[0].digest, protocol::code_digest(key, 4, 4, "0482157"));
+
+  // Clearing: userIdStatus 0, then the slot reads available.
+  core::CodeCommand clear;
+  clear.action = core::CodeAction::clear_code;
+  clear.slot = 4;
+  send_code(clear);
+  EXPECT_EQ(json::serialize(command(at + 2).at("valueId")),
+            R"({"commandClass":99,"endpoint":0,"property":"userIdStatus","propertyKey":4})");
+  EXPECT_EQ(command(at + 2).at("value"), 0);
+  answer_with(at + 2, user_codes_[4]);
+  answer_with(at + 3, user_codes_[2]);
+  got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_TRUE(got[0].codes->slots.empty());
+}
+
+TEST_F(ZwaveJsAdapterTest, ARefusedWriteSaysWhyAndAnUnansweredOneLetsTheNextGo) {
+  connect();
+  const protocol::BoxPublicKey box = read_empty_lock();
+  core::CodeCommand set;
+  set.action = core::CodeAction::set_code;
+  set.slot = 4;
+  set.user = 4;
+  set.sealed = protocol::seal_to("0482157", box);
+  const std::size_t at = sent_.size();
+  send_code(set);
+  answer_with(at, user_codes_[5]);  // status 5 with the driver's words
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::refused);
+  EXPECT_EQ(got[0].detail,
+            "Z-Wave JS: UserCodeCCSet: The user code must have a length of 4 to 10 characters (ZW0322)");
+
+  // Two queued: the first's failed result (the node did not answer) drops it, the second goes.
+  send_code(set);
+  set.slot = 5;
+  set.user = 5;
+  send_code(set);
+  ASSERT_EQ(sent_.size(), at + 2) << "one code command at a time";
+  adapter_.handle(R"({"type":"result","messageId":")" +
+                  std::string(command(at + 1).at("messageId").as_string()) +
+                  R"json(","success":false,"errorCode":"zwave_error","zwaveErrorCode":204,)json"
+                  R"json("zwaveErrorMessage":"The node did not acknowledge the command (ZW0204)"})json");
+  ASSERT_EQ(sent_.size(), at + 3);
+  EXPECT_EQ(command(at + 2).at("valueId").at("propertyKey"), 5);
+  EXPECT_TRUE(answers().empty()) << "the sync retries the dropped one after its back-off";
 }
 
 }  // namespace

@@ -213,6 +213,21 @@ Result<ZwsMessage> result_of(const json::object& o) {
     auto status = optional_int(inner->get_object(), "status", "result.result", 0, 255);
     if (!status) return status.error();
     if (*status) r.set_value_status = static_cast<int>(**status);
+    auto words = optional_text(inner->get_object(), "message", "result.result", 200);
+    if (words && *words) r.error_message = std::move(**words);
+  }
+  // endpoint.invoke_cc_api of User Code "get": {"response":{"userIdStatus":N,"userCode":"..."}}.
+  if (const json::value* response = field(b, "response"); response != nullptr && response->is_object()) {
+    const json::object& u = response->get_object();
+    auto status = optional_int(u, "userIdStatus", "result.response", 0, 255);
+    if (!status) return status.error();
+    auto code = optional_text(u, "userCode", "result.response", 10);
+    if (!code) return code.error();
+    if (*status) {
+      if (*code && (*code)->find_first_not_of("0123456789") != std::string::npos)
+        return bad("result.response.userCode", "must be digits");
+      r.user_code = ZwsUserCode{static_cast<int>(**status), code->value_or("")};
+    }
   }
   r.responded = optional_bool(b, "responded");
   return ZwsMessage{std::move(r)};
@@ -348,6 +363,38 @@ std::string encode_zws_door_lock(std::string_view message_id, int node_id, bool 
        {"nodeId", node_id},
        {"valueId", {{"commandClass", kZwaveDoorLockCc}, {"endpoint", 0}, {"property", "targetMode"}}},
        {"value", lock ? 255 : 0}});
+}
+
+std::string encode_zws_user_code_set(std::string_view message_id, int node_id, int user_id,
+                                     std::string_view pin) {
+  return command(message_id, {{"command", "node.set_value"},
+                              {"nodeId", node_id},
+                              {"valueId",
+                               {{"commandClass", kZwaveUserCodeCc},
+                                {"endpoint", 0},
+                                {"property", "userCode"},
+                                {"propertyKey", user_id}}},
+                              {"value", pin}});
+}
+
+std::string encode_zws_user_code_clear(std::string_view message_id, int node_id, int user_id) {
+  return command(message_id, {{"command", "node.set_value"},
+                              {"nodeId", node_id},
+                              {"valueId",
+                               {{"commandClass", kZwaveUserCodeCc},
+                                {"endpoint", 0},
+                                {"property", "userIdStatus"},
+                                {"propertyKey", user_id}}},
+                              {"value", 0}});
+}
+
+std::string encode_zws_user_code_get(std::string_view message_id, int node_id, int user_id) {
+  return command(message_id, {{"command", "endpoint.invoke_cc_api"},
+                              {"nodeId", node_id},
+                              {"endpoint", 0},
+                              {"commandClass", kZwaveUserCodeCc},
+                              {"methodName", "get"},
+                              {"args", json::array{user_id}}});
 }
 
 std::string encode_zws_ping(std::string_view message_id, int node_id) {

@@ -75,13 +75,21 @@ struct ZwsNode {
   std::vector<ZwsValue> values;
 };
 
+/// One user slot as the lock answered a User Code Get (invoke_cc_api "get").
+struct ZwsUserCode {
+  int status{0};     ///< userIdStatus: 0 available, 1 enabled, 2 disabled, 254 no such slot
+  std::string code;  ///< userCode: the digits ("" when available)
+  [[nodiscard]] bool occupied() const { return status == 1 || status == 2; }
+};
+
 /// {"type":"result", ...}: the answer to one command.
 struct ZwsResult {
   std::string message_id;
   bool success{false};
   /// On failure: errorCode ("zwave_error", "node_not_found", "schema_incompatible"...)
   std::string error_code;
-  /// On failure: zwaveErrorMessage or message, shown() and bounded.
+  /// On failure: zwaveErrorMessage or message, shown() and bounded; for a
+  /// set_value the driver's words on a failed status ("UserCodeCCSet: ...").
   std::string error_message;
   /// start_listening: the network's nodes.
   std::optional<std::vector<ZwsNode>> nodes;
@@ -90,6 +98,8 @@ struct ZwsResult {
   std::optional<int> set_value_status;
   /// node.ping: whether the node answered.
   std::optional<bool> responded;
+  /// endpoint.invoke_cc_api of User Code "get": the slot asked.
+  std::optional<ZwsUserCode> user_code;
 };
 
 /// A Notification CC "notification" event (stateless events: keypad and RF operations).
@@ -130,5 +140,12 @@ std::string encode_zws_start_listening(std::string_view message_id);
 std::string encode_zws_door_lock(std::string_view message_id, int node_id, bool lock);
 /// node.ping: answered {"responded": bool}.
 std::string encode_zws_ping(std::string_view message_id, int node_id);
+/// User Code CC (99) of a node: node.set_value of userCode[user_id] (the
+/// driver stores it enabled), of userIdStatus[user_id] = 0 (available: the
+/// slot is cleared), and endpoint.invoke_cc_api "get" of one slot.
+std::string encode_zws_user_code_set(std::string_view message_id, int node_id, int user_id,
+                                     std::string_view pin);
+std::string encode_zws_user_code_clear(std::string_view message_id, int node_id, int user_id);
+std::string encode_zws_user_code_get(std::string_view message_id, int node_id, int user_id);
 
 }  // namespace lw::protocol

@@ -152,6 +152,30 @@ TEST(ZwaveJsServer, MalformedMessagesAreRejectedNamingTheField) {
   EXPECT_TRUE(std::holds_alternative<std::monostate>(*other));
 }
 
+// User Code results as the real server sent them (user_codes.jsonl).
+TEST(ZwaveJsServer, UserCodeGetsAndRefusedWritesAreRead) {
+  const auto lines = lw::testing::fixture_lines("zwave_js_server/user_codes.jsonl");
+  ASSERT_EQ(lines.size(), 6U);
+  auto held = decode_zws_message(lines[1]);
+  ASSERT_TRUE(held) << held.error().message;
+  const auto& r = std::get<ZwsResult>(*held);
+  ASSERT_TRUE(r.user_code);
+  EXPECT_TRUE(r.user_code->occupied());
+  EXPECT_EQ(r.user_code->code, "0482157");
+  const auto available = std::get<ZwsResult>(*decode_zws_message(lines[2]));
+  EXPECT_FALSE(available.user_code->occupied());
+  EXPECT_EQ(std::get<ZwsResult>(*decode_zws_message(lines[3])).user_code->status, 254);
+  const auto refused = std::get<ZwsResult>(*decode_zws_message(lines[5]));
+  EXPECT_EQ(refused.set_value_status, 5);
+  EXPECT_EQ(refused.error_message,
+            "UserCodeCCSet: The user code must have a length of 4 to 10 characters (ZW0322)");
+  EXPECT_EQ(decode_zws_message(R"({"type":"result","success":true,"messageId":"1",)"
+                               R"("result":{"response":{"userIdStatus":1,"userCode":"12ab"}}})")
+                .error()
+                .message,
+            "result.response.userCode: must be digits");
+}
+
 TEST(ZwaveJsServer, CommandsAreTheServersJson) {
   namespace json = boost::json;
   EXPECT_EQ(
@@ -163,6 +187,9 @@ TEST(ZwaveJsServer, CommandsAreTheServersJson) {
             json::parse(R"({"command":"set_api_schema","schemaVersion":44,"messageId":"1"})"));
   EXPECT_EQ(json::parse(encode_zws_ping("9", 5)),
             json::parse(R"({"command":"node.ping","nodeId":5,"messageId":"9"})"));
+  EXPECT_EQ(json::parse(encode_zws_user_code_get("10", 2, 4)),
+            json::parse(R"({"command":"endpoint.invoke_cc_api","nodeId":2,"endpoint":0,"commandClass":99,)"
+                        R"("methodName":"get","args":[4],"messageId":"10"})"));
 }
 
 }  // namespace

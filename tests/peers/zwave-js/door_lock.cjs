@@ -6,6 +6,8 @@
 //   POST /mode/<mode>            the bolt moved by hand: Door Lock currentMode
 //   POST /notify/<type>/<event>[/<user>]  a Notification report (6/11: jammed)
 //   POST /silent, POST /answer   the node stops (starts) answering: it dies
+//   POST /usercode/<slot>        answers "<userIdStatus> <userCode>": what the
+//                                lock holds in that User Code slot
 // Format of this file: zwave-js bin/mock-server.cjs (a function of `require`
 // returning {controller, nodes:[{id, capabilities, behaviors}], onInit}).
 const http = require("node:http");
@@ -100,6 +102,11 @@ module.exports.default = function ({ require }) {
                 eventParameters: parts.length > 3 ? Uint8Array.from([n[2]]) : undefined,
               }),
             );
+          } else if (parts[0] === "usercode") {
+            const status = node.state.get(`UserCode_userIdStatus_${n[0]}`) ?? 0;
+            const code = node.state.get(`UserCode_userCode_${n[0]}`) ?? "";
+            res.writeHead(200).end(`${status} ${code}`);
+            return;
           } else if (parts[0] === "silent" || parts[0] === "answer") {
             const silent = parts[0] === "silent";
             node.state.set("silent", silent);
