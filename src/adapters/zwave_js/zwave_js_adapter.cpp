@@ -211,6 +211,10 @@ void ZwaveJsAdapter::on_node(const protocol::ZwsNode& n) {
   tel.firmware = n.firmware_version;
   tel.transport = core::Transport::zwave;
   complain(t->id, hub_.on_telemetry(t->address, tel), "its node information");
+  // Neither listening nor frequently listening: it sleeps between wake-ups.
+  const bool sleepy =
+      n.is_listening == std::optional<bool>(false) && n.is_frequent_listening == std::optional<bool>(false);
+  complain(t->id, hub_.set_sleepy(t->id, sleepy), "its listening mode");
   for (const protocol::ZwsValue& v : n.values) on_value(*t, v, true);
   if (n.status == protocol::ZwaveNodeStatus::dead) {
     on_status(*t, false, std::string(kWho));

@@ -15,9 +15,11 @@
 //   stateless "notification" events: keypad, manual, RF operations with the
 //   user slot; 0x0b jammed; wrong-code events) -> operation events and alarms
 // Node status: "dead" -> offline, "alive" / "wake up" -> online; "sleep" is
-// no outage. A node's "statistics updated" whose lastSeen moved on means the
-// controller heard it: its average RSSI (dBm) becomes the lock's signal. The socket closing (the server or
-// its controller gone) makes every lock of the network unreachable: one hub_offline case, not N.
+// no outage: a node that is neither listening nor frequently listening is
+// sleepy (Hub::set_sleepy), `asleep` while silent until its cadence is overdue. A node's "statistics updated"
+// whose lastSeen moved on means the controller heard it: its average RSSI (dBm) becomes the lock's signal.
+// The socket closing (the server or its controller gone) makes every lock of the network unreachable: one
+// hub_offline case, not N.
 //
 // Down (core::DeviceLink): lock / unlock are node.set_value of Door Lock
 // targetMode 255 / 0. A supervised success (status 255) completes the

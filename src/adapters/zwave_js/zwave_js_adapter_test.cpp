@@ -157,6 +157,28 @@ TEST_F(ZwaveJsAdapterTest, TheDoorLockNodeJoinsWithItsStateAndTheControllerDoesN
   EXPECT_EQ(adapter_.server_version(), "driver 15.29.0, server 3.10.2");
 }
 
+TEST_F(ZwaveJsAdapterTest, ANodeThatSleepsBetweenWakeUpsIsAsleepWhenSilentNotOffline) {
+  adapter_.connected();
+  const auto lines = recorded();
+  adapter_.handle(lines.at(0));
+  for (const std::string& l : lines) {
+    if (l.find(R"("result":{"state")") == std::string::npos) continue;
+    std::string sleepy = l;
+    // The recorded lock, as a battery node that neither listens nor frequently listens.
+    for (std::size_t at = 0; (at = sleepy.find(R"("isListening":true)", at)) != std::string::npos;)
+      sleepy.replace(at, 18, R"("isListening":false)");
+    json::value v = json::parse(sleepy);
+    v.as_object()["messageId"] = command(1).at("messageId");
+    adapter_.handle(json::serialize(v));
+  }
+  ASSERT_EQ(lock().connectivity, Connectivity::online);
+  clock_.advance(std::chrono::minutes(5));
+  hub_.tick();
+  EXPECT_EQ(lock().connectivity, Connectivity::asleep) << "silent between wake-ups: asleep";
+  adapter_.handle(R"({"type":"event","event":{"source":"node","event":"wake up","nodeId":2}})");
+  EXPECT_EQ(lock().connectivity, Connectivity::online);
+}
+
 TEST_F(ZwaveJsAdapterTest, TheRecordedSessionPlaysOutAsTheLockLived) {
   connect();
   // The rest of the session: a lock, a jam, a keypad unlock by user 3, battery

@@ -60,6 +60,7 @@ void Hub::place(const LockRecord& lock) {
     p.via = v->second;
     p.probe = true;  // its bridge can ask it for its state
   }
+  p.sleepy = sleepy_.count(lock.id) != 0;
   BatteryProfile battery;
   battery.chemistry = parse_chemistry(lock.battery).value_or(Chemistry::unknown);
   battery.standby_ma = standby_ma(lock.transport);
@@ -416,6 +417,19 @@ Result<void> Hub::set_via(const LockId& lock, const std::string& via) {
   if (it == locks_.end()) return not_found(unknown_lock_message(lock));
   if (auto v = vias_.find(lock); v != vias_.end() && v->second == via) return ok();
   vias_[lock] = via;
+  place(it->second);
+  return ok();
+}
+
+Result<void> Hub::set_sleepy(const LockId& lock, bool sleepy) {
+  auto it = locks_.find(lock);
+  if (it == locks_.end()) return not_found(unknown_lock_message(lock));
+  if ((sleepy_.count(lock) != 0) == sleepy) return ok();
+  if (sleepy) {
+    sleepy_.insert(lock);
+  } else {
+    sleepy_.erase(lock);
+  }
   place(it->second);
   return ok();
 }

@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,10 @@ class Hub {
   /// overdue. Not stored: the adapter says it again at every start.
   /// Errors: not_found (unknown lock).
   Result<void> set_via(const LockId& lock, const std::string& via);
+  /// The lock sleeps between check-ins (a battery Z-Wave node that is neither
+  /// listening nor frequently listening): silent, it is `asleep`, not online,
+  /// until its cadence is overdue. Errors: not_found.
+  Result<void> set_sleepy(const LockId& lock, bool sleepy);
   /// A bridge came up or went down (Zigbee2MQTT bridge/state).
   void on_bridge_state(const std::string& via, bool up);
   /// A bridge's own version (Zigbee2MQTT bridge/info), for the lock doctor.
@@ -253,6 +258,7 @@ class Hub {
   std::map<LockId, LockRecord> locks_;
   std::map<LockId, std::string> networks_;  // "<site>/<ssid>" a Wi-Fi lock reported
   std::map<LockId, std::string> vias_;      // the bridge a bridged lock talks through
+  std::set<LockId> sleepy_;                 // locks that sleep between check-ins
   std::map<ActionId, Action> pending_;
   std::map<ActionId, bool> unsent_;  // pending actions whose publish failed
   RejectCounters rejected_;
