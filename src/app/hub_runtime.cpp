@@ -32,6 +32,7 @@
 #include "adapters/zwave_js/zwave_js_adapter.h"
 #include "app/access_codes.h"
 #include "app/accounts.h"
+#include "app/guest_keys.h"
 #include "app/key_trust.h"
 #include "app/log_event_sink.h"
 #include "app/status_page.h"
@@ -144,6 +145,7 @@ struct HubRuntime::Parts {
   std::unique_ptr<KeyTrust> trust;
   // Keypad codes: sealed at rest, kept in sync with what each lock holds.
   std::unique_ptr<AccessCodes> codes;
+  std::unique_ptr<GuestKeys> guest_keys;
   adapters::http::Router router;
   std::unique_ptr<adapters::http::HttpServer> http;
   boost::asio::steady_timer tick_timer;
@@ -357,6 +359,10 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
                                [c](const std::string& id) { return c->site_of(id); });
     add_access_code_routes(parts->router, *c);
   }
+  parts->guest_keys = std::make_unique<GuestKeys>(
+      parts->hub, parts->random, config.hub.key_id, parts->keys.secret,
+      [p = parts.get()](const core::LockRecord& lock) { return &p->links.link_for(lock.id) == &p->gateway; });
+  add_guest_key_routes(parts->router, *parts->guest_keys);
   adapters::http::add_api_routes(parts->router, parts->hub);
   adapters::http::add_audit_route(parts->router, parts->hub);
   adapters::http::add_event_stream_route(parts->router, parts->events);

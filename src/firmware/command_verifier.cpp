@@ -54,6 +54,12 @@ bool CommandVerifier::is_hub_key(std::string_view key_id) const {
   return slot != nullptr && slot->trusted && slot->hub;
 }
 
+std::optional<protocol::PublicKey> CommandVerifier::hub_key(std::string_view key_id) const {
+  const Slot* slot = find(key_id);
+  if (slot == nullptr || !slot->trusted || !slot->hub) return std::nullopt;
+  return slot->key;
+}
+
 bool CommandVerifier::trusts(std::string_view key_id) const {
   const Slot* slot = find(key_id);
   return slot != nullptr && slot->trusted;

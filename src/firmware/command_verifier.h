@@ -61,6 +61,9 @@ class CommandVerifier {
   [[nodiscard]] bool is_hub_key(std::string_view key_id) const;
   /// True when `key_id` is enrolled now.
   [[nodiscard]] bool trusts(std::string_view key_id) const;
+  /// The public key enrolled as a hub key under `key_id` (the issuer of guest
+  /// grants), or nullopt.
+  [[nodiscard]] std::optional<protocol::PublicKey> hub_key(std::string_view key_id) const;
 
   /// Stops trusting `key_id`; its commands become unknown_key. The counter is
   /// kept while the slot is not needed for another key. No effect when unknown.

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/ids.h"
+#include "protocol/guest_grant.h"
 
 namespace lw::firmware {
 namespace {
@@ -47,6 +48,10 @@ core::DeviceEvent make_alarm(std::string alarm, Timestamp now, core::OperationSo
   event.alarm = std::move(alarm);
   return event;
 }
+
+/// How long a guest challenge answers, and how many revoked grants the lock keeps.
+constexpr Duration kGuestChallengeLife = std::chrono::seconds(60);
+constexpr std::size_t kMaxRevokedGrants = 32;
 
 }  // namespace
 
@@ -261,6 +266,55 @@ std::vector<core::DeviceEvent> LockFirmware::enter_pin(std::string_view pin, cor
       break;
   }
   return out;
+}
+
+std::string LockFirmware::guest_challenge(Timestamp now) {
+  guest_challenge_ = protocol::new_guest_challenge();
+  guest_challenge_at_ = now;
+  return *guest_challenge_;
+}
+
+LockFirmware::GuestAttempt LockFirmware::present_guest_key(std::string_view grant, std::string_view proof,
+                                                           Timestamp now) {
+  GuestAttempt attempt;
+  if (!powered_) return attempt;
+  const std::optional<std::string> challenge = std::exchange(guest_challenge_, std::nullopt);
+  std::optional<std::string> who;
+  auto refuse = [&](GuestOutcome outcome) {
+    attempt.outcome = outcome;
+    record(make_alarm("guest_key_refused", now, core::OperationSource::phone, who), attempt.events);
+    return attempt;
+  };
+  auto envelope = protocol::open_envelope(grant);
+  if (!envelope) return refuse(GuestOutcome::malformed);
+  const auto issuer = verifier_.hub_key(envelope->key_id);
+  if (!issuer) return refuse(GuestOutcome::unknown_issuer);
+  if (!protocol::verify_signature(*envelope, *issuer)) return refuse(GuestOutcome::bad_signature);
+  auto g = protocol::decode_grant_body(envelope->body);
+  if (!g) return refuse(GuestOutcome::malformed);
+  who = g->user;
+  if (g->site != address_.site ||
+      std::find(g->locks.begin(), g->locks.end(), address_.lock) == g->locks.end())
+    return refuse(GuestOutcome::not_for_this_lock);
+  if (now < g->not_before) return refuse(GuestOutcome::not_yet_valid);
+  if (now >= g->not_after) return refuse(GuestOutcome::expired);
+  if (std::find(revoked_grants_.begin(), revoked_grants_.end(), g->id) != revoked_grants_.end())
+    return refuse(GuestOutcome::revoked);
+  if (!challenge || now - guest_challenge_at_ > kGuestChallengeLife || now < guest_challenge_at_)
+    return refuse(GuestOutcome::stale_challenge);
+  auto sig = protocol::decode_signature(proof);
+  if (!sig || !protocol::verify_detached(protocol::guest_proof_message(address_, *challenge, g->id), *sig,
+                                         g->guest_key))
+    return refuse(GuestOutcome::bad_proof);
+  attempt.outcome = GuestOutcome::opened;
+  attempt.events = operate(core::LockAction::unlock, core::OperationSource::phone, g->user, now);
+  return attempt;
+}
+
+void LockFirmware::revoke_guest_grant(std::string_view grant_id) {
+  if (std::find(revoked_grants_.begin(), revoked_grants_.end(), grant_id) != revoked_grants_.end()) return;
+  if (revoked_grants_.size() == kMaxRevokedGrants) revoked_grants_.erase(revoked_grants_.begin());
+  revoked_grants_.emplace_back(grant_id);
 }
 
 Result<void> LockFirmware::add_user(UserId user, Schedule schedule) {

@@ -192,6 +192,39 @@ class LockFirmware {
   /// or "outside_schedule" (with the user). Nothing while powered off.
   std::vector<core::DeviceEvent> enter_pin(std::string_view pin, core::LockAction action, Timestamp now);
 
+  // Guest keys (docs/protocol.md section 10), checked by the lock alone, on
+  // its own clock: they work while it is offline.
+
+  /// A fresh challenge for a phone at the door: base64 of 16 random bytes. It
+  /// replaces the previous one and answers one presentation within 60 s.
+  std::string guest_challenge(Timestamp now);
+  enum class GuestOutcome {
+    opened,
+    malformed,          ///< the grant does not open or decode
+    unknown_issuer,     ///< not signed under a hub key enrolled here
+    bad_signature,      ///< the grant's signature does not verify
+    not_for_this_lock,  ///< another site or lock
+    not_yet_valid,      ///< before not_before, by the lock's clock
+    expired,            ///< at or after not_after
+    revoked,            ///< its id was revoked
+    stale_challenge,    ///< no current challenge: none given, used, or older than 60 s
+    bad_proof,          ///< the phone's signature over the challenge does not verify
+  };
+  struct GuestAttempt {
+    GuestOutcome outcome{GuestOutcome::malformed};
+    std::vector<core::DeviceEvent>
+        events;  ///< opened: operate(unlock, phone, the grant's user); else one alarm
+  };
+  /// A guest's phone presents its grant (the signed envelope) and `proof`,
+  /// base64 of its signature of protocol::guest_proof_message over the
+  /// current challenge. The challenge is used up whatever the outcome. A
+  /// refusal is a "guest_key_refused" alarm (with the grant's user once the
+  /// grant is authenticated). Nothing while powered off.
+  GuestAttempt present_guest_key(std::string_view grant, std::string_view proof, Timestamp now);
+  /// No grant with this id opens the lock again (kept while the table of 32
+  /// has room; the oldest revocation gives way).
+  void revoke_guest_grant(std::string_view grant_id);
+
   /// Errors: as CredentialStore::add_user.
   Result<void> add_user(UserId user, Schedule schedule = Schedule::any_time());
   /// Errors: as CredentialStore::add_pin.
@@ -382,6 +415,9 @@ class LockFirmware {
   core::Random* random_;
 
   CommandVerifier verifier_;
+  std::optional<std::string> guest_challenge_;  // base64, until used
+  Timestamp guest_challenge_at_{};
+  std::vector<std::string> revoked_grants_;  // at most kMaxRevokedGrants, oldest first
   std::optional<Pairing> pairing_;
   std::array<KeyIdSlot, CommandVerifier::kMaxKeys> enrolled_{};
   PowerThresholds thresholds_;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "sim/guest_phone.h"
+
 namespace lw::sim {
 FirmwareLockModel::FirmwareLockModel(const ScenarioLock& lock, Timestamp now)
     : address_{lock.site, lock.id},
@@ -99,6 +101,11 @@ DeviceOutput FirmwareLockModel::apply_fault(const ScenarioFault& fault, Timestam
     case FaultKind::keypad:
       if (!fw_->powered()) break;
       out.events = hand_over(fw_->enter_pin(fault.pin.value_or(""), fault.operation, now));
+      out.state = fw_->state(now);
+      break;
+    case FaultKind::guest_key:
+      if (!fw_->powered()) break;
+      out.events = hand_over(present_guest_key(*fw_, fault, now).events);
       out.state = fw_->state(now);
       break;
     case FaultKind::silence: fw_->hang_radio(true); break;

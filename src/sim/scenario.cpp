@@ -17,7 +17,7 @@ namespace {
 
 using adapters::StrictTable;
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 9> kFaultKinds{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 10> kFaultKinds{{
     {FaultKind::power_loss, "power_loss"},
     {FaultKind::power_restore, "power_restore"},
     {FaultKind::jam, "jam"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 9> kFaultKinds{{
     {FaultKind::resume, "resume"},
     {FaultKind::pairing_button, "pairing_button"},
     {FaultKind::keypad, "keypad"},
+    {FaultKind::guest_key, "guest_key"},
 }};
 
 // libmosquitto refuses a keep-alive under 5 s; docs/protocol.md caps it at 60 s.
@@ -497,6 +498,17 @@ ScenarioFault read_fault(StrictTable t, const Scenario& scenario) {
   } else if (fault.kind == FaultKind::keypad) {
     t.fail("pin", "is required for a keypad fault");
   }
+  for (auto [key, out] : {std::pair{"grant", &fault.grant}, std::pair{"guest_seed", &fault.guest_seed}}) {
+    if (t.has(key)) {
+      std::string v;
+      t.get(key, v);
+      if (fault.kind != FaultKind::guest_key) t.fail(key, "only a guest_key fault takes " + std::string(key));
+      *out = v;
+    } else if (fault.kind == FaultKind::guest_key) {
+      t.fail(key, "is required for a guest_key fault");
+    }
+  }
+  if (fault.guest_seed && fault.guest_seed->size() != 32) t.fail("guest_seed", "must be 32 characters");
   if (t.has("operation")) {
     std::string operation;
     t.get("operation", operation);

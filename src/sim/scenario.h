@@ -34,6 +34,7 @@ enum class FaultKind {
   resume,          // ends a silence: publishes what it held back
   pairing_button,  // someone at the door presses the pairing button: the pairing window opens
   keypad,          // someone types `pin` on the keypad, then the lock or unlock button (`operation`)
+  guest_key,       // a guest's phone at the door presents `grant` and proves the key of `guest_seed`
 };
 std::string_view to_string(FaultKind kind) noexcept;
 std::optional<FaultKind> parse_fault_kind(std::string_view s) noexcept;
@@ -157,6 +158,8 @@ struct ScenarioFault {
   std::optional<std::string> firmware;  // firmware_updating, hub_software_regression: the new version
   std::optional<std::string> pin;       // keypad: the digits typed
   core::LockAction operation{core::LockAction::unlock};  // keypad: what the person asks for
+  std::optional<std::string> grant;                      // guest_key: the signed grant the phone holds
+  std::optional<std::string> guest_seed;  // guest_key: 32 characters the phone's key derives from
 };
 
 /// A person operating a lock at the door, repeatedly.

@@ -30,6 +30,7 @@ std::string describe(const ScenarioFault& fault) {
     case FaultKind::resume: return "radio firmware recovers";
     case FaultKind::pairing_button: return "pairing button pressed";
     case FaultKind::keypad: return "someone types a PIN on the keypad";
+    case FaultKind::guest_key: return "a guest's phone presents its guest key";
   }
   return "?";
 }

@@ -14,6 +14,7 @@
 #include "protocol/codec.h"
 #include "protocol/ecosystem/zigbee2mqtt_requests.h"
 #include "protocol/topics.h"
+#include "sim/guest_phone.h"
 #include "sim/lock_hardware.h"
 #include "sim/world/battery.h"
 #include "sim/world/interference.h"
@@ -1429,6 +1430,15 @@ class World {
       operate(*l, f.operation, core::OperationSource::keypad, std::nullopt, f.pin.value_or(""));
       return;
     }
+    if (f.kind == FaultKind::guest_key) {  // a guest at the door, over Bluetooth: no network needed
+      if (!l->alive()) return;
+      apply_standby(*l);
+      const firmware::LockFirmware::GuestAttempt a = present_guest_key(*l->fw, f, now_);
+      if (a.outcome == firmware::LockFirmware::GuestOutcome::opened) l->battery.draw(kMotorMa, kMotorRun);
+      events(*l, a.events);
+      if (a.outcome == firmware::LockFirmware::GuestOutcome::opened) report_state(*l);
+      return;
+    }
     label_action(f, fi);
     switch (f.kind) {
       case FaultKind::power_loss: power_down(*l); break;
@@ -1448,7 +1458,8 @@ class World {
         break;
       case FaultKind::silence: l->fw->hang_radio(true); break;
       case FaultKind::pairing_button:
-      case FaultKind::keypad: break;  // handled above
+      case FaultKind::keypad:
+      case FaultKind::guest_key: break;  // handled above
       case FaultKind::resume:
         l->fw->hang_radio(false);
         if (l->connected) {

@@ -108,7 +108,8 @@ const std::vector<AccessRule>& access_rules() {
       {"GET", "/api/v1/codes/{id}", false, P::manage_codes, S::code},
       {"DELETE", "/api/v1/codes/{id}", false, P::manage_codes, S::code},
       {"POST", "/api/v1/codes/{id}/retry", false, P::manage_codes, S::code},
-      {"GET", "/api/v1/users", false, P::manage_users},  // filtered
+      {"POST", "/api/v1/guest-keys", false, P::manage_codes},  // the body names the site
+      {"GET", "/api/v1/users", false, P::manage_users},        // filtered
       {"POST", "/api/v1/users", false, P::manage_users},
       {"DELETE", "/api/v1/users/{name}", false, P::manage_users},
       {"POST", "/api/v1/users/{name}/grants", false, P::manage_users},
