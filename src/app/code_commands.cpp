@@ -168,4 +168,47 @@ int run_code_command(const ClientOptions& o, const CodeCommand& c, std::istream&
   return kExitUsage;
 }
 
+int run_guest_issue(const ClientOptions& o, const GuestIssue& g, std::ostream& out, std::ostream& err) {
+  json::object body{{"site", g.site}, {"user", g.user}, {"guest_key", g.guest_key}};
+  json::array locks;
+  for (const std::string& l : g.locks) locks.emplace_back(l);
+  body["locks"] = std::move(locks);
+  auto to = parse_when(g.to);
+  if (!to) {
+    err << "lockwarden: --to: must be YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)\n";
+    return kExitUsage;
+  }
+  body["to_ms"] = *to;
+  if (!g.from.empty()) {
+    auto from = parse_when(g.from);
+    if (!from) {
+      err << "lockwarden: --from: must be YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)\n";
+      return kExitUsage;
+    }
+    body["from_ms"] = *from;
+  }
+  int code = 0;
+  auto reply = call_hub(o, "POST", "/api/v1/guest-keys", json::serialize(body), err, code);
+  if (!reply) return code;
+  if (o.json) {
+    out << json::serialize(*reply) << "\n";
+    return 0;
+  }
+  const json::object& k = reply->at("guest_key").as_object();
+  const std::string grant(k.at("grant").as_string());
+  if (g.out_file.empty()) {
+    out << grant << "\n";
+    return 0;
+  }
+  std::ofstream file(g.out_file, std::ios::trunc);
+  file << grant << "\n";
+  if (!file.flush()) {
+    err << "lockwarden: --out: cannot write " << g.out_file << "\n";
+    return 1;
+  }
+  out << "guest key " << json::value_to<std::string>(k.at("id")) << " for " << g.user << " written to "
+      << g.out_file << "\n";
+  return 0;
+}
+
 }  // namespace lw::app

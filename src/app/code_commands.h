@@ -6,6 +6,9 @@
 //   lockwarden code show ID
 //   lockwarden code remove ID
 //   lockwarden code retry ID
+// and guest keys (docs/api.md, "Guest keys"):
+//   lockwarden guest issue --site S --lock L [--lock L2 ...] --user U
+//                          --guest-key BASE64 --to T [--from T] [--out FILE]
 // The PIN is read from a file or standard input, never from the command line
 // (where `ps` and shell history would keep it), and never printed.
 // Exit codes as in cli_client.h: 0 done, 1 failed or refused, 2 bad usage,
@@ -17,6 +20,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "app/cli_client.h"
 
@@ -43,5 +47,20 @@ struct CodeCommand {
 
 int run_code_command(const ClientOptions& client, const CodeCommand& command, std::istream& in,
                      std::ostream& out, std::ostream& err);
+
+struct GuestIssue {
+  std::string site;
+  std::vector<std::string> locks;
+  std::string user;
+  std::string guest_key;  ///< base64 of the phone's public key
+  std::string from;       ///< YYYY-MM-DD[THH:MM] UTC; empty: now
+  std::string to;
+  std::string out_file;  ///< empty: the grant goes to standard output
+};
+
+/// Asks the hub for a grant and prints it (or writes it to out_file) for
+/// the guest's phone; with --json, the hub's whole answer.
+int run_guest_issue(const ClientOptions& client, const GuestIssue& issue, std::ostream& out,
+                    std::ostream& err);
 
 }  // namespace lw::app

@@ -144,6 +144,25 @@ int main(int argc, char** argv) {
   }
   for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry}) add_client_options(cmd);
 
+  // guest keys (docs/api.md, "Guest keys")
+  app::GuestIssue guest_issue;
+  auto* guest = app.add_subcommand("guest", "Guest keys: a grant the locks check alone, for a guest's phone");
+  guest->require_subcommand(1);
+  auto* guest_issue_cmd =
+      guest->add_subcommand("issue", "Issue a grant for a guest's phone key; prints the grant");
+  guest_issue_cmd->add_option("--site", guest_issue.site, "The site")->required();
+  guest_issue_cmd->add_option("--lock", guest_issue.locks, "A lock it opens (repeat for more)")->required();
+  guest_issue_cmd->add_option("--user", guest_issue.user, "Who the guest is, as the lock's history shows it")
+      ->required();
+  guest_issue_cmd
+      ->add_option("--guest-key", guest_issue.guest_key, "Base64 of the phone's Ed25519 public key")
+      ->required();
+  guest_issue_cmd->add_option("--from", guest_issue.from, "Valid from YYYY-MM-DD[THH:MM] (UTC; default now)");
+  guest_issue_cmd->add_option("--to", guest_issue.to, "Valid until YYYY-MM-DD[THH:MM] (UTC), exclusive")
+      ->required();
+  guest_issue_cmd->add_option("--out", guest_issue.out_file, "Write the grant to this file");
+  add_client_options(guest_issue_cmd);
+
   // audit
   app::AuditOptions audit_options;
   auto* audit = app.add_subcommand("audit", "Check or read the tamper-evident audit log (the hub's files)");
@@ -274,6 +293,7 @@ int main(int argc, char** argv) {
     }
   }
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
+  if (guest_issue_cmd->parsed()) return app::run_guest_issue(client, guest_issue, std::cout, std::cerr);
   for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry}) {
     if (cmd->parsed()) {
       code_command.action = cmd->get_name();

@@ -5,6 +5,7 @@
 // copied grant presented with another phone's key are refused at the door.
 // Real broker, real `lockwarden serve`, real simulated lock firmware.
 #include <chrono>
+#include <cstdio>
 
 #include "protocol/guest_grant.h"
 #include "tests/e2e/harness.h"
@@ -52,9 +53,18 @@ TEST_F(GuestKeys, ALockCutOffFromTheHubOpensForAGrantItChecksAlone) {
   EXPECT_EQ(issue("door-a", now_ms() - 1000, guest).status, 400);
   EXPECT_EQ(issue("nowhere", now_ms() + 3'600'000, guest).status, 404);
 
-  auto good = issue("door-a", now_ms() + 3'600'000, guest);
-  ASSERT_EQ(good.status, 201) << json::serialize(good.body);
-  const std::string grant(good.body.at("guest_key").at("grant").as_string());
+  // The CLI issues the real one, until the day after tomorrow (UTC), and prints the grant for the phone.
+  const auto day =
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) + std::chrono::days(2);
+  const std::chrono::year_month_day ymd{day};
+  char until[16];
+  std::snprintf(until, sizeof until, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  auto issued = cli({"guest", "issue", "--site", "e2e", "--lock", "door-a", "--user", "ana", "--guest-key",
+                     guest, "--to", until});
+  ASSERT_EQ(issued.exit_code, 0) << issued.output << logs();
+  const std::string grant = issued.output.substr(0, issued.output.find('\n'));
+  ASSERT_TRUE(protocol::open_envelope(grant)) << issued.output;
   auto brief = issue("door-a", now_ms() + 4'000, guest);  // over before the guest arrives
   ASSERT_EQ(brief.status, 201);
   const std::string short_grant(brief.body.at("guest_key").at("grant").as_string());
