@@ -121,6 +121,15 @@ void Zigbee2MqttAdapter::discover(std::string_view payload) {
   auto devices = protocol::decode_z2m_bridge_devices(payload);
   if (!devices) return reject(devices.error().message);
   std::set<LockId> present;
+  // Routers carry the mesh: one that leaves the list has gone.
+  std::map<std::string, std::string> routers;  // ieee address -> friendly name
+  for (const protocol::Z2mDevice& d : *devices) {
+    if (d.type == protocol::Z2mDeviceType::router && !d.is_lock) routers[d.ieee_address] = d.friendly_name;
+  }
+  for (const auto& [ieee, name] : routers_) {
+    if (!routers.contains(ieee)) router_gone(name, "it left bridge/devices");
+  }
+  routers_ = std::move(routers);
   for (const protocol::Z2mDevice& d : *devices) {
     if (!d.is_lock || d.type == protocol::Z2mDeviceType::coordinator) continue;
     if (Tracked* known = by_ieee(d.ieee_address)) {
@@ -208,7 +217,13 @@ void Zigbee2MqttAdapter::availability(const std::string& name, std::string_view 
   if (!online) return reject(online.error().message);
   Tracked* t = by_name(name);
   if (t == nullptr) {
-    early_availability_[name] = *online;
+    const bool router =
+        std::any_of(routers_.begin(), routers_.end(), [&](const auto& r) { return r.second == name; });
+    if (router) {
+      if (!*online) router_gone(name, "Zigbee2MQTT availability: offline");
+    } else {
+      early_availability_[name] = *online;
+    }
     return;
   }
   complain(t->device.id, hub_.on_availability(t->device.address, *online, std::string(kAvailability)),
@@ -220,8 +235,12 @@ void Zigbee2MqttAdapter::bridge_event(std::string_view payload) {
   if (!e) return reject(e.error().message);
   Tracked* t = by_ieee(e->ieee_address);
   if (t == nullptr) t = by_name(e->friendly_name);
-  if (t == nullptr) return;
   using T = protocol::Z2mBridgeEventType;
+  if (t == nullptr) {
+    if (auto r = routers_.find(e->ieee_address); r != routers_.end() && e->type == T::device_leave)
+      router_gone(r->second, "it left the Zigbee network (device_leave)");
+    return;
+  }
   if (e->type == T::device_announce) {
     complain(t->device.id, hub_.on_rejoined(t->device.address), "device_announce");
   } else if (e->type == T::device_leave) {
@@ -229,6 +248,12 @@ void Zigbee2MqttAdapter::bridge_event(std::string_view payload) {
              hub_.on_availability(t->device.address, false, "it left the Zigbee network (device_leave)"),
              "device_leave");
   }
+}
+
+void Zigbee2MqttAdapter::router_gone(const std::string& name, std::string_view why) {
+  spdlog::warn("zigbee2mqtt: router '{}' of {} is gone ({}): locks that route through it may drop", name,
+               options_.base_topic, why);
+  hub_.on_mesh_router_gone(options_.base_topic);
 }
 
 void Zigbee2MqttAdapter::bridge_logging(std::string_view payload) {

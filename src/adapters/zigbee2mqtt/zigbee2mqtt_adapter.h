@@ -19,6 +19,10 @@
 //   bridge/state     the coordinator's Z2M up or down: its locks unreachable.
 //   bridge/info      its version, for the lock doctor.
 //   bridge/event     device_announce -> a rejoin; device_leave -> offline.
+//   routers          a router (a mains device that is not a lock) that leaves
+//                    bridge/devices, says device_leave or goes offline in its
+//                    availability: doctor evidence that the bridge's locks
+//                    may have lost their route (mesh_route_lost).
 //   bridge/logging   failed requests: their MAC status as doctor evidence; a
 //                    failed /set of a pending action fails it.
 // A payload that does not decode is counted by its reason (Hub::on_rejected).
@@ -163,6 +167,8 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   void bridge_state(std::string_view payload);
   void bridge_event(std::string_view payload);
   void bridge_logging(std::string_view payload);
+  /// A router of the mesh went offline or left: doctor evidence for the bridge's locks.
+  void router_gone(const std::string& name, std::string_view why);
   void event(Tracked& t, core::DeviceEvent e);
   Tracked* by_name(const std::string& friendly_name);
   Tracked* by_ieee(const std::string& ieee_address);
@@ -189,6 +195,7 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   std::map<LockId, Tracked> devices_;
   std::map<std::string, LockId> names_;             // friendly name -> lock
   std::map<std::string, bool> early_availability_;  // heard before bridge/devices named the device
+  std::map<std::string, std::string> routers_;      // the mesh's routers: ieee address -> friendly name
   std::optional<bool> bridge_up_;
   bool told_bridge_down_{false};
   std::vector<std::pair<core::LockAddress, ActionId>> unsupported_;              // failed at the next tick()

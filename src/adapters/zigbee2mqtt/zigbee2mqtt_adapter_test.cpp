@@ -240,6 +240,37 @@ TEST_F(Z2mAdapterTest, TheBridgeGoingOfflineMakesItsLocksUnreachableWithAHubOffl
   EXPECT_EQ(lock().connectivity, Connectivity::online);
 }
 
+// The documentation's device list has a router, "my_plug": the mesh around the lock.
+TEST_F(Z2mAdapterTest, ARouterThatGoesAwayMakesALostRouteTheLikelyCauseOfTheLocksDrop) {
+  discover();
+  hear(kLockTopic, R"({"battery":88,"linkquality":92,"lock_state":"unlocked","state":"UNLOCK"})");
+  clock_.advance(1s);
+  hear("zigbee2mqtt/my_plug/availability", R"({"state":"offline"})");
+  clock_.advance(std::chrono::minutes(20));
+  hear("zigbee2mqtt/house/Main Door Lock/availability", R"({"state":"offline"})");
+  EXPECT_EQ(lock().connectivity, Connectivity::offline);
+  const auto cases = hub_.doctor().open_cases();
+  ASSERT_EQ(cases.size(), 1U);
+  ASSERT_FALSE(cases[0]->hypotheses.empty());
+  EXPECT_EQ(cases[0]->hypotheses[0].cause, core::Cause::mesh_route_lost);
+  const auto& why = cases[0]->hypotheses[0].evidence_for;
+  EXPECT_NE(
+      std::find(why.begin(), why.end(), "a router of its Zigbee mesh went offline or left around the drop"),
+      why.end());
+}
+
+TEST_F(Z2mAdapterTest, WithItsRoutersInPlaceALocksDropIsNotBlamedOnTheMesh) {
+  discover();
+  hear(kLockTopic, R"({"battery":88,"linkquality":92,"lock_state":"unlocked","state":"UNLOCK"})");
+  clock_.advance(std::chrono::minutes(20));
+  hear("zigbee2mqtt/my_plug/availability", R"({"state":"online"})");
+  hear("zigbee2mqtt/house/Main Door Lock/availability", R"({"state":"offline"})");
+  const auto cases = hub_.doctor().open_cases();
+  ASSERT_EQ(cases.size(), 1U);
+  ASSERT_FALSE(cases[0]->hypotheses.empty());
+  EXPECT_NE(cases[0]->hypotheses[0].cause, core::Cause::mesh_route_lost);
+}
+
 TEST_F(Z2mAdapterTest, ABridgeOfflineBeforeItsDeviceListIsToldOnceItsLocksAreKnown) {
   hear("zigbee2mqtt/bridge/state", R"({"state":"offline"})");
   discover();

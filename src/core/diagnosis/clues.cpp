@@ -35,6 +35,8 @@ constexpr std::array<ClueWords, kClueCount> kWords{{
     {"mesh_no_route", "the Zigbee bridge finds no route to it", "the bridge reaches it"},
     {"channel_busy", "the radio channel is busy (channel access failures)", "the radio channel is clear"},
     {"over_internet", "its network reaches the hub over the internet", "the hub is on its own network"},
+    {"mesh_router_gone", "a router of its Zigbee mesh went offline or left around the drop",
+     "the routers of its mesh stayed"},
 }};
 
 }  // namespace

@@ -44,9 +44,10 @@ enum class Clue : std::uint8_t {
   mesh_no_route,          ///< the Zigbee bridge logs no route / no ack for it (MAC 205, 233, 240)
   channel_busy,           ///< the Zigbee bridge logs channel access failures (MAC 225)
   over_internet,          ///< its network reaches the hub over the internet (configured)
+  mesh_router_gone,       ///< a router of its Zigbee mesh went offline or left around the drop
 };
 
-inline constexpr std::size_t kClueCount = 25;
+inline constexpr std::size_t kClueCount = 26;
 
 /// Plain words, as the user reads them under "evidence for" / "against".
 struct ClueWords {

@@ -37,6 +37,7 @@ constexpr std::array<double, kClueCount> kBackground{
     0.05,  // mesh_no_route
     0.03,  // channel_busy
     0.30,  // over_internet
+    0.02,  // mesh_router_gone
 };
 
 struct Sign {
@@ -149,7 +150,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
        {came_back_alone, 0.2},
        {told_gone, 0.6},
        {bridge_down, 0.01},
-       kNone,
+       {mesh_router_gone, 0.7},
        kNone,
        kNone,
        kNone}}},

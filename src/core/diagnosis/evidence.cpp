@@ -11,6 +11,8 @@ using namespace std::chrono_literals;
 
 constexpr Duration kAroundDrop = 1h;
 constexpr Duration kDay = 24h;
+/// A lock behind a router that went notices when it next talks: within its report interval (Zigbee: 1 h).
+constexpr Duration kRouterBeforeDrop = 2h;
 constexpr Duration kFirmwareRecent = 72h;
 constexpr Duration kUpdateWindow = 45min;
 constexpr Duration kBrownOutRecent = 7 * 24h;
@@ -93,6 +95,8 @@ void EvidenceBook::bridge_firmware(const std::string& via, Timestamp at, const s
   if (!b.firmware.empty() && b.firmware != version) b.changed = at;
   b.firmware = version;
 }
+
+void EvidenceBook::router_gone(const std::string& via, Timestamp at) { bridges_[via].router_gone = at; }
 
 void EvidenceBook::bridge_log(const LockId& lock, Timestamp at, BridgeLog what) {
   Seen& s = seen(lock);
@@ -199,6 +203,12 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
     const Timestamp from = down_at ? *down_at - kAroundDrop : now - kAroundDrop;
     c.set(Clue::mesh_no_route, within(s.no_route, from, now));
     c.set(Clue::channel_busy, within(s.channel_busy, from, now));
+    // Only a router seen going is a clue: the bridge says nothing of routers that stay.
+    if (place != nullptr && !place->via.empty()) {
+      if (auto b = bridges_.find(place->via);
+          b != bridges_.end() && within(b->second.router_gone, from - kRouterBeforeDrop, now))
+        c.set(Clue::mesh_router_gone, true);
+    }
   }
   return c;
 }

@@ -50,6 +50,10 @@ class EvidenceBook {
   void bridge_firmware(const std::string& via, Timestamp at, const std::string& version);
   /// A failure line in the bridge's log for this lock.
   void bridge_log(const LockId& lock, Timestamp at, BridgeLog what);
+  /// A router of the bridge's mesh went offline or left it (Zigbee2MQTT
+  /// availability, bridge/devices, device_leave): the locks behind `via`
+  /// that drop within two hours after may have lost their route.
+  void router_gone(const std::string& via, Timestamp at);
   /// The device announced itself to its bridge again (a rejoin: a reboot or a battery swap).
   void rejoined(const LockId& lock, Timestamp at);
   /// The phone app could not reach the lock and says why.
@@ -100,6 +104,7 @@ class EvidenceBook {
   struct Bridge {
     std::string firmware;
     std::optional<Timestamp> changed;
+    std::optional<Timestamp> router_gone;  // a router of its mesh went offline or left
   };
 
   Seen& seen(const LockId& lock) { return locks_[lock]; }

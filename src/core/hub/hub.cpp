@@ -439,6 +439,8 @@ void Hub::on_bridge_state(const std::string& via, bool up) {
   apply_health();
 }
 
+void Hub::on_mesh_router_gone(const std::string& via) { doctor_.evidence().router_gone(via, clock_.now()); }
+
 void Hub::on_bridge_firmware(const std::string& via, const std::string& version) {
   doctor_.evidence().bridge_firmware(via, clock_.now(), version);
 }

@@ -122,6 +122,9 @@ class Hub {
   /// overdue. Not stored: the adapter says it again at every start.
   /// Errors: not_found (unknown lock).
   Result<void> set_via(const LockId& lock, const std::string& via);
+  /// A router of the mesh behind bridge `via` went offline or left (doctor
+  /// evidence for mesh_route_lost).
+  void on_mesh_router_gone(const std::string& via);
   /// The lock sleeps between check-ins (a battery Z-Wave node that is neither
   /// listening nor frequently listening): silent, it is `asleep`, not online,
   /// until its cadence is overdue. Errors: not_found.
