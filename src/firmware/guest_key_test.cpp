@@ -8,6 +8,7 @@
 
 #include "firmware/lock_firmware.h"
 #include "protocol/guest_grant.h"
+#include "protocol/testing/doc_examples.h"
 
 namespace lw::firmware {
 namespace {
@@ -139,6 +140,13 @@ TEST_F(GuestKeyTest, ARevokedGrantNoLongerOpens) {
   next.id = "guest-0002";
   EXPECT_EQ(present(protocol::sign_grant(next, "hub", kHubKey.secret), kGuest, kStart, "guest-0002").outcome,
             Outcome::opened);
+}
+
+TEST(GuestGrantBody, TheDocsExampleIsWhatTheEncoderWrites) {
+  auto g = protocol::decode_grant_body(protocol::doc_examples::kGuestGrantBody);
+  ASSERT_TRUE(g) << g.error().message;
+  EXPECT_EQ(g->locks.size(), 2U);
+  EXPECT_EQ(protocol::encode_grant_body(*g), protocol::doc_examples::kGuestGrantBody);
 }
 
 TEST(GuestGrantBody, RoundTripsAndNamesTheFieldItRefuses) {

@@ -58,11 +58,15 @@ inline constexpr std::string_view kResultCodes =
 inline constexpr std::string_view kEventWrongCode =
     R"({"v":1,"seq":120,"ts_ms":1700000064000,"type":"alarm","source":"keypad","alarm":"wrong_code","code_digest":"ZGVmZ2hpamtsbW5vcHFycw=="})";
 
+// 10 guest keys
+inline constexpr std::string_view kGuestGrantBody =
+    R"({"v":1,"type":"guest_grant","id":"guest-1f2e3d4c5b6a","site":"home","locks":["back-door","front-door"],"user":"ana","guest_key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","not_before_ms":1796000000000,"not_after_ms":1796172800000})";
+
 /// Every JSON example of the doc, in the doc's order.
-inline constexpr std::array<std::string_view, 16> kAllJsonExamples{
-    kStatusOnline, kStatusLastWill, kTelemetryFull, kTelemetryHeartbeat, kState,       kEventUnlock,
-    kEventAlarm,   kResultOk,       kResultJammed,  kAppReport,          kCommandBody, kCommandEnvelope,
-    kSetCodeBody,  kReadCodesBody,  kResultCodes,   kEventWrongCode,
+inline constexpr std::array<std::string_view, 17> kAllJsonExamples{
+    kStatusOnline, kStatusLastWill, kTelemetryFull, kTelemetryHeartbeat, kState,          kEventUnlock,
+    kEventAlarm,   kResultOk,       kResultJammed,  kAppReport,          kCommandBody,    kCommandEnvelope,
+    kSetCodeBody,  kReadCodesBody,  kResultCodes,   kEventWrongCode,     kGuestGrantBody,
 };
 
 }  // namespace lw::protocol::doc_examples
