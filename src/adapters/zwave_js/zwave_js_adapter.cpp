@@ -400,6 +400,13 @@ Result<void> ZwaveJsAdapter::start_code(Tracked& t) {
   write.expires_at = op.command.expires_at;
   switch (c.action) {
     case core::CodeAction::set_code: {
+      if (c.slot > t.slot_count) {  // a read-back found where its user codes end
+        finish_code(t, core::CommandOutcome::refused,
+                    "slot " + std::to_string(c.slot) + ": the lock has " + std::to_string(t.slot_count) +
+                        " user codes (User Code Get of slot " + std::to_string(t.slot_count + 1) +
+                        " answers 254: no such user)");
+        return ok();
+      }
       auto pin = endpoint_.open_pin(c);
       if (!pin) {
         finish_code(t, core::CommandOutcome::refused, pin.error().message);

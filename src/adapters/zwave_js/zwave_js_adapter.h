@@ -31,7 +31,9 @@
 // Keypad codes (User Code CC), answered through `on_code_result` in the
 // lock's place by a PlainCodeEndpoint, one code command per lock at a time:
 //   set_code    node.set_value userCode[slot] = the PIN (stored enabled),
-//               then a User Code Get of the slot: its answer is the result
+//               then a User Code Get of the slot: its answer is the result.
+//               A slot past the lock's user codes (as a read-back found) is
+//               refused without being sent
 //   clear_code  node.set_value userIdStatus[slot] = 0 (available), then a Get
 //   read_codes  endpoint.invoke_cc_api "get" of each slot of the page; a
 //               slot answering 254 (no such user) ends the lock's slots

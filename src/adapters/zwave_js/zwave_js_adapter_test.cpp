@@ -432,6 +432,20 @@ TEST_F(ZwaveJsAdapterTest, ARefusedWriteSaysWhyAndAnUnansweredOneLetsTheNextGo) 
   ASSERT_EQ(sent_.size(), at + 3);
   EXPECT_EQ(command(at + 2).at("valueId").at("propertyKey"), 5);
   EXPECT_TRUE(answers().empty()) << "the sync retries the dropped one after its back-off";
+
+  // Past the lock's 10 user codes (the read-back's 254 at slot 11): refused, nothing sent.
+  answer_with(at + 2, user_codes_[0]);
+  answer_with(at + 3, user_codes_[2]);
+  ASSERT_EQ(answers().size(), 1U);
+  const std::size_t before = sent_.size();
+  set.slot = 12;
+  set.user = 12;
+  send_code(set);
+  EXPECT_EQ(sent_.size(), before);
+  got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::refused);
+  EXPECT_NE(got[0].detail.find("slot 12: the lock has 10 user codes"), std::string::npos) << got[0].detail;
 }
 
 }  // namespace
