@@ -561,17 +561,8 @@ void add_access_code_routes(adapters::http::Router& router, AccessCodes& codes) 
     if (!body) return error_response(body.error());
     auto req = parse_new_code(*body);
     if (!req) return error_response(req.error());
-    if (r.caller) {
-      switch (core::access::decide(r.caller.get(), Permission::manage_codes,
-                                   core::access::Target::on_site(req->site))) {
-        case core::access::Decision::allow: break;
-        case core::access::Decision::hidden:
-          return error_response(not_found("site '" + req->site + "' not found"));
-        default:
-          return error_response(403, "permission_denied",
-                                "your role may not manage_codes on site '" + req->site + "'");
-      }
-    }
+    if (auto refused = adapters::http::refuse_on_site(r, Permission::manage_codes, req->site))
+      return *refused;
     auto created = codes.create(std::move(*req), adapters::http::request_actor(r));
     if (!created) return error_response(created.error());
     Response res = json_response(201, json::object{{"code", code_json(*created)}});

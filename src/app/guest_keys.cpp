@@ -127,17 +127,8 @@ void add_guest_key_routes(adapters::http::Router& router, GuestKeys& keys) {
     if (!body) return error_response(body.error());
     auto req = parse_request(*body);
     if (!req) return error_response(req.error());
-    if (r.caller) {
-      switch (core::access::decide(r.caller.get(), Permission::manage_codes,
-                                   core::access::Target::on_site(req->site))) {
-        case core::access::Decision::allow: break;
-        case core::access::Decision::hidden:
-          return error_response(not_found("site '" + req->site + "' not found"));
-        default:
-          return error_response(403, "permission_denied",
-                                "your role may not manage_codes on site '" + req->site + "'");
-      }
-    }
+    if (auto refused = adapters::http::refuse_on_site(r, Permission::manage_codes, req->site))
+      return *refused;
     auto issued = keys.issue(std::move(*req), adapters::http::request_actor(r));
     if (!issued) return error_response(issued.error());
     return json_response(201, json::object{{"guest_key", grant_json(*issued)}});

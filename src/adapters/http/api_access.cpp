@@ -130,6 +130,18 @@ bool caller_sees(const Request& request, Permission permission, const SiteId& si
   return core::access::allowed(request.caller.get(), permission, site);
 }
 
+std::optional<Response> refuse_on_site(const Request& request, Permission permission, const SiteId& site) {
+  if (!request.caller) return std::nullopt;
+  switch (core::access::decide(request.caller.get(), permission, core::access::Target::on_site(site))) {
+    case Decision::allow: return std::nullopt;
+    case Decision::hidden: return error_response(not_found("site '" + site + "' not found"));
+    default:
+      return error_response(403, "permission_denied",
+                            "your role may not " + std::string(core::access::to_string(permission)) +
+                                " on site '" + site + "'");
+  }
+}
+
 json::array grants_json(const std::vector<core::access::Grant>& grants) {
   json::array out;
   for (const auto& g : grants)

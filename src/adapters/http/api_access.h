@@ -118,6 +118,13 @@ void add_access_routes(Router& router, ApiAccess& access);
 [[nodiscard]] bool caller_sees(const Request& request, core::access::Permission permission,
                                const SiteId& site);
 
+/// For a route whose body names the site: nothing when the caller may act
+/// with `permission` on `site` (or no guard set a caller), else the answer:
+/// 404 "site '<site>' not found" when the site is hidden from them, 403
+/// permission_denied otherwise.
+[[nodiscard]] std::optional<Response> refuse_on_site(const Request& request,
+                                                     core::access::Permission permission, const SiteId& site);
+
 /// Who made `request`, for the audit log: "user:<account>@<address>", or
 /// "api:<address>" when no guard set a caller.
 [[nodiscard]] std::string request_actor(const Request& request);
