@@ -383,7 +383,7 @@ Result<void> Zigbee2MqttAdapter::send_command(const core::Command& command) {
   }
   Tracked& t = it->second;
   if (command.code) {
-    t.codes.push_back(CodeOp{command, false, {}, {}, 0, 0, false, {}, {}});
+    t.codes.push_back(CodeOp{command, false, {}, 0, 0, false, {}, {}});
     if (t.codes.size() > 1) return ok();  // queued behind the one on its way
     if (auto started = start_code(t); !started) {
       t.codes.clear();
@@ -410,7 +410,6 @@ Result<void> Zigbee2MqttAdapter::send_command(const core::Command& command) {
 Result<void> Zigbee2MqttAdapter::start_code(Tracked& t) {
   CodeOp& op = t.codes.front();
   op.started = true;
-  op.started_at = hub_.now();
   op.saved_before = t.pincode_saved_ms;
   op.cleared_before = t.pincode_cleared_ms;
   const core::CodeCommand& c = *op.command.code;
@@ -446,7 +445,7 @@ Result<void> Zigbee2MqttAdapter::start_code(Tracked& t) {
         if (auto sent = publish_(base + "/get", *protocol::encode_z2m_pin_read(s)); !sent) return sent;
         op.asked.push_back(s);
       }
-      if (op.asked.empty()) finish_code(t, core::CommandOutcome::ok, {}, held(t, c.slot, 0));
+      if (op.asked.empty()) finish_code(t, core::CommandOutcome::ok, {}, {});  // past the lock's slots
       return ok();
     }
     case core::CodeAction::set_code_key: {

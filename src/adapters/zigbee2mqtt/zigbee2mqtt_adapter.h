@@ -139,7 +139,6 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   struct CodeOp {
     core::Command command;
     bool started{false};
-    Timestamp started_at{};
     std::vector<int> asked;  ///< read_codes: the slots asked; set/clear: the slot
     int reports{0};          ///< read_codes: reports with `users` since asked
     int failed{0};           ///< read_codes: failed gets
