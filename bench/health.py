@@ -89,8 +89,11 @@ def main():
             "start, or too flat to run). The error compares the days left forecast 30, 14 and 7 days before it "
             f"with the truth ({result['forecasts_scored'][0]}, {result['forecasts_scored'][1]} and "
             f"{result['forecasts_scored'][2]} forecasts scored); a death is a surprise without an alert at least "
-            "7 days before. The chemistry is what the installer entered; temperatures come from the lock's "
-            "telemetry. The fixed 20 % alert has no date to score.",
+            "7 days before. Deaths in the run's first 7 days "
+            f"({result.get('deaths_unwarnable', 0)}: packs that were nearly flat when the run began) are left "
+            "out, as no warning 7 days ahead was possible. The chemistry is what the installer entered; "
+            "temperatures come from the lock's telemetry, or for a lock that reports none from its fresh "
+            "pack's first readings. The fixed 20 % alert has no date to score.",
             "",
             "lockwarden's battery warnings by kind of lock (bridged: Zigbee and Z-Wave locks, whose reports carry "
             "no temperature and no motor-start voltage; cold: below 5 °C). The bias is the forecast's mean error 7 "

@@ -263,13 +263,15 @@ struct Score {
     std::vector<double> signed_err_7;  // forecast minus truth, 7 days ahead: > 0 too hopeful
   };
   std::map<std::string, Battery> by_battery;  // "alkaline", "lithium cold", ...
+  int unwarnable{0};  // deaths in the run's first 7 days: no 7-day warning was possible
   int deaths{0};
   int surprise{0};
 };
 
 /// Scores one detector's verdicts against the labels.
 Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector<FaultLabel>& labels,
-            const std::map<LockId, std::size_t>& index, Timestamp end, std::ostream* explain) {
+            const std::map<LockId, std::size_t>& index, Timestamp start, Timestamp end,
+            std::ostream* explain) {
   Score s;
   s.name = v.name;
   s.liveness = v.has_liveness;
@@ -307,6 +309,11 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
           continue;
         }
         const double secs = seconds(hit->at - l.onset);
+        if (explain != nullptr && hit->at - l.onset > 3 * locks[i].cadence) {
+          *explain << v.name << ": slow detection " << l.kind << " " << locks[i].id << " ("
+                   << core::to_string(locks[i].transport) << ", every " << seconds(locks[i].cadence)
+                   << " s) at " << to_epoch_ms(l.onset) << " took " << secs << " s: " << hit->why << "\n";
+        }
         s.detect_s.push_back(secs);
         s.detect_by_transport[std::string(core::to_string(locks[i].transport))].push_back(secs);
         ++detected;
@@ -362,6 +369,10 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
         }
         if (!death) continue;
         const Timestamp t = l->onset;
+        if (t < start + 7 * kDay) {  // the hub first heard the lock less than 7 days before
+          ++s.unwarnable;
+          continue;
+        }
         ++s.deaths;
         const auto& alerts = v.alerts[i];
         const bool warned = std::any_of(alerts.begin(), alerts.end(), [&](const auto& a) {
@@ -369,6 +380,22 @@ Score score(const Verdicts& v, const std::vector<Lock>& locks, const std::vector
                  a.first >= std::max(t - 90 * kDay, life_start.value_or(t - 90 * kDay));
         });
         if (!warned) ++s.surprise;
+        if (!warned && explain != nullptr) {
+          *explain << v.name << ": surprise death " << locks[i].id << " (" << locks[i].battery
+                   << (locks[i].cold ? " cold" : "") << ", " << core::to_string(locks[i].transport) << ") "
+                   << l->kind << " at " << to_epoch_ms(t) << ", battery in since "
+                   << (life_start ? std::to_string(days(t - *life_start)) + " d" : std::string("the start"))
+                   << ", alerts:";
+          for (const auto& a : alerts) {
+            if (a.first <= t && t - a.first < 120 * kDay)
+              *explain << " " << a.second << "d@" << days(t - a.first);
+          }
+          *explain << "; forecast days left:";
+          for (const auto& f : v.forecast[i]) {
+            if (f.first <= t && t - f.first <= 21 * kDay) *explain << " " << std::lround(f.second);
+          }
+          *explain << "\n";
+        }
         const bool native =
             locks[i].transport == Transport::wifi || locks[i].transport == Transport::ble_bridge;
         Score::Battery& kind =
@@ -439,8 +466,9 @@ void json_figures(std::ostream& out, const Score& s, double lock_days, double he
       << ",\"battery_mae_days_14\":" << number(f.mae14, 2) << ",\"battery_mae_days_7\":" << number(f.mae7, 2)
       << ",\"surprise_deaths\":" << (f.surprise < 0 ? std::string("null") : std::to_string(f.surprise))
       << ",\"outages\":" << s.outages << ",\"missed\":" << s.missed << ",\"false_alarms\":" << s.false_alarms
-      << ",\"shared_outages\":" << s.shared_outages << ",\"deaths\":" << s.deaths << ",\"forecasts_scored\":["
-      << s.err[0].size() << "," << s.err[1].size() << "," << s.err[2].size() << "]";
+      << ",\"shared_outages\":" << s.shared_outages << ",\"deaths\":" << s.deaths
+      << ",\"deaths_unwarnable\":" << s.unwarnable << ",\"forecasts_scored\":[" << s.err[0].size() << ","
+      << s.err[1].size() << "," << s.err[2].size() << "]";
   out << ",\"battery_by_kind\":{";
   bool first_kind = true;
   for (const auto& [kind, b] : s.by_battery) {
@@ -487,7 +515,8 @@ int run_bench_health(const HealthBenchOptions& options, std::ostream& out, std::
   std::vector<Score> scores;
   scores.reserve(verdicts.size());
   for (const Verdicts& v : verdicts) {
-    scores.push_back(score(v, bench.locks(), labels.all, index, end, options.explain ? &err : nullptr));
+    scores.push_back(
+        score(v, bench.locks(), labels.all, index, setup->start, end, options.explain ? &err : nullptr));
   }
 
   if (options.json) {

@@ -14,7 +14,10 @@ constexpr double kRadioA = 0.22;      // telemetry's battery_mv is read under th
 constexpr double kFreshCellV = 1.45;  // alkaline trend: days above are a fresh cell's fast first drop
 constexpr double kJumpV = 0.080;      // a battery change: a rise held over two samples
 constexpr double kPowerOnRiseV = 0.030;
-constexpr double kLowCellV = 1.20;  // low-battery evidence: falling below this
+constexpr double kLowCellV = 1.20;         // low-battery evidence: falling below this
+constexpr double kFreshLoadedV20 = 1.55;   // a fresh alkaline cell under the radio's load at 20 °C
+constexpr double kColdShortfallV = 0.010;  // a fresh pack reading this much less: the cold
+constexpr Duration kFreshWindow = std::chrono::hours(6);
 constexpr Duration kMotorDropout = std::chrono::seconds(60);
 constexpr Duration kSameIncident = std::chrono::minutes(15);
 constexpr Duration kEvidenceWindow = std::chrono::days(7);
@@ -219,7 +222,8 @@ void BatteryForecaster::sample(Timestamp at, std::optional<double> loaded_mv, st
     return;
   }
   const CellModel& m = cell(chemistry());
-  const Held s{at, temperature_c ? to_v20(m, raw, *temperature_c) : raw, raw, temperature_c};
+  const Held s{at, temperature_c ? to_v20(m, raw, *temperature_c) : raw, raw, temperature_c,
+               loaded_mv.has_value()};
 
   if (power_on_) {
     const PowerOn p = *power_on_;
@@ -255,6 +259,10 @@ void BatteryForecaster::add(const Held& s) {
   if (s.temperature_c) {
     ++b->temp_samples;
     b->sum_temp += *s.temperature_c;
+  }
+  if (fitted_at_ && s.measured && !s.temperature_c && s.at - *fitted_at_ <= kFreshWindow) {
+    fresh_sum_ += s.raw;
+    ++fresh_count_;
   }
   level_ = level_ ? 0.8 * *level_ + 0.2 * s.v20 : s.v20;
   if (!last_at_ || s.at > *last_at_) last_at_ = s.at;
@@ -317,6 +325,8 @@ void BatteryForecaster::start_battery(Timestamp at) {
   operations_ = 0;
   incident_count_ = 0;
   incident_next_ = 0;
+  fresh_sum_ = 0;
+  fresh_count_ = 0;
   fired_ = 0;
   ++epoch_;
 }
@@ -332,6 +342,21 @@ void BatteryForecaster::incident(Timestamp at, Incident kind) {
   incidents_[static_cast<std::size_t>(incident_next_)] = IncidentAt{at, kind};
   incident_next_ = (incident_next_ + 1) % kMaxIncidents;
   incident_count_ = std::min(incident_count_ + 1, kMaxIncidents);
+}
+
+std::optional<double> BatteryForecaster::inferred_temperature() const {
+  if (fresh_count_ == 0 || chemistry() != Chemistry::alkaline) return std::nullopt;
+  const CellModel& m = cell(Chemistry::alkaline);
+  const double read = fresh_sum_ / fresh_count_;
+  if (read >= from_v20(m, kFreshLoadedV20, 20, 1.0) - kColdShortfallV) return std::nullopt;
+  double lo = -30;  // from_v20 falls as the temperature does: bisect
+  double hi = 20;
+  if (read <= from_v20(m, kFreshLoadedV20, lo, 1.0)) return lo;
+  for (int i = 0; i < 20; ++i) {
+    const double mid = (lo + hi) / 2;
+    (from_v20(m, kFreshLoadedV20, mid, 1.0) > read ? hi : lo) = mid;
+  }
+  return lo;
 }
 
 BatteryForecaster::Fit BatteryForecaster::refit() const {
@@ -360,6 +385,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   std::array<double, kDays> xs{};
   std::array<double, kDays> ys{};
   std::array<double, kDays> raws{};
+  std::array<bool, kDays> unheated{};  // no temperature that day: ys is the raw reading
   std::size_t n = 0;
   double temp_sum = 0;
   double temp_min = 1e9;
@@ -369,6 +395,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     if (b == nullptr || b->samples == 0) continue;
     xs[n] = static_cast<double>(d - last_day_) + b->sum_offset / b->samples;
     ys[n] = b->sum_v20 / b->samples;
+    unheated[n] = b->temp_samples == 0;
     raws[n++] = b->sum_raw / b->samples;
     if (b->temp_samples > 0 && d > last_day_ - 7) {
       const double t = b->sum_temp / b->temp_samples;
@@ -381,10 +408,22 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     out.basis = "no battery readings yet" + notes;
     return fit;
   }
-  const double temp = temp_days > 0 ? temp_sum / temp_days : 20.0;
-  const double temp_cold = temp_days > 0 ? temp_min : 20.0;
-  const std::string temp_words =
-      temp_days > 0 ? " at " + fixed(temp, 0) + " °C" : " at 20 °C (no temperature reported)";
+  const std::optional<double> inferred = temp_days > 0 ? std::nullopt : inferred_temperature();
+  if (inferred) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (unheated[i]) ys[i] = to_v20(m, raws[i], *inferred);
+    }
+  }
+  const double temp = temp_days > 0 ? temp_sum / temp_days : inferred.value_or(20.0);
+  const double temp_cold = temp_days > 0 ? temp_min : temp;
+  std::string temp_words = " at " + fixed(temp, 0) + " °C";
+  if (inferred) {
+    temp_words += " (none reported: the fresh pack read " + fixed(fresh_sum_ / fresh_count_, 3) +
+                  " V/cell where a fresh cell at 20 °C reads " +
+                  fixed(from_v20(m, kFreshLoadedV20, 20, 1.0), 3) + ")";
+  } else if (temp_days == 0) {
+    temp_words += " (no temperature reported)";
+  }
   // The band: ±25 % on the resistance (either way may raise the cut-off: a
   // higher resistance sags more but also means a higher open-circuit voltage
   // behind the same reading) and the coldest recent day.

@@ -52,6 +52,16 @@
 // resistance, R = (V_radio − V_motor) / (inrush_a − 0.22 A), shown in the
 // basis.
 //
+// Temperature: the lock's own reports, averaged over the last 7 days. A lock
+// that reports none (Zigbee and Z-Wave locks) is taken to be at 20 °C unless
+// a battery change was seen and the lock reports its voltage (a gauge tops
+// out at 100 % for any fresh pack): a fresh alkaline cell reads about 1.55 V
+// under the radio's load at 20 °C, and in the cold its larger resistance makes
+// it read less. The first 6 hours' voltages of the new pack are solved for the
+// temperature that explains them (when they fall more than 10 mV/cell
+// short) and that temperature is used as if reported. Used cells put in read
+// like cold fresh ones: the error is an early warning, never a late one.
+//
 // A battery change is detected from the data: a rise of more than 80 mV/cell
 // held over two samples, or a power_on boot followed by a voltage 30 mV/cell
 // above the level before it (or told by replaced()). The history restarts.
@@ -208,6 +218,7 @@ class BatteryForecaster {
     double v20{0};
     double raw{0};
     std::optional<double> temperature_c;
+    bool measured{false};  // a voltage reading, not one read off the gauge
   };
   struct PowerOn {
     Timestamp at;
@@ -228,6 +239,7 @@ class BatteryForecaster {
   void add(const Held& s);
   void start_battery(Timestamp at);
   void incident(Timestamp at, Incident kind);
+  [[nodiscard]] std::optional<double> inferred_temperature() const;
   [[nodiscard]] Fit refit() const;
   [[nodiscard]] Fit fit_radio() const;
   void apply_motor(Fit& fit) const;
@@ -250,6 +262,10 @@ class BatteryForecaster {
   std::array<IncidentAt, kMaxIncidents> incidents_{};
   int incident_count_{0};
   int incident_next_{0};
+  // Readings without a temperature in the first hours after a seen battery
+  // change: how far they fall short of a fresh cell's shows the cold.
+  double fresh_sum_{0};
+  int fresh_count_{0};
   std::uint8_t fired_{0};  // bit i: kAlertHorizonsDays[i] given
   std::uint64_t epoch_{0};
   mutable std::optional<Fit> cache_;

@@ -363,6 +363,47 @@ TEST(BatteryForecaster, ColdAlkalineDiesWhereItsMotorStartVoltageMeetsTheBrownOu
   }
 }
 
+TEST(BatteryForecaster, ALockWithoutTemperatureIsJudgedColdWhenItsFreshPackReadsLow) {
+  // Two bridged locks (no temperature in their reports) get fresh alkaline
+  // packs on day 10. Under the radio's load a fresh cell reads 1.555 V at
+  // 20 °C; the one at 0 °C reads 1.515 (twice the resistance). Both then fall
+  // 4 mV/day.
+  const auto run = [](double fresh) {
+    Lock lock{alkaline_wifi()};
+    lock.run(0, 10, line(1.12, 0.0005));
+    lock.run(10, 40, line(fresh, 0.004, 10));
+    return lock.forecaster.forecast(at_day(40));
+  };
+  const BatteryForecast warm = run(1.555);
+  const BatteryForecast cold = run(1.515);
+  ASSERT_TRUE(warm.dies_at && cold.dies_at) << cold.basis;
+  EXPECT_NE(warm.basis.find("at 20 °C (no temperature reported)"), std::string::npos) << warm.basis;
+  EXPECT_NE(cold.basis.find("(none reported: the fresh pack read 1.51"), std::string::npos) << cold.basis;
+  EXPECT_EQ(cold.basis.find("no temperature reported"), std::string::npos) << cold.basis;
+  EXPECT_GT(cold.cutoff_v_per_cell, warm.cutoff_v_per_cell + 0.05) << "the cold raises the cut-off";
+  EXPECT_LT(day_of(*cold.dies_at), day_of(*warm.dies_at) - 15) << cold.basis << " / " << warm.basis;
+
+  // A lock that reports its temperature is taken at its word.
+  Lock reported{alkaline_wifi()};
+  reported.temperature_c = 20;
+  reported.run(0, 10, line(1.12, 0.0005));
+  reported.run(10, 40, line(1.515, 0.004, 10));
+  const BatteryForecast f = reported.forecaster.forecast(at_day(40));
+  EXPECT_NE(f.basis.find("at 20 °C"), std::string::npos) << f.basis;
+  EXPECT_NEAR(f.cutoff_v_per_cell, warm.cutoff_v_per_cell, 1e-9);
+
+  // A lock that reports only its gauge (Z-Wave's battery level) reads 100 %
+  // for any fresh pack: that says nothing of the cold.
+  BatteryForecaster gauge{alkaline_wifi()};
+  for (int hour = 0; hour < 24 * 40; ++hour) {
+    const double day = hour / 24.0;
+    gauge.sample(at_day(day), std::nullopt, day < 10 ? 5.0 : 100.0 - (day - 10));
+  }
+  ASSERT_TRUE(gauge.fitted_at()) << "the jump from 5 to 100 % is a battery change";
+  const BatteryForecast g = gauge.forecast(at_day(40));
+  EXPECT_NE(g.basis.find("at 20 °C (no temperature reported)"), std::string::npos) << g.basis;
+}
+
 TEST(BatteryForecaster, AMotorStartVoltageFarAboveTheBrownOutLeavesTheForecastAlone) {
   const auto radio = line(1.40, 0.002);
   Lock plain{alkaline_wifi()};
