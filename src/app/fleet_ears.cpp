@@ -64,9 +64,9 @@ std::size_t FleetEars::add(RosterLock l) {
   place.cadence = l.cadence;
   // A Wi-Fi lock's network is learnt from its telemetry (its SSID), as the hub
   // does; a Bluetooth lock's comes with its telemetry too.
+  place.probe = true;  // the hub pings a native lock and asks a bridged one's bridge
   if (l.transport == Transport::zigbee || l.transport == Transport::zwave) {
     place.via = l.bridge;
-    place.probe = true;
     for (const auto& [id, topics] : z2m_) {
       if (id == l.bridge) names_[topics.base() + "/" + l.name] = i;
     }
@@ -207,6 +207,8 @@ void FleetEars::native(Timestamp ts, std::string_view topic, std::string_view pa
       if (!options_.doctor) return;
       auto r = protocol::decode_result(payload);
       if (!r) return count_bad();
+      // A ping's answer shows the lock hears, not that an action worked.
+      if (r->command_id.starts_with("ping-")) return;
       doctor_.evidence().command(id, ts, r->outcome == core::CommandOutcome::ok);
       return;
     }

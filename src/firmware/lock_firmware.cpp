@@ -146,6 +146,10 @@ LockCommandHandling LockFirmware::handle(std::string_view payload, Timestamp now
     out.result = std::move(result);
     return out;
   }
+  if (verdict.command->ping) {  // protocol 5.6: the answer is all that is asked
+    out.result = std::move(result);
+    return out;
+  }
   if (verdict.command->code) {
     handle_code(*verdict.command->code, result);
     out.result = std::move(result);

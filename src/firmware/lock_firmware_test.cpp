@@ -505,6 +505,29 @@ TEST_F(LockFirmwareTest, HungRadioReceivesNothingUntilReboot) {
             CommandOutcome::ok);
 }
 
+TEST_F(LockFirmwareTest, APingIsAnsweredWithTheBoltsStateAndMovesNothingAndAHungRadioLeavesItUnanswered) {
+  core::Command ping = command(LockAction::unlock, 1);
+  ping.ping = true;
+  LockCommandHandling h = lock_.handle(protocol::seal_command(ping, kHubKey.secret), kStart + 1s);
+  ASSERT_TRUE(h.result);
+  EXPECT_EQ(h.result->outcome, CommandOutcome::ok) << h.result->detail;
+  EXPECT_EQ(h.result->lock_state, LockState::unlocked);
+  EXPECT_TRUE(h.events.empty());
+  EXPECT_EQ(lock_.real_state(), LockState::unlocked) << "a ping is not an unlock";
+
+  // It is a command like any other: signed, in its window, used once.
+  EXPECT_EQ(lock_.handle(protocol::seal_command(ping, kHubKey.secret), kStart + 2s).result->outcome,
+            CommandOutcome::replayed);
+  ping.counter = 2;
+  EXPECT_EQ(lock_.handle(protocol::seal_command(ping, kStrangerKey.secret), kStart + 2s).result->outcome,
+            CommandOutcome::bad_signature);
+
+  lock_.hang_radio(true);
+  ping.counter = 3;
+  EXPECT_FALSE(lock_.handle(protocol::seal_command(ping, kHubKey.secret), kStart + 3s).result)
+      << "a hung radio answers no ping: that silence is what the hub learns from";
+}
+
 TEST(LockFirmwareSetup, ValidateNamesTheBadField) {
   LockSetup s = front_door();
   EXPECT_TRUE(LockFirmware::validate(s));

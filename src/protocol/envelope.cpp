@@ -139,6 +139,7 @@ std::string encode_command_body(const core::Command& c) {
   o.emplace("counter", c.counter);
   o.emplace("key_id", c.key_id);
   if (c.code) detail::add_code_fields(o, *c.code);
+  if (c.ping) o["action"] = "ping";
   return boost::json::serialize(o);
 }
 
@@ -199,17 +200,20 @@ Result<core::Command> decode_command_body(std::string_view body) {
   auto lock = f.id("lock");
   if (!lock) return lock.error();
   c.target.lock = std::move(*lock);
-  // A code action (section 8) or a bolt action (5.2).
-  auto action = f.required_enum<std::variant<core::LockAction, core::CodeAction>>(
+  // A code action (section 8), a bolt action (5.2) or a ping (5.6: the monostate).
+  using AnyAction = std::variant<core::LockAction, core::CodeAction, std::monostate>;
+  auto action = f.required_enum<AnyAction>(
       "action",
-      [](std::string_view s) -> std::optional<std::variant<core::LockAction, core::CodeAction>> {
+      [](std::string_view s) -> std::optional<AnyAction> {
         if (auto a = core::parse_lock_action(s)) return *a;
         if (auto a = core::parse_code_action(s)) return *a;
+        if (s == "ping") return std::monostate{};
         return std::nullopt;
       },
       detail::kCommandActionNames);
   if (!action) return action.error();
   if (const auto* bolt = std::get_if<core::LockAction>(&*action)) c.action = *bolt;
+  c.ping = std::holds_alternative<std::monostate>(*action);
   auto issued = f.time("issued_ms");
   if (!issued) return issued.error();
   c.issued_at = *issued;

@@ -264,7 +264,7 @@ TEST(EnvelopeRejects, BodiesThatAreNotValidCommands) {
                        "cmd.body.lock: must not be empty");
   expect_body_rejected(replace_once(good, R"("action":"unlock")", R"("action":"open")"),
                        "cmd.body.action: must be one of lock, unlock, unlatch, set_code, clear_code, "
-                       "read_codes, set_code_key");
+                       "read_codes, set_code_key, ping");
   expect_body_rejected(replace_once(good, R"("issued_ms":1700000000000)", R"("issued_ms":"now")"),
                        "cmd.body.issued_ms: must be an integer 0..253402300799999 (ms since the Unix epoch)");
   expect_body_rejected(replace_once(good, R"("expires_ms":1700000030000)", R"("expires_ms":1699999999999)"),
@@ -276,6 +276,19 @@ TEST(EnvelopeRejects, BodiesThatAreNotValidCommands) {
   expect_body_rejected(replace_once(good, R"("counter":42)", R"("counter":18446744073709551616)"),
                        "cmd.body.counter: must be an integer 1..18446744073709551615");
   expect_body_rejected(replace_once(good, R"(,"key_id":"hub")", ""), "cmd.body.key_id: missing");
+}
+
+TEST(EnvelopeCommand, APingRoundTripsAndIsNoBoltAction) {
+  const std::string body =
+      replace_once(std::string(ex::kCommandBody), R"("action":"unlock")", R"("action":"ping")");
+  auto ping = decode_command_body(body);
+  ASSERT_TRUE(ping) << ping.error().to_string();
+  EXPECT_TRUE(ping->ping);
+  EXPECT_FALSE(ping->code);
+  EXPECT_EQ(encode_command_body(*ping), body) << "the encoder writes what the decoder read";
+  auto unlock = decode_command_body(ex::kCommandBody);
+  ASSERT_TRUE(unlock);
+  EXPECT_FALSE(unlock->ping);
 }
 
 TEST(EnvelopeRejects, LargestCounterIsAccepted) {

@@ -317,7 +317,12 @@ class World {
   /// node dead.
   void probe(std::string_view lock_id) {
     Lock* l = find_lock(lock_id);
-    if (l == nullptr || l->native() || !l->bridge->online) return;
+    if (l == nullptr) return;
+    if (l->native()) {
+      ping(*l);
+      return;
+    }
+    if (!l->bridge->online) return;
     apply_standby(*l);
     if (l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true)) {
       report(*l, true);
@@ -330,6 +335,20 @@ class World {
     } else {
       zwave_status(*l, "Dead", false);
     }
+  }
+
+  /// The hub's signed ping to a native lock (protocol 5.6), as the lock's
+  /// firmware answers it: a result, from a lock whose session is up, whose
+  /// radio works and whose path to the broker holds; nothing otherwise.
+  void ping(Lock& l) {
+    apply_standby(l);
+    if (!l.connected || !l.alive() || l.hung() || !path_exists(l) || !deliver(l, true)) return;
+    core::CommandResult r;
+    r.command_id = "ping-" + std::to_string(++pings_);
+    r.ts = now_;
+    r.outcome = core::CommandOutcome::ok;
+    r.lock_state = l.fw->state(now_).lock_state;
+    native(l, Channel::result, protocol::encode_result(r));
   }
 
   /// The hub's /set for a Zigbee lock, through its bridge: a lock that hears
@@ -1593,6 +1612,7 @@ class World {
   std::deque<Lock> locks_;                   // stable addresses: the firmware holds on to its lock's supply
   protocol::KeyPair vendor_{vendor_keys()};  // signs the firmware images of updates
   std::uint64_t image_counter_{1};
+  std::uint64_t pings_{0};
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
   std::uint64_t order_{0};
   std::vector<std::optional<FaultLabel>> open_;  // per scenario fault, while active

@@ -49,7 +49,9 @@ class WorldEngine {
   /// The hub asks a Zigbee or Z-Wave lock for its state at the world's
   /// present time: it answers with a report if it hears the request;
   /// otherwise the bridge reports the failure (Zigbee2MQTT's log line, Z-Wave
-  /// JS's "Dead"). Native locks are not probed (their broker session is).
+  /// JS's "Dead"). A native lock is pinged (protocol 5.6): it answers with a
+  /// result when its session, radio and path to the broker work, as its
+  /// firmware answers the hub's signed ping; else it says nothing.
   void probe(std::string_view lock);
   /// A payload the hub published on <base>/<name>/set of a Zigbee lock behind
   /// a Zigbee2MQTT bridge (`base`: its base topic, `name`: the lock's friendly

@@ -16,18 +16,25 @@ class RecordingDeviceLink final : public core::DeviceLink {
     sent_.push_back(command);
     return ok();
   }
-  Result<void> probe(const core::LockAddress& lock) override {
-    probed_.push_back(lock);
+  Result<void> probe(const core::Command& ping) override {
+    if (no_probes_) return failed_precondition("this link cannot ask");
+    probed_.push_back(ping.target);
+    pings_.push_back(ping);
     return ok();
   }
   void set_down(bool down) { down_ = down; }
+  /// Probes are refused as a link with no way to ask refuses them.
+  void refuse_probes() { no_probes_ = true; }
   [[nodiscard]] const std::vector<core::Command>& sent() const { return sent_; }
   [[nodiscard]] const std::vector<core::LockAddress>& probed() const { return probed_; }
+  [[nodiscard]] const std::vector<core::Command>& pings() const { return pings_; }
 
  private:
+  std::vector<core::Command> pings_;
   std::vector<core::Command> sent_;
   std::vector<core::LockAddress> probed_;
   bool down_{false};
+  bool no_probes_{false};
 };
 
 }  // namespace lw::testing

@@ -38,6 +38,8 @@ class NativeGateway final : public core::DeviceLink {
 
   /// Errors: unavailable when the broker is not connected.
   Result<void> send_command(const core::Command& command) override;
+  /// The ping itself, signed like any command (docs/protocol.md 5.6).
+  Result<void> probe(const core::Command& ping) override { return send_command(ping); }
 
   /// Publishes a pairing message on the lock's `pair` topic (docs/protocol.md
   /// 6.2), QoS 1, not retained. Errors: unavailable when not connected.

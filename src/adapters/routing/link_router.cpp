@@ -18,7 +18,7 @@ Result<void> LinkRouter::send_command(const core::Command& command) {
   return link_for(command.target.lock).send_command(command);
 }
 
-Result<void> LinkRouter::probe(const core::LockAddress& lock) { return link_for(lock.lock).probe(lock); }
+Result<void> LinkRouter::probe(const core::Command& ping) { return link_for(ping.target.lock).probe(ping); }
 
 Result<void> LinkRouter::relay_envelope(const core::LockAddress& lock, std::string_view envelope) {
   return link_for(lock.lock).relay_envelope(lock, envelope);

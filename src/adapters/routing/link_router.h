@@ -43,7 +43,7 @@ class LinkRouter final : public core::DeviceLink {
   void set_transport_of(TransportOf transport_of) { transport_of_ = std::move(transport_of); }
 
   Result<void> send_command(const core::Command& command) override;
-  Result<void> probe(const core::LockAddress& lock) override;
+  Result<void> probe(const core::Command& ping) override;
   Result<void> relay_envelope(const core::LockAddress& lock, std::string_view envelope) override;
 
   /// The link that takes `lock` now.

@@ -15,7 +15,7 @@ class ClaimingRecorder final : public ClaimingLink {
   explicit ClaimingRecorder(std::set<LockId> mine) : mine_(std::move(mine)) {}
   [[nodiscard]] bool speaks_for(const LockId& lock) const override { return mine_.contains(lock); }
   Result<void> send_command(const core::Command& command) override { return inner_.send_command(command); }
-  Result<void> probe(const core::LockAddress& lock) override { return inner_.probe(lock); }
+  Result<void> probe(const core::Command& ping) override { return inner_.probe(ping); }
   lw::testing::RecordingDeviceLink inner_;
 
  private:
@@ -59,7 +59,9 @@ TEST(LinkRouter, ProbesFollowTheSameRoutes) {
   router.route(core::Transport::zigbee, zigbee);
   router.set_transport_of(
       [](const LockId&) { return std::optional<core::Transport>(core::Transport::zigbee); });
-  ASSERT_TRUE(router.probe({"house", "back-door"}));
+  core::Command ping = command_to("back-door");
+  ping.ping = true;
+  ASSERT_TRUE(router.probe(ping));
   EXPECT_EQ(zigbee.probed().size(), 1U);
   EXPECT_TRUE(native.probed().empty());
 }

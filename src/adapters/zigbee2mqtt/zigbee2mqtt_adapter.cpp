@@ -559,7 +559,8 @@ void Zigbee2MqttAdapter::code_failed(Tracked& t, const std::string& type, const 
   advance(t);
 }
 
-Result<void> Zigbee2MqttAdapter::probe(const core::LockAddress& lock) {
+Result<void> Zigbee2MqttAdapter::probe(const core::Command& ping) {
+  const core::LockAddress& lock = ping.target;
   auto it = devices_.find(lock.lock);
   if (it == devices_.end())
     return unavailable("lock " + lock.lock + " is not on Zigbee2MQTT " + options_.base_topic);

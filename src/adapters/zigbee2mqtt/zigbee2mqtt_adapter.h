@@ -117,7 +117,7 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   /// Errors: unavailable (not on the bridge, or the broker is not connected),
   /// invalid_argument (unlatch: failed as "unsupported" at the next tick()).
   Result<void> send_command(const core::Command& command) override;
-  Result<void> probe(const core::LockAddress& lock) override;
+  Result<void> probe(const core::Command& ping) override;
 
   /// A lock found on the bridge.
   struct Device {

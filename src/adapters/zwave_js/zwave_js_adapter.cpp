@@ -520,7 +520,8 @@ void ZwaveJsAdapter::finish_code(Tracked& t, core::CommandOutcome outcome, std::
   code_answers_.emplace_back(t.address, std::move(result));
 }
 
-Result<void> ZwaveJsAdapter::probe(const core::LockAddress& lock) {
+Result<void> ZwaveJsAdapter::probe(const core::Command& ping) {
+  const core::LockAddress& lock = ping.target;
   auto it = by_lock_.find(lock.lock);
   if (it == by_lock_.end()) return unavailable("lock " + lock.lock + " is not on " + options_.via);
   if (!listening_) return unavailable("the Z-Wave JS server " + options_.via + " is not connected");

@@ -106,7 +106,7 @@ class ZwaveJsAdapter final : public ClaimingLink {
   /// Errors: unavailable (no such Z-Wave lock, or the server is not connected).
   Result<void> send_command(const core::Command& command) override;
   /// node.ping; the answer arrives as availability.
-  Result<void> probe(const core::LockAddress& lock) override;
+  Result<void> probe(const core::Command& ping) override;
 
  private:
   /// One code command on its way to a lock.

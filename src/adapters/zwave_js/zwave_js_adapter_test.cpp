@@ -306,7 +306,10 @@ TEST_F(ZwaveJsAdapterTest, ADeadNodeIsOfflineAndAPingThatIsAnsweredBringsItBack)
   connect();
   adapter_.handle(R"({"type":"event","event":{"source":"node","event":"dead","nodeId":2,"oldStatus":4}})");
   EXPECT_EQ(lock().connectivity, Connectivity::offline);
-  ASSERT_TRUE(adapter_.probe({"flat", id_}));
+  core::Command ping;
+  ping.target = {"flat", id_};
+  ping.ping = true;
+  ASSERT_TRUE(adapter_.probe(ping));
   EXPECT_EQ(command(2).at("command"), "node.ping");
   answer(2, R"("success":true,"result":{"responded":true})");
   EXPECT_EQ(lock().connectivity, Connectivity::online);

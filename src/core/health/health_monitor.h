@@ -94,6 +94,8 @@ class HealthMonitor {
   void link_down(const LockId& lock, Timestamp at, std::string why);
   /// The lock started a firmware install.
   void updating(const LockId& lock, Timestamp at);
+  /// Its link has no way to ask it for its state (see LivenessEngine::cannot_probe).
+  void cannot_probe(const LockId& lock, Timestamp at) { liveness_.cannot_probe(lock, at); }
   /// A remote command finished (status succeeded, failed or expired).
   void command(const LockId& lock, Timestamp issued_at, std::optional<Timestamp> completed_at,
                ActionStatus status, Timestamp now);

@@ -181,6 +181,16 @@ void LivenessEngine::command_timed_out(const LockId& lock, Timestamp at) {
   evaluate(it->second, at);
 }
 
+void LivenessEngine::cannot_probe(const LockId& lock, Timestamp at) {
+  auto it = index_.find(lock);
+  if (it == index_.end()) return;
+  Device& d = devices_[it->second];
+  d.place.probe = false;
+  d.probe_deadline.reset();
+  d.probes_sent = 0;
+  evaluate(it->second, at);
+}
+
 void LivenessEngine::probe_missed(std::size_t index, Timestamp at, std::string why) {
   Device& d = devices_[index];
   d.probe_deadline.reset();

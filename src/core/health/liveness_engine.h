@@ -131,6 +131,9 @@ class LivenessEngine {
   void updating(const LockId& lock, Timestamp at);
   /// A command or probe sent to the device went unanswered.
   void command_timed_out(const LockId& lock, Timestamp at);
+  /// Its link cannot probe it (a third-party lock's API that has no way to
+  /// ask): it is no longer probed, and the probe in flight is not awaited.
+  void cannot_probe(const LockId& lock, Timestamp at);
 
   /// Runs what is due at `now`.
   void tick(Timestamp now);

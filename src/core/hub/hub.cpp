@@ -56,10 +56,8 @@ void Hub::place(const LockRecord& lock) {
   p.site = lock.site;
   p.cadence = lock.heartbeat;
   if (auto n = networks_.find(lock.id); n != networks_.end()) p.network = n->second;
-  if (auto v = vias_.find(lock.id); v != vias_.end()) {
-    p.via = v->second;
-    p.probe = true;  // its bridge can ask it for its state
-  }
+  if (auto v = vias_.find(lock.id); v != vias_.end()) p.via = v->second;
+  p.probe = true;  // until its link says it cannot ask (Hub::apply_health)
   p.sleepy = sleepy_.count(lock.id) != 0;
   BatteryProfile battery;
   battery.chemistry = parse_chemistry(lock.battery).value_or(Chemistry::unknown);
@@ -268,10 +266,27 @@ void Hub::apply_health() {
     e.detail = std::move(n.words);
     (void)record(std::move(e));
   }
-  // A bridged lock is asked for its state through its adapter; the
-  // DeviceLink does nothing for a native lock (its broker session speaks for it).
+  // A lock whose report is overdue is asked whether it still hears: a
+  // native lock gets a signed ping (protocol 5.6), a bridged one its
+  // adapter's own request. Any answer is a message heard; silence until the
+  // probe's time-out makes the lock offline. A link that cannot ask is not
+  // asked again.
   for (const LockId& id : health_.take_probes()) {
-    if (auto it = locks_.find(id); it != locks_.end()) (void)link_.probe(it->second.address());
+    auto it = locks_.find(id);
+    if (it == locks_.end()) continue;
+    auto counter = store_.next_command_counter(options_.key_id);
+    if (!counter) continue;  // the probe's deadline passes as if unanswered: the store is failing
+    Command ping;
+    ping.id = "ping-" + new_action_id(random_).substr(2);
+    ping.target = it->second.address();
+    ping.ping = true;
+    ping.issued_at = clock_.now();
+    ping.expires_at = ping.issued_at + options_.health.liveness.probe_timeout;
+    ping.key_id = options_.key_id;
+    ping.counter = *counter;
+    if (auto r = link_.probe(ping); !r && r.error().code == ErrorCode::failed_precondition) {
+      health_.cannot_probe(id, clock_.now());
+    }
   }
 }
 

@@ -117,9 +117,10 @@ class Hub {
 
   // --- input from bridges and third-party locks (Zigbee2MQTT, Nuki) ---
   /// The lock talks through the bridge `via` (a Zigbee2MQTT instance, named by
-  /// its base topic): it is unreachable while the bridge is down, joins the
-  /// bridge's incidents, and is probed (DeviceLink::probe) when a report is
-  /// overdue. Not stored: the adapter says it again at every start.
+  /// its base topic): it is unreachable while the bridge is down and joins the
+  /// bridge's incidents. (Every lock whose report is overdue is probed,
+  /// DeviceLink::probe; see apply_health.) Not stored: the adapter says it
+  /// again at every start.
   /// Errors: not_found (unknown lock).
   Result<void> set_via(const LockId& lock, const std::string& via);
   /// A router of the mesh behind bridge `via` went offline or left (doctor

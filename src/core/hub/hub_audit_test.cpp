@@ -21,7 +21,7 @@ class WitnessLink final : public DeviceLink {
     records_when_sent_.push_back(log_.entries().size());
     return ok();
   }
-  Result<void> probe(const LockAddress&) override { return ok(); }
+  Result<void> probe(const Command&) override { return ok(); }
   void set_down(bool down) { down_ = down; }
   std::vector<Command> sent_;
   std::vector<std::size_t> records_when_sent_;

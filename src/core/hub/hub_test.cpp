@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <optional>
+#include <string>
+
 #include "tests/support/fault_injecting_store.h"
 #include "tests/support/memory_store.h"
 #include "tests/support/recording_device_link.h"
@@ -67,6 +71,105 @@ TEST_F(HubTest, LockThatStopsReportingIsSuspectThenOffline) {
   ASSERT_TRUE(page);
   EXPECT_EQ(page->events[0].detail.rfind("offline: ", 0), 0U) << page->events[0].detail;
   EXPECT_NE(page->events[0].detail.find("reports overdue"), std::string::npos) << page->events[0].detail;
+}
+
+/// Reports every 10 minutes for a day, then silence: when the lock first
+/// went suspect and offline (from the last report), and the offline words.
+struct Silence {
+  std::optional<Duration> suspect;
+  std::optional<Duration> offline;
+  std::string why;
+};
+
+class HubPingTest : public HubTest {
+ protected:
+  void report_for_a_day() {
+    for (int i = 0; i < 144; ++i) {
+      hear_telemetry(front_, 10min);
+      clock_.advance(10min);
+      hub_.tick();
+    }
+    hear_telemetry(front_, 10min);
+  }
+  Silence stay_silent(const std::function<void()>& each_second = nullptr) {
+    Silence s;
+    for (Duration silent = 1s; silent < 3h && !s.offline; silent += 1s) {
+      clock_.advance(1s);
+      hub_.tick();
+      if (each_second) each_second();
+      const Connectivity c = hub_.find_lock("front")->connectivity;
+      if (c == Connectivity::suspect && !s.suspect) s.suspect = silent;
+      if (c == Connectivity::offline) s.offline = silent;
+    }
+    if (auto page = hub_.events("front", 1, std::nullopt); page && !page->events.empty()) {
+      s.why = page->events[0].detail;
+    }
+    return s;
+  }
+};
+
+TEST_F(HubPingTest, AnOverdueLockIsPingedSignedAndItsAnswerKeepsItOnline) {
+  report_for_a_day();
+  const Timestamp last_report = clock_.now();
+  const std::size_t before = link_.pings().size();
+  bool answered = false;
+  Duration pinged_after{};
+  (void)stay_silent([&] {
+    if (answered || link_.pings().size() == before) return;
+    const Command& ping = link_.pings().back();
+    EXPECT_TRUE(ping.ping);
+    EXPECT_EQ(ping.target, front_);
+    EXPECT_EQ(ping.key_id, "hub");
+    EXPECT_GT(ping.counter, 0U);
+    EXPECT_EQ(ping.expires_at - ping.issued_at, 20s);
+    EXPECT_TRUE(link_.sent().empty()) << "a ping is no action";
+    CommandResult r;
+    r.command_id = ping.id;
+    r.ts = clock_.now();
+    r.outcome = CommandOutcome::ok;
+    ASSERT_TRUE(hub_.on_command_result(front_, r));
+    answered = true;
+    pinged_after = clock_.now() - last_report;
+    EXPECT_EQ(hub_.find_lock("front")->connectivity, Connectivity::online) << "the answer is a sign of life";
+  });
+  ASSERT_TRUE(answered);
+  EXPECT_GT(pinged_after, 10min) << "not before a report is overdue";
+  EXPECT_LT(pinged_after, 12min);
+}
+
+TEST_F(HubPingTest, ALockThatAnswersNoPingIsOfflineWithinMinutesNotAfterTheSilenceAlone) {
+  report_for_a_day();
+  const Silence pinged = stay_silent();
+  ASSERT_TRUE(pinged.offline);
+  EXPECT_EQ(link_.pings().size(), 3U);
+  EXPECT_LT(*pinged.offline, 12min + 3 * 20s) << "one report overdue, then three unanswered pings";
+  EXPECT_NE(pinged.why.find("did not answer 3 probes"), std::string::npos) << pinged.why;
+
+  // The same silence on a link that cannot ask (a third-party lock's API):
+  // asked once, refused, then left to the silence.
+  ManualClock clock;
+  MemoryStore store;
+  lw::testing::RecordingDeviceLink mute;
+  mute.refuse_probes();
+  Hub hub{clock, store, mute, sink_, random_, HubOptions{}};
+  ASSERT_TRUE(hub.load());
+  std::optional<Duration> offline;
+  for (int i = 0; i < 145; ++i) {
+    Telemetry t;
+    t.ts = clock.now();
+    t.heartbeat = 10min;
+    ASSERT_TRUE(hub.on_telemetry(front_, t));
+    if (i < 144) clock.advance(10min);
+    hub.tick();
+  }
+  for (Duration silent = 1s; silent < 3h && !offline; silent += 1s) {
+    clock.advance(1s);
+    hub.tick();
+    if (hub.find_lock("front")->connectivity == Connectivity::offline) offline = silent;
+  }
+  ASSERT_TRUE(offline);
+  EXPECT_TRUE(mute.pings().empty());
+  EXPECT_GT(*offline, *pinged.offline + 10min) << "without an answer to wait for, only the silence speaks";
 }
 
 TEST_F(HubTest, LastWillMakesTheLockOfflineImmediatelyAndTelemetryBringsItBack) {

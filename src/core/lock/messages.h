@@ -126,6 +126,9 @@ struct Command {
   /// A code command (set_code, clear_code, read_codes, set_code_key); `action`
   /// is then unused.
   std::optional<CodeCommand> code;
+  /// "ping" (docs/protocol.md 5.6): the lock only answers; `action` is then
+  /// unused. The hub asks a lock whose report is overdue whether it still hears.
+  bool ping{false};
 };
 
 }  // namespace lw::core

@@ -17,12 +17,15 @@ class DeviceLink {
  public:
   virtual ~DeviceLink() = default;
   virtual Result<void> send_command(const Command& command) = 0;
-  /// Asks a lock whose report is overdue for its state (a Zigbee2MQTT /get);
-  /// the answer arrives as an ordinary report. The default does nothing: a
-  /// native lock's broker session speaks for it.
-  virtual Result<void> probe(const LockAddress& lock) {
-    (void)lock;
-    return ok();
+  /// Asks a lock whose report is overdue whether it still hears: a native
+  /// lock gets `ping` itself, signed (docs/protocol.md 5.6); a bridge's
+  /// adapter asks in its own API (a Zigbee2MQTT /get, a Z-Wave ping) for
+  /// `ping.target`. The answer arrives as an ordinary message. The default
+  /// refuses (failed_precondition): a link with no way to ask, whose lock
+  /// the Hub then stops probing.
+  virtual Result<void> probe(const Command& ping) {
+    (void)ping;
+    return failed_precondition("this lock's link has no way to ask it for its state");
   }
   /// Delivers an envelope sealed by a user's own key, byte for byte, to
   /// `lock` (docs/protocol.md 5.5). The default refuses: only the native
