@@ -208,7 +208,7 @@ void FleetEars::native(Timestamp ts, std::string_view topic, std::string_view pa
       auto r = protocol::decode_result(payload);
       if (!r) return count_bad();
       // A ping's answer shows the lock hears, not that an action worked.
-      if (r->command_id.starts_with("ping-")) return;
+      if (r->command_id.starts_with(core::kPingIdPrefix)) return;
       doctor_.evidence().command(id, ts, r->outcome == core::CommandOutcome::ok);
       return;
     }

@@ -344,7 +344,7 @@ class World {
     apply_standby(l);
     if (!l.connected || !l.alive() || l.hung() || !path_exists(l) || !deliver(l, true)) return;
     core::CommandResult r;
-    r.command_id = "ping-" + std::to_string(++pings_);
+    r.command_id = std::string(core::kPingIdPrefix) + std::to_string(++pings_);
     r.ts = now_;
     r.outcome = core::CommandOutcome::ok;
     r.lock_state = l.fw->state(now_).lock_state;

@@ -18,7 +18,6 @@ class RecordingDeviceLink final : public core::DeviceLink {
   }
   Result<void> probe(const core::Command& ping) override {
     if (no_probes_) return failed_precondition("this link cannot ask");
-    probed_.push_back(ping.target);
     pings_.push_back(ping);
     return ok();
   }
@@ -26,13 +25,17 @@ class RecordingDeviceLink final : public core::DeviceLink {
   /// Probes are refused as a link with no way to ask refuses them.
   void refuse_probes() { no_probes_ = true; }
   [[nodiscard]] const std::vector<core::Command>& sent() const { return sent_; }
-  [[nodiscard]] const std::vector<core::LockAddress>& probed() const { return probed_; }
+  /// The locks probed, in order.
+  [[nodiscard]] std::vector<core::LockAddress> probed() const {
+    std::vector<core::LockAddress> out;
+    for (const core::Command& p : pings_) out.push_back(p.target);
+    return out;
+  }
   [[nodiscard]] const std::vector<core::Command>& pings() const { return pings_; }
 
  private:
   std::vector<core::Command> pings_;
   std::vector<core::Command> sent_;
-  std::vector<core::LockAddress> probed_;
   bool down_{false};
   bool no_probes_{false};
 };

@@ -348,7 +348,7 @@ std::optional<double> BatteryForecaster::inferred_temperature() const {
   if (fresh_count_ == 0 || chemistry() != Chemistry::alkaline) return std::nullopt;
   const CellModel& m = cell(Chemistry::alkaline);
   const double read = fresh_sum_ / fresh_count_;
-  if (read >= from_v20(m, kFreshLoadedV20, 20, 1.0) - kColdShortfallV) return std::nullopt;
+  if (read >= kFreshLoadedV20 - kColdShortfallV) return std::nullopt;
   double lo = -30;  // from_v20 falls as the temperature does: bisect
   double hi = 20;
   if (read <= from_v20(m, kFreshLoadedV20, lo, 1.0)) return lo;
@@ -419,8 +419,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   std::string temp_words = " at " + fixed(temp, 0) + " °C";
   if (inferred) {
     temp_words += " (none reported: the fresh pack read " + fixed(fresh_sum_ / fresh_count_, 3) +
-                  " V/cell where a fresh cell at 20 °C reads " +
-                  fixed(from_v20(m, kFreshLoadedV20, 20, 1.0), 3) + ")";
+                  " V/cell where a fresh cell at 20 °C reads " + fixed(kFreshLoadedV20, 3) + ")";
   } else if (temp_days == 0) {
     temp_words += " (no temperature reported)";
   }

@@ -277,7 +277,7 @@ void Hub::apply_health() {
     auto counter = store_.next_command_counter(options_.key_id);
     if (!counter) continue;  // the probe's deadline passes as if unanswered: the store is failing
     Command ping;
-    ping.id = "ping-" + new_action_id(random_).substr(2);
+    ping.id = std::string(kPingIdPrefix) + new_action_id(random_).substr(2);
     ping.target = it->second.address();
     ping.ping = true;
     ping.issued_at = clock_.now();

@@ -73,10 +73,8 @@ TEST_F(HubTest, LockThatStopsReportingIsSuspectThenOffline) {
   EXPECT_NE(page->events[0].detail.find("reports overdue"), std::string::npos) << page->events[0].detail;
 }
 
-/// Reports every 10 minutes for a day, then silence: when the lock first
-/// went suspect and offline (from the last report), and the offline words.
+/// After a lock's last report: when it went offline, and the offline words.
 struct Silence {
-  std::optional<Duration> suspect;
   std::optional<Duration> offline;
   std::string why;
 };
@@ -97,9 +95,7 @@ class HubPingTest : public HubTest {
       clock_.advance(1s);
       hub_.tick();
       if (each_second) each_second();
-      const Connectivity c = hub_.find_lock("front")->connectivity;
-      if (c == Connectivity::suspect && !s.suspect) s.suspect = silent;
-      if (c == Connectivity::offline) s.offline = silent;
+      if (hub_.find_lock("front")->connectivity == Connectivity::offline) s.offline = silent;
     }
     if (auto page = hub_.events("front", 1, std::nullopt); page && !page->events.empty()) {
       s.why = page->events[0].detail;
@@ -144,32 +140,18 @@ TEST_F(HubPingTest, ALockThatAnswersNoPingIsOfflineWithinMinutesNotAfterTheSilen
   EXPECT_EQ(link_.pings().size(), 3U);
   EXPECT_LT(*pinged.offline, 12min + 3 * 20s) << "one report overdue, then three unanswered pings";
   EXPECT_NE(pinged.why.find("did not answer 3 probes"), std::string::npos) << pinged.why;
+}
 
-  // The same silence on a link that cannot ask (a third-party lock's API):
-  // asked once, refused, then left to the silence.
-  ManualClock clock;
-  MemoryStore store;
-  lw::testing::RecordingDeviceLink mute;
-  mute.refuse_probes();
-  Hub hub{clock, store, mute, sink_, random_, HubOptions{}};
-  ASSERT_TRUE(hub.load());
-  std::optional<Duration> offline;
-  for (int i = 0; i < 145; ++i) {
-    Telemetry t;
-    t.ts = clock.now();
-    t.heartbeat = 10min;
-    ASSERT_TRUE(hub.on_telemetry(front_, t));
-    if (i < 144) clock.advance(10min);
-    hub.tick();
-  }
-  for (Duration silent = 1s; silent < 3h && !offline; silent += 1s) {
-    clock.advance(1s);
-    hub.tick();
-    if (hub.find_lock("front")->connectivity == Connectivity::offline) offline = silent;
-  }
-  ASSERT_TRUE(offline);
-  EXPECT_TRUE(mute.pings().empty());
-  EXPECT_GT(*offline, *pinged.offline + 10min) << "without an answer to wait for, only the silence speaks";
+TEST_F(HubPingTest, ALockWhoseLinkCannotAskIsLeftToTheSilence) {
+  // A third-party lock's API with no way to ask: the probe is refused, and
+  // the lock goes offline only when the silence alone is unlikely enough.
+  link_.refuse_probes();
+  report_for_a_day();
+  const Silence s = stay_silent();
+  ASSERT_TRUE(s.offline);
+  EXPECT_TRUE(link_.pings().empty());
+  EXPECT_GT(*s.offline, 12min + 3 * 20s + 10min) << "no answer to wait for: well after a pinged lock";
+  EXPECT_NE(s.why.find("reports overdue"), std::string::npos) << s.why;
 }
 
 TEST_F(HubTest, LastWillMakesTheLockOfflineImmediatelyAndTelemetryBringsItBack) {

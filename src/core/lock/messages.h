@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/ids.h"
 #include "base/time.h"
@@ -130,5 +131,9 @@ struct Command {
   /// unused. The hub asks a lock whose report is overdue whether it still hears.
   bool ping{false};
 };
+
+/// The hub's ping ids start with this, so a reader of results can tell a
+/// ping's answer (the lock hears) from an action's (it worked).
+inline constexpr std::string_view kPingIdPrefix = "ping-";
 
 }  // namespace lw::core
