@@ -168,6 +168,58 @@ int run_code_command(const ClientOptions& o, const CodeCommand& c, std::istream&
   return kExitUsage;
 }
 
+namespace {
+
+/// "guest-1f2e3d4c5b6a  ana  site home  until 2026-12-06 14:00 UTC  [revoking]", then its locks.
+void print_grant(const json::object& g, std::ostream& out) {
+  const Timestamp until = from_epoch_ms(g.at("not_after_ms").as_int64());
+  const auto minute =
+      std::chrono::floor<std::chrono::minutes>(until - std::chrono::floor<std::chrono::days>(until));
+  out << fmt::format("{}  {}  site {}  until {} {:02}:{:02} UTC  [{}]\n", text(g, "id"), text(g, "user"),
+                     text(g, "site"), utc_date(until), minute.count() / 60, minute.count() % 60,
+                     text(g, "state"));
+  for (const auto& l : g.at("locks").as_array()) {
+    const auto& lo = l.as_object();
+    if (text(lo, "revocation") == "none") {
+      out << fmt::format("    {}\n", text(lo, "lock"));
+      continue;
+    }
+    out << fmt::format("    {:<20} revocation {:<8} sent {}{}\n", text(lo, "lock"), text(lo, "revocation"),
+                       text(lo, "attempts"),
+                       lo.at("detail").is_null() ? std::string() : "  " + text(lo, "detail"));
+  }
+}
+
+}  // namespace
+
+int run_guest_manage(const ClientOptions& o, const GuestManage& g, std::ostream& out, std::ostream& err) {
+  int code = 0;
+  if (g.action == "list") {
+    auto reply = call_hub(o, "GET", "/api/v1/guest-keys?site=" + g.site, "", err, code);
+    if (!reply) return code;
+    if (o.json) {
+      out << json::serialize(*reply) << "\n";
+      return 0;
+    }
+    const auto& grants = reply->at("guest_keys").as_array();
+    for (const auto& v : grants) print_grant(v.as_object(), out);
+    if (grants.empty()) out << "no guest keys on site " << g.site << "\n";
+    return 0;
+  }
+  if (g.action == "revoke") {
+    auto reply = call_hub(o, "DELETE", "/api/v1/guest-keys/" + g.id, "", err, code);
+    if (!reply) return code;
+    if (o.json) {
+      out << json::serialize(*reply) << "\n";
+      return 0;
+    }
+    print_grant(reply->at("guest_key").as_object(), out);
+    return 0;
+  }
+  err << "lockwarden: guest: unknown action '" << g.action << "'\n";
+  return kExitUsage;
+}
+
 int run_guest_issue(const ClientOptions& o, const GuestIssue& g, std::ostream& out, std::ostream& err) {
   json::object body{{"site", g.site}, {"user", g.user}, {"guest_key", g.guest_key}};
   json::array locks;

@@ -63,4 +63,14 @@ struct GuestIssue {
 int run_guest_issue(const ClientOptions& client, const GuestIssue& issue, std::ostream& out,
                     std::ostream& err);
 
+/// `lockwarden guest list --site S`: the site's grants with their state;
+/// `lockwarden guest revoke ID`: revokes one and prints each lock's delivery.
+struct GuestManage {
+  std::string action;  ///< list, revoke
+  std::string site;    ///< list
+  std::string id;      ///< revoke
+};
+int run_guest_manage(const ClientOptions& client, const GuestManage& command, std::ostream& out,
+                     std::ostream& err);
+
 }  // namespace lw::app

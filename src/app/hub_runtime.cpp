@@ -145,6 +145,7 @@ struct HubRuntime::Parts {
   std::unique_ptr<KeyTrust> trust;
   // Keypad codes: sealed at rest, kept in sync with what each lock holds.
   std::unique_ptr<AccessCodes> codes;
+  std::unique_ptr<adapters::sqlite::GuestGrantStore> guest_grants;
   std::unique_ptr<GuestKeys> guest_keys;
   adapters::http::Router router;
   std::unique_ptr<adapters::http::HttpServer> http;
@@ -359,10 +360,25 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
                                [c](const std::string& id) { return c->site_of(id); });
     add_access_code_routes(parts->router, *c);
   }
-  parts->guest_keys = std::make_unique<GuestKeys>(
-      parts->hub, parts->random, config.hub.key_id, parts->keys.secret,
-      [p = parts.get()](const core::LockRecord& lock) { return &p->links.link_for(lock.id) == &p->gateway; });
-  add_guest_key_routes(parts->router, *parts->guest_keys);
+  {
+    auto grants = adapters::sqlite::GuestGrantStore::open(config.store_path(), sync, parts->clock.now());
+    if (!grants) return Error{grants.error().code, "guest keys: " + grants.error().message};
+    parts->guest_grants = std::move(*grants);
+    Parts* p = parts.get();
+    parts->guest_keys = std::make_unique<GuestKeys>(
+        GuestKeys::Ports{
+            parts->hub, *parts->store, *parts->guest_grants, parts->random,
+            [p](const core::LockRecord& lock) { return &p->links.link_for(lock.id) == &p->gateway; },
+            [p](const core::Command& c) { return p->gateway.send_command(c); }},
+        config.hub.key_id, parts->keys.secret);
+    GuestKeys* g = parts->guest_keys.get();
+    parts->gateway.on_result([g](const core::LockAddress& from, const core::CommandResult& result) {
+      g->on_result(from, result);
+    });
+    parts->access->set_site_of(adapters::http::Subject::guest_key,
+                               [g](const std::string& id) { return g->site_of(id); });
+    add_guest_key_routes(parts->router, *g);
+  }
   adapters::http::add_api_routes(parts->router, parts->hub);
   adapters::http::add_audit_route(parts->router, parts->hub);
   adapters::http::add_event_stream_route(parts->router, parts->events);
@@ -417,6 +433,7 @@ void HubRuntime::schedule_tick() {
     parts_->hub.tick();
     parts_->trust->tick();
     parts_->codes->tick();
+    parts_->guest_keys->tick();
     if (parts_->zigbee) parts_->zigbee->tick();
     if (parts_->nuki) parts_->nuki->tick();
     if (parts_->zwave) parts_->zwave->tick();

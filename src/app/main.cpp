@@ -162,6 +162,13 @@ int main(int argc, char** argv) {
       ->required();
   guest_issue_cmd->add_option("--out", guest_issue.out_file, "Write the grant to this file");
   add_client_options(guest_issue_cmd);
+  app::GuestManage guest_manage;
+  auto* guest_list_cmd = guest->add_subcommand("list", "The site's guest keys and their state");
+  guest_list_cmd->add_option("--site", guest_manage.site, "The site")->required();
+  auto* guest_revoke_cmd = guest->add_subcommand(
+      "revoke", "Revoke a guest key: each of its locks is told now, or when it is next online");
+  guest_revoke_cmd->add_option("id", guest_manage.id, "The guest key's id (guest-...)")->required();
+  for (auto* cmd : {guest_list_cmd, guest_revoke_cmd}) add_client_options(cmd);
 
   // audit
   app::AuditOptions audit_options;
@@ -294,6 +301,12 @@ int main(int argc, char** argv) {
   }
   if (status->parsed()) return app::cmd_status(client, std::cout, std::cerr);
   if (guest_issue_cmd->parsed()) return app::run_guest_issue(client, guest_issue, std::cout, std::cerr);
+  for (auto* cmd : {guest_list_cmd, guest_revoke_cmd}) {
+    if (cmd->parsed()) {
+      guest_manage.action = cmd->get_name();
+      return app::run_guest_manage(client, guest_manage, std::cout, std::cerr);
+    }
+  }
   for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry}) {
     if (cmd->parsed()) {
       code_command.action = cmd->get_name();

@@ -151,6 +151,11 @@ CommandVerifier::Verdict CommandVerifier::verify(std::string_view payload, Times
     verdict.outcome = CommandOutcome::not_allowed;
     verdict.detail = "only a hub key manages keypad codes";
   }
+  if (verdict.outcome == CommandOutcome::ok && command->revoke_grant && !slot->hub) {
+    // Grants are the hub's to issue, and so to revoke.
+    verdict.outcome = CommandOutcome::not_allowed;
+    verdict.detail = "only a hub key revokes guest grants";
+  }
   if (verdict.outcome == CommandOutcome::ok && end_to_end_only_ && slot->hub && !command->ping &&
       command->action != core::LockAction::lock) {
     // The command is used up (its counter is committed) but not carried out.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "firmware/lock_firmware.h"
+#include "protocol/envelope.h"
 #include "protocol/guest_grant.h"
 #include "protocol/testing/doc_examples.h"
 
@@ -60,6 +61,20 @@ class GuestKeyTest : public ::testing::Test {
     const std::string proof = protocol::encode_signature(
         key.secret.sign(protocol::guest_proof_message(kFront, challenge, grant_id)));
     return lock_.present_guest_key(signed_grant, proof, at);
+  }
+
+  /// The hub's revocation of `grant_id` (whose window ends `not_after`), signed under `key_id`.
+  static core::Command revoke(const std::string& grant_id, const std::string& key_id, std::uint64_t counter,
+                              Timestamp at = kStart, Timestamp not_after = kStart + std::chrono::hours(48)) {
+    core::Command c;
+    c.id = "revoke-" + std::to_string(counter);
+    c.target = kFront;
+    c.issued_at = at;
+    c.expires_at = at + 30s;
+    c.key_id = key_id;
+    c.counter = counter;
+    c.revoke_grant = core::GrantRevocation{grant_id, not_after};
+    return c;
   }
 
   SteadyPower power_;
@@ -132,14 +147,52 @@ TEST_F(GuestKeyTest, TheGrantAloneOpensNothingWithoutTheGuestKeysProofOverAFresh
   EXPECT_EQ(a.events[0].user, "ana");
 }
 
-TEST_F(GuestKeyTest, ARevokedGrantNoLongerOpens) {
+TEST_F(GuestKeyTest, AGrantTheHubRevokesNoLongerOpensAndOnlyAHubKeyMayRevoke) {
   const std::string text = protocol::sign_grant(grant(), "hub", kHubKey.secret);
-  lock_.revoke_guest_grant("guest-0001");
-  EXPECT_EQ(present(text, kGuest, kStart).outcome, Outcome::revoked);
+  // A user's paired key cannot revoke (nor so lock a guest out, nor undo the hub's word).
+  LockCommandHandling by_user =
+      lock_.handle(protocol::seal_command(revoke("guest-0001", "alice-phone", 1), kStranger.secret), kStart);
+  ASSERT_TRUE(by_user.result);
+  EXPECT_EQ(by_user.result->outcome, core::CommandOutcome::not_allowed);
+  EXPECT_EQ(present(text, kGuest, kStart + 1s).outcome, Outcome::opened);
+
+  LockCommandHandling h =
+      lock_.handle(protocol::seal_command(revoke("guest-0001", "hub", 1), kHubKey.secret), kStart + 2s);
+  ASSERT_TRUE(h.result);
+  EXPECT_EQ(h.result->outcome, core::CommandOutcome::ok) << h.result->detail;
+  EXPECT_EQ(present(text, kGuest, kStart + 3s).outcome, Outcome::revoked);
+  // The same revocation replayed is refused as any replayed command; the grant stays revoked.
+  EXPECT_EQ(lock_.handle(protocol::seal_command(revoke("guest-0001", "hub", 1), kHubKey.secret), kStart + 4s)
+                .result->outcome,
+            core::CommandOutcome::replayed);
+  EXPECT_EQ(present(text, kGuest, kStart + 5s).outcome, Outcome::revoked);
   protocol::GuestGrant next = grant();
   next.id = "guest-0002";
   EXPECT_EQ(present(protocol::sign_grant(next, "hub", kHubKey.secret), kGuest, kStart, "guest-0002").outcome,
             Outcome::opened);
+}
+
+TEST_F(GuestKeyTest, AFullTableOfLiveRevocationsRefusesANewOneRatherThanForgetAnOldOne) {
+  // 32 revocations of grants that end in 48 h; then one more.
+  for (std::uint64_t i = 1; i <= 32; ++i) {
+    auto h = lock_.handle(
+        protocol::seal_command(revoke("guest-" + std::to_string(1000 + i), "hub", i), kHubKey.secret),
+        kStart);
+    ASSERT_EQ(h.result->outcome, core::CommandOutcome::ok) << i;
+  }
+  auto full = lock_.handle(protocol::seal_command(revoke("guest-0001", "hub", 33), kHubKey.secret), kStart);
+  EXPECT_EQ(full.result->outcome, core::CommandOutcome::refused);
+  EXPECT_NE(full.result->detail.find("32 revocations"), std::string::npos) << full.result->detail;
+  // The first revoked grant is still refused: nothing gave way.
+  protocol::GuestGrant first = grant();
+  first.id = "guest-1001";
+  EXPECT_EQ(present(protocol::sign_grant(first, "hub", kHubKey.secret), kGuest, kStart, "guest-1001").outcome,
+            Outcome::revoked);
+  // Once those grants' windows pass, their revocations give way to new ones.
+  const Timestamp later = kStart + std::chrono::hours(49);
+  auto room = lock_.handle(
+      protocol::seal_command(revoke("guest-0001", "hub", 34, later, later + 96h), kHubKey.secret), later);
+  EXPECT_EQ(room.result->outcome, core::CommandOutcome::ok) << room.result->detail;
 }
 
 TEST(GuestGrantBody, TheDocsExampleIsWhatTheEncoderWrites) {

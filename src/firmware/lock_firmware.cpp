@@ -155,6 +155,14 @@ LockCommandHandling LockFirmware::handle(std::string_view payload, Timestamp now
     out.result = std::move(result);
     return out;
   }
+  if (const auto& revoke = verdict.command->revoke_grant) {  // protocol 10.3
+    if (auto kept = revoke_guest_grant(revoke->grant_id, revoke->not_after, now); !kept) {
+      result.outcome = core::CommandOutcome::refused;
+      result.detail = kept.error().message;
+    }
+    out.result = std::move(result);
+    return out;
+  }
   if (verdict.unpaired_key_id) {
     // Protocol 6.3: everyone is told a key lost its trust, and by whom.
     core::DeviceEvent removed =
@@ -302,7 +310,8 @@ LockFirmware::GuestAttempt LockFirmware::present_guest_key(std::string_view gran
     return refuse(GuestOutcome::not_for_this_lock);
   if (now < g->not_before) return refuse(GuestOutcome::not_yet_valid);
   if (now >= g->not_after) return refuse(GuestOutcome::expired);
-  if (std::find(revoked_grants_.begin(), revoked_grants_.end(), g->id) != revoked_grants_.end())
+  if (std::any_of(revoked_grants_.begin(), revoked_grants_.end(),
+                  [&](const RevokedGrant& r) { return r.id == g->id; }))
     return refuse(GuestOutcome::revoked);
   if (!challenge || now - guest_challenge_at_ > kGuestChallengeLife || now < guest_challenge_at_)
     return refuse(GuestOutcome::stale_challenge);
@@ -315,10 +324,21 @@ LockFirmware::GuestAttempt LockFirmware::present_guest_key(std::string_view gran
   return attempt;
 }
 
-void LockFirmware::revoke_guest_grant(std::string_view grant_id) {
-  if (std::find(revoked_grants_.begin(), revoked_grants_.end(), grant_id) != revoked_grants_.end()) return;
-  if (revoked_grants_.size() == kMaxRevokedGrants) revoked_grants_.erase(revoked_grants_.begin());
-  revoked_grants_.emplace_back(grant_id);
+Result<void> LockFirmware::revoke_guest_grant(std::string_view grant_id, Timestamp not_after, Timestamp now) {
+  std::erase_if(revoked_grants_, [&](const RevokedGrant& r) { return now >= r.not_after; });
+  for (RevokedGrant& r : revoked_grants_) {
+    if (r.id == grant_id) {
+      r.not_after = std::max(r.not_after, not_after);
+      return {};
+    }
+  }
+  if (now >= not_after) return {};  // past its window: the grant opens nothing already
+  if (revoked_grants_.size() == kMaxRevokedGrants) {
+    return Error{ErrorCode::failed_precondition,
+                 "the lock holds 32 revocations of grants still in their window: none can give way"};
+  }
+  revoked_grants_.push_back({std::string(grant_id), not_after});
+  return {};
 }
 
 Result<void> LockFirmware::add_user(UserId user, Schedule schedule) {

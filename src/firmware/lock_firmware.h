@@ -221,9 +221,12 @@ class LockFirmware {
   /// refusal is a "guest_key_refused" alarm (with the grant's user once the
   /// grant is authenticated). Nothing while powered off.
   GuestAttempt present_guest_key(std::string_view grant, std::string_view proof, Timestamp now);
-  /// No grant with this id opens the lock again (kept while the table of 32
-  /// has room; the oldest revocation gives way).
-  void revoke_guest_grant(std::string_view grant_id);
+  /// No grant with this id opens the lock again. The lock keeps up to 32
+  /// revocations and forgets one once its grant's window (`not_after`) has
+  /// passed by its own clock, when the grant no longer opens anyway. Errors:
+  /// failed_precondition when all 32 belong to grants still in their window
+  /// (nothing gives way: a revoked grant must never open again).
+  Result<void> revoke_guest_grant(std::string_view grant_id, Timestamp not_after, Timestamp now);
 
   /// Errors: as CredentialStore::add_user.
   Result<void> add_user(UserId user, Schedule schedule = Schedule::any_time());
@@ -417,7 +420,11 @@ class LockFirmware {
   CommandVerifier verifier_;
   std::optional<std::string> guest_challenge_;  // base64, until used
   Timestamp guest_challenge_at_{};
-  std::vector<std::string> revoked_grants_;  // at most kMaxRevokedGrants, oldest first
+  struct RevokedGrant {
+    std::string id;
+    Timestamp not_after{};
+  };
+  std::vector<RevokedGrant> revoked_grants_;  // at most kMaxRevokedGrants
   std::optional<Pairing> pairing_;
   std::array<KeyIdSlot, CommandVerifier::kMaxKeys> enrolled_{};
   PowerThresholds thresholds_;

@@ -140,6 +140,11 @@ std::string encode_command_body(const core::Command& c) {
   o.emplace("key_id", c.key_id);
   if (c.code) detail::add_code_fields(o, *c.code);
   if (c.ping) o["action"] = "ping";
+  if (c.revoke_grant) {
+    o["action"] = "revoke_grant";
+    o.emplace("grant_id", c.revoke_grant->grant_id);
+    o.emplace("grant_not_after_ms", to_epoch_ms(c.revoke_grant->not_after));
+  }
   return boost::json::serialize(o);
 }
 
@@ -200,14 +205,17 @@ Result<core::Command> decode_command_body(std::string_view body) {
   auto lock = f.id("lock");
   if (!lock) return lock.error();
   c.target.lock = std::move(*lock);
-  // A code action (section 8), a bolt action (5.2) or a ping (5.6: the monostate).
-  using AnyAction = std::variant<core::LockAction, core::CodeAction, std::monostate>;
+  // A code action (section 8), a bolt action (5.2), a ping (5.6: the monostate)
+  // or a guest grant's revocation (10.3).
+  struct Revoke {};
+  using AnyAction = std::variant<core::LockAction, core::CodeAction, std::monostate, Revoke>;
   auto action = f.required_enum<AnyAction>(
       "action",
       [](std::string_view s) -> std::optional<AnyAction> {
         if (auto a = core::parse_lock_action(s)) return *a;
         if (auto a = core::parse_code_action(s)) return *a;
         if (s == "ping") return std::monostate{};
+        if (s == "revoke_grant") return Revoke{};
         return std::nullopt;
       },
       detail::kCommandActionNames);
@@ -231,6 +239,13 @@ Result<core::Command> decode_command_body(std::string_view body) {
     auto fields = detail::decode_code_fields(**object, *code);
     if (!fields) return fields.error();
     c.code = std::move(*fields);
+  }
+  if (std::holds_alternative<Revoke>(*action)) {
+    auto grant = f.id("grant_id");
+    if (!grant) return grant.error();
+    auto until = f.time("grant_not_after_ms");
+    if (!until) return until.error();
+    c.revoke_grant = core::GrantRevocation{std::move(*grant), *until};
   }
   return c;
 }

@@ -264,7 +264,7 @@ TEST(EnvelopeRejects, BodiesThatAreNotValidCommands) {
                        "cmd.body.lock: must not be empty");
   expect_body_rejected(replace_once(good, R"("action":"unlock")", R"("action":"open")"),
                        "cmd.body.action: must be one of lock, unlock, unlatch, set_code, clear_code, "
-                       "read_codes, set_code_key, ping");
+                       "read_codes, set_code_key, ping, revoke_grant");
   expect_body_rejected(replace_once(good, R"("issued_ms":1700000000000)", R"("issued_ms":"now")"),
                        "cmd.body.issued_ms: must be an integer 0..253402300799999 (ms since the Unix epoch)");
   expect_body_rejected(replace_once(good, R"("expires_ms":1700000030000)", R"("expires_ms":1699999999999)"),
@@ -289,6 +289,26 @@ TEST(EnvelopeCommand, APingRoundTripsAndIsNoBoltAction) {
   auto unlock = decode_command_body(ex::kCommandBody);
   ASSERT_TRUE(unlock);
   EXPECT_FALSE(unlock->ping);
+}
+
+TEST(EnvelopeCommand, AGrantRevocationRoundTripsAndNamesItsMissingFields) {
+  auto revoke = decode_command_body(ex::kRevokeGrantBody);
+  ASSERT_TRUE(revoke) << revoke.error().to_string();
+  ASSERT_TRUE(revoke->revoke_grant);
+  EXPECT_EQ(revoke->revoke_grant->grant_id, "guest-1f2e3d4c5b6a");
+  EXPECT_EQ(to_epoch_ms(revoke->revoke_grant->not_after), 1'796'172'800'000);
+  EXPECT_FALSE(revoke->ping);
+  EXPECT_EQ(encode_command_body(*revoke), ex::kRevokeGrantBody) << "the encoder writes what the decoder read";
+  const std::string no_id =
+      replace_once(std::string(ex::kRevokeGrantBody), R"("grant_id":"guest-1f2e3d4c5b6a",)", "");
+  auto missing = decode_command_body(no_id);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "cmd.body.grant_id: missing");
+  const std::string no_end =
+      replace_once(std::string(ex::kRevokeGrantBody), R"(,"grant_not_after_ms":1796172800000)", "");
+  auto endless = decode_command_body(no_end);
+  ASSERT_FALSE(endless);
+  EXPECT_EQ(endless.error().message, "cmd.body.grant_not_after_ms: missing");
 }
 
 TEST(EnvelopeRejects, LargestCounterIsAccepted) {

@@ -56,6 +56,7 @@ Response missing(Subject subject, const std::string& id) {
     case Subject::case_: return error_response(not_found("case " + id + " not found"));
     case Subject::code: return error_response(not_found("access code '" + id + "' not found"));
     case Subject::pairing: return error_response(not_found("pairing '" + id + "' not found"));
+    case Subject::guest_key: return error_response(not_found("guest key '" + id + "' not found"));
     case Subject::none:
     case Subject::fleet: break;
   }
@@ -109,7 +110,10 @@ const std::vector<AccessRule>& access_rules() {
       {"DELETE", "/api/v1/codes/{id}", false, P::manage_codes, S::code},
       {"POST", "/api/v1/codes/{id}/retry", false, P::manage_codes, S::code},
       {"POST", "/api/v1/guest-keys", false, P::manage_codes},  // the body names the site
-      {"GET", "/api/v1/users", false, P::manage_users},        // filtered
+      {"GET", "/api/v1/guest-keys", false, P::manage_codes},   // filtered
+      {"GET", "/api/v1/guest-keys/{id}", false, P::manage_codes, S::guest_key},
+      {"DELETE", "/api/v1/guest-keys/{id}", false, P::manage_codes, S::guest_key},
+      {"GET", "/api/v1/users", false, P::manage_users},  // filtered
       {"POST", "/api/v1/users", false, P::manage_users},
       {"DELETE", "/api/v1/users/{name}", false, P::manage_users},
       {"POST", "/api/v1/users/{name}/grants", false, P::manage_users},
@@ -229,7 +233,8 @@ ApiAccess::Located ApiAccess::locate(Subject subject, const Request& request) {
       return {inc->site, std::nullopt};
     }
     case Subject::code:
-    case Subject::pairing: {
+    case Subject::pairing:
+    case Subject::guest_key: {
       const std::string& id = param("id");
       auto finder = site_of_.find(subject);
       std::optional<SiteId> site = finder != site_of_.end() ? finder->second(id) : std::nullopt;

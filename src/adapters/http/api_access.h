@@ -47,7 +47,7 @@ inline constexpr std::string_view kSessionCookie = "lw_session";
 inline constexpr std::string_view kRequestedByHeader = "x-requested-by";
 
 /// What a route's `{id}` (or nothing) names, to find the site it belongs to.
-enum class Subject { none, fleet, lock, site, incident, case_, action, code, pairing };
+enum class Subject { none, fleet, lock, site, incident, case_, action, code, pairing, guest_key };
 
 /// One row of the access table.
 struct AccessRule {
@@ -83,7 +83,7 @@ class ApiAccess {
   Response logout(const Request& request);
 
   /// Finds the site of what an id names for a subject the Hub does not hold
-  /// (Subject::code, Subject::pairing); without one every such id is unknown.
+  /// (Subject::code, Subject::pairing, Subject::guest_key); without one every such id is unknown.
   using SiteOf = std::function<std::optional<SiteId>(const std::string& id)>;
   void set_site_of(Subject subject, SiteOf site_of) { site_of_[subject] = std::move(site_of); }
 

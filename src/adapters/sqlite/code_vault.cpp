@@ -9,13 +9,11 @@
 #include <limits>
 #include <utility>
 
-#include "adapters/sqlite/schema.h"
 #include "adapters/system/key_file.h"
 
 namespace lw::adapters::sqlite {
 namespace {
 
-constexpr Sql kJournalMode{"enable WAL", "PRAGMA journal_mode=WAL"};
 constexpr Sql kPutCode{
     "store access code",
     "INSERT INTO access_codes (id, site_id, lock_id, user_id, user_name, slot, schedule_type, from_ms, "
@@ -59,11 +57,6 @@ constexpr Sql kLoadSync{
     "SELECT code_id, site_id, lock_id, slot, user_id, schedule_type, from_ms, to_ms, days, "
     "start_min, end_min, utc_offset_min, expected_digest, state, attempts, since_ms, reason, "
     "updated_at_ms FROM code_sync ORDER BY site_id, lock_id, code_id"};
-
-Error about_file(const std::string& path, Error e) {
-  e.message = "'" + path + "': " + e.message;
-  return e;
-}
 
 Error corrupt(std::string_view table, std::string_view column, const std::string& why,
               const std::string& id) {
@@ -172,20 +165,8 @@ Result<std::unique_ptr<CodeVault>> CodeVault::open(const std::string& db_path, c
                                                    Synchronous sync, Timestamp now) {
   auto keys = load_or_create_keys(key_path);
   if (!keys) return keys.error();
-  auto db = Connection::open(db_path, SqliteStore::kBusyTimeoutMs);
-  if (!db) return about_file(db_path, std::move(db).error());
-  if (auto version = read_schema_version(*db); !version)
-    return about_file(db_path, std::move(version).error());
-  {
-    auto q = db->query(kJournalMode);
-    if (!q) return about_file(db_path, std::move(q).error());
-    auto row = q->next();
-    if (!row) return about_file(db_path, std::move(row).error());
-  }
-  const char* synchronous =
-      sync == Synchronous::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
-  if (auto r = db->exec(synchronous, "set synchronous"); !r) return about_file(db_path, std::move(r).error());
-  if (auto r = migrate(*db, now); !r) return about_file(db_path, std::move(r).error());
+  auto db = open_connection(db_path, sync, now);
+  if (!db) return db.error();
   return std::unique_ptr<CodeVault>(new CodeVault(std::move(*db), keys->first, keys->second));
 }
 

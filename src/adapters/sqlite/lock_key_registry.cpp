@@ -2,12 +2,9 @@
 
 #include <utility>
 
-#include "adapters/sqlite/schema.h"
-
 namespace lw::adapters::sqlite {
 namespace {
 
-constexpr Sql kJournalMode{"enable WAL", "PRAGMA journal_mode=WAL"};
 constexpr Sql kPut{
     "save paired key",
     "INSERT INTO lock_keys (lock_id, key_id, public_key, role, paired_at_ms) "
@@ -20,11 +17,6 @@ constexpr Sql kFind{"find paired key",
 constexpr Sql kList{"list paired keys",
                     "SELECT lock_id, key_id, public_key, role, paired_at_ms FROM lock_keys "
                     "WHERE lock_id = ?1 ORDER BY key_id"};
-
-Error about_file(const std::string& path, Error e) {
-  e.message = "'" + path + "': " + e.message;
-  return e;
-}
 
 Result<PairedKey> read_row(const Query& q) {
   PairedKey k;
@@ -45,18 +37,8 @@ Result<PairedKey> read_row(const Query& q) {
 
 Result<std::unique_ptr<LockKeyRegistry>> LockKeyRegistry::open(const std::string& path, Synchronous sync,
                                                                Timestamp now) {
-  auto db = Connection::open(path, SqliteStore::kBusyTimeoutMs);
-  if (!db) return about_file(path, std::move(db).error());
-  {
-    auto q = db->query(kJournalMode);
-    if (!q) return about_file(path, std::move(q).error());
-    auto row = q->next();
-    if (!row) return about_file(path, std::move(row).error());
-  }
-  const char* synchronous =
-      sync == Synchronous::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
-  if (auto r = db->exec(synchronous, "set synchronous"); !r) return about_file(path, std::move(r).error());
-  if (auto r = migrate(*db, now); !r) return about_file(path, std::move(r).error());
+  auto db = open_connection(path, sync, now);
+  if (!db) return db.error();
   return std::unique_ptr<LockKeyRegistry>(new LockKeyRegistry(std::move(*db)));
 }
 

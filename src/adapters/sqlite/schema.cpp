@@ -226,7 +226,34 @@ ALTER TABLE user_grants ADD COLUMN mac TEXT NOT NULL DEFAULT '';
 ALTER TABLE api_tokens ADD COLUMN mac TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations{{
+// docs/storage.md, "Schema version 10 (guest grants)": every guest grant the
+// hub issued and, per lock, the delivery of its revocation.
+constexpr std::string_view kVersion10 = R"sql(
+CREATE TABLE guest_grants (
+  grant_id       TEXT PRIMARY KEY,
+  site_id        TEXT NOT NULL,
+  user_name      TEXT NOT NULL,
+  guest_key      TEXT NOT NULL,
+  not_before_ms  INTEGER NOT NULL,
+  not_after_ms   INTEGER NOT NULL,
+  issued_ms      INTEGER NOT NULL,
+  issued_by      TEXT NOT NULL,
+  revoked_ms     INTEGER,
+  revoked_by     TEXT
+) STRICT;
+CREATE INDEX guest_grants_by_site ON guest_grants (site_id, issued_ms);
+CREATE TABLE guest_grant_locks (
+  grant_id       TEXT NOT NULL,
+  lock_id        TEXT NOT NULL,
+  revocation     TEXT NOT NULL DEFAULT 'none',
+  detail         TEXT NOT NULL DEFAULT '',
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  updated_ms     INTEGER NOT NULL,
+  PRIMARY KEY (grant_id, lock_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -236,6 +263,7 @@ constexpr std::array<Migration, 9> kMigrations{{
     {7, "users, user_grants, api_tokens", kVersion7},
     {8, "lock_keys", kVersion8},
     {9, "account row MACs", kVersion9},
+    {10, "guest_grants, guest_grant_locks", kVersion10},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

@@ -338,8 +338,8 @@ std::optional<Synchronous> parse_synchronous(std::string_view text) noexcept {
 SqliteStore::SqliteStore(Connection db, std::string path) noexcept
     : db_(std::move(db)), path_(std::move(path)) {}
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Synchronous sync) {
-  auto db = Connection::open(path, kBusyTimeoutMs);
+Result<Connection> open_connection(const std::string& path, Synchronous sync, Timestamp now) {
+  auto db = Connection::open(path, SqliteStore::kBusyTimeoutMs);
   if (!db) return about_file(path, std::move(db).error());
   // Only reads: a file that is not a database, is newer or is another
   // program's is refused before anything (even the journal mode) is changed.
@@ -358,11 +358,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   const char* synchronous =
       sync == Synchronous::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
   if (auto r = db->exec(synchronous, "set synchronous"); !r) return about_file(path, std::move(r).error());
+  if (auto r = migrate(*db, now); !r) return about_file(path, std::move(r).error());
+  return std::move(*db);
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Synchronous sync) {
+  auto db =
+      open_connection(path, sync, std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()));
+  if (!db) return db.error();
   if (auto r = db->exec("PRAGMA foreign_keys=ON", "enable foreign keys"); !r) {
     return about_file(path, std::move(r).error());
   }
-  auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-  if (auto r = migrate(*db, now); !r) return about_file(path, std::move(r).error());
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), path));
 }
 

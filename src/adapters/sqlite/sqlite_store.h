@@ -37,6 +37,13 @@ std::string_view to_string(Synchronous sync) noexcept;
 /// Parses "full" / "normal"; nullopt for anything else.
 std::optional<Synchronous> parse_synchronous(std::string_view text) noexcept;
 
+/// Opens a connection to the store's file at `path` (creating it if absent)
+/// as every table of the hub uses it: WAL, `sync`, the busy timeout, and the
+/// schema brought up to date (migrations stamped with `now`). A file that is
+/// not a database, is newer or is another program's is refused before
+/// anything is changed. Errors (prefixed with the path): as SqliteStore::open.
+Result<Connection> open_connection(const std::string& path, Synchronous sync, Timestamp now);
+
 class SqliteStore final : public core::Store {
  public:
   /// How long a call waits for another process's write lock before failing

@@ -115,6 +115,15 @@ struct AppReport {
   std::string reason;  ///< when not ok: bluetooth_permission_denied, app_outdated, no_response, out_of_range
 };
 
+/// A guest grant the lock must no longer honour (docs/protocol.md 10.3).
+struct GrantRevocation {
+  std::string grant_id;
+  /// The grant's own end: from then on the lock refuses it by its window and
+  /// may forget the revocation.
+  Timestamp not_after{};
+  friend bool operator==(const GrantRevocation&, const GrantRevocation&) = default;
+};
+
 /// A command for a lock before it is signed: the body of the signed envelope.
 struct Command {
   ActionId id;
@@ -130,6 +139,8 @@ struct Command {
   /// "ping" (docs/protocol.md 5.6): the lock only answers; `action` is then
   /// unused. The hub asks a lock whose report is overdue whether it still hears.
   bool ping{false};
+  /// "revoke_grant" (docs/protocol.md 10.3), signed by a hub key; `action` is then unused.
+  std::optional<GrantRevocation> revoke_grant;
 };
 
 /// The hub's ping ids start with this, so a reader of results can tell a

@@ -19,6 +19,8 @@ import type {
   Lock,
   LockHealth,
   NewCode,
+  PairedKey,
+  Pairing,
   Site,
 } from './types';
 
@@ -205,6 +207,15 @@ export const api = {
   removeCode: (id: string) =>
     request(`/codes/${enc(id)}`, { method: 'DELETE' }).then(async (res) => ((await res.json()) as { code: AccessCode }).code),
   retryCode: (id: string) => postJson<{ code: AccessCode }>(`/codes/${enc(id)}/retry`, {}).then((r) => r.code),
+  keys: (id: string) => getJson<{ keys: PairedKey[] }>(`/locks/${enc(id)}/keys`).then((r) => r.keys),
+  pair: (id: string, code: string, keyId: string, publicKey: string) =>
+    postJson<{ pairing: Pairing }>(`/locks/${enc(id)}/pair`, { code, key_id: keyId, public_key: publicKey }).then(
+      (r) => r.pairing,
+    ),
+  pairing: (id: string) => getJson<{ pairing: Pairing }>(`/pairings/${enc(id)}`).then((r) => r.pairing),
+  /** Relays an envelope this browser signed (docs/protocol.md 5.5). */
+  relay: (id: string, envelope: string) =>
+    postJson<{ action: Action }>(`/locks/${enc(id)}/actions`, { envelope }).then((r) => r.action),
 };
 
 /** The URL of a case's support report, for a download link. */

@@ -71,6 +71,25 @@ export interface Action {
   completed_ms?: number | null;
 }
 
+/** A key a lock was paired with (GET /locks/{id}/keys). */
+export interface PairedKey {
+  key_id: string;
+  role: 'hub' | 'user';
+  public_key: string;
+  paired_ms: number;
+}
+
+/** A pairing or unpairing in progress (GET /pairings/{id}). */
+export interface Pairing {
+  id: string;
+  kind: 'pair' | 'unpair';
+  lock: string;
+  key_id: string;
+  state: 'pending' | 'paired' | 'unpaired' | 'failed';
+  outcome?: string | null;
+  detail?: string | null;
+}
+
 export interface LockEvent {
   id: number;
   lock: string;

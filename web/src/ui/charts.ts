@@ -32,12 +32,19 @@ function fmt(v: number | null | undefined, unit: string, digits = 0): string {
 }
 
 /**
- * A line chart over time. `xs` are seconds since the epoch. The chart follows
- * its container's width; `destroy` removes it.
+ * A line chart over time. `xs` are seconds since the epoch; `xRange`, when
+ * given, is the period shown (the one asked for, however few points fall in
+ * it). The chart follows its container's width; `destroy` removes it.
  */
-export function lineChart(container: HTMLElement, xs: number[], series: SeriesSpec[], axes: AxisSpec[]): Chart {
+export function lineChart(
+  container: HTMLElement,
+  xs: number[],
+  series: SeriesSpec[],
+  axes: AxisSpec[],
+  xRange?: [number, number],
+): Chart {
   const width = () => Math.max(240, Math.floor(container.clientWidth || 600));
-  const scales: uPlot.Scales = { x: { time: true } };
+  const scales: uPlot.Scales = { x: xRange ? { time: true, auto: false, range: xRange } : { time: true } };
   for (const a of axes) {
     if (a.range) {
       scales[a.scale] = { auto: false, range: a.range };

@@ -83,6 +83,7 @@ export function historyPanel(lockId: string, transport: string): HistoryPanel {
     batteryBlock.hidden = false;
     signalBlock.hidden = false;
     const xs = pts.map((p) => p.t_ms / 1000);
+    const period: [number, number] = [hist.since_ms / 1000, hist.until_ms / 1000];
     const pct = pts.map((p) => p.battery_pct ?? null);
     const volts = pts.map((p) => (p.voltage_mv === undefined ? null : p.voltage_mv / 1000));
     const hasVolts = volts.some((v) => v !== null);
@@ -98,6 +99,7 @@ export function historyPanel(lockId: string, transport: string): HistoryPanel {
           { scale: '%', label: 'Battery %', side: 'left', range: [0, 100] },
           ...(hasVolts ? [{ scale: 'V', label: 'Volts', side: 'right' as const, minSpan: 0.4 }] : []),
         ],
+        period,
       ),
     );
     battery.setAttribute('aria-label', summary(pct, '%', 'Battery', days));
@@ -115,7 +117,7 @@ export function historyPanel(lockId: string, transport: string): HistoryPanel {
         lineChart(signal, xs, series, [
           ...(hasRssi ? [{ scale: 'dBm', label: 'dBm', side: 'left' as const, minSpan: 20 }] : []),
           ...(hasLqi ? [{ scale: 'lqi', label: 'LQI', side: hasRssi ? ('right' as const) : ('left' as const), range: [0, 255] as [number, number] }] : []),
-        ]),
+        ], period),
       );
       signal.setAttribute('aria-label', hasRssi ? summary(rssi, 'dBm', 'Signal', days) : summary(lqi, '', 'Link quality', days));
     } else {
