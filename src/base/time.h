@@ -5,6 +5,7 @@
 // Threading: plain values.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +31,25 @@ constexpr Timestamp utc_day_start(std::int64_t day) noexcept {
 /// The slot of `key` (a day or hour number, maybe negative) in a ring of `size` slots.
 constexpr std::size_t ring_slot(std::int64_t key, std::int64_t size) noexcept {
   return static_cast<std::size_t>(((key % size) + size) % size);
+}
+/// The entry of `day` in a ring of daily aggregates (structs with an integer
+/// `day` member, below any real day while unused): started afresh when its slot holds an older
+/// day; nullptr when it holds a newer one (the day is older than the ring keeps).
+template <class D, std::size_t N>
+D* day_entry(std::array<D, N>& ring, std::int64_t day) {
+  D& e = ring[ring_slot(day, static_cast<std::int64_t>(N))];
+  if (e.day != day) {
+    if (e.day > day) return nullptr;
+    e = D{};
+    e.day = static_cast<decltype(e.day)>(day);
+  }
+  return &e;
+}
+/// The entry of `day`, or nullptr when the ring does not hold it.
+template <class D, std::size_t N>
+const D* find_day_entry(const std::array<D, N>& ring, std::int64_t day) {
+  const D& e = ring[ring_slot(day, static_cast<std::int64_t>(N))];
+  return e.day == day ? &e : nullptr;
 }
 /// "2026-12-09": the UTC date of `t`.
 std::string utc_date(Timestamp t);

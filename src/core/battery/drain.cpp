@@ -151,17 +151,7 @@ DrainTracker::Day* DrainTracker::bucket(Timestamp at) {
   if (!first_at_) first_at_ = at;
   const std::int64_t day = utc_day(at);
   if (cache_ && day < cache_->today) cache_.reset();  // a finished day changes
-  Day& b = days_[ring_slot(day, kDays)];
-  if (b.day == day) return &b;
-  if (b.day > day) return nullptr;  // older than the days kept
-  b = Day{};
-  b.day = day;
-  return &b;
-}
-
-const DrainTracker::Day* DrainTracker::find(std::int64_t day) const {
-  const Day& b = days_[ring_slot(day, kDays)];
-  return b.day == day ? &b : nullptr;
+  return day_entry(days_, day);
 }
 
 void DrainTracker::sample(Timestamp at, std::optional<double> loaded_mv, std::optional<double> pct) {
@@ -196,9 +186,12 @@ void DrainTracker::operation(Timestamp at) {
 }
 
 void DrainTracker::change(Timestamp at, std::string what) {
-  changes_[static_cast<std::size_t>(change_next_)] = Change{at, std::move(what)};
+  if (changes_.size() < kMaxChanges) {
+    changes_.push_back(Change{at, std::move(what)});
+  } else {
+    changes_[static_cast<std::size_t>(change_next_)] = Change{at, std::move(what)};
+  }
   change_next_ = (change_next_ + 1) % kMaxChanges;
-  change_count_ = std::min(change_count_ + 1, kMaxChanges);
   cache_.reset();
 }
 
@@ -208,7 +201,7 @@ std::optional<double> DrainTracker::day_mah(std::int64_t day, std::int64_t today
   // The first day counts only when watched from (nearly) its start.
   if (day < first || (day == first && *first_at_ - utc_day_start(day) > std::chrono::hours(1)))
     return std::nullopt;
-  const Day* b = find(day);
+  const Day* b = find_day_entry(days_, day);
   if (b == nullptr || b->messages == 0) return std::nullopt;
   return profile_.standby_ma * 24 + b->messages * kTransmitMah + b->operations * kMotorRunMah;
 }
@@ -244,7 +237,7 @@ DrainReport DrainTracker::compute(std::int64_t today) const {
     for (std::int64_t d = std::max(from, oldest); d <= to; ++d) {
       const std::optional<double> mah = mah_at(d);
       if (!mah) continue;
-      const Day* b = find(d);
+      const Day* b = find_day_entry(days_, d);
       m.mah += *mah;
       m.messages += b->messages;
       m.operations += b->operations;
@@ -301,8 +294,7 @@ DrainReport DrainTracker::compute(std::int64_t today) const {
 
   if (r.jumped) {
     const Change* nearest = nullptr;
-    for (int i = 0; i < change_count_; ++i) {
-      const Change& c = changes_[static_cast<std::size_t>(i)];
+    for (const Change& c : changes_) {
       if (c.at < *r.since - std::chrono::days(2) || c.at >= *r.since + std::chrono::days(1)) continue;
       if (nearest == nullptr || c.at >= nearest->at) nearest = &c;
     }
@@ -327,7 +319,7 @@ DrainReport DrainTracker::compute(std::int64_t today) const {
   std::size_t nv = 0;
   std::size_t np = 0;
   for (std::int64_t d = std::max(last - 13, oldest); d <= last; ++d) {
-    const Day* b = find(d);
+    const Day* b = find_day_entry(days_, d);
     if (b == nullptr) continue;
     if (b->volt_samples > 0) {
       xs[nv] = static_cast<double>(d - last);

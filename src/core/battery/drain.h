@@ -36,6 +36,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/time.h"
 #include "core/lock/vocabulary.h"
@@ -151,13 +152,13 @@ class DrainTracker {
   [[nodiscard]] DrainReport report(Timestamp now) const;
 
  private:
-  struct Day {
-    std::int64_t day{-1};
+  struct Day {             // 40 bytes: kDays of them per lock
+    std::int32_t day{-1};  // days since the epoch
     int messages{0};
     int operations{0};
     int volt_samples{0};
-    double sum_mv{0};
     int pct_samples{0};
+    double sum_mv{0};
     double sum_pct{0};
   };
   struct Change {
@@ -166,7 +167,6 @@ class DrainTracker {
   };
 
   Day* bucket(Timestamp at);
-  [[nodiscard]] const Day* find(std::int64_t day) const;
   [[nodiscard]] int cells() const;
   /// The day's estimated drain, or nullopt when it does not count.
   [[nodiscard]] std::optional<double> day_mah(std::int64_t day, std::int64_t today) const;
@@ -176,9 +176,8 @@ class DrainTracker {
   std::optional<int> inferred_cells_;
   std::array<Day, kDays> days_{};
   std::optional<Timestamp> first_at_;
-  std::array<Change, kMaxChanges> changes_{};
-  int change_count_{0};
-  int change_next_{0};
+  std::vector<Change> changes_;  // at most kMaxChanges; none for most locks
+  int change_next_{0};           // the one to overwrite once full
   struct Cached {
     std::int64_t today;
     DrainReport report;

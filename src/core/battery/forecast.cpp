@@ -21,9 +21,9 @@ constexpr Duration kFreshWindow = std::chrono::hours(6);
 constexpr Duration kMotorDropout = std::chrono::seconds(60);
 constexpr Duration kSameIncident = std::chrono::minutes(15);
 constexpr Duration kEvidenceWindow = std::chrono::days(7);
-constexpr int kMinMotorDays = 3;         // days with motor readings before the motor path speaks
-constexpr double kMotorWindowDays = 21;  // the motor line: the last 21 days ...
-constexpr double kMotorRecentDays = 10;  // ... and the last 10 (see apply_motor)
+constexpr int kMinMotorDays = 3;  // days with motor readings before the motor path speaks
+constexpr double kMotorWindowDays = BatteryForecaster::kMotorDays;  // the motor line: the last 21 days ...
+constexpr double kMotorRecentDays = 10;                             // ... and the last 10 (see apply_motor)
 
 struct Knot {
   double v;  // loaded volts per cell at 20 °C, descending
@@ -191,22 +191,11 @@ Chemistry BatteryForecaster::chemistry() const {
 
 int BatteryForecaster::cells() const { return profile_.cells.value_or(inferred_cells_.value_or(4)); }
 
-BatteryForecaster::Day* BatteryForecaster::bucket(Timestamp at) {
+std::int64_t BatteryForecaster::note_day(Timestamp at) {
   if (!first_at_) first_at_ = at;
   const std::int64_t day = utc_day(at);
-  Day& b = days_[ring_slot(day, kDays)];
-  if (b.day != day) {
-    if (b.day > day) return nullptr;  // older than the days kept
-    b = Day{};
-    b.day = day;
-  }
   last_day_ = std::max(last_day_, day);
-  return &b;
-}
-
-const BatteryForecaster::Day* BatteryForecaster::find(std::int64_t day) const {
-  const Day& b = days_[ring_slot(day, kDays)];
-  return b.day == day ? &b : nullptr;
+  return day;
 }
 
 void BatteryForecaster::sample(Timestamp at, std::optional<double> loaded_mv, std::optional<double> pct,
@@ -250,15 +239,19 @@ void BatteryForecaster::sample(Timestamp at, std::optional<double> loaded_mv, st
 }
 
 void BatteryForecaster::add(const Held& s) {
-  Day* b = bucket(s.at);
+  const std::int64_t day = note_day(s.at);
+  Day* b = day_entry(days_, day);
   if (b == nullptr) return;
   ++b->samples;
   b->sum_v20 += s.v20;
   b->sum_raw += s.raw;
-  b->sum_offset += days_between(utc_day_start(b->day), s.at);
+  b->sum_offset += days_between(utc_day_start(day), s.at);
   if (s.temperature_c) {
-    ++b->temp_samples;
-    b->sum_temp += *s.temperature_c;
+    b->heated = true;
+    if (ActivityDay* a = day_entry(activity_days_, day); a != nullptr) {
+      ++a->temp_samples;
+      a->sum_temp += *s.temperature_c;
+    }
   }
   if (fitted_at_ && s.measured && !s.temperature_c && s.at - *fitted_at_ <= kFreshWindow) {
     fresh_sum_ += s.raw;
@@ -272,24 +265,25 @@ void BatteryForecaster::motor_sample(Timestamp at, double motor_mv) {
   if (last_motor_mv_ && *last_motor_mv_ == motor_mv) return;  // repeated until the next motor run
   last_motor_mv_ = motor_mv;
   if (!(motor_mv > 0) || (fitted_at_ && at < *fitted_at_)) return;
-  Day* b = bucket(at);
+  const std::int64_t day = note_day(at);
+  MotorDay* b = day_entry(motor_days_, day);
   if (b == nullptr) return;
   const double v = motor_mv / 1000.0 / cells();
   b->min_motor = b->motor_samples == 0 ? v : std::min(b->min_motor, v);
   ++b->motor_samples;
   b->sum_motor += v;
-  b->sum_motor_offset += days_between(utc_day_start(b->day), at);
+  b->sum_motor_offset += days_between(utc_day_start(day), at);
 }
 
 void BatteryForecaster::operation(Timestamp at) {
-  if (Day* b = bucket(at); b != nullptr) ++b->operations;
+  if (ActivityDay* b = day_entry(activity_days_, note_day(at)); b != nullptr) ++b->operations;
   ++operations_;
   last_operation_ = at;
 }
 
 void BatteryForecaster::message(Timestamp at, int count) {
   const int n = std::max(count, 0);
-  if (Day* b = bucket(at); b != nullptr) b->messages += n;
+  if (ActivityDay* b = day_entry(activity_days_, note_day(at)); b != nullptr) b->messages += n;
   messages_ += n;
 }
 
@@ -313,6 +307,8 @@ void BatteryForecaster::replaced(Timestamp at) { start_battery(at); }
 
 void BatteryForecaster::start_battery(Timestamp at) {
   days_.fill(Day{});
+  motor_days_.fill(MotorDay{});
+  activity_days_.fill(ActivityDay{});
   last_day_ = -1;
   first_at_ = at;
   fitted_at_ = at;
@@ -391,14 +387,15 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   double temp_min = 1e9;
   int temp_days = 0;
   for (std::int64_t d = last_day_ - kDays + 1; d <= last_day_ && last_day_ >= 0; ++d) {
-    const Day* b = find(d);
+    const Day* b = find_day_entry(days_, d);
     if (b == nullptr || b->samples == 0) continue;
     xs[n] = static_cast<double>(d - last_day_) + b->sum_offset / b->samples;
     ys[n] = b->sum_v20 / b->samples;
-    unheated[n] = b->temp_samples == 0;
+    unheated[n] = !b->heated;
     raws[n++] = b->sum_raw / b->samples;
-    if (b->temp_samples > 0 && d > last_day_ - 7) {
-      const double t = b->sum_temp / b->temp_samples;
+    const ActivityDay* a = d > last_day_ - 7 ? find_day_entry(activity_days_, d) : nullptr;
+    if (a != nullptr && a->temp_samples > 0) {
+      const double t = a->sum_temp / a->temp_samples;
       temp_sum += t;
       temp_min = std::min(temp_min, t);
       ++temp_days;
@@ -463,7 +460,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   double ops_per_day = 0;
   int full_days = 0;
   for (std::int64_t d = last_day_ - 7; d < last_day_; ++d) {
-    const Day* b = find(d);
+    const ActivityDay* b = find_day_entry(activity_days_, d);
     if (b == nullptr || d <= utc_day(*first_at_)) continue;
     msgs_per_day += b->messages;
     ops_per_day += b->operations;
@@ -614,12 +611,12 @@ void BatteryForecaster::apply_motor(Fit& fit) const {
   std::array<double, kDays> ys{};
   std::size_t n = 0;
   for (std::int64_t d = last_day_ - static_cast<std::int64_t>(kMotorWindowDays) + 1; d <= last_day_; ++d) {
-    const Day* b = find(d);
+    const MotorDay* b = find_day_entry(motor_days_, d);
     if (b == nullptr || b->motor_samples == 0) continue;
     out.motor_v_per_cell = b->min_motor;
-    if (b->samples > 0) {
+    if (const Day* v = find_day_entry(days_, d); v != nullptr && v->samples > 0) {
       const double ohm =
-          (b->sum_raw / b->samples - b->sum_motor / b->motor_samples) / (motor_.inrush_a - kRadioA);
+          (v->sum_raw / v->samples - b->sum_motor / b->motor_samples) / (motor_.inrush_a - kRadioA);
       if (ohm > 0) out.measured_cell_ohm = ohm;
     }
     // Every day counts here, a fresh cell's too: in the cold an alkaline cell

@@ -70,8 +70,10 @@
 // boots, drop-outs within 60 s after a motor run (a drop-out and a brown-out
 // boot within 15 minutes count once), a falling voltage below 1.2 V/cell.
 //
-// Memory: daily aggregates for kDays days, a few counters, the last
-// kMaxIncidents incidents: fixed per lock. sample() is O(1); forecast()
+// Memory: daily aggregates, each kept as long as it is read — voltages for
+// kDays days, motor starts for kMotorDays, temperatures and activity for
+// kActivityDays — a few counters, the last kMaxIncidents incidents: fixed
+// per lock (about 4 KB). sample() is O(1); forecast()
 // refits at most once per day of data (or after a battery change) and
 // caches the fit.
 //
@@ -144,7 +146,10 @@ struct BatteryForecast {
 
 class BatteryForecaster {
  public:
-  static constexpr int kDays = 64;
+  static constexpr int kDays = 64;       ///< days of voltage readings (the lithium knee needs them)
+  static constexpr int kMotorDays = 21;  ///< days of motor-start readings (the motor line's window)
+  static constexpr int kActivityDays =
+      8;  ///< days of temperatures, messages and operations (the last 7 and today)
   static constexpr int kMaxIncidents = 16;
   static constexpr std::array<int, 4> kAlertHorizonsDays{30, 14, 7, 3};
 
@@ -193,20 +198,29 @@ class BatteryForecaster {
   [[nodiscard]] std::optional<Timestamp> fitted_at() const { return fitted_at_; }
 
  private:
-  struct Day {
-    std::int64_t day{-1};
+  // Daily aggregates in three rings keyed by day (days since the epoch), each
+  // as long as its fields are read.
+  struct Day {  // voltage readings: kDays
+    std::int32_t day{-1};
     int samples{0};
     double sum_v20{0};     // per cell, normalised to 20 °C
     double sum_raw{0};     // per cell, as reported
     double sum_offset{0};  // sample times, days after the day's start
-    int temp_samples{0};
-    double sum_temp{0};
-    int messages{0};
-    int operations{0};
+    bool heated{false};    // some sample came with a temperature: sum_v20 is normalised
+  };
+  struct MotorDay {  // motor-start readings: kMotorDays
+    std::int32_t day{-1};
     int motor_samples{0};
     double min_motor{0};         // per cell, volts: the day's worst motor start
     double sum_motor{0};         // per cell
     double sum_motor_offset{0};  // like sum_offset, for the motor readings
+  };
+  struct ActivityDay {  // kActivityDays
+    std::int32_t day{-1};
+    int temp_samples{0};
+    double sum_temp{0};
+    int messages{0};
+    int operations{0};
   };
   enum class Incident : std::uint8_t { brown_out, motor_dropout, both };
   struct IncidentAt {
@@ -234,8 +248,8 @@ class BatteryForecaster {
 
   [[nodiscard]] Chemistry chemistry() const;
   [[nodiscard]] int cells() const;
-  Day* bucket(Timestamp at);
-  [[nodiscard]] const Day* find(std::int64_t day) const;
+  /// Notes an input's day (first_at_, last_day_) and returns it.
+  std::int64_t note_day(Timestamp at);
   void add(const Held& s);
   void start_battery(Timestamp at);
   void incident(Timestamp at, Incident kind);
@@ -248,6 +262,8 @@ class BatteryForecaster {
   MotorLoad motor_;
   std::optional<int> inferred_cells_;
   std::array<Day, kDays> days_{};
+  std::array<MotorDay, kMotorDays> motor_days_{};
+  std::array<ActivityDay, kActivityDays> activity_days_{};
   std::int64_t last_day_{-1};
   std::optional<Timestamp> first_at_;   // first input of this battery (or of tracking)
   std::optional<Timestamp> fitted_at_;  // a battery change seen

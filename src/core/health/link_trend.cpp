@@ -85,12 +85,10 @@ void LinkTrend::signal(Timestamp at, double value) {
   // Daily aggregate (dropped when the day has already left the ring).
   const std::int64_t t = to_epoch_ms(at);
   const std::int64_t day = floor_div(t, kMsPerDay);
-  Day& d = days_[ring_slot(day, kDays)];
-  if (d.day < day) d = Day{day};
-  if (d.day == day) {
-    ++d.n;
-    d.sum += value;
-    d.sum_fraction += static_cast<double>(t - day * kMsPerDay) / static_cast<double>(kMsPerDay);
+  if (Day* d = day_entry(days_, day); d != nullptr) {
+    ++d->n;
+    d->sum += value;
+    d->sum_fraction += static_cast<double>(t - day * kMsPerDay) / static_cast<double>(kMsPerDay);
   }
 
   // Exponentially weighted level and spread; a reading out of order counts as
@@ -116,8 +114,9 @@ void LinkTrend::signal(Timestamp at, double value) {
 void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
   const std::int64_t hour = floor_div(to_epoch_ms(at), kMsPerHour);
   LossHour& cell = loss_[ring_slot(hour, kLossHours)];
-  if (cell.hour < hour) cell = LossHour{hour};
+  if (cell.hour < hour) cell = LossHour{static_cast<std::int32_t>(hour)};
   if (cell.hour != hour) return;  // older than the grid
+  if (cell.slots == std::numeric_limits<std::uint16_t>::max()) return;
   ++cell.slots;
   if (lost) {
     ++cell.lost;

@@ -150,15 +150,15 @@ class LinkTrend {
 
  private:
   struct Day {
-    std::int64_t day{std::numeric_limits<std::int64_t>::min()};  // days since the epoch, UTC
+    std::int32_t day{std::numeric_limits<std::int32_t>::min()};  // days since the epoch, UTC
     int n{0};
     double sum{0};
     double sum_fraction{0};  // sum of the readings' times of day, in days (0..1)
   };
-  struct LossHour {
-    std::int64_t hour{std::numeric_limits<std::int64_t>::min()};  // hours since the epoch
-    std::uint32_t slots{0};
-    std::uint32_t lost{0};
+  struct LossHour {                                               // 8 bytes: 168 of them per lock
+    std::int32_t hour{std::numeric_limits<std::int32_t>::min()};  // hours since the epoch
+    std::uint16_t slots{0};                                       // saturates (a 55 ms heartbeat)
+    std::uint16_t lost{0};
   };
   struct Trend {
     int days{0};

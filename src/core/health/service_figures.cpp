@@ -99,12 +99,18 @@ ServiceTracker::LockBook& ServiceTracker::book(const SiteId& site, const LockId&
   return b;
 }
 
+void ServiceTracker::drop_before(std::vector<HourBucket>& hours, std::int64_t first_kept) {
+  auto keep =
+      std::find_if(hours.begin(), hours.end(), [&](const HourBucket& b) { return b.hour >= first_kept; });
+  hours.erase(hours.begin(), keep);
+}
+
 ServiceTracker::HourBucket* ServiceTracker::bucket(LockBook& book, std::int64_t hour) {
   if (hour <= book.newest_hour - kRetainedHours) return nullptr;
-  std::deque<HourBucket>& hours = book.hours;
+  std::vector<HourBucket>& hours = book.hours;
   if (hour > book.newest_hour) {
     book.newest_hour = hour;
-    while (!hours.empty() && hours.front().hour <= hour - kRetainedHours) hours.pop_front();
+    drop_before(hours, hour - kRetainedHours + 1);
   }
   // Inputs come mostly in order: search from the newest end.
   auto it = hours.end();
@@ -243,7 +249,7 @@ void ServiceTracker::prune(Timestamp now) {
   const std::int64_t now_hour = hour_of(now);
   for (auto& [id, b] : locks_) {
     b.newest_hour = std::max(b.newest_hour, now_hour);
-    while (!b.hours.empty() && b.hours.front().hour <= b.newest_hour - kRetainedHours) b.hours.pop_front();
+    drop_before(b.hours, b.newest_hour - kRetainedHours + 1);
   }
 }
 

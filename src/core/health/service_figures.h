@@ -43,7 +43,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -133,7 +132,7 @@ class ServiceTracker {
   };
   struct LockBook {
     SiteId site;
-    std::deque<HourBucket> hours;  // ascending by hour, one per hour
+    std::vector<HourBucket> hours;  // ascending by hour, one per hour; empty costs nothing
     std::int64_t newest_hour{std::numeric_limits<std::int64_t>::min() / 2};  // none yet
     Connectivity state{Connectivity::unknown};
     std::optional<Timestamp> since;  // when `state` began; none before the first change
@@ -143,6 +142,8 @@ class ServiceTracker {
   LockBook& book(const SiteId& site, const LockId& lock);
   /// The bucket for `hour`, created if needed; nullptr when older than kept.
   static HourBucket* bucket(LockBook& book, std::int64_t hour);
+  /// Drops the buckets of hours before `first_kept`.
+  static void drop_before(std::vector<HourBucket>& hours, std::int64_t first_kept);
   /// Adds [from, to) to the book's offline or flaky time, hour by hour.
   static void add_down_time(LockBook& book, Timestamp from, Timestamp to, bool offline);
   static void tally(const LockBook& book, std::int64_t first_hour, Timestamp now, Tally& into);
