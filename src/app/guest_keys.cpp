@@ -46,7 +46,7 @@ GuestKeys::GuestKeys(Ports ports, std::string key_id, const protocol::SigningKey
         pending_.push_back(Pending{g.id, l.lock, g.site, g.not_after, l.attempts, {}, {}, false});
     }
   }
-  if (!pending_.empty()) spdlog::info("guest keys: {} revocations still to deliver", pending_.size());
+  if (!pending_.empty()) spdlog::info("guest keys: revocations still to deliver: {}", pending_.size());
 }
 
 Result<IssuedGuestKey> GuestKeys::issue(GuestKeyRequest req, const std::string& actor) {
@@ -157,7 +157,8 @@ void GuestKeys::deliver(Pending& p, Timestamp now) {
   c.counter = *counter;
   c.revoke_grant = core::GrantRevocation{p.grant, p.not_after};
   p.sent_at = now;
-  p.command = c.id;
+  if (p.commands.size() == kRemembered) p.commands.erase(p.commands.begin());
+  p.commands.push_back(c.id);
   ++p.attempts;
   if (auto sent = send_(c); !sent) {
     spdlog::warn("guest key {}: revocation for lock {} not sent: {}", p.grant, p.lock, sent.error().message);
@@ -193,7 +194,8 @@ void GuestKeys::settle(const Pending& p, Revocation state, const std::string& de
 
 void GuestKeys::on_result(const core::LockAddress& from, const core::CommandResult& result) {
   auto it = std::find_if(pending_.begin(), pending_.end(), [&](const Pending& p) {
-    return p.command == result.command_id && p.lock == from.lock;
+    return p.lock == from.lock &&
+           std::find(p.commands.begin(), p.commands.end(), result.command_id) != p.commands.end();
   });
   if (it == pending_.end()) return;
   switch (result.outcome) {
@@ -203,7 +205,9 @@ void GuestKeys::on_result(const core::LockAddress& from, const core::CommandResu
       it->sent_at.reset();  // a stale command: send a fresh one at the next tick
       return;
     default:
-      settle(*it, Revocation::failed, std::string(core::to_string(result.outcome)) + ": " + result.detail);
+      settle(
+          *it, Revocation::failed,
+          std::string(core::to_string(result.outcome)) + (result.detail.empty() ? "" : ": " + result.detail));
       break;
   }
   pending_.erase(it);

@@ -60,6 +60,8 @@ class GuestKeys {
   static constexpr Duration kMaxWindow = std::chrono::hours(24 * 366);
   /// A revocation unanswered this long is sent again (a new command: the old one has expired).
   static constexpr Duration kResend{30s};
+  /// How many of a revocation's latest commands an answer is matched against.
+  static constexpr std::size_t kRemembered = 4;
 
   struct Ports {
     core::Hub& hub;
@@ -103,7 +105,7 @@ class GuestKeys {
     Timestamp not_after{};
     int attempts{0};
     std::optional<Timestamp> sent_at;
-    ActionId command;    ///< the last command sent
+    std::vector<ActionId> commands;  ///< the last few commands sent: an answer to any of them settles it
     bool missed{false};  ///< the lock stopped hearing after the last send: send again when it is back
   };
   void deliver(Pending& p, Timestamp now);
