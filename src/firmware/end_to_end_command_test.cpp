@@ -157,6 +157,7 @@ TEST_F(EndToEndOnlyLockTest, HubKeyUnlockIsRefusedButLockingAndUserUnlocksWork) 
 
 class FirmwareUpdateAttackTest : public EndToEndCommandTest {
  protected:
+  static constexpr std::string_view kModel = "lw-lock-1";
   /// Installs `image`; when accepted, lets the install finish and reboots.
   InstallOutcome install(const FirmwareImage& image) {
     const InstallOutcome o = lock_.install(image, kStart);
@@ -167,7 +168,8 @@ class FirmwareUpdateAttackTest : public EndToEndCommandTest {
 };
 
 TEST_F(FirmwareUpdateAttackTest, TamperedImageIsRefusedAndTheRunningVersionStays) {
-  FirmwareImage image = sign_image("2.2.0", 8, {1, 2, 3, 4}, kVendorKey.secret);
+  FirmwareImage image = sign_image(std::string(kModel), "2.2.0", 8, kStart + std::chrono::days(30),
+                                   {1, 2, 3, 4}, kVendorKey.secret);
   image.payload[2] ^= 0x01;
   EXPECT_EQ(install(image), InstallOutcome::refused_bad_signature);
   EXPECT_EQ(lock_.firmware_version(), "2.1.0");
@@ -175,21 +177,59 @@ TEST_F(FirmwareUpdateAttackTest, TamperedImageIsRefusedAndTheRunningVersionStays
 }
 
 TEST_F(FirmwareUpdateAttackTest, ImageSignedByAnotherKeyIsRefusedAndTheRunningVersionStays) {
-  EXPECT_EQ(install(sign_image("2.2.0", 8, {1, 2, 3}, kOtherVendorKey.secret)),
+  EXPECT_EQ(install(sign_image(std::string(kModel), "2.2.0", 8, kStart + std::chrono::days(30), {1, 2, 3},
+                               kOtherVendorKey.secret)),
             InstallOutcome::refused_bad_signature);
-  EXPECT_EQ(install(sign_image("2.2.0", 8, {1, 2, 3}, kHubKey.secret)), InstallOutcome::refused_bad_signature)
+  EXPECT_EQ(install(sign_image(std::string(kModel), "2.2.0", 8, kStart + std::chrono::days(30), {1, 2, 3},
+                               kHubKey.secret)),
+            InstallOutcome::refused_bad_signature)
       << "the hub's command key cannot sign firmware";
   EXPECT_EQ(lock_.firmware_version(), "2.1.0");
 }
 
 TEST_F(FirmwareUpdateAttackTest, OlderImageIsRefusedEvenWhenProperlySigned) {
-  EXPECT_EQ(install(sign_image("2.0.9", 6, {1, 2, 3}, kVendorKey.secret)), InstallOutcome::refused_rollback);
+  EXPECT_EQ(install(sign_image(std::string(kModel), "2.0.9", 6, kStart + std::chrono::days(30), {1, 2, 3},
+                               kVendorKey.secret)),
+            InstallOutcome::refused_rollback);
   EXPECT_EQ(lock_.firmware_version(), "2.1.0");
   // After a real update the counter rises, and the image it replaced is refused too.
-  ASSERT_EQ(install(sign_image("2.2.0", 8, {4, 5}, kVendorKey.secret)), InstallOutcome::installing);
+  ASSERT_EQ(install(sign_image(std::string(kModel), "2.2.0", 8, kStart + std::chrono::days(30), {4, 5},
+                               kVendorKey.secret)),
+            InstallOutcome::installing);
   EXPECT_EQ(lock_.firmware_version(), "2.2.0");
-  EXPECT_EQ(install(sign_image("2.1.0", 7, {1, 2, 3}, kVendorKey.secret)), InstallOutcome::refused_rollback);
+  EXPECT_EQ(install(sign_image(std::string(kModel), "2.1.0", 7, kStart + std::chrono::days(30), {1, 2, 3},
+                               kVendorKey.secret)),
+            InstallOutcome::refused_rollback);
   EXPECT_EQ(lock_.firmware_version(), "2.2.0");
+}
+
+TEST_F(FirmwareUpdateAttackTest, AFrozenOrFastForwardedFeedIsRefusedAndRaisesAStaleUpdateMetadataAlarm) {
+  // The alarms the lock queues for the hub, read off its outbox.
+  auto alarms = [&] {
+    int n = 0;
+    for (const core::DeviceEvent* e = lock_.next_unsent(kStart); e != nullptr;
+         e = lock_.next_unsent(kStart)) {
+      n += e->alarm == "stale_update_metadata" ? 1 : 0;
+      lock_.mark_sent(e->seq);
+    }
+    return n;
+  };
+  const FirmwareImage expired = sign_image(std::string(kModel), "2.2.0", 8, kStart - std::chrono::hours(1),
+                                           {1, 2, 3}, kVendorKey.secret);
+  EXPECT_EQ(install(expired), InstallOutcome::refused_stale_metadata);
+  EXPECT_EQ(alarms(), 1);
+  EXPECT_EQ(install(sign_image(std::string(kModel), "9.9.9", std::uint64_t{1} << 63U,
+                               kStart + std::chrono::days(30), {1, 2, 3}, kVendorKey.secret)),
+            InstallOutcome::refused_counter_jump);
+  EXPECT_EQ(install(sign_image("another-lock", "2.2.0", 8, kStart + std::chrono::days(30), {1, 2, 3},
+                               kVendorKey.secret)),
+            InstallOutcome::refused_wrong_model);
+  EXPECT_EQ(alarms(), 2);
+  EXPECT_EQ(lock_.firmware_version(), "2.1.0");
+  // And the genuine, current image still installs.
+  EXPECT_EQ(install(sign_image(std::string(kModel), "2.2.0", 8, kStart + std::chrono::days(30), {1, 2, 3},
+                               kVendorKey.secret)),
+            InstallOutcome::installing);
 }
 
 }  // namespace

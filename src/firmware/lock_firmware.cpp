@@ -100,8 +100,8 @@ LockFirmware::LockFirmware(const LockSetup& setup, PowerSource& power, core::Ran
             setup.lock_state == core::LockState::locked ? BoltPhase::locked : BoltPhase::unlocked,
             setup.door_state, now),
       radio_(radio_config_, random),
-      slots_(setup.vendor_key, setup.firmware_version, static_cast<std::uint64_t>(setup.firmware_counter),
-             setup.install_window),
+      slots_(setup.vendor_key, setup.model, setup.firmware_version,
+             static_cast<std::uint64_t>(setup.firmware_counter), setup.install_window),
       credentials_(setup.keypad) {
   if (!setup.pairing_code.empty()) pairing_.emplace(make_pairing_or_abort(verifier_, setup.pairing_code));
   make_box_keys();
@@ -532,7 +532,14 @@ void LockFirmware::boot(Timestamp now, core::BootReason reason, bool recorded) {
 
 InstallOutcome LockFirmware::install(const FirmwareImage& image, Timestamp now) {
   if (!powered_) return InstallOutcome::refused_busy;
-  return slots_.install(image, now);
+  const InstallOutcome outcome = slots_.install(image, now);
+  if (outcome == InstallOutcome::refused_wrong_model || outcome == InstallOutcome::refused_stale_metadata ||
+      outcome == InstallOutcome::refused_counter_jump) {
+    // Authentic but not to be installed: someone serves the wrong, a frozen or a fast-forwarded feed.
+    std::vector<core::DeviceEvent> scratch;
+    record(make_alarm("stale_update_metadata", now, core::OperationSource::remote, std::nullopt), scratch);
+  }
+  return outcome;
 }
 
 void LockFirmware::announce_update(Timestamp now) {

@@ -97,6 +97,7 @@ struct LockSetup {
   core::LockAddress address;
   std::string name;
   core::Transport transport{core::Transport::wifi};
+  std::string model{"lw-lock-1"};                       ///< 1..31 bytes; images must be signed for it
   std::string firmware_version{"1.0.0"};                ///< 1..31 bytes; the factory image in slot A
   int firmware_counter{1};                              ///< >= 0; its anti-rollback security counter
   core::LockState lock_state{core::LockState::locked};  ///< locked or unlocked (else unlocked)
@@ -300,7 +301,10 @@ class LockFirmware {
   /// Verifies and writes `image` (UpdateSlots::install); refused_busy while
   /// powered off. After install_done_at() the host calls power_on(now,
   /// firmware_update) and the new version becomes active.
+  /// An image refused as for another model, stale or jumping the counter is
+  /// also a "stale_update_metadata" alarm in the outbox (docs/protocol.md 9).
   InstallOutcome install(const FirmwareImage& image, Timestamp now);
+  [[nodiscard]] std::string_view model() const { return slots_.model(); }
   /// Queues the alarm "firmware_update": the lock says it is about to go
   /// quiet for an install, so the hub does not call it offline. Sent before
   /// install() takes the radio down.

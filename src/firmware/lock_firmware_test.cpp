@@ -456,7 +456,8 @@ TEST_F(LockFirmwareTest, TelemetryReportsTheBatteryUnderRadioLoadAndTheBootHisto
 }
 
 TEST_F(LockFirmwareTest, SignedUpdateIsInstalledOfflineAndActiveAfterTheReboot) {
-  const FirmwareImage image = sign_image("1.5.0", 4, {1, 2, 3, 4}, kVendorKey.secret);
+  const FirmwareImage image =
+      sign_image("lw-lock-1", "1.5.0", 4, kStart + std::chrono::days(30), {1, 2, 3, 4}, kVendorKey.secret);
 
   ASSERT_EQ(lock_.install(image, kStart), InstallOutcome::installing);
   EXPECT_TRUE(lock_.updating(kStart + 1s));
@@ -477,7 +478,9 @@ TEST_F(LockFirmwareTest, SignedUpdateIsInstalledOfflineAndActiveAfterTheReboot) 
 
 TEST_F(LockFirmwareTest, CrashingUpdateIsRolledBack) {
   lock_.fail_next_boot();
-  ASSERT_EQ(lock_.install(sign_image("1.5.0", 4, {9}, kVendorKey.secret), kStart),
+  ASSERT_EQ(lock_.install(
+                sign_image("lw-lock-1", "1.5.0", 4, kStart + std::chrono::days(30), {9}, kVendorKey.secret),
+                kStart),
             InstallOutcome::installing);
   lock_.power_on(lock_.install_done_at(), BootReason::firmware_update);
 

@@ -25,10 +25,12 @@ std::vector<unsigned char> payload(unsigned char fill, std::size_t size = 4096) 
 
 class UpdateSlotsTest : public ::testing::Test {
  protected:
-  UpdateSlotsTest() : vendor_(key_from(0x11)), slots_(vendor_.public_key, "1.0.0", 10) {}
+  UpdateSlotsTest() : vendor_(key_from(0x11)), slots_(vendor_.public_key, "lw-lock-1", "1.0.0", 10) {}
 
+  /// The vendor's image for this model, its manifest good for 30 days.
   FirmwareImage image(std::string version, std::uint64_t counter) const {
-    return sign_image(std::move(version), counter, payload(0x5a), vendor_.secret);
+    return sign_image("lw-lock-1", std::move(version), counter, kT0 + std::chrono::days(30), payload(0x5a),
+                      vendor_.secret);
   }
 
   /// Installs `img` at now_ and reboots after the window.
@@ -78,7 +80,8 @@ TEST_F(UpdateSlotsTest, RaisedCounterOrChangedVersionBreaksTheSignature) {
 
 TEST_F(UpdateSlotsTest, ImageSignedByAnotherKeyIsRefused) {
   const protocol::KeyPair attacker = key_from(0x22);
-  const FirmwareImage img = sign_image("6.6.6", 50, payload(0x5a), attacker.secret);
+  const FirmwareImage img =
+      sign_image("lw-lock-1", "6.6.6", 50, kT0 + std::chrono::days(30), payload(0x5a), attacker.secret);
   EXPECT_EQ(slots_.install(img, now_), InstallOutcome::refused_bad_signature);
 }
 
@@ -128,12 +131,42 @@ TEST_F(UpdateSlotsTest, RebootDuringTheInstallWindowDiscardsThePartialImage) {
   EXPECT_EQ(slots_.install(image("1.1.0", 11), now_ + 1min), InstallOutcome::installing);
 }
 
-TEST(UpdateSlotsManifestTest, ManifestNamesVersionCounterAndPayloadHash) {
+TEST_F(UpdateSlotsTest, AnAuthenticImageForAnotherModelIsRefused) {
+  const FirmwareImage other =
+      sign_image("lw-lock-2", "1.1.0", 11, kT0 + std::chrono::days(30), payload(0x5a), vendor_.secret);
+  EXPECT_EQ(slots_.install(other, now_), InstallOutcome::refused_wrong_model);
+  FirmwareImage relabelled = other;
+  relabelled.model = "lw-lock-1";  // the model is signed: changing it breaks the signature
+  EXPECT_EQ(slots_.install(relabelled, now_), InstallOutcome::refused_bad_signature);
+  EXPECT_EQ(slots_.active_version(), "1.0.0");
+}
+
+TEST_F(UpdateSlotsTest, AnExpiredManifestIsRefusedAsAFrozenFeed) {
+  const FirmwareImage img = image("1.1.0", 11);  // good for 30 days from kT0
+  EXPECT_EQ(slots_.install(img, kT0 + std::chrono::days(30)), InstallOutcome::refused_stale_metadata);
+  FirmwareImage extended = img;
+  extended.expires_at += std::chrono::days(365);  // the expiry is signed too
+  EXPECT_EQ(slots_.install(extended, kT0 + std::chrono::days(30)), InstallOutcome::refused_bad_signature);
+  EXPECT_EQ(slots_.install(img, kT0 + std::chrono::days(29)), InstallOutcome::installing);
+}
+
+TEST_F(UpdateSlotsTest, AFastForwardedCounterIsRefusedSoLaterImagesStayInstallable) {
+  // Version 2^63: once confirmed, no genuine image could ever follow it.
+  EXPECT_EQ(slots_.install(image("9.9.9", std::uint64_t{1} << 63U), now_),
+            InstallOutcome::refused_counter_jump);
+  EXPECT_EQ(slots_.install(image("9.9.9", 10 + UpdateSlots::kMaxCounterStep + 1), now_),
+            InstallOutcome::refused_counter_jump);
+  EXPECT_EQ(slots_.anti_rollback_counter(), 10U);
+  EXPECT_EQ(install_and_reboot(image("1.1.0", 10 + UpdateSlots::kMaxCounterStep)), BootResult::trial);
+}
+
+TEST(UpdateSlotsManifestTest, ManifestNamesModelVersionCounterExpiryAndPayloadHash) {
   const PayloadHash hash = payload_hash(std::vector<unsigned char>{});
-  const std::string manifest = image_manifest("1.2.3", 42, hash);
+  const std::string manifest =
+      image_manifest("lw-lock-1", "1.2.3", 42, from_epoch_ms(1'800'000'000'000), hash);
   // BLAKE2b-256 of the empty input.
   EXPECT_EQ(manifest,
-            "lw-fw-v1\n1.2.3\n42\n"
+            "lw-fw-v2\nlw-lock-1\n1.2.3\n42\n1800000000000\n"
             "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8\n");
 }
 

@@ -1283,9 +1283,9 @@ class World {
         if (l == nullptr) break;
         if (on) {
           // The vendor's signed image; the lock verifies it and writes the other slot.
-          firmware::FirmwareImage image =
-              firmware::sign_image(f.firmware.value_or(std::string(l->fw->firmware_version()) + "-1"),
-                                   ++image_counter_, {0x4c, 0x57}, vendor_.secret);
+          firmware::FirmwareImage image = firmware::sign_image(
+              std::string(l->fw->model()), f.firmware.value_or(std::string(l->fw->firmware_version()) + "-1"),
+              ++image_counter_, now_ + std::chrono::days(30), {0x4c, 0x57}, vendor_.secret);
           if (l->native()) {
             l->fw->announce_update(now_);
             flush(*l);
