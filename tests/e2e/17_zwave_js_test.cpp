@@ -162,10 +162,14 @@ TEST_F(ZwaveJs, AZwaveLockIsFoundWatchedAndCommandedThroughZwaveJsServer) {
   ASSERT_TRUE(control("/notify/6/11"));  // said again: the same episode
   std::this_thread::sleep_for(500ms);
   int jams = 0;
+  int insecure = 0;
   for (const auto& e : events()) {
     if (e.at("kind") == "alarm" && e.at("detail") == "jammed") ++jams;
+    if (e.at("kind") == "alarm" && e.at("detail") == "insecure_inclusion") ++insecure;
   }
   EXPECT_EQ(jams, 1) << json::serialize(events());
+  // The mock lock was included without security: the driver says so, the hub raises it once.
+  EXPECT_EQ(insecure, 1) << json::serialize(events());
 }
 
 TEST_F(ZwaveJs, ADeadNodeFailsItsCommandAndGoesOfflineAndTheServerGoingDownMakesItUnreachable) {

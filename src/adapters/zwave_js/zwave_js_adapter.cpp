@@ -216,6 +216,17 @@ void ZwaveJsAdapter::on_node(const protocol::ZwsNode& n) {
       n.is_listening == std::optional<bool>(false) && n.is_frequent_listening == std::optional<bool>(false);
   complain(t->id, hub_.set_sleepy(t->id, sleepy), "its listening mode");
   for (const protocol::ZwsValue& v : n.values) on_value(*t, v, true);
+  if (n.highest_security_class && protocol::insecure_security_class(*n.highest_security_class) &&
+      !t->insecure_told) {
+    // Security anchor D15: a lock included without S2 can be listened to, or driven, by anyone in radio
+    // range.
+    t->insecure_told = true;
+    spdlog::warn(
+        "zwave-js: lock {} (node {}) was included with security {}: its commands can be read or forged "
+        "over the air; exclude it and include it again with S2 Access Control",
+        t->id, n.node_id, protocol::security_class_name(*n.highest_security_class));
+    alarm(*t, "insecure_inclusion");
+  }
   if (n.status == protocol::ZwaveNodeStatus::dead) {
     on_status(*t, false, std::string(kWho));
   } else if (n.status == protocol::ZwaveNodeStatus::alive || n.status == protocol::ZwaveNodeStatus::awake) {

@@ -124,6 +124,7 @@ class ZwaveJsAdapter final : public ClaimingLink {
     int slot_count{core::kMaxCodeSlots};  ///< lowered when a slot answers 254 (no such user)
     bool jammed{false};
     bool battery_low{false};
+    bool insecure_told{false};             ///< the insecure_inclusion alarm was raised
     std::optional<std::string> last_seen;  ///< the controller's lastSeen of it, as last reported
   };
   /// What a message id we sent is waiting for.

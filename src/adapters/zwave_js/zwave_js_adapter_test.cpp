@@ -157,6 +157,35 @@ TEST_F(ZwaveJsAdapterTest, TheDoorLockNodeJoinsWithItsStateAndTheControllerDoesN
   EXPECT_EQ(adapter_.server_version(), "driver 15.29.0, server 3.10.2");
 }
 
+TEST_F(ZwaveJsAdapterTest, ALockIncludedWithoutS2RaisesOneInsecureInclusionAlarm) {
+  // The recorded mock lock was included with no security (highestSecurityClass -1),
+  // reported in the state and again when its interview ended: one alarm.
+  connect();
+  EXPECT_EQ(count(core::EventKind::alarm, "insecure_inclusion"), 1);
+}
+
+TEST_F(ZwaveJsAdapterTest, ALockOnS2AccessControlOrNotYetKnownRaisesNoAlarm) {
+  adapter_.connected();
+  const auto lines = recorded();
+  adapter_.handle(lines.at(0));
+  for (const std::string& l : lines) {
+    if (l.find(R"("result":{"state")") == std::string::npos &&
+        l.find(R"("event":"ready")") == std::string::npos)
+      continue;
+    std::string secure = l;
+    for (std::size_t at = 0; (at = secure.find(R"("highestSecurityClass":-1)", at)) != std::string::npos;)
+      secure.replace(at, 25, R"("highestSecurityClass":2)");
+    json::value v = json::parse(secure);
+    if (l.find(R"("result":{"state")") != std::string::npos)
+      v.as_object()["messageId"] = command(1).at("messageId");
+    adapter_.handle(json::serialize(v));
+  }
+  ASSERT_NE(hub_.find_lock(id_), nullptr);
+  EXPECT_EQ(count(core::EventKind::alarm, "insecure_inclusion"), 0);
+  EXPECT_TRUE(protocol::insecure_security_class(7)) << "S0: its key is exchanged under a known key";
+  EXPECT_FALSE(protocol::insecure_security_class(2));
+}
+
 TEST_F(ZwaveJsAdapterTest, ANodeThatSleepsBetweenWakeUpsIsAsleepWhenSilentNotOffline) {
   adapter_.connected();
   const auto lines = recorded();

@@ -110,6 +110,21 @@ bool implements(const json::object& node, int cc) {
   return false;
 }
 
+}  // namespace
+
+std::string_view security_class_name(int security_class) noexcept {
+  switch (security_class) {
+    case -1: return "None";
+    case 0: return "S2 Unauthenticated";
+    case 1: return "S2 Authenticated";
+    case 2: return "S2 Access Control";
+    case 7: return "S0 Legacy";
+    default: return "unknown";
+  }
+}
+
+namespace {
+
 Result<ZwsNode> node_of(const json::object& o, std::string_view path) {
   ZwsNode n;
   auto id = required_int(o, "nodeId", path, 1, kMaxNodeId);
@@ -122,6 +137,10 @@ Result<ZwsNode> node_of(const json::object& o, std::string_view path) {
   n.is_controller = optional_bool(o, "isControllerNode").value_or(false);
   n.is_listening = optional_bool(o, "isListening");
   n.is_frequent_listening = optional_bool(o, "isFrequentListening");
+  auto security = optional_int(o, "highestSecurityClass", path, -2, 7);
+  if (!security) return security.error();
+  if (*security && **security != -2)
+    n.highest_security_class = static_cast<int>(**security);  // -2: temporary
   for (auto [name, out] : {std::pair{"name", &n.name}, std::pair{"location", &n.location},
                            std::pair{"firmwareVersion", &n.firmware_version}}) {
     auto t = optional_text(o, name, path, 256);

@@ -72,8 +72,21 @@ struct ZwsNode {
   std::optional<std::string> firmware_version;
   std::optional<bool> is_listening;
   std::optional<bool> is_frequent_listening;
+  /// `highestSecurityClass` (zwave-js SecurityClass): -1 None, 0 S2
+  /// Unauthenticated, 1 S2 Authenticated, 2 S2 Access Control, 7 S0 Legacy;
+  /// absent while the driver does not know it yet.
+  std::optional<int> highest_security_class;
   std::vector<ZwsValue> values;
 };
+
+/// Whether a node's security class leaves its traffic open: None (no
+/// encryption) or S0 Legacy (its network key travels under a known key at
+/// inclusion: Z-Shave). Unknown is not insecure — nor secure.
+[[nodiscard]] constexpr bool insecure_security_class(int security_class) noexcept {
+  return security_class == -1 || security_class == 7;
+}
+/// "None", "S0 Legacy", "S2 Unauthenticated", "S2 Authenticated", "S2 Access Control", or "unknown".
+[[nodiscard]] std::string_view security_class_name(int security_class) noexcept;
 
 /// One user slot as the lock answered a User Code Get (invoke_cc_api "get").
 struct ZwsUserCode {
