@@ -91,15 +91,7 @@ bool Zigbee2MqttAdapter::handle(std::string_view topic, std::string_view payload
   switch (t->kind) {
     case K::bridge_devices: discover(payload); break;
     case K::bridge_state: bridge_state(payload); break;
-    case K::bridge_info: {
-      auto info = protocol::decode_z2m_bridge_info(payload);
-      if (info) {
-        hub_.on_bridge_firmware(options_.base_topic, info->version);
-      } else {
-        reject(info.error().message);
-      }
-      break;
-    }
+    case K::bridge_info: bridge_info(payload); break;
     case K::bridge_event: bridge_event(payload); break;
     case K::bridge_logging:
     case K::bridge_log: bridge_logging(payload); break;
@@ -172,7 +164,8 @@ void Zigbee2MqttAdapter::discover(std::string_view payload) {
     complain(id, hub_.set_via(id, options_.base_topic), "its bridge");
     Tracked t;
     t.device = {id, address, d.friendly_name, d.ieee_address};
-    devices_.emplace(id, std::move(t));
+    Tracked& added = devices_.emplace(id, std::move(t)).first->second;
+    if (default_network_) tell_default_key(added);
     names_[d.friendly_name] = id;
     present.insert(id);
     spdlog::info("zigbee2mqtt: lock '{}' ({}, {}) is {}/{}", d.friendly_name, d.ieee_address,
@@ -230,12 +223,89 @@ void Zigbee2MqttAdapter::availability(const std::string& name, std::string_view 
            "availability");
 }
 
+void Zigbee2MqttAdapter::bridge_info(std::string_view payload) {
+  auto info = protocol::decode_z2m_bridge_info(payload);
+  if (!info) return reject(info.error().message);
+  hub_.on_bridge_firmware(options_.base_topic, info->version);
+  bridge_major_ = protocol::z2m_major_version(info->version);
+  const Timestamp now = hub_.now();
+  if (info->permit_join == true && !join_.open) {
+    join_ = JoinWindow{true, now, std::nullopt, false};
+    spdlog::warn("zigbee2mqtt: {} lets new devices join ({}); the hub closes it after {} s",
+                 options_.base_topic,
+                 info->permit_join_end_ms || info->permit_join_timeout_s ? "for a while" : "with no end",
+                 std::chrono::duration_cast<std::chrono::seconds>(options_.join_window).count());
+  } else if (info->permit_join == false && join_.open) {
+    spdlog::info("zigbee2mqtt: {} no longer lets new devices join", options_.base_topic);
+    join_ = JoinWindow{};
+  }
+  if (protocol::z2m_default_network(*info) && !default_network_) {
+    default_network_ = true;
+    spdlog::warn(
+        "zigbee2mqtt: {} runs on Zigbee2MQTT's old default network identifiers (PAN 0x1A62, extended PAN "
+        "dd..dd), which came with its published default network key: anyone in radio range may read or "
+        "forge its traffic. Form a new network with network_key, pan_id and ext_pan_id set to GENERATE and "
+        "pair its devices again",
+        options_.base_topic);
+    for (auto& [id, t] : devices_) tell_default_key(t);
+  }
+}
+
+void Zigbee2MqttAdapter::tell_default_key(Tracked& t) {
+  if (t.default_key_told) return;
+  t.default_key_told = true;
+  core::DeviceEvent e;
+  e.kind = core::DeviceEventKind::alarm;
+  e.alarm = "default_network_key";
+  event(t, e);
+}
+
+void Zigbee2MqttAdapter::alarm_all(const std::string& name) {
+  for (auto& [id, t] : devices_) {
+    core::DeviceEvent e;
+    e.kind = core::DeviceEventKind::alarm;
+    e.alarm = name;
+    event(t, e);
+  }
+}
+
+void Zigbee2MqttAdapter::close_join(Timestamp now) {
+  // 2.x takes only "time", 1.x only "value"; a bridge whose version is not known yet gets both.
+  const std::string_view body = !bridge_major_        ? R"({"value":false,"time":0})"
+                                : *bridge_major_ >= 2 ? R"({"time":0})"
+                                                      : R"({"value":false})";
+  join_.close_sent = now;
+  if (auto r = publish_(options_.base_topic + "/bridge/request/permit_join", body); !r) {
+    spdlog::error("zigbee2mqtt: could not close the join window of {}: {}", options_.base_topic,
+                  r.error().to_string());
+  }
+  if (!join_.alarmed) {
+    join_.alarmed = true;
+    spdlog::warn("zigbee2mqtt: {} let devices join for over {} s; the hub closed it", options_.base_topic,
+                 std::chrono::duration_cast<std::chrono::seconds>(options_.join_window).count());
+    alarm_all("permit_join_left_open");
+  }
+}
+
 void Zigbee2MqttAdapter::bridge_event(std::string_view payload) {
   auto e = protocol::decode_z2m_bridge_event(payload);
   if (!e) return reject(e.error().message);
   Tracked* t = by_ieee(e->ieee_address);
   if (t == nullptr) t = by_name(e->friendly_name);
   using T = protocol::Z2mBridgeEventType;
+  if (e->type == T::device_joined) {
+    if (join_.open) {
+      spdlog::info("zigbee2mqtt: '{}' ({}) joined {} while it let devices join", e->friendly_name,
+                   e->ieee_address, options_.base_topic);
+    } else {
+      // Security anchor D15: no join window was open, so something let it in (a router's own
+      // permit-join, a window opened and closed between two bridge/info, or a key that leaked).
+      spdlog::warn("zigbee2mqtt: '{}' ({}) joined {} while the hub saw no open join window", e->friendly_name,
+                   e->ieee_address, options_.base_topic);
+      alarm_all("unexpected_join");
+    }
+    return;
+  }
   if (t == nullptr) {
     if (auto r = routers_.find(e->ieee_address); r != routers_.end() && e->type == T::device_leave)
       router_gone(r->second, "it left the Zigbee network (device_leave)");
@@ -584,6 +654,11 @@ void Zigbee2MqttAdapter::tick() {
   }
   for (auto& [from, result] : std::exchange(code_answers_, {})) {
     if (code_results_) code_results_(from, result);
+  }
+  constexpr Duration kCloseAgain = std::chrono::seconds(30);
+  if (join_.open && now - join_.seen_open >= options_.join_window &&
+      (!join_.close_sent || now - *join_.close_sent >= kCloseAgain)) {
+    close_join(now);
   }
 }
 

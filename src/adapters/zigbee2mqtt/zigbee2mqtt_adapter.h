@@ -17,8 +17,18 @@
 //                    alarm, and the lock is updating until the state changes.
 //   <name>/availability  {"state":"online|offline"} or legacy plain words.
 //   bridge/state     the coordinator's Z2M up or down: its locks unreachable.
-//   bridge/info      its version, for the lock doctor.
-//   bridge/event     device_announce -> a rejoin; device_leave -> offline.
+//   bridge/info      its version, for the lock doctor. Security anchor D15:
+//                    a join window (permit_join true) still open after
+//                    Options::join_window is closed by the hub
+//                    (bridge/request/permit_join: 2.x {"time":0}, 1.x
+//                    {"value":false}, resent every 30 s while it stays open)
+//                    with a `permit_join_left_open` alarm on each of the
+//                    bridge's locks; a network on Zigbee2MQTT's old default
+//                    identifiers (z2m_default_network) raises one
+//                    `default_network_key` alarm per lock.
+//   bridge/event     device_announce -> a rejoin; device_leave -> offline;
+//                    device_joined while the hub saw no open join window ->
+//                    an `unexpected_join` alarm on each of the bridge's locks.
 //   routers          a router (a mains device that is not a lock) that leaves
 //                    bridge/devices, says device_leave or goes offline in its
 //                    availability: doctor evidence that the bridge's locks
@@ -93,6 +103,10 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
     Duration report_interval{std::chrono::hours(1)};
     /// false (hub.auto_register = false): only locks already configured are taken.
     bool register_new{true};
+    /// How long a join window may stay open before the hub closes it: a
+    /// little over 254 s, the longest Zigbee2MQTT 2.x opens one for, so a
+    /// window that ends by itself is left alone.
+    Duration join_window{std::chrono::minutes(5)};
   };
   /// Publishes one message (QoS 1, not retained). Errors: unavailable when
   /// the broker is not connected.
@@ -109,7 +123,8 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
 
   /// One message from the broker. false when the topic is not under the base topic.
   bool handle(std::string_view topic, std::string_view payload);
-  /// Fails the actions it could not send (unlatch) and forgets expired ones.
+  /// Fails the actions it could not send (unlatch) and forgets expired ones;
+  /// closes a join window open longer than Options::join_window.
   /// Call after every Hub::tick.
   void tick();
 
@@ -158,13 +173,27 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
     bool jammed{false};
     bool updating{false};
     bool battery_low{false};
+    bool default_key_told{false};  ///< the default_network_key alarm was raised
+  };
+  /// The bridge's join window (permit_join) as bridge/info last told it.
+  struct JoinWindow {
+    bool open{false};
+    Timestamp seen_open{};                ///< when the hub first saw it open
+    std::optional<Timestamp> close_sent;  ///< when the hub last asked to close it
+    bool alarmed{false};                  ///< permit_join_left_open raised for this window
   };
 
   void discover(std::string_view payload);
   void report(Tracked& t, std::string_view payload);
   void availability(const std::string& name, std::string_view payload);
   void bridge_state(std::string_view payload);
+  void bridge_info(std::string_view payload);
   void bridge_event(std::string_view payload);
+  /// Asks the bridge to close its join window, in the form its version speaks.
+  void close_join(Timestamp now);
+  /// An alarm on every lock of the bridge (a bridge-wide security finding).
+  void alarm_all(const std::string& name);
+  void tell_default_key(Tracked& t);
   void bridge_logging(std::string_view payload);
   /// A router of the mesh went offline or left: doctor evidence for the bridge's locks.
   void router_gone(const std::string& name, std::string_view why);
@@ -196,6 +225,9 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   std::map<std::string, bool> early_availability_;  // heard before bridge/devices named the device
   std::map<std::string, std::string> routers_;      // the mesh's routers: ieee address -> friendly name
   std::optional<bool> bridge_up_;
+  std::optional<int> bridge_major_;  ///< Z2M's major version, from bridge/info
+  JoinWindow join_;
+  bool default_network_{false};
   bool told_bridge_down_{false};
   std::vector<std::pair<core::LockAddress, ActionId>> unsupported_;              // failed at the next tick()
   std::vector<std::pair<core::LockAddress, core::CommandResult>> code_answers_;  // given at the next tick()

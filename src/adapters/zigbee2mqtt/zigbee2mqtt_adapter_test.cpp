@@ -392,6 +392,106 @@ TEST_F(Z2mAdapterTest, AnnounceIsARejoinAndLeaveTakesTheLockOffline) {
   EXPECT_EQ(lock().connectivity, Connectivity::offline);
 }
 
+// Security anchor D15: a join window left open is closed by the hub, in the
+// form the bridge's version speaks, and a join nobody opened a window for alarms.
+TEST_F(Z2mAdapterTest, AJoinWindowLeftOpenIsClosedByTheHubWithAnAlarmOnEachLock) {
+  discover();
+  auto alarms = [this](std::string_view name) {
+    int n = 0;
+    for (const core::EventRecord& e : history()) n += e.kind == core::EventKind::alarm && e.detail == name;
+    return n;
+  };
+  auto closes = [this] {
+    std::vector<std::string> bodies;
+    for (const auto& [topic, body] : published_) {
+      if (topic == "zigbee2mqtt/bridge/request/permit_join") bodies.push_back(body);
+    }
+    return bodies;
+  };
+  // Zigbee2MQTT 1.x with permit_join: true in its configuration: open with no end.
+  hear("zigbee2mqtt/bridge/info", R"({"version":"1.41.0","permit_join":true})");
+  clock_.advance(4min);
+  adapter_.tick();
+  EXPECT_TRUE(closes().empty()) << "a window may stay open for the time a pairing takes";
+  EXPECT_EQ(alarms("permit_join_left_open"), 0);
+  clock_.advance(1min);
+  adapter_.tick();
+  EXPECT_EQ(closes(), std::vector<std::string>{R"({"value":false})"});
+  EXPECT_EQ(alarms("permit_join_left_open"), 1);
+  // Still open: asked again every 30 s, alarmed once.
+  clock_.advance(10s);
+  adapter_.tick();
+  EXPECT_EQ(closes().size(), 1U);
+  clock_.advance(20s);
+  adapter_.tick();
+  EXPECT_EQ(closes().size(), 2U);
+  EXPECT_EQ(alarms("permit_join_left_open"), 1);
+  hear("zigbee2mqtt/bridge/info", R"({"version":"1.41.0","permit_join":false})");
+  clock_.advance(10min);
+  adapter_.tick();
+  EXPECT_EQ(closes().size(), 2U);
+
+  // 2.x speaks "time"; a window that ends by itself (254 s at most) is left alone.
+  published_.clear();
+  hear("zigbee2mqtt/bridge/info",
+       R"({"version":"2.1.3","permit_join":true,"permit_join_end":1700000254000})");
+  clock_.advance(254s);
+  adapter_.tick();
+  hear("zigbee2mqtt/bridge/info", R"({"version":"2.1.3","permit_join":false})");
+  clock_.advance(10min);
+  adapter_.tick();
+  EXPECT_TRUE(closes().empty());
+  hear("zigbee2mqtt/bridge/info",
+       R"({"version":"2.1.3","permit_join":true,"permit_join_end":1800000000000})");
+  clock_.advance(5min);
+  adapter_.tick();
+  EXPECT_EQ(closes(), std::vector<std::string>{R"({"time":0})"});
+  EXPECT_EQ(alarms("permit_join_left_open"), 2);
+}
+
+TEST_F(Z2mAdapterTest, ADeviceJoiningWhileNoJoinWindowIsOpenAlarmsOnTheBridgesLocks) {
+  discover();
+  auto unexpected = [this] {
+    int n = 0;
+    for (const core::EventRecord& e : history()) n += e.detail == "unexpected_join";
+    return n;
+  };
+  constexpr std::string_view kJoined =
+      R"({"type":"device_joined","data":{"friendly_name":"0x90fd9ffffe6494fc","ieee_address":"0x90fd9ffffe6494fc"}})";
+  hear("zigbee2mqtt/bridge/info",
+       R"({"version":"2.1.3","permit_join":true,"permit_join_end":1700000254000})");
+  hear("zigbee2mqtt/bridge/event", kJoined);
+  EXPECT_EQ(unexpected(), 0) << "a join in an open window is what the window is for";
+  hear("zigbee2mqtt/bridge/info", R"({"version":"2.1.3","permit_join":false})");
+  hear("zigbee2mqtt/bridge/event", kJoined);
+  EXPECT_EQ(unexpected(), 1);
+}
+
+TEST_F(Z2mAdapterTest, ANetworkOnTheOldDefaultIdentifiersRaisesOneDefaultKeyAlarmPerLock) {
+  auto told = [this] {
+    int n = 0;
+    for (const core::EventRecord& e : history()) n += e.detail == "default_network_key";
+    return n;
+  };
+  // bridge/info may come before bridge/devices names the lock: it is told once it is known.
+  constexpr std::string_view kDefault =
+      R"({"version":"1.30.0","network":{"channel":11,"pan_id":6754,"extended_pan_id":[221,221,221,221,221,221,221,221]}})";
+  hear("zigbee2mqtt/bridge/info", kDefault);
+  discover();
+  EXPECT_EQ(told(), 1);
+  hear("zigbee2mqtt/bridge/info", kDefault);
+  discover();
+  EXPECT_EQ(told(), 1);
+}
+
+TEST_F(Z2mAdapterTest, AGeneratedNetworkRaisesNoDefaultKeyAlarm) {
+  discover();
+  hear(
+      "zigbee2mqtt/bridge/info",
+      R"({"version":"2.1.3","network":{"channel":15,"pan_id":6754,"extended_pan_id":"0x3bd7c5a2e1f40096"}})");
+  for (const core::EventRecord& e : history()) EXPECT_NE(e.detail, "default_network_key");
+}
+
 TEST_F(Z2mAdapterTest, PayloadsThatDoNotDecodeAreCountedByReason) {
   discover();
   hear(kLockTopic, R"({"battery":"full"})");

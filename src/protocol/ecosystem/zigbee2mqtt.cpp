@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "base/enum_names.h"
@@ -168,6 +169,34 @@ class Fields {
   FieldReader r_;  // views prefix_
   std::optional<Error>& sink_;
 };
+
+/// bridge/info's network.extended_pan_id as 16 lower-case hex digits: an
+/// array of 8 bytes (1.x) or "0x" and 16 hex digits; nullopt otherwise.
+std::optional<std::string> extended_pan_id(const json::value& v) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  if (const json::array* bytes = v.if_array()) {
+    if (bytes->size() != 8) return std::nullopt;
+    for (const json::value& b : *bytes) {
+      if (!b.is_int64() || b.get_int64() < 0 || b.get_int64() > 255) return std::nullopt;
+      const auto n = static_cast<std::size_t>(b.get_int64());
+      out += kHex[n >> 4U];
+      out += kHex[n & 15U];
+    }
+    return out;
+  }
+  if (const json::string* text = v.if_string()) {
+    std::string_view t = *text;
+    if (t.size() != 18 || t.substr(0, 2) != "0x") return std::nullopt;
+    for (char c : t.substr(2)) {
+      const char lower = (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (kHex.find(lower) == std::string_view::npos) return std::nullopt;
+      out += lower;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
 
 /// "2025-08-07T22:10:54+00:00", "2019-10-20T08:45:22.123Z": ms since the
 /// epoch; nullopt without a zone or when malformed.
@@ -514,11 +543,29 @@ Result<Z2mBridgeInfo> decode_z2m_bridge_info(std::string_view payload) {
     Fields nf(*network, "bridge_info.network", error);
     info.channel = nf.integer("channel", 0, 26);
     info.pan_id = nf.integer("pan_id", 0, 65'535);
+    // Read for the default-key check only: any other shape (the documentation's own example
+    // has 3 bytes) reads as unknown rather than refusing the bridge's version with it.
+    if (const json::value* ext = nf.find("extended_pan_id")) info.extended_pan_id = extended_pan_id(*ext);
   }
   info.permit_join = f.boolean("permit_join");
+  info.permit_join_end_ms = f.integer64("permit_join_end", 0, std::numeric_limits<std::int64_t>::max());
+  info.permit_join_timeout_s = f.integer("permit_join_timeout", 0, 7 * 24 * 3600);
   info.restart_required = f.boolean("restart_required");
   if (error) return *error;
   return info;
+}
+
+bool z2m_default_network(const Z2mBridgeInfo& info) {
+  return info.pan_id == 6754 && info.extended_pan_id == std::optional<std::string>("dddddddddddddddd");
+}
+
+std::optional<int> z2m_major_version(std::string_view version) {
+  int major = 0;
+  std::size_t i = 0;
+  for (; i < version.size() && i < 4 && version[i] >= '0' && version[i] <= '9'; ++i)
+    major = major * 10 + (version[i] - '0');
+  if (i == 0) return std::nullopt;
+  return major;
 }
 
 Result<Z2mBridgeEvent> decode_z2m_bridge_event(std::string_view payload) {

@@ -191,9 +191,24 @@ struct Z2mBridgeInfo {
   std::optional<std::string> coordinator_ieee_address;
   std::optional<int> channel;  ///< 11..26
   std::optional<int> pan_id;   ///< 0..65535
+  /// network.extended_pan_id as 16 lower-case hex digits: 1.x sends 8 bytes
+  /// ([221,221,...]), later versions "0xdddddddddddddddd".
+  std::optional<std::string> extended_pan_id;
   std::optional<bool> permit_join;
+  /// 2.x: when the open join window closes, ms since the epoch (absent while closed).
+  std::optional<std::int64_t> permit_join_end_ms;
+  /// 1.x: seconds left of the open join window; absent while closed or when it never closes.
+  std::optional<int> permit_join_timeout_s;
   std::optional<bool> restart_required;
 };
+/// The network still has the identifiers every Zigbee2MQTT before 1.33.0
+/// formed it with (PAN 6754 = 0x1A62, extended PAN dd..dd), and so, unless
+/// its owner changed only the key, the default network key published with
+/// them. Z2M never reports the key itself.
+[[nodiscard]] bool z2m_default_network(const Z2mBridgeInfo& info);
+/// The major version of a Z2M version text ("1.41.0" -> 1, "2.1.3-dev" -> 2);
+/// nullopt when it does not start with a number.
+std::optional<int> z2m_major_version(std::string_view version);
 /// At most 4 MiB (it carries Z2M's whole config and schema).
 Result<Z2mBridgeInfo> decode_z2m_bridge_info(std::string_view payload);
 

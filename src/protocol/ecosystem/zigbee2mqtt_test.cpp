@@ -390,6 +390,30 @@ TEST(Z2mBridgeInfo, DocExampleGivesTheCoordinatorRevision) {
   EXPECT_EQ(ember->coordinator_revision, "7.4.1 [GA]");
 }
 
+TEST(Z2mBridgeInfo, TheJoinWindowAndNetworkIdentifiersOfBothMajorVersions) {
+  auto v1 = decode_z2m_bridge_info(
+      R"({"version":"1.32.2","network":{"channel":11,"pan_id":6754,"extended_pan_id":[221,221,221,221,221,221,221,221]},)"
+      R"("permit_join":true,"permit_join_timeout":10})");
+  ASSERT_TRUE(v1) << v1.error().to_string();
+  EXPECT_EQ(v1->permit_join_timeout_s, 10);
+  EXPECT_EQ(v1->extended_pan_id, "dddddddddddddddd");
+  EXPECT_TRUE(z2m_default_network(*v1));
+  EXPECT_EQ(z2m_major_version(v1->version), 1);
+  auto v2 = decode_z2m_bridge_info(
+      R"({"version":"2.1.3-dev","network":{"channel":25,"pan_id":6754,"extended_pan_id":"0x3BD7C5A2E1F40096"},)"
+      R"("permit_join":true,"permit_join_end":1733334455000})");
+  ASSERT_TRUE(v2) << v2.error().to_string();
+  EXPECT_EQ(v2->permit_join_end_ms, 1733334455000);
+  EXPECT_EQ(v2->extended_pan_id, "3bd7c5a2e1f40096");
+  EXPECT_FALSE(z2m_default_network(*v2)) << "the default PAN id alone is no default key";
+  EXPECT_EQ(z2m_major_version(v2->version), 2);
+  EXPECT_FALSE(z2m_major_version("dev"));
+  // The documentation's own example abbreviates it to 3 bytes: unknown, not a refusal.
+  auto short_id = decode_z2m_bridge_info(R"({"version":"2.1.3","network":{"extended_pan_id":[0,11,22]}})");
+  ASSERT_TRUE(short_id) << short_id.error().to_string();
+  EXPECT_FALSE(short_id->extended_pan_id);
+}
+
 TEST(Z2mBridgeInfo, ErrorsNameTheField) {
   auto no_version = decode_z2m_bridge_info(R"({"coordinator":{"type":"zStack3x0"}})");
   ASSERT_FALSE(no_version);
