@@ -9,6 +9,7 @@
 #include <iostream>
 #include <vector>
 
+#include "adapters/mqtt/broker_access.h"
 #include "adapters/mqtt/broker_process.h"
 #include "adapters/system/credentials.h"
 #include "adapters/system/key_file.h"
@@ -190,6 +191,23 @@ int run_demo(const DemoOptions& options) {
     broker_options.tls_cert_file = tls->server_cert;
     broker_options.tls_key_file = tls->server_key;
   }
+  // No anonymous client: the hub, the simulated home (one client for its locks, phones and bridges) and
+  // nobody else, each on its own topics (docs/security.md, D14). Fresh passwords at every start.
+  std::vector<core::LockAddress> lock_addresses;
+  for (const sim::ScenarioLock& l : scenario->locks) lock_addresses.push_back({l.site, l.id});
+  std::vector<core::LockAddress> phone_addresses;
+  for (const sim::ScenarioPhone& p : scenario->phones) phone_addresses.push_back({p.site, p.id});
+  std::vector<std::string> bridge_topics;
+  for (const sim::ScenarioBridge& b : scenario->bridges) {
+    if (!b.base_topic.empty()) bridge_topics.push_back(b.base_topic);
+  }
+  const auto access =
+      adapters::mqtt::generate_broker_access("lw-hub", lock_addresses, phone_addresses, bridge_topics, true);
+  auto access_files =
+      adapters::mqtt::write_broker_access(access, std::filesystem::path(options.data_dir) / "broker-access");
+  if (!access_files) return fail("broker accounts", access_files.error());
+  broker_options.password_file = access_files->password_file.string();
+  broker_options.acl_file = access_files->acl_file.string();
   adapters::mqtt::BrokerProcess broker(broker_options);
   auto plain_port = broker.start(std::filesystem::path(options.data_dir) / "broker");
   if (!plain_port) return fail("broker", plain_port.error());
@@ -202,6 +220,8 @@ int run_demo(const DemoOptions& options) {
   config->hub.id = "demo-hub";
   config->hub.data_dir = options.data_dir;
   config->mqtt.port = port;
+  config->mqtt.username = access.hub.username;
+  config->mqtt.password = access.hub.password;
   config->http.port = options.http_port;
   if (tls) {
     config->mqtt.host = "localhost";  // the name the certificate holds, as a client checks
@@ -229,6 +249,7 @@ int run_demo(const DemoOptions& options) {
   }
 
   scenario->broker.port = port;
+  scenario->broker.credentials_file = access_files->credentials.string();
   if (tls) {
     scenario->broker.host = "localhost";
     scenario->broker.tls_ca_file = tls->ca_cert;

@@ -65,6 +65,7 @@ void read_broker(StrictTable t, ScenarioBroker& broker) {
   t.get("host", broker.host);
   t.get("port", broker.port, 1, 65535);
   t.get("tls_ca_file", broker.tls_ca_file);
+  t.get("credentials_file", broker.credentials_file);
   if (broker.host.empty()) t.fail("host", "must not be empty");
 }
 

@@ -43,6 +43,9 @@ struct ScenarioBroker {
   std::string host{"127.0.0.1"};
   int port{1883};
   std::string tls_ca_file;  ///< set: the locks connect over TLS, trusting this CA
+  /// set: `username:password` lines (adapters/mqtt/broker_access.h); each
+  /// lock signs in as lock.<site>.<lock>, a simulated world as lw-simulator.
+  std::string credentials_file;
 };
 
 struct ScenarioHub {

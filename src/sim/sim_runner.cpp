@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <utility>
 
+#include "adapters/mqtt/broker_access.h"
 #include "protocol/codec.h"
 #include "protocol/envelope.h"
 #include "protocol/topics.h"
@@ -101,6 +103,12 @@ Result<void> SimRunner::start() {
   auto hub_key = protocol::decode_public_key(key_b64);
   if (!hub_key) return invalid_argument("hub public key", "must be base64 of a 32-byte Ed25519 public key");
 
+  std::map<std::string, std::string, std::less<>> credentials;
+  if (!scenario_.broker.credentials_file.empty()) {
+    auto read = adapters::mqtt::read_broker_credentials(scenario_.broker.credentials_file);
+    if (!read) return Error{read.error().code, "broker.credentials_file: " + read.error().message};
+    credentials = std::move(*read);
+  }
   const Timestamp now = clock_.now();
   std::vector<std::unique_ptr<Device>> devices;
   for (const ScenarioLock& lock : scenario_.locks) {
@@ -113,6 +121,17 @@ Result<void> SimRunner::start() {
     options.port = scenario_.broker.port;
     options.tls_ca_file = scenario_.broker.tls_ca_file;
     options.client_id = "lw-sim-" + lock.id;
+    if (!scenario_.broker.credentials_file.empty()) {
+      const std::string user = adapters::mqtt::lock_username(device->model->address());
+      auto account = credentials.find(user);
+      if (account == credentials.end()) {
+        return invalid_argument(
+            "broker.credentials_file",
+            scenario_.broker.credentials_file + " has no account " + user + " for lock " + lock.id);
+      }
+      options.username = user;
+      options.password = account->second;
+    }
     options.keepalive = std::chrono::seconds(device->model->keepalive_s());
     // docs/protocol.md section 1: a lock keeps a persistent session, so a
     // command queued while it was briefly away is still delivered.

@@ -5,11 +5,14 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "adapters/mqtt/broker_access.h"
 #include "adapters/mqtt/mqtt_client.h"
 #include "adapters/system/system_clock.h"
 #include "protocol/codec.h"
@@ -63,13 +66,28 @@ keepalive_s = 5
 
 class SimRunnerTest : public ::testing::Test {
  protected:
-  SimRunnerTest() {
+  SimRunnerTest() : SimRunnerTest(false) {}
+  /// `with_accounts`: the broker takes no anonymous client (broker_access.h);
+  /// the observer signs in as the hub, each lock with its own account.
+  explicit SimRunnerTest(bool with_accounts)
+      : with_accounts_(with_accounts),
+        access_(
+            adapters::mqtt::generate_broker_access("hub", {{"t", "door-a"}, {"t", "door-b"}}, {}, {}, false)),
+        access_dir_(testing::make_temp_dir("sim-access")),
+        files_(with_accounts ? *adapters::mqtt::write_broker_access(access_, access_dir_)
+                             : adapters::mqtt::BrokerAccessFiles{}),
+        broker_(adapters::mqtt::BrokerProcessOptions{.password_file = files_.password_file.string(),
+                                                     .acl_file = files_.acl_file.string()}) {
     MqttClient::Options options;
     options.host = testing::MosquittoBroker::host();
     options.port = broker_.port();
     options.client_id = "observer";
     options.keepalive = 5s;
     options.clean_session = true;
+    if (with_accounts_) {
+      options.username = access_.hub.username;
+      options.password = access_.hub.password;
+    }
     observer_ = std::make_unique<MqttClient>(io_, std::move(options));
     observer_->on_message([this](std::string_view topic, std::string_view payload, bool retained) {
       seen_.push_back({std::string(topic), std::string(payload), retained});
@@ -78,6 +96,7 @@ class SimRunnerTest : public ::testing::Test {
     observer_->start();
     EXPECT_TRUE(run_until([&] { return observer_->connected(); })) << broker_.log();
   }
+  ~SimRunnerTest() override { testing::remove_temp_dir_unless_failed(access_dir_); }
 
   bool run_until(const std::function<bool()>& done, Duration timeout = 5s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -91,6 +110,7 @@ class SimRunnerTest : public ::testing::Test {
   std::unique_ptr<SimRunner> start_runner(std::string_view extra = "") {
     auto scenario = parse_scenario(scenario_text(broker_.port(), extra), "test.toml");
     EXPECT_TRUE(scenario) << scenario.error().message;
+    if (with_accounts_) scenario->broker.credentials_file = files_.credentials.string();
     auto runner =
         std::make_unique<SimRunner>(io_, *scenario, protocol::encode_public_key(hub_key().public_key));
     auto started = runner->start();
@@ -130,6 +150,10 @@ class SimRunnerTest : public ::testing::Test {
     return c.id;
   }
 
+  bool with_accounts_;
+  adapters::mqtt::BrokerAccess access_;
+  std::filesystem::path access_dir_;
+  adapters::mqtt::BrokerAccessFiles files_;
   testing::MosquittoBroker broker_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
@@ -186,6 +210,42 @@ TEST_F(SimRunnerTest, SignedCommandIsAnsweredWithResultStateAndEvent) {
   auto state = protocol::decode_state(payloads_on("lw/v1/t/door-a/state").back());
   ASSERT_TRUE(state);
   EXPECT_EQ(state->lock_state, core::LockState::locked);
+}
+
+// Security anchor D14: with per-lock accounts and the generated ACL, a lock
+// still signs in with its Last Will, reports, and hears the hub's commands.
+class SimRunnerWithAccountsTest : public SimRunnerTest {
+ protected:
+  SimRunnerWithAccountsTest() : SimRunnerTest(true) {}
+};
+
+TEST_F(SimRunnerWithAccountsTest, EachLockSignsInWithItsOwnAccountAndIsCommandedThroughTheBrokersAcl) {
+  auto runner = start_runner();
+  ASSERT_TRUE(run_until([&] {
+    return runner->connected("door-a") && runner->connected("door-b") &&
+           !payloads_on("lw/v1/t/door-a/state").empty();
+  })) << broker_.log();
+  EXPECT_NE(broker_.log().find("u'lock.t.door-a'"), std::string::npos) << broker_.log();
+  io_.run_for(200ms);
+  const std::string id = send_command(core::LockAction::lock, 1);
+  ASSERT_TRUE(run_until([&] { return !payloads_on("lw/v1/t/door-a/result").empty(); })) << broker_.log();
+  auto result = protocol::decode_result(payloads_on("lw/v1/t/door-a/result").front());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->command_id, id);
+  EXPECT_EQ(result->outcome, core::CommandOutcome::ok);
+}
+
+TEST_F(SimRunnerWithAccountsTest, ALockMissingFromTheCredentialsFileIsNamed) {
+  const std::string partial = (access_dir_ / "partial.txt").string();
+  std::ofstream(partial) << "lock.t.door-a:" << access_.locks[0].account.password << "\n";
+  auto scenario = parse_scenario(scenario_text(broker_.port()), "test.toml");
+  ASSERT_TRUE(scenario);
+  scenario->broker.credentials_file = partial;
+  SimRunner runner(io_, *scenario, protocol::encode_public_key(hub_key().public_key));
+  auto started = runner.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("has no account lock.t.door-b for lock door-b"), std::string::npos)
+      << started.error().message;
 }
 
 TEST_F(SimRunnerTest, PowerLossLeavesTheLastWillAndPowerRestoreRebootsTheLock) {

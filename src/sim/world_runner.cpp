@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "adapters/mqtt/broker_access.h"
 #include "protocol/codec.h"
 #include "protocol/ecosystem/zigbee2mqtt.h"
 #include "protocol/topics.h"
@@ -56,6 +57,19 @@ Result<void> WorldRunner::start() {
   options.port = scenario_.broker.port;
   options.tls_ca_file = scenario_.broker.tls_ca_file;
   options.client_id = "lw-sim-world-" + std::to_string(::getpid());
+  if (!scenario_.broker.credentials_file.empty()) {
+    constexpr std::string_view kUser = "lw-simulator";  // adapters/mqtt/broker_access.h
+    auto credentials = adapters::mqtt::read_broker_credentials(scenario_.broker.credentials_file);
+    if (!credentials)
+      return Error{credentials.error().code, "broker.credentials_file: " + credentials.error().message};
+    auto account = credentials->find(kUser);
+    if (account == credentials->end()) {
+      return invalid_argument("broker.credentials_file",
+                              scenario_.broker.credentials_file + " has no account " + std::string(kUser));
+    }
+    options.username = std::string(kUser);
+    options.password = account->second;
+  }
   options.clean_session = true;
   if (auto valid = MqttClient::validate(options); !valid) return valid.error();
   client_ = std::make_unique<MqttClient>(io_, std::move(options));

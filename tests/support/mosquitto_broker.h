@@ -28,6 +28,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "adapters/mqtt/broker_process.h"
 
@@ -46,7 +47,10 @@ std::string read_text_file(const std::filesystem::path& path);
 
 class MosquittoBroker {
  public:
-  MosquittoBroker() : dir_(make_temp_dir("mosquitto")) {
+  MosquittoBroker() : MosquittoBroker(adapters::mqtt::BrokerProcessOptions{}) {}
+  /// With these options (a password and an ACL file, say); `port` and the log stay the wrapper's.
+  explicit MosquittoBroker(adapters::mqtt::BrokerProcessOptions options)
+      : dir_(make_temp_dir("mosquitto")), process_(std::move(options)) {
     if (auto port = process_.start(dir_); !port) {
       throw std::runtime_error("MosquittoBroker: " + port.error().to_string());
     }

@@ -91,7 +91,8 @@ bool answers_mqtt(const sockaddr_in& addr) {
     if (n <= 0) return false;
     got += static_cast<std::size_t>(n);
   }
-  if (connack[0] != 0x20 || connack[1] != 0x02 || connack[3] != 0x00) return false;
+  // 0: accepted; 5: not authorized, a broker that takes no anonymous clients answering.
+  if (connack[0] != 0x20 || connack[1] != 0x02 || (connack[3] != 0x00 && connack[3] != 0x05)) return false;
   constexpr std::array<char, 2> kDisconnect{'\xe0', '\x00'};
   (void)::send(fd.get(), kDisconnect.data(), kDisconnect.size(), MSG_NOSIGNAL);
   return true;
@@ -154,6 +155,9 @@ Result<int> BrokerProcess::start(const std::filesystem::path& dir) {
 
   if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
     return invalid_argument("tls_cert_file", "tls_cert_file and tls_key_file go together");
+  }
+  if (options_.password_file.empty() != options_.acl_file.empty()) {
+    return invalid_argument("password_file", "password_file and acl_file go together");
   }
   if (!options_.tls_cert_file.empty() && tls_port_ == 0) {
     if (options_.tls_port < 0 || options_.tls_port > 65535)
@@ -241,7 +245,9 @@ Result<void> BrokerProcess::write_config(int port) {
               ? std::string()
               : "listener " + std::to_string(tls_port_) + ' ' + options_.bind_address + "\ncertfile " +
                     options_.tls_cert_file + "\nkeyfile " + options_.tls_key_file + "\ntls_version tlsv1.2\n")
-      << "allow_anonymous true\n"
+      << (options_.password_file.empty() ? std::string("allow_anonymous true\n")
+                                         : "allow_anonymous false\npassword_file " + options_.password_file +
+                                               "\nacl_file " + options_.acl_file + '\n')
       << "persistence false\n"
       << "set_tcp_nodelay true\n"
       // A fleet's locks all announce themselves when the hub or broker restarts;

@@ -2,11 +2,12 @@
 // `lockwarden demo` and for tests (tests/support/mosquitto_broker.h wraps it).
 //
 // start(dir) writes `dir/mosquitto.conf` (one listener on the loopback
-// address, anonymous access, no persistence), starts the broker with its log
+// address, anonymous access unless a password and an ACL file are given, no
+// persistence), starts the broker with its log
 // in `dir/mosquitto.log` (the broker's own stdout/stderr go there too) and
 // returns once the broker answers an MQTT CONNECT on its port (a bare TCP
 // accept could come from another process holding the port; the probe shows up
-// in the log as client "lw-broker-probe"). With port 0 in the options a
+// in the log as client "lw-broker-probe", refused when anonymous clients are). With port 0 in the options a
 // free port is picked (bind to port 0, read it, close it); if another process
 // takes it before the broker binds, another one is tried. restart() keeps the
 // port, so clients can reconnect to the same address.
@@ -47,6 +48,10 @@ struct BrokerProcessOptions {
   std::string tls_key_file{};
   /// The TLS listener's port; 0: a free one (tls_port() tells which).
   int tls_port{0};
+  /// Both set (write_broker_access makes them): no anonymous clients, and
+  /// each account only on its topics. Both empty: anyone may do anything.
+  std::string password_file{};
+  std::string acl_file{};
   /// How long start() waits for the broker to answer.
   Duration startup_timeout{5s};
   /// How long stop() waits after SIGTERM before it sends SIGKILL.
