@@ -60,8 +60,10 @@ def main():
         "re-pair, interference, reset, support) with the same draws. A case whose lock was back before the "
         "first look needs no step from either. Steps the hub does itself (waiting, recalibrating a lock that "
         "answers, restarting a hub that answers) cost the user nothing.",
-        "- **Factory resets and codes**: the hub holds no verified backup of a lock's users and codes yet, so "
-        "the doctor plans no re-pair and no reset; the guide's walk loses a lock's codes whenever it reaches "
+        "- **Factory resets and codes**: the running hub holds a verified backup of a lock's codes once a "
+        "complete read-back finds nothing it did not write, and writes them back after a re-pair in person; "
+        "this replay runs no code sync, so it holds none and the doctor plans no re-pair and no reset; the "
+        "guide's walk loses a lock's codes whenever it reaches "
         "its re-pair or reset step. A reset is needless when it cannot fix the cause or a cheaper step that "
         "could was not tried.",
         "- **Top-1 / top-3**: the true cause first / among the first three of the ranking. The guide names no "

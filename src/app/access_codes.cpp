@@ -49,6 +49,7 @@ core::WebhookEventType webhook_type(core::CodeNoticeKind kind) {
     case core::CodeNoticeKind::pin_differs:
     case core::CodeNoticeKind::extra:
     case core::CodeNoticeKind::box_key_changed: break;
+    case core::CodeNoticeKind::restored: break;  // not sent (see handle)
   }
   return core::WebhookEventType::access_code_drift;
 }
@@ -71,6 +72,7 @@ std::string describe(const core::CodeNotice& n, const std::string& name) {
       text = "drift: " + who + " holds a code lockwarden did not write";
       break;
     case core::CodeNoticeKind::box_key_changed: text = "the lock's code box key changed"; break;
+    case core::CodeNoticeKind::restored: return n.detail;
   }
   if (!n.detail.empty()) text += ": " + n.detail;
   return text;
@@ -337,6 +339,10 @@ void AccessCodes::on_result(const core::LockAddress& lock, const core::CommandRe
 }
 
 void AccessCodes::on_event(const core::LockAddress& lock, const core::DeviceEvent& event) {
+  // Someone programmed a code at the lock itself: read it back now rather than at the next return.
+  if (event.kind == core::DeviceEventKind::alarm && event.alarm == "code_programmed") {
+    service_.request_readback(lock, now());
+  }
   handle(service_.on_event(lock, event));
 }
 
@@ -346,7 +352,18 @@ void AccessCodes::tick() {
   }
   handle(service_.tick(now()));
   persist();
+  constexpr Duration kTellBackups = std::chrono::minutes(1);
+  if (!backups_told_ || now() - *backups_told_ >= kTellBackups) {
+    backups_told_ = now();
+    for (const core::LockRecord& lock : hub_.locks()) {
+      const bool verified = can_send_(lock) != Reach::none && service_.backup(lock.address(), now()).verified;
+      if (auto r = hub_.set_code_backup(lock.id, verified); !r)
+        spdlog::error("code backup of {}: {}", lock.id, r.error().message);
+    }
+  }
 }
+
+void AccessCodes::lock_paired(const core::LockAddress& lock) { handle(service_.restore(lock, now())); }
 
 void AccessCodes::lock_changed(const core::LockRecord& lock) {
   auto [it, first] = connectivity_.try_emplace(lock.id, core::Connectivity::unknown);
@@ -378,9 +395,34 @@ void AccessCodes::handle(const std::vector<CodeService::Notice>& notices) {
       e.lock = c.lock.lock;
       e.kind = core::EventKind::access_code;
       e.detail = describe(c, name);
+      const bool drift = webhook_type(c.kind) == core::WebhookEventType::access_code_drift &&
+                         c.kind != core::CodeNoticeKind::restored;
+      if (drift) {
+        // A change made outside lockwarden (security anchor P7): the audit log shows it as the lock's.
+        auto audited = hub_.audit({{},
+                                   "lock:" + c.lock.lock,
+                                   "code.drift",
+                                   "lock:" + c.lock.lock,
+                                   core::audit_detail({{"site", c.lock.site},
+                                                       {"slot", std::to_string(c.slot)},
+                                                       {"kind", std::string(core::to_string(c.kind))},
+                                                       {"code", c.code_id}}),
+                                   "external"});
+        if (!audited) spdlog::error("audit of drift on {}: {}", c.lock.lock, audited.error().message);
+      }
+      if (c.kind == core::CodeNoticeKind::restored) {
+        spdlog::info("lock {}: {}", c.lock.lock, c.detail);
+        auto audited = hub_.audit({{},
+                                   "hub",
+                                   "code.restore",
+                                   "lock:" + c.lock.lock,
+                                   core::audit_detail({{"site", c.lock.site}, {"detail", c.detail}}),
+                                   "started"});
+        if (!audited) spdlog::error("audit of the restore of {}: {}", c.lock.lock, audited.error().message);
+      }
       if (auto r = hub_.record_event(std::move(e)); !r)
         spdlog::error("access code event for {}: {}", c.lock.lock, r.error().message);
-      if (webhooks_) {
+      if (webhooks_ && c.kind != core::CodeNoticeKind::restored) {
         core::WebhookEvent w{webhook_type(c.kind), now(), {}};
         const core::LockRecord* l = hub_.find_lock(c.lock.lock);
         w.set("lock", c.lock.lock).set("site", c.lock.site).set("name", l != nullptr ? l->name : c.lock.lock);

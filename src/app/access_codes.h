@@ -100,8 +100,17 @@ class AccessCodes final : public core::EventSink {
   void on_result(const core::LockAddress& lock, const core::CommandResult& result);
   void on_event(const core::LockAddress& lock, const core::DeviceEvent& event);
   /// Sends what is due; expires what timed out; adds locks that joined a
-  /// site with site-wide codes. Call from the hub's tick.
+  /// site with site-wide codes; tells the lock doctor, once a minute, which
+  /// locks have a verified backup (Hub::set_code_backup). Call from the hub's tick.
   void tick();
+  /// The lock was paired again in person (KeyTrust): if it came back from a
+  /// reset with a new box key, every code it should hold is written back
+  /// (CodeService::restore), audited as code.restore.
+  void lock_paired(const core::LockAddress& lock);
+  /// What the hub holds to restore `lock` after a re-pair or factory reset.
+  [[nodiscard]] core::CodeBackup backup(const core::LockAddress& lock) const {
+    return service_.backup(lock, now());
+  }
 
   // core::EventSink: a lock's connectivity.
   void lock_changed(const core::LockRecord& lock) override;
@@ -132,6 +141,7 @@ class AccessCodes final : public core::EventSink {
   std::map<std::string, core::SyncEntry> saved_;                 // as last written, by code id + lock
   std::map<LockId, core::Connectivity> connectivity_;            // as last told, since the start
   std::set<SiteId> keyed_sites_;
+  std::optional<Timestamp> backups_told_;  // when the doctor last heard which backups are verified
   WebhookEmitter webhooks_;
 };
 

@@ -80,8 +80,9 @@ std::size_t FleetEars::add(RosterLock l) {
   profile.standby_ma = core::standby_ma(l.transport);
   monitor_.place(l.id, place, profile, l.transport);
   doctor_.place(l.id, l.transport);
-  // No verified backup of the lock's users and codes is held yet: the doctor
-  // plans no re-pair and no factory reset.
+  // The replay runs no code sync, so it holds no verified backup of the lock's
+  // codes (AccessCodes does in the running hub): the doctor plans no re-pair
+  // and no factory reset.
   index_[l.id] = i;
   places_.push_back(place);
   profiles_.push_back(profile);

@@ -347,6 +347,10 @@ Result<std::unique_ptr<HubRuntime>> HubRuntime::create(boost::asio::io_context& 
     });
     parts->gateway.on_event(
         [c](const core::LockAddress& from, const core::DeviceEvent& event) { c->on_event(from, event); });
+    // A lock paired again in person after a reset gets its codes back.
+    parts->trust->on_paired([c](const core::LockAddress& lock, bool hub_key) {
+      if (hub_key) c->lock_paired(lock);
+    });
     auto code_results = [c](const core::LockAddress& from, const core::CommandResult& result) {
       c->on_result(from, result);
     };

@@ -115,7 +115,8 @@ void KeyTrust::on_reply(const core::LockAddress& from, std::string_view payload)
       return finish(s, "failed", "not_recorded",
                     "the lock trusts the key but the hub could not record it: " + stored.error().message);
     }
-    return finish(s, "paired", "paired", "");
+    finish(s, "paired", "paired", "");
+    if (paired_) paired_(from, s.status.hub_key);
   }
 }
 

@@ -18,6 +18,7 @@
 // Threading: the hub's event loop.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -84,6 +85,10 @@ class KeyTrust {
 
   /// A message a lock published on its pair_reply topic.
   void on_reply(const core::LockAddress& from, std::string_view payload);
+  /// Told of every pairing the lock confirmed (someone was at the door):
+  /// `hub_key` when it enrolled a hub key (after a factory reset, say).
+  using Paired = std::function<void(const core::LockAddress& lock, bool hub_key)>;
+  void on_paired(Paired paired) { paired_ = std::move(paired); }
   /// Fails sessions that waited longer than kReplyTimeout.
   void tick();
 
@@ -101,6 +106,7 @@ class KeyTrust {
     std::string actor;  ///< unpair: who asked, for the audit log
   };
   void finish(Session& s, std::string state, std::string outcome, std::string detail);
+  Paired paired_;
 
   adapters::native::NativeGateway& gateway_;
   adapters::sqlite::LockKeyRegistry& registry_;

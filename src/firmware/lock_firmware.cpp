@@ -360,6 +360,15 @@ Result<void> LockFirmware::set_code(int slot, UserId user, std::string_view pin,
 
 Result<void> LockFirmware::clear_code(int slot) { return credentials_.clear_code(slot); }
 
+Result<std::vector<core::DeviceEvent>> LockFirmware::program_code(int slot, UserId user, std::string_view pin,
+                                                                  Timestamp now) {
+  if (!powered_) return unavailable("the lock is powered off");
+  if (auto r = credentials_.set_code(slot, user, pin, core::CodeSchedule::always()); !r) return r.error();
+  std::vector<core::DeviceEvent> out;
+  record(make_alarm("code_programmed", now, core::OperationSource::keypad, std::nullopt), out);
+  return out;
+}
+
 core::CodeReadback LockFirmware::read_codes(int from_slot, int limit) const {
   core::CodeReadback r;
   r.box_key = protocol::encode_box_key(box_keys_.public_key);

@@ -240,6 +240,13 @@ class LockFirmware {
   Result<void> set_code(int slot, UserId user, std::string_view pin, const core::CodeSchedule& schedule);
   /// Errors: as CredentialStore::clear_code.
   Result<void> clear_code(int slot);
+  /// Someone programs a code into `slot` at the lock's own keypad menu (a
+  /// code lockwarden did not write), valid always, for user `user`. The lock
+  /// tells: one "code_programmed" alarm (source keypad), as Z-Wave's "new
+  /// user code added" notification does. Errors: as set_code; unavailable
+  /// while powered off.
+  Result<std::vector<core::DeviceEvent>> program_code(int slot, UserId user, std::string_view pin,
+                                                      Timestamp now);
   /// The X25519 public key the hub seals PINs and the code key to.
   [[nodiscard]] const protocol::BoxPublicKey& box_key() const { return box_keys_.public_key; }
   /// Whether a site code key is installed (set_code_key).

@@ -239,6 +239,88 @@ TEST(CodeSync, ReadBackFindsSlotsChangedBehindTheHubsBackAndRewritesThem) {
   EXPECT_TRUE(lock.credentials().code_slot(9).has_value());  // extra codes are reported, not removed
 }
 
+// Issue: "before any re-pair or factory reset the hub holds a verified backup
+// of the lock's codes and restores them afterwards".
+TEST(CodeSync, AVerifiedBackupBringsEveryCodeBackAfterAFactoryResetAndARepairInPerson) {
+  CodeWorld w;
+  w.pins["a"] = "1111";
+  w.pins["b"] = "2468";
+  const core::LockAddress front{"home", "front-door"};
+  ASSERT_TRUE(w.service->put("a", front, 1, 1, CodeSchedule::always(), w.now));
+  ASSERT_TRUE(w.service->put("b", front, 2, 2, CodeSchedule::always(), w.now));
+  w.run(1s, 10);
+  ASSERT_EQ(w.state("b", "front-door"), SyncState::set);
+  w.service->request_readback(front, w.now);
+  w.run(1s, 3);
+  core::CodeBackup backup = w.service->backup(front, w.now);
+  EXPECT_TRUE(backup.verified);
+  EXPECT_EQ(backup.codes, 2);
+  EXPECT_TRUE(w.service->restore(front, w.now).empty()) << "no reset, nothing to restore";
+  w.run(1s, 3);
+  EXPECT_FALSE(w.noticed(CodeNoticeKind::restored));
+
+  // A code added at the lock's own menu cannot be restored: no verified backup while it is there.
+  firmware::LockFirmware& lock = *w.door("front-door").fw;
+  ASSERT_TRUE(lock.set_code(9, 40, "5050", CodeSchedule::always()));
+  w.service->request_readback(front, w.now);
+  w.run(1s, 3);
+  backup = w.service->backup(front, w.now);
+  EXPECT_FALSE(backup.verified);
+  EXPECT_EQ(backup.unknown, std::vector<int>{9});
+  ASSERT_TRUE(lock.clear_code(9));
+  w.service->request_readback(front, w.now);
+  w.run(1s, 3);
+  EXPECT_TRUE(w.service->backup(front, w.now).verified);
+
+  // Unheard for over two read-back intervals: the backup is no longer vouched for.
+  w.door("front-door").reachable = false;
+  w.run(10min, 13);
+  EXPECT_FALSE(w.service->backup(front, w.now).verified);
+  w.door("front-door").reachable = true;
+  w.service->request_readback(front, w.now);
+  w.run(1s, 15);  // the read-back lost while it was away times out first
+  ASSERT_TRUE(w.service->backup(front, w.now).verified);
+
+  // Factory reset: codes, keys and box key gone. The hub sees a new box key and does not take it on its word.
+  lock.factory_reset(w.now);
+  ASSERT_TRUE(lock.enroll("hub", kHubKey.public_key));  // paired again, in person
+  w.notices.clear();
+  w.service->request_readback(front, w.now);
+  w.run(1s, 3);
+  EXPECT_TRUE(w.noticed(CodeNoticeKind::box_key_changed));
+  EXPECT_FALSE(lock.credentials().code_slot(1).has_value());
+  EXPECT_FALSE(w.service->backup(front, w.now).verified);
+
+  // The pairing in person accepts the new key: every code is written back and the PINs open the door again.
+  const auto restored = w.service->restore(front, w.now);
+  ASSERT_EQ(restored.size(), 1U);
+  EXPECT_EQ(restored.front().code->kind, CodeNoticeKind::restored);
+  EXPECT_EQ(w.state("a", "front-door"), SyncState::pending);
+  w.run(1s, 15);
+  EXPECT_EQ(w.state("a", "front-door"), SyncState::set);
+  EXPECT_EQ(w.state("b", "front-door"), SyncState::set);
+  ASSERT_TRUE(lock.credentials().code_slot(2).has_value());
+  EXPECT_TRUE(lock.has_code_key()) << "the site's code key went again, sealed to the new box key";
+  auto opened = lock.enter_pin("2468", core::LockAction::unlock, w.now);
+  ASSERT_EQ(opened.size(), 1U);
+  EXPECT_EQ(opened.front().kind, core::DeviceEventKind::lock_operation);
+  w.service->request_readback(front, w.now);
+  w.run(1s, 3);
+  EXPECT_TRUE(w.service->backup(front, w.now).verified);
+
+  // Reset again, and this time the pairing comes before the lock's first answer: its new key is taken then.
+  lock.factory_reset(w.now);
+  ASSERT_TRUE(lock.enroll("hub", kHubKey.public_key));
+  w.notices.clear();
+  EXPECT_TRUE(w.service->restore(front, w.now).empty());
+  w.run(1s, 15);
+  EXPECT_TRUE(w.noticed(CodeNoticeKind::restored));
+  EXPECT_FALSE(w.noticed(CodeNoticeKind::box_key_changed));
+  EXPECT_EQ(w.state("a", "front-door"), SyncState::set);
+  EXPECT_EQ(lock.enter_pin("1111", core::LockAction::unlock, w.now).front().kind,
+            core::DeviceEventKind::lock_operation);
+}
+
 TEST(CodeSync, RemovedCodeLeavesTheSlotEmpty) {
   CodeWorld w;
   w.pins["a"] = "1111";

@@ -103,6 +103,19 @@ DeviceOutput FirmwareLockModel::apply_fault(const ScenarioFault& fault, Timestam
       out.events = hand_over(fw_->enter_pin(fault.pin.value_or(""), fault.operation, now));
       out.state = fw_->state(now);
       break;
+    case FaultKind::factory_reset:
+      if (!fw_->powered()) break;
+      fw_->factory_reset(now);
+      out.state = fw_->state(now);
+      out.telemetry = telemetry(now);
+      break;
+    case FaultKind::keypad_program:
+      if (!fw_->powered()) break;
+      if (auto programmed = fw_->program_code(fault.slot.value_or(1), 900 + fault.slot.value_or(1),
+                                              fault.pin.value_or(""), now)) {
+        out.events = hand_over(std::move(*programmed));
+      }
+      break;
     case FaultKind::guest_key:
       if (!fw_->powered()) break;
       out.events = hand_over(present_guest_key(*fw_, fault, now).events);

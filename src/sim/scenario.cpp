@@ -17,7 +17,7 @@ namespace {
 
 using adapters::StrictTable;
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 10> kFaultKinds{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 12> kFaultKinds{{
     {FaultKind::power_loss, "power_loss"},
     {FaultKind::power_restore, "power_restore"},
     {FaultKind::jam, "jam"},
@@ -27,6 +27,8 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 10> kFaultKinds{{
     {FaultKind::resume, "resume"},
     {FaultKind::pairing_button, "pairing_button"},
     {FaultKind::keypad, "keypad"},
+    {FaultKind::keypad_program, "keypad_program"},
+    {FaultKind::factory_reset, "factory_reset"},
     {FaultKind::guest_key, "guest_key"},
 }};
 
@@ -494,10 +496,19 @@ ScenarioFault read_fault(StrictTable t, const Scenario& scenario) {
     t.get("pin", pin);
     if (pin.size() < 4 || pin.size() > 10 || pin.find_first_not_of("0123456789") != std::string::npos)
       t.fail("pin", "must be 4..10 digits");
-    if (fault.kind != FaultKind::keypad) t.fail("pin", "only a keypad fault takes pin");
+    if (fault.kind != FaultKind::keypad && fault.kind != FaultKind::keypad_program)
+      t.fail("pin", "only a keypad or keypad_program fault takes pin");
     fault.pin = pin;
-  } else if (fault.kind == FaultKind::keypad) {
-    t.fail("pin", "is required for a keypad fault");
+  } else if (fault.kind == FaultKind::keypad || fault.kind == FaultKind::keypad_program) {
+    t.fail("pin", "is required for a " + std::string(to_string(fault.kind)) + " fault");
+  }
+  if (t.has("slot")) {
+    int slot = 0;
+    t.get("slot", slot, 1, core::kMaxCodeSlots);
+    if (fault.kind != FaultKind::keypad_program) t.fail("slot", "only a keypad_program fault takes slot");
+    fault.slot = slot;
+  } else if (fault.kind == FaultKind::keypad_program) {
+    t.fail("slot", "is required for a keypad_program fault");
   }
   for (auto [key, out] : {std::pair{"grant", &fault.grant}, std::pair{"guest_seed", &fault.guest_seed}}) {
     if (t.has(key)) {

@@ -34,6 +34,8 @@ enum class FaultKind {
   resume,          // ends a silence: publishes what it held back
   pairing_button,  // someone at the door presses the pairing button: the pairing window opens
   keypad,          // someone types `pin` on the keypad, then the lock or unlock button (`operation`)
+  keypad_program,  // someone programs `pin` into `slot` at the lock's own menu, bypassing the hub
+  factory_reset,   // someone holds the reset button: users, codes, keys and Wi-Fi forgotten, then a reboot
   guest_key,       // a guest's phone at the door presents `grant` and proves the key of `guest_seed`
 };
 std::string_view to_string(FaultKind kind) noexcept;
@@ -159,7 +161,8 @@ struct ScenarioFault {
   std::optional<Duration> fix_at;       // after the start of the run
   std::optional<double> extra_db;       // weak_signal: added path loss
   std::optional<std::string> firmware;  // firmware_updating, hub_software_regression: the new version
-  std::optional<std::string> pin;       // keypad: the digits typed
+  std::optional<std::string> pin;       // keypad, keypad_program: the digits typed
+  std::optional<int> slot;              // keypad_program: the code slot
   core::LockAction operation{core::LockAction::unlock};  // keypad: what the person asks for
   std::optional<std::string> grant;                      // guest_key: the signed grant the phone holds
   std::optional<std::string> guest_seed;  // guest_key: 32 characters the phone's key derives from

@@ -312,6 +312,37 @@ kind = "battery_drain"
       << message;
 }
 
+TEST(Scenario, AKeypadProgrammingNeedsItsSlotAndPinAndOnlyItTakesASlot) {
+  std::string message = error_of(with_lock(R"(
+[[fault]]
+at = "10s"
+lock = "front"
+kind = "keypad_program"
+pin = "480917"
+)"));
+  EXPECT_NE(message.find("fault[0].slot: is required for a keypad_program fault"), std::string::npos)
+      << message;
+  message = error_of(with_lock(R"(
+[[fault]]
+at = "10s"
+lock = "front"
+kind = "keypad"
+pin = "480917"
+slot = 4
+)"));
+  EXPECT_NE(message.find("fault[0].slot: only a keypad_program fault takes slot"), std::string::npos)
+      << message;
+  message = error_of(with_lock(R"(
+[[fault]]
+at = "10s"
+lock = "front"
+kind = "keypad_program"
+slot = 65
+pin = "480917"
+)"));
+  EXPECT_NE(message.find("fault[0].slot:"), std::string::npos) << message;
+}
+
 TEST(Scenario, PctBelongsOnlyToBatteryDrain) {
   std::string message = error_of(with_lock(R"(
 [[fault]]

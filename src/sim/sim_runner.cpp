@@ -32,6 +32,9 @@ std::string describe(const ScenarioFault& fault) {
     case FaultKind::resume: return "radio firmware recovers";
     case FaultKind::pairing_button: return "pairing button pressed";
     case FaultKind::keypad: return "someone types a PIN on the keypad";
+    case FaultKind::factory_reset: return "someone factory-resets the lock";
+    case FaultKind::keypad_program:
+      return "someone programs a code into slot " + std::to_string(fault.slot.value_or(0)) + " at the lock";
     case FaultKind::guest_key: return "a guest's phone presents its guest key";
   }
   return "?";

@@ -1449,6 +1449,19 @@ class World {
       operate(*l, f.operation, core::OperationSource::keypad, std::nullopt, f.pin.value_or(""));
       return;
     }
+    if (f.kind == FaultKind::factory_reset) {  // someone holds the reset button
+      if (!l->alive()) return;
+      l->fw->factory_reset(now_);
+      if (l->connected) report(*l, true);
+      return;
+    }
+    if (f.kind == FaultKind::keypad_program) {  // an installer at the lock's own menu
+      if (!l->alive()) return;
+      auto programmed =
+          l->fw->program_code(f.slot.value_or(1), 900 + f.slot.value_or(1), f.pin.value_or(""), now_);
+      if (programmed) events(*l, *programmed);
+      return;
+    }
     if (f.kind == FaultKind::guest_key) {  // a guest at the door, over Bluetooth: no network needed
       if (!l->alive()) return;
       apply_standby(*l);
@@ -1478,6 +1491,8 @@ class World {
       case FaultKind::silence: l->fw->hang_radio(true); break;
       case FaultKind::pairing_button:
       case FaultKind::keypad:
+      case FaultKind::keypad_program:
+      case FaultKind::factory_reset:
       case FaultKind::guest_key: break;  // handled above
       case FaultKind::resume:
         l->fw->hang_radio(false);

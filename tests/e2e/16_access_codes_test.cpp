@@ -58,11 +58,68 @@ kind = "keypad"
 pin = "913706"
 )";
 
+/// One door; at 6 s an installer programs a code into slot 9 at the lock's own menu.
+constexpr std::string_view kProgrammedAtTheDoor = R"(
+[hub]
+key_id = "hub"
+
+[[site]]
+id = "e2e"
+
+[[lock]]
+id = "door-a"
+site = "e2e"
+heartbeat = "1s"
+keepalive_s = 5
+
+[[fault]]
+at = "6s"
+lock = "door-a"
+kind = "keypad_program"
+slot = 9
+pin = "480917"
+)";
+
+/// One door with its label code; at 10 s it is factory-reset and its pairing
+/// button pressed; at 40 s the cleaner types her PIN.
+constexpr std::string_view kResetDoor = R"(
+[hub]
+key_id = "hub"
+
+[[site]]
+id = "e2e"
+
+[[lock]]
+id = "door-a"
+site = "e2e"
+heartbeat = "1s"
+keepalive_s = 5
+lock_state = "locked"
+pairing_code = "K7QF-3MZP-9TXD-2HWA"
+
+[[fault]]
+at = "10s"
+lock = "door-a"
+kind = "factory_reset"
+
+[[fault]]
+at = "11s"
+lock = "door-a"
+kind = "pairing_button"
+
+[[fault]]
+at = "40s"
+lock = "door-a"
+kind = "keypad"
+pin = "482157"
+)";
+
 class AccessCodes : public HubE2E {
  protected:
   [[nodiscard]] std::string webhook_config() const {
     return "[[webhook]]\nurl = \"" + receiver_.url() + "\"\nsecret = \"" + std::string(kSecret) +
-           "\"\nevents = [\"access_code.set\", \"access_code.removed\", \"access_code.wrong_pins\"]\n"
+           "\"\nevents = [\"access_code.set\", \"access_code.removed\", \"access_code.wrong_pins\", "
+           "\"access_code.drift\"]\n"
            "timeout = \"2s\"\n";
   }
   json::object code(const std::string& id) {
@@ -199,6 +256,96 @@ TEST_F(AccessCodes, AMemberMayNotAddCodesAndAnotherSitesManagerCannotSeeThem) {
   EXPECT_EQ(bad_schedule.status, 400);
   EXPECT_NE(json::serialize(bad_schedule.body).find("schedule."), std::string::npos)
       << json::serialize(bad_schedule.body);
+}
+
+// Security anchor P7: a code added at the lock behind the hub's back is read
+// back at once, reported as drift with its slot, alerted, and audited as the lock's.
+TEST_F(AccessCodes, ACodeProgrammedAtTheLockItselfIsReportedAlertedAndAuditedAsExternal) {
+  receiver_.answer(200);
+  start_hub(webhook_config());
+  start_sim(kProgrammedAtTheDoor);
+  ASSERT_TRUE(eventually([&] { return lock_is("door-a", "connectivity", "online"); }, 10s)) << logs();
+  ASSERT_TRUE(eventually(
+      [&] { return has_event("door-a", "access_code", "slot 9 holds a code lockwarden did not write"); },
+      25s))
+      << json::serialize(events("door-a")) << logs();
+  EXPECT_TRUE(has_event("door-a", "alarm", "code_programmed"));
+  ASSERT_TRUE(eventually([&] { return !hooks("access_code.drift").empty(); }, 10s)) << logs();
+  const json::object drift = hooks("access_code.drift").front();
+  EXPECT_EQ(field(drift.at("data"), "lock"), "door-a");
+  EXPECT_EQ(drift.at("data").at("slot").as_int64(), 9);
+  EXPECT_EQ(field(drift.at("data"), "kind"), "extra");
+
+  json::value page = get("/api/v1/audit?limit=1000");
+  ASSERT_TRUE(page.is_object());
+  int external = 0;
+  for (const json::value& r : page.at("records").as_array()) {
+    const json::object& o = r.as_object();
+    if (o.at("action") != "code.drift") continue;
+    ++external;
+    EXPECT_EQ(o.at("actor"), "lock:door-a");
+    EXPECT_EQ(o.at("outcome"), "external");
+    EXPECT_EQ(o.at("detail").at("slot"), "9");
+    EXPECT_EQ(o.at("detail").at("kind"), "extra");
+  }
+  EXPECT_GE(external, 1) << json::serialize(page);
+  EXPECT_EQ(testing::read_text_file(dir_ / "hub.log").find("480917"), std::string::npos);
+}
+
+// A factory reset wipes the lock's codes; pairing the hub again in person
+// (the label code) brings every code back without anyone typing a PIN again.
+TEST_F(AccessCodes, AResetLockPairedAgainInPersonGetsEveryCodeBack) {
+  start_hub();
+  start_sim(kResetDoor);
+  ASSERT_TRUE(eventually([&] { return lock_is("door-a", "connectivity", "online"); }, 10s)) << logs();
+  const std::string pin_file = (dir_ / "cleaner.pin").string();
+  write_file(pin_file, std::string(kPin) + "\n");
+  auto added = cli({"code", "add", "--site", "e2e", "--lock", "door-a", "--name", "Cleaner", "--slot", "3",
+                    "--pin-file", pin_file, "--json"});
+  ASSERT_EQ(added.exit_code, 0) << added.output << logs();
+  const std::string id = field(json::parse(added.output.substr(0, added.output.find('\n'))).at("code"), "id");
+  ASSERT_TRUE(eventually([&] { return field(code(id), "state") == "set"; }, 8s)) << logs();
+
+  // At 10 s the lock forgets everything; at 11 s someone at the door opens its pairing window.
+  Reply paired;
+  ASSERT_TRUE(eventually(
+      [&] {
+        Reply started =
+            call("POST", "/api/v1/locks/door-a/pair", R"({"code":"K7QF-3MZP-9TXD-2HWA"})", auth());
+        if (started.status != 202) return false;
+        const std::string session = field(started.body.at("pairing"), "id");
+        eventually(
+            [&] {
+              paired.body = get("/api/v1/pairings/" + session);
+              return paired.body.is_object() && field(paired.body.at("pairing"), "state") != "pending";
+            },
+            10s);
+        return paired.body.is_object() && field(paired.body.at("pairing"), "state") == "paired";
+      },
+      30s))
+      << json::serialize(paired.body) << logs();
+
+  ASSERT_TRUE(eventually([&] { return has_event("door-a", "access_code", "written back"); }, 15s))
+      << json::serialize(events("door-a")) << logs();
+  ASSERT_TRUE(eventually([&] { return field(code(id), "state") == "set"; }, 15s))
+      << json::serialize(code(id));
+  // At 40 s the cleaner's PIN opens the door: the lock holds it again.
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& e : events("door-a")) {
+          if (field(e, "kind") == "lock_operation" && field(e, "operation") == "unlock" &&
+              field(e, "source") == "keypad" && field(e, "user") == "3")
+            return true;
+        }
+        return false;
+      },
+      40s))
+      << json::serialize(events("door-a")) << logs();
+  json::value page = get("/api/v1/audit?limit=1000");
+  bool restore_audited = false;
+  for (const json::value& r : page.at("records").as_array())
+    restore_audited |= r.at("action") == "code.restore";
+  EXPECT_TRUE(restore_audited) << json::serialize(page);
 }
 
 }  // namespace

@@ -90,8 +90,10 @@ std::vector<CodeService::Notice> CodeService::on_result(const core::LockAddress&
     code_key_given_[lock_key] = result.outcome == core::CommandOutcome::ok;
     if (result.outcome == core::CommandOutcome::ok) sync_.request_readback(lock, now);  // now with digests
   }
-  for (core::CodeNotice& n : sync_.on_result(lock, result, now))
+  for (core::CodeNotice& n : sync_.on_result(lock, result, now)) {
+    forget_code_key(n);
     out.push_back(Notice{std::move(n), std::nullopt});
+  }
   // A lock first heard (its box key now pinned) gets its site's code key.
   auto site_key = site_keys_.find(lock.site);
   auto box_text = sync_.box_key(lock);
@@ -107,6 +109,22 @@ std::vector<CodeService::Notice> CodeService::on_result(const core::LockAddress&
     }
   }
   return out;
+}
+
+std::vector<CodeService::Notice> CodeService::restore(const core::LockAddress& lock, Timestamp now) {
+  std::vector<Notice> out;
+  for (core::CodeNotice& n : sync_.accept_box_key(lock, now)) {
+    forget_code_key(n);
+    out.push_back(Notice{std::move(n), std::nullopt});
+  }
+  return out;
+}
+
+void CodeService::forget_code_key(const core::CodeNotice& n) {
+  // A reset lock forgot the site's code key too: it goes again, sealed to the new box key.
+  if (n.kind != core::CodeNoticeKind::restored) return;
+  code_key_given_.erase(key(n.lock));
+  code_key_in_flight_.erase(key(n.lock));
 }
 
 std::vector<CodeService::Notice> CodeService::on_event(const core::LockAddress& lock,

@@ -66,6 +66,13 @@ class CodeService {
   void lock_online(const core::LockAddress& lock, Timestamp now) { sync_.lock_online(lock, now); }
   void lock_offline(const core::LockAddress& lock) { sync_.lock_offline(lock); }
   void request_readback(const core::LockAddress& lock, Timestamp now) { sync_.request_readback(lock, now); }
+  /// The lock was paired again in person (CodeSync::accept_box_key): after a
+  /// reset its new box key is taken, and the site's code key and every code
+  /// are written back (a `restored` notice, now or with the lock's answer).
+  std::vector<Notice> restore(const core::LockAddress& lock, Timestamp now);
+  [[nodiscard]] core::CodeBackup backup(const core::LockAddress& lock, Timestamp now) const {
+    return sync_.backup(lock, now);
+  }
 
   /// Sends what is due and expires what timed out. Call from the hub's tick.
   std::vector<Notice> tick(Timestamp now);
@@ -81,6 +88,7 @@ class CodeService {
  private:
   Result<std::string> send(const core::LockAddress& lock, core::CodeCommand command, Timestamp now);
   static std::string key(const core::LockAddress& lock) { return lock.site + "/" + lock.lock; }
+  void forget_code_key(const core::CodeNotice& n);
 
   core::DeviceLink& link_;
   core::Store& store_;

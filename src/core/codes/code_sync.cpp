@@ -16,7 +16,7 @@ constexpr EnumNames<SyncState, 5> kStates{{{
     {SyncState::removed, "removed"},
 }}};
 
-constexpr EnumNames<CodeNoticeKind, 8> kNotices{{{
+constexpr EnumNames<CodeNoticeKind, 9> kNotices{{{
     {CodeNoticeKind::set, "set"},
     {CodeNoticeKind::failed, "failed"},
     {CodeNoticeKind::removed, "removed"},
@@ -25,6 +25,7 @@ constexpr EnumNames<CodeNoticeKind, 8> kNotices{{{
     {CodeNoticeKind::pin_differs, "pin_differs"},
     {CodeNoticeKind::extra, "extra"},
     {CodeNoticeKind::box_key_changed, "box_key_changed"},
+    {CodeNoticeKind::restored, "restored"},
 }}};
 
 std::string seconds_text(Duration d) {
@@ -229,13 +230,21 @@ std::vector<CodeNotice> CodeSync::on_result(const LockAddress& lock, const Comma
   const std::string lock_key = key(lock);
   if (auto pinned = box_keys_.find(lock_key); pinned == box_keys_.end()) {
     box_keys_[lock_key] = result.codes->box_key;
+  } else if (auto accepting = accepting_.find(lock_key); pinned->second != result.codes->box_key &&
+                                                         accepting != accepting_.end() &&
+                                                         now <= accepting->second) {
+    // Paired again in person moments ago: this is the reset lock's new key.
+    out.push_back(restore(lock, result.codes->box_key, now));
+    return out;
   } else if (pinned->second != result.codes->box_key) {
+    new_box_keys_[lock_key] = result.codes->box_key;
     CodeNotice n;
     n.kind = CodeNoticeKind::box_key_changed;
     n.lock = lock;
     n.detail =
         "the lock answers with another box key than the one first heard (a factory reset, or another "
-        "device at this address); PINs stay sealed to the first key until the new one is accepted";
+        "device at this address); PINs stay sealed to the first key until the lock is paired again in "
+        "person, which accepts the new one and writes its codes back";
     out.push_back(std::move(n));
     return out;
   }
@@ -305,8 +314,11 @@ std::vector<CodeNotice> CodeSync::compare(const LockAddress& lock, const std::ve
     start_write(e, SyncState::pending, now);
     out.push_back(std::move(n));
   }
+  l.checked_at = now;
+  l.unknown.clear();
   for (const CodeSlotReport& s : slots) {
     if (std::find(known.begin(), known.end(), s.slot) != known.end()) continue;
+    l.unknown.push_back(s.slot);
     CodeNotice n;
     n.kind = CodeNoticeKind::extra;
     n.lock = lock;
@@ -363,6 +375,67 @@ void CodeSync::restore(std::vector<SyncEntry> entries, Timestamp now) {
     if (e.state == SyncState::pending || e.state == SyncState::removing) e.next_attempt = now;
     entries_[Key{key(e.target.lock), e.target.code_id}] = std::move(e);
   }
+}
+
+std::vector<CodeNotice> CodeSync::accept_box_key(const LockAddress& lock, Timestamp now) {
+  std::vector<CodeNotice> out;
+  const std::string lock_key = key(lock);
+  request_readback(lock, now);
+  if (auto heard = new_box_keys_.find(lock_key); heard != new_box_keys_.end()) {
+    const std::string box = heard->second;
+    out.push_back(restore(lock, box, now));
+  } else {
+    accepting_[lock_key] = now + kAcceptWindow;
+  }
+  return out;
+}
+
+CodeNotice CodeSync::restore(const LockAddress& lock, const std::string& box_key, Timestamp now) {
+  const std::string lock_key = key(lock);
+  box_keys_[lock_key] = box_key;
+  new_box_keys_.erase(lock_key);
+  accepting_.erase(lock_key);
+  CodeNotice n;
+  n.kind = CodeNoticeKind::restored;
+  n.lock = lock;
+  int codes = 0;
+  for (auto& [k, e] : entries_) {
+    if (k.first != lock_key || e.state != SyncState::set) continue;
+    e.reason = "written back after the lock was reset and paired again";
+    start_write(e, SyncState::pending, now);
+    ++codes;
+  }
+  n.detail = "the lock was reset and paired again in person; its new box key is accepted and " +
+             std::to_string(codes) + (codes == 1 ? " code is" : " codes are") + " written back";
+  LockState& l = locks_[lock_key];
+  l.checked_at.reset();
+  l.unknown.clear();
+  l.readback_in_flight.reset();  // pages under the old key say nothing: read again
+  l.gathered.clear();
+  l.next_page = 1;
+  request_readback(lock, now);
+  return n;
+}
+
+std::optional<std::string> CodeSync::unaccepted_box_key(const LockAddress& lock) const {
+  auto it = new_box_keys_.find(key(lock));
+  if (it == new_box_keys_.end()) return std::nullopt;
+  return it->second;
+}
+
+CodeBackup CodeSync::backup(const LockAddress& lock, Timestamp now) const {
+  CodeBackup b;
+  const std::string lock_key = key(lock);
+  for (const auto& [k, e] : entries_) {
+    if (k.first == lock_key && e.state != SyncState::removed && e.state != SyncState::removing) ++b.codes;
+  }
+  auto l = locks_.find(lock_key);
+  if (l == locks_.end() || !l->second.checked_at) return b;
+  b.checked_at = *l->second.checked_at;
+  b.unknown = l->second.unknown;
+  b.verified = b.unknown.empty() && !new_box_keys_.contains(lock_key) &&
+               now - b.checked_at <= 2 * options_.readback_interval;
+  return b;
 }
 
 std::optional<std::string> CodeSync::box_key(const LockAddress& lock) const {

@@ -24,6 +24,19 @@
 // wrote (extra) is reported and left alone — a person may have added it at
 // the lock on purpose, and only they can say.
 //
+// Backup: after a complete read-back in which every slot the lock holds is one
+// the hub wrote (no `extra`), the hub holds a verified backup of the lock's
+// codes: it can write them all again, PINs included (sealed in its vault),
+// after a re-pair or a factory reset. The backup is verified for
+// 2 x Options::readback_interval after that read-back, and not at all once a
+// read-back finds a slot the hub cannot restore.
+//
+// Restore: a factory reset gives the lock a new box key, which the hub does
+// not take on its word (box_key_changed). Once the lock is paired again in
+// person, accept_box_key takes the new key — the one it already answered
+// with, or the first it answers with in the next 10 minutes — and writes every
+// code the lock should hold again (set -> pending; a `restored` notice).
+//
 // Pure: no I/O, no clock; every call takes `now`. The caller sends what due()
 // returns through the lock's link and tells sent()/send_failed(); results go
 // to on_result(). Entries are values the caller persists (entries()/restore()).
@@ -82,6 +95,14 @@ struct SyncEntry {
   Timestamp updated_at{};
 };
 
+/// What the hub could write back to a lock after a re-pair or factory reset.
+struct CodeBackup {
+  bool verified{false};      ///< a fresh, complete read-back found nothing the hub cannot restore
+  Timestamp checked_at{};    ///< that read-back
+  int codes{0};              ///< codes the hub would write back
+  std::vector<int> unknown;  ///< slots of the last read-back the hub did not write (not restorable)
+};
+
 /// Something to send to a lock.
 struct CodeSend {
   LockAddress lock;
@@ -98,6 +119,7 @@ enum class CodeNoticeKind {
   pin_differs,       ///< drift: the lock holds another PIN in the slot
   extra,             ///< drift: the lock holds a slot the hub never wrote
   box_key_changed,   ///< the lock's box key is not the one the hub pinned
+  restored,          ///< the lock's new box key was accepted after a pairing in person: codes written back
 };
 std::string_view to_string(CodeNoticeKind v) noexcept;
 
@@ -157,6 +179,16 @@ class CodeSync {
   [[nodiscard]] std::optional<std::string> box_key(const LockAddress& lock) const;
   /// Pins (or, after box_key_changed, accepts) the box key PINs are sealed to.
   void pin_box_key(const LockAddress& lock, const std::string& box_key) { box_keys_[key(lock)] = box_key; }
+  /// The lock was paired again in person: a new box key it answered with, or
+  /// answers with within kAcceptWindow, is pinned and every code the lock
+  /// should hold is written again, with a read-back (a `restored` notice, now
+  /// or from that answer's on_result). A read-back is asked for at once.
+  std::vector<CodeNotice> accept_box_key(const LockAddress& lock, Timestamp now);
+  static constexpr Duration kAcceptWindow = std::chrono::minutes(10);
+  /// The box key the lock last answered with, when it differs from the pinned one.
+  [[nodiscard]] std::optional<std::string> unaccepted_box_key(const LockAddress& lock) const;
+  /// What the hub holds to restore `lock` (see Backup above).
+  [[nodiscard]] CodeBackup backup(const LockAddress& lock, Timestamp now) const;
 
  private:
   using Key = std::pair<std::string, std::string>;  // (site/lock, code id)
@@ -171,6 +203,8 @@ class CodeSync {
     // Codes confirmed while a read-back was under way: its earlier pages
     // predate them, so that read-back says nothing about them.
     std::set<std::string> confirmed_during;
+    std::optional<Timestamp> checked_at;  // the last complete read-back
+    std::vector<int> unknown;             // its slots the hub did not write
   };
 
   static std::string key(const LockAddress& lock) { return lock.site + "/" + lock.lock; }
@@ -185,6 +219,10 @@ class CodeSync {
   std::map<Key, SyncEntry> entries_;
   std::map<std::string, LockState> locks_;
   std::map<std::string, std::string> box_keys_;
+  std::map<std::string, std::string> new_box_keys_;  // heard after box_key_changed, not yet accepted
+  std::map<std::string, Timestamp> accepting_;  // paired in person: the next new box key is taken until then
+  /// Pins the lock's new box key and writes its codes again.
+  CodeNotice restore(const LockAddress& lock, const std::string& box_key, Timestamp now);
 };
 
 }  // namespace lw::core

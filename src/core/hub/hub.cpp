@@ -177,6 +177,12 @@ Result<void> Hub::record(EventRecord event) {
   return ok();
 }
 
+Result<void> Hub::set_code_backup(const LockId& lock, bool verified) {
+  if (find_lock(lock) == nullptr) return not_found("no lock " + lock);
+  doctor_.backup(lock, verified);
+  return ok();
+}
+
 Result<void> Hub::record_event(EventRecord event) {
   if (locks_.find(event.lock) == locks_.end()) return not_found(unknown_lock_message(event.lock));
   if (event.ts == Timestamp{}) event.ts = clock_.now();

@@ -216,6 +216,10 @@ class Hub {
   /// forecast, drain, link). Errors: not_found.
   Result<LockHealth> health(const LockId& lock) const;
   [[nodiscard]] const HealthMonitor& health_monitor() const { return health_; }
+  /// Whether the hub holds a verified backup of the lock's codes (AccessCodes):
+  /// only then does the doctor plan a re-pair or a factory reset.
+  /// Errors: not_found (unknown lock).
+  Result<void> set_code_backup(const LockId& lock, bool verified);
   /// The lock doctor: its cases, their ranked causes and plans.
   [[nodiscard]] const LockDoctor& doctor() const { return doctor_; }
   /// A troubleshooting step's outcome for a case (a repair: fixed or not; an
