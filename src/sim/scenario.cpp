@@ -472,8 +472,10 @@ ScenarioFault read_fault(StrictTable t, const Scenario& scenario) {
   } else if (t.has("kind")) {
     std::string names;
     for (const auto& [k, name] : kFaultKinds) names += (names.empty() ? "" : ", ") + std::string(name);
-    t.fail("kind", "unknown fault kind " + in_quotes(kind) + "; expected a cause of docs/diagnosis.md (" +
-                       "battery_depleted, weak_signal, router_power_outage, ...) or one of " + names);
+    // Clipped: the message is echoed in logs, and the list of actions grows.
+    const std::string shown = kind.size() > 32 ? kind.substr(0, 32) + "..." : kind;
+    t.fail("kind", "unknown fault kind " + in_quotes(shown) +
+                       "; expected a cause of docs/diagnosis.md or one of " + names);
   }
   for (std::string_view key : {"target", "duration", "fix_at", "extra_db", "firmware"}) {
     if (t.has(key)) t.fail(key, "only catalogue faults take " + std::string(key));

@@ -117,10 +117,15 @@ lock = "front"
 kind = "explode"
 )"));
   EXPECT_EQ(message.rfind("test.toml:11:8: fault[0].kind: unknown fault kind \"explode\"; expected a cause "
-                          "of docs/diagnosis.md",
+                          "of docs/diagnosis.md or one of power_loss, power_restore,",
                           0),
             0U)
       << message;
+  EXPECT_NE(message.find("keypad_program, factory_reset, guest_key"), std::string::npos) << message;
+  // A long value is clipped: the message stays one short line.
+  message = error_of(
+      with_lock("[[fault]]\nat = \"10s\"\nlock = \"front\"\nkind = \"" + std::string(400, 'x') + "\"\n"));
+  EXPECT_LT(message.size(), 300U) << message;
 }
 
 TEST(Scenario, FaultNamingAnUnknownLockIsRejected) {
