@@ -10,6 +10,8 @@
 #include <set>
 #include <utility>
 
+#include "base/text.h"
+
 namespace lw::adapters {
 
 struct StrictTable::Document {
@@ -48,9 +50,10 @@ Result<StrictTable> StrictTable::parse_text(std::string_view text, const std::st
     return StrictTable(std::move(doc), root, "");
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
+    // toml++ quotes the offending input ("saw 'f\x15'"): shown() keeps the message one clean line.
     return Error{ErrorCode::invalid_argument, name + ":" + std::to_string(b.line) + ":" +
                                                   std::to_string(b.column) + ": " +
-                                                  std::string(e.description())};
+                                                  shown(e.description(), 200)};
   }
 }
 

@@ -32,6 +32,15 @@ TEST(StrictTable, AbsentKeysKeepTheirDefaults) {
   EXPECT_EQ(s->port, 1883);
 }
 
+TEST(StrictTable, ASyntaxErrorQuotingAControlCharacterStaysOneCleanLine) {
+  // Found by the fuzzer: toml++ repeats what it saw, control characters included.
+  auto doc = StrictTable::parse_text("url =f\x15ont://x/y\"\n", "hub.toml");
+  ASSERT_FALSE(doc);
+  const std::string& message = doc.error().message;
+  EXPECT_EQ(message.rfind("hub.toml:1:", 0), 0U) << message;
+  for (char c : message) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << message;
+}
+
 TEST(StrictTable, ValuesAreRead) {
   auto s = read("[mqtt]\nhost = \"broker\"\nport = 8883\ntls = true\nttl = \"2m\"\n");
   ASSERT_TRUE(s) << s.error().message;
