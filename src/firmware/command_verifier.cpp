@@ -151,6 +151,11 @@ CommandVerifier::Verdict CommandVerifier::verify(std::string_view payload, Times
     verdict.outcome = CommandOutcome::not_allowed;
     verdict.detail = "only a hub key manages keypad codes";
   }
+  if (verdict.outcome == CommandOutcome::ok && command->recalibrate && !slot->hub) {
+    // Maintenance is the hub's: it sends it when its doctor finds the bolt miscalibrated.
+    verdict.outcome = CommandOutcome::not_allowed;
+    verdict.detail = "only a hub key asks for a recalibration";
+  }
   if (verdict.outcome == CommandOutcome::ok && command->revoke_grant && !slot->hub) {
     // Grants are the hub's to issue, and so to revoke.
     verdict.outcome = CommandOutcome::not_allowed;

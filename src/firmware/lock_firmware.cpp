@@ -155,6 +155,26 @@ LockCommandHandling LockFirmware::handle(std::string_view payload, Timestamp now
     out.result = std::move(result);
     return out;
   }
+  if (verdict.command->recalibrate) {  // protocol 5.7
+    const bool was_locking = bolt_.reported_state() == core::LockState::not_fully_locked;
+    if (!recalibrate(now)) {
+      result.outcome = core::CommandOutcome::refused;
+      result.detail = "cannot recalibrate now: the bolt is jammed or the door is not closed";
+    } else if (was_locking) {
+      // It was meant to be locked: with the end positions re-learnt it locks fully now.
+      const RunResult run = run_bolt(core::LockAction::lock, true, core::OperationSource::remote,
+                                     std::nullopt, now, out.events);
+      if (run.run == Run::done) {
+        core::DeviceEvent operation = make_event(core::DeviceEventKind::lock_operation, now,
+                                                 core::OperationSource::remote, verdict.command->key_id);
+        operation.operation = core::LockAction::lock;
+        record(std::move(operation), out.events);
+      }
+    }
+    result.lock_state = bolt_.reported_state();
+    out.result = std::move(result);
+    return out;
+  }
   if (const auto& revoke = verdict.command->revoke_grant) {  // protocol 10.3
     if (auto kept = revoke_guest_grant(revoke->grant_id, revoke->not_after, now); !kept) {
       result.outcome = core::CommandOutcome::refused;

@@ -276,6 +276,54 @@ TEST(LockFirmwareDrift, DriftMakesTheReportDisagreeUntilRecalibrated) {
   EXPECT_EQ(lock.real_state(), LockState::locked);
 }
 
+// Protocol 5.7: the hub's recalibrate command, as its doctor sends it for calibration_drift.
+TEST(LockFirmwareDrift, TheHubsRecalibrateCommandReLearnsTheBoltAndThrowsItFullyOnlyForAHubKey) {
+  FakePower power(6000, 600);
+  core::SeededRandom random(1);
+  LockFirmware lock(front_door(LockState::unlocked), power, random, kStart);
+  ASSERT_TRUE(lock.enroll("hub", kHubKey.public_key));
+  ASSERT_TRUE(lock.enroll("phone", kStrangerKey.public_key, false));
+  lock.drift(-6.0);  // the door sagged: the bolt hits the strike before its stored end
+  lock.operate(LockAction::lock, OperationSource::keypad, "1", kStart + 1s);
+  ASSERT_EQ(lock.state(kStart + 1s).lock_state, LockState::not_fully_locked);
+
+  auto recalibrate = [](const std::string& key_id, std::uint64_t counter, Timestamp at) {
+    core::Command c;
+    c.id = "recal-" + std::to_string(counter);
+    c.target = kFront;
+    c.recalibrate = true;
+    c.issued_at = at;
+    c.expires_at = at + 30s;
+    c.key_id = key_id;
+    c.counter = counter;
+    return c;
+  };
+  LockCommandHandling by_phone = lock.handle(
+      protocol::seal_command(recalibrate("phone", 1, kStart + 2s), kStrangerKey.secret), kStart + 2s);
+  ASSERT_TRUE(by_phone.result);
+  EXPECT_EQ(by_phone.result->outcome, CommandOutcome::not_allowed);
+  EXPECT_EQ(lock.state(kStart + 2s).lock_state, LockState::not_fully_locked);
+
+  LockCommandHandling by_hub =
+      lock.handle(protocol::seal_command(recalibrate("hub", 1, kStart + 3s), kHubKey.secret), kStart + 3s);
+  ASSERT_TRUE(by_hub.result);
+  EXPECT_EQ(by_hub.result->outcome, CommandOutcome::ok) << by_hub.result->detail;
+  EXPECT_EQ(by_hub.result->lock_state, LockState::locked);
+  EXPECT_EQ(lock.real_state(), LockState::locked);
+  ASSERT_EQ(by_hub.events.size(), 1U);
+  EXPECT_EQ(by_hub.events[0].operation, LockAction::lock);
+  EXPECT_EQ(by_hub.events[0].source, OperationSource::remote);
+
+  // A jammed bolt cannot be recalibrated: refused, in words.
+  lock.set_binding(true);
+  lock.operate(LockAction::unlock, OperationSource::keypad, "1", kStart + 4s);
+  LockCommandHandling jammed =
+      lock.handle(protocol::seal_command(recalibrate("hub", 2, kStart + 9s), kHubKey.secret), kStart + 9s);
+  ASSERT_TRUE(jammed.result);
+  EXPECT_EQ(jammed.result->outcome, CommandOutcome::refused);
+  EXPECT_NE(jammed.result->detail.find("jammed"), std::string::npos);
+}
+
 TEST(LockFirmwareDrift, FactoryResetForgetsTheLearnedCalibration) {
   FakePower power(6000, 600);
   core::SeededRandom random(1);

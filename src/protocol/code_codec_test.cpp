@@ -89,7 +89,7 @@ TEST(CodeCodec, BrokenBodyFieldsAreNamed) {
             "cmd.body.schedule.utc_offset_min: must be an integer -840..840");
   EXPECT_EQ(body_error(with(set, R"("action":"set_code")", R"("action":"set_pin")")),
             "cmd.body.action: must be one of lock, unlock, unlatch, set_code, clear_code, "
-            "read_codes, set_code_key, ping, revoke_grant");
+            "read_codes, set_code_key, ping, recalibrate, revoke_grant");
   EXPECT_EQ(body_error(with(doc_examples::kReadCodesBody, R"("from_slot":1)", R"("from_slot":0)")),
             "cmd.body.from_slot: must be an integer 1..64");
 }

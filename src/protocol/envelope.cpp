@@ -140,6 +140,7 @@ std::string encode_command_body(const core::Command& c) {
   o.emplace("key_id", c.key_id);
   if (c.code) detail::add_code_fields(o, *c.code);
   if (c.ping) o["action"] = "ping";
+  if (c.recalibrate) o["action"] = "recalibrate";
   if (c.revoke_grant) {
     o["action"] = "revoke_grant";
     o.emplace("grant_id", c.revoke_grant->grant_id);
@@ -205,10 +206,11 @@ Result<core::Command> decode_command_body(std::string_view body) {
   auto lock = f.id("lock");
   if (!lock) return lock.error();
   c.target.lock = std::move(*lock);
-  // A code action (section 8), a bolt action (5.2), a ping (5.6: the monostate)
-  // or a guest grant's revocation (10.3).
+  // A code action (section 8), a bolt action (5.2), a ping (5.6: the monostate),
+  // a recalibration (5.7) or a guest grant's revocation (10.3).
   struct Revoke {};
-  using AnyAction = std::variant<core::LockAction, core::CodeAction, std::monostate, Revoke>;
+  struct Recalibrate {};
+  using AnyAction = std::variant<core::LockAction, core::CodeAction, std::monostate, Revoke, Recalibrate>;
   auto action = f.required_enum<AnyAction>(
       "action",
       [](std::string_view s) -> std::optional<AnyAction> {
@@ -216,12 +218,14 @@ Result<core::Command> decode_command_body(std::string_view body) {
         if (auto a = core::parse_code_action(s)) return *a;
         if (s == "ping") return std::monostate{};
         if (s == "revoke_grant") return Revoke{};
+        if (s == "recalibrate") return Recalibrate{};
         return std::nullopt;
       },
       detail::kCommandActionNames);
   if (!action) return action.error();
   if (const auto* bolt = std::get_if<core::LockAction>(&*action)) c.action = *bolt;
   c.ping = std::holds_alternative<std::monostate>(*action);
+  c.recalibrate = std::holds_alternative<Recalibrate>(*action);
   auto issued = f.time("issued_ms");
   if (!issued) return issued.error();
   c.issued_at = *issued;

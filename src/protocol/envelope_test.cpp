@@ -264,7 +264,7 @@ TEST(EnvelopeRejects, BodiesThatAreNotValidCommands) {
                        "cmd.body.lock: must not be empty");
   expect_body_rejected(replace_once(good, R"("action":"unlock")", R"("action":"open")"),
                        "cmd.body.action: must be one of lock, unlock, unlatch, set_code, clear_code, "
-                       "read_codes, set_code_key, ping, revoke_grant");
+                       "read_codes, set_code_key, ping, recalibrate, revoke_grant");
   expect_body_rejected(replace_once(good, R"("issued_ms":1700000000000)", R"("issued_ms":"now")"),
                        "cmd.body.issued_ms: must be an integer 0..253402300799999 (ms since the Unix epoch)");
   expect_body_rejected(replace_once(good, R"("expires_ms":1700000030000)", R"("expires_ms":1699999999999)"),
@@ -289,6 +289,15 @@ TEST(EnvelopeCommand, APingRoundTripsAndIsNoBoltAction) {
   auto unlock = decode_command_body(ex::kCommandBody);
   ASSERT_TRUE(unlock);
   EXPECT_FALSE(unlock->ping);
+}
+
+TEST(EnvelopeCommand, ARecalibrationRoundTripsAndCarriesNoBoltAction) {
+  auto c = decode_command_body(ex::kRecalibrateBody);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->recalibrate);
+  EXPECT_TRUE(c->native_only());
+  EXPECT_FALSE(c->ping);
+  EXPECT_EQ(encode_command_body(*c), ex::kRecalibrateBody) << "the encoder writes what the decoder read";
 }
 
 TEST(EnvelopeCommand, AGrantRevocationRoundTripsAndNamesItsMissingFields) {

@@ -15,7 +15,13 @@ core::DeviceLink& LinkRouter::link_for(const LockId& lock) const {
 }
 
 Result<void> LinkRouter::send_command(const core::Command& command) {
-  return link_for(command.target.lock).send_command(command);
+  core::DeviceLink& link = link_for(command.target.lock);
+  // A bridge would read a command it has no word for as the bolt action it defaults to.
+  if (command.native_only() && &link != &fallback_) {
+    return invalid_argument(
+        "command", "lock " + command.target.lock + " speaks through a bridge, which has no such command");
+  }
+  return link.send_command(command);
 }
 
 Result<void> LinkRouter::probe(const core::Command& ping) { return link_for(ping.target.lock).probe(ping); }

@@ -6,6 +6,8 @@
 //      for a lock configured but not found on the bridge yet: it answers
 //      unavailable, and the Hub retries until the action expires);
 //   3. else the fallback, the native gateway.
+// Commands only lockwarden's own firmware knows (Command::native_only:
+// recalibrate, revoke_grant) go to the native gateway or nowhere.
 //
 // Threading: the owning event loop only, like the Hub.
 #pragma once

@@ -52,6 +52,36 @@ TEST(LinkRouter, AClaimedLockGoesToItsAdapterAndTheRestByTransportOrToTheGateway
   EXPECT_EQ(native.sent()[1].target.lock, "stranger");
 }
 
+TEST(LinkRouter, ACommandOnlyLockwardensFirmwareKnowsNeverReachesABridge) {
+  lw::testing::RecordingDeviceLink native;
+  lw::testing::RecordingDeviceLink zigbee;
+  ClaimingRecorder nuki({"nuki-2bb28570"});
+  LinkRouter router(native);
+  router.claim_with(nuki);
+  router.route(core::Transport::zigbee, zigbee);
+  router.set_transport_of([](const LockId& lock) -> std::optional<core::Transport> {
+    if (lock == "back-door") return core::Transport::zigbee;
+    return core::Transport::wifi;
+  });
+  // A bridge would take it for its default bolt action: lock.
+  for (const LockId lock : {"back-door", "nuki-2bb28570"}) {
+    core::Command recalibrate = command_to(lock);
+    recalibrate.recalibrate = true;
+    auto r = router.send_command(recalibrate);
+    ASSERT_FALSE(r) << lock;
+    EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
+    core::Command revoke = command_to(lock);
+    revoke.revoke_grant = core::GrantRevocation{"guest-1", {}};
+    EXPECT_FALSE(router.send_command(revoke)) << lock;
+  }
+  EXPECT_TRUE(zigbee.sent().empty());
+  EXPECT_TRUE(nuki.inner_.sent().empty());
+  core::Command native_recalibrate = command_to("front-door");
+  native_recalibrate.recalibrate = true;
+  ASSERT_TRUE(router.send_command(native_recalibrate));
+  EXPECT_EQ(native.sent().size(), 1U);
+}
+
 TEST(LinkRouter, ProbesFollowTheSameRoutes) {
   lw::testing::RecordingDeviceLink native;
   lw::testing::RecordingDeviceLink zigbee;

@@ -108,6 +108,7 @@ PlanContext LockDoctor::context(const Case& c, const HealthMonitor& health) cons
   ctx.hub_answers = place == nullptr || place->via.empty() || live.via_up(place->via);
   ctx.lock_answers = !is_down(live.state(c.lock)) && live.state(c.lock) != Connectivity::unknown;
   ctx.update_available = live.state(c.lock) == Connectivity::updating;
+  ctx.native = place == nullptr || place->via.empty();
   auto b = backups_.find(c.lock);
   ctx.backup_held = b != backups_.end() && b->second;
   return ctx;

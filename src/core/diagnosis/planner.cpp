@@ -379,7 +379,7 @@ bool automatic(Step step, const PlanContext& ctx) noexcept {
     case A::never: return false;
     case A::always: return true;
     case A::hub_answers: return ctx.hub_answers;
-    case A::lock_answers: return ctx.lock_answers;
+    case A::lock_answers: return ctx.lock_answers && ctx.native;
     case A::update_available: return ctx.update_available;
   }
   return false;

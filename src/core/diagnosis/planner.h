@@ -100,7 +100,7 @@ enum class AutomaticWhen {
   never,
   always,            ///< wait: the hub keeps retrying
   hub_answers,       ///< power_cycle_hub: a software restart
-  lock_answers,      ///< recalibrate: the hub starts the calibration run
+  lock_answers,      ///< recalibrate: the hub starts the calibration run (a native lock that answers)
   update_available,  ///< update_firmware: the hub installs it
 };
 
@@ -109,6 +109,9 @@ struct PlanContext {
   bool hub_answers{false};       ///< the hub (bridge) is reachable
   bool lock_answers{false};      ///< the lock answers the hub
   bool update_available{false};  ///< a firmware update is available or in progress
+  /// lockwarden's own firmware, reached without a bridge: the hub can ask it to
+  /// recalibrate (protocol 5.7). A bridged lock's recalibration is the user's.
+  bool native{false};
   bool backup_held{false};  ///< the hub holds a backup of the user codes: repair and factory_reset allowed
 };
 

@@ -217,9 +217,9 @@ TEST(Planner, ThePlannedOrderCostsNoMoreUserTimeThanTheGuidesChecklist) {
             expected_cost_of_repair(guide_order(), h, kNothingKnown).user_minutes);
 }
 
-TEST(Planner, TheHubRecalibratesByItselfWhenTheLockAnswers) {
+TEST(Planner, TheHubRecalibratesByItselfANativeLockThatAnswers) {
   const Hypotheses h{{Cause::calibration_drift, 0.7}, {Cause::bolt_jammed, 0.3}};
-  const Plan by_hub = plan(h, PlanContext{.hub_answers = true, .lock_answers = true}, {});
+  const Plan by_hub = plan(h, PlanContext{.hub_answers = true, .lock_answers = true, .native = true}, {});
   ASSERT_FALSE(by_hub.steps.empty());
   EXPECT_EQ(by_hub.steps[0].step, Step::recalibrate);
   EXPECT_TRUE(by_hub.steps[0].automatic);
@@ -230,7 +230,9 @@ TEST(Planner, TheHubRecalibratesByItselfWhenTheLockAnswers) {
   ASSERT_GE(r, 0);
   EXPECT_FALSE(by_user.steps[static_cast<std::size_t>(r)].automatic);
   EXPECT_EQ(user_minutes(Step::recalibrate, kNothingKnown), 3);
-  EXPECT_EQ(user_minutes(Step::recalibrate, PlanContext{.lock_answers = true}), 0);
+  EXPECT_EQ(user_minutes(Step::recalibrate, PlanContext{.lock_answers = true, .native = true}), 0);
+  // A lock behind a bridge has no recalibrate command the hub could send: the user does it.
+  EXPECT_EQ(user_minutes(Step::recalibrate, PlanContext{.hub_answers = true, .lock_answers = true}), 3);
 }
 
 TEST(Planner, WithNothingToGoOnEveryCauseIsEquallyLikely) {

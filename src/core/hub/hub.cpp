@@ -419,6 +419,7 @@ Result<void> Hub::on_command_result(const LockAddress& from, const CommandResult
   if (result.lock_state) lock->lock_state = *result.lock_state;
   if (auto r = persist(*lock); !r) return r;
 
+  if (remedy_answered(*lock, result)) return ok();
   auto it = pending_.find(result.command_id);
   if (it == pending_.end() || it->second.lock != lock->id) {
     // A result for an action already finished (expired, or a duplicate delivery): keep the first verdict.
@@ -776,6 +777,72 @@ void Hub::tick() {
     (void)finish_action(it->second, ActionStatus::expired, "expired",
                         "the lock did not answer before the command expired");
   }
+  run_remedies();
+}
+
+void Hub::run_remedies() {
+  const Timestamp now = clock_.now();
+  for (auto it = remedies_.begin(); it != remedies_.end();) {
+    if (now < it->second.expires_at) {
+      ++it;
+      continue;
+    }
+    // Unanswered: the step did not help (the lock may not hear); the plan moves on.
+    (void)report_outcome(it->second.case_id, Outcome{it->second.step, false}, "hub");
+    it = remedies_.erase(it);
+  }
+  for (const Case* c : doctor_.open_cases()) {
+    if (c->plan.steps.empty()) continue;
+    const PlannedStep& next = c->plan.steps.front();
+    if (!next.automatic || next.step != Step::recalibrate || tried_.contains({c->id, next.step})) continue;
+    auto lock = locks_.find(c->lock);
+    if (lock == locks_.end() || vias_.contains(c->lock)) continue;  // only lockwarden's own firmware has it
+    auto counter = store_.next_command_counter(options_.key_id);
+    if (!counter) continue;  // the store is failing: try at the next tick
+    Command command;
+    command.id = new_action_id(random_);
+    command.target = lock->second.address();
+    command.recalibrate = true;
+    command.issued_at = now;
+    command.expires_at = now + options_.command_ttl;
+    command.key_id = options_.key_id;
+    command.counter = *counter;
+    tried_.insert({c->id, next.step});
+    const std::string target = "lock:" + c->lock;
+    if (auto sent = link_.send_command(command); !sent) {
+      note("hub", "remedy.recalibrate", target, audit_detail({{"case", std::to_string(c->id)}}),
+           "undelivered");
+      (void)report_outcome(c->id, Outcome{next.step, false}, "hub");
+      return;  // the doctor re-planned: the open cases changed under the loop
+    }
+    note("hub", "remedy.recalibrate", target,
+         audit_detail({{"case", std::to_string(c->id)}, {"command_id", command.id}}), "sent");
+    remedies_[command.id] = Remedy{c->id, next.step, c->lock, command.expires_at};
+    EventRecord e;
+    e.lock = c->lock;
+    e.kind = EventKind::health;
+    e.detail = "the hub asked the lock to recalibrate its bolt (case " + std::to_string(c->id) + ")";
+    (void)record(std::move(e));
+  }
+}
+
+bool Hub::remedy_answered(const LockRecord& lock, const CommandResult& result) {
+  auto it = remedies_.find(result.command_id);
+  if (it == remedies_.end() || it->second.lock != lock.id) return false;
+  const Remedy remedy = it->second;
+  remedies_.erase(it);
+  // Fixed only when the lock did it and its bolt now sits where it should.
+  const bool fixed = result.outcome == CommandOutcome::ok && result.lock_state &&
+                     (*result.lock_state == LockState::locked || *result.lock_state == LockState::unlocked);
+  EventRecord e;
+  e.lock = lock.id;
+  e.kind = EventKind::health;
+  e.detail = fixed ? "the lock recalibrated its bolt: " + std::string(to_string(*result.lock_state))
+                   : "the recalibration did not help: " +
+                         (result.detail.empty() ? std::string(to_string(result.outcome)) : result.detail);
+  (void)record(std::move(e));
+  (void)report_outcome(remedy.case_id, Outcome{remedy.step, fixed}, "hub");
+  return true;
 }
 
 std::vector<LockRecord> Hub::locks() const {

@@ -248,6 +248,14 @@ class Hub {
   Result<void> finish_action(Action& action, ActionStatus status, std::string reason, std::string detail);
   /// Publishes the action's command; false when the DeviceLink failed (retried by tick()).
   bool send(Action& action);
+  /// The doctor's steps the hub does itself (Plan: automatic): a lock of
+  /// lockwarden's own firmware whose case plans `recalibrate` gets the signed
+  /// recalibrate command (protocol 5.7), once per case; its answer is the
+  /// step's outcome (fixed when the lock recalibrated), audited as
+  /// case.outcome by "hub". Unanswered by the command's expiry: not fixed.
+  void run_remedies();
+  /// A remedy's answer: true when `result` was one.
+  bool remedy_answered(const LockRecord& lock, const CommandResult& result);
   /// Appends an audit record stamped now; a failure is counted, not returned.
   void note(std::string actor, std::string action, std::string target, std::string detail,
             std::string outcome);
@@ -269,6 +277,14 @@ class Hub {
   std::set<LockId> sleepy_;                 // locks that sleep between check-ins
   std::map<ActionId, Action> pending_;
   std::map<ActionId, bool> unsent_;  // pending actions whose publish failed
+  struct Remedy {
+    std::uint64_t case_id{0};
+    Step step{Step::recalibrate};
+    LockId lock;
+    Timestamp expires_at{};
+  };
+  std::map<ActionId, Remedy> remedies_;             // sent, awaiting the lock's answer
+  std::set<std::pair<std::uint64_t, Step>> tried_;  // (case, step) the hub has done
   RejectCounters rejected_;
   std::uint64_t accepted_{0};
   TransportCounters heard_;

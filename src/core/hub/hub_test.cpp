@@ -187,6 +187,61 @@ TEST_F(HubTest, LocksDroppingTogetherShareOneIncidentInTheirHistories) {
   ASSERT_EQ(hub_.health_monitor().liveness().open_incidents().size(), 1U);
 }
 
+// Issue 5, automatic remedies: a native lock whose bolt stops short gets the
+// hub's recalibrate command by itself; the answer is the step's outcome.
+TEST_F(HubTest, ABoltThatStopsShortIsRecalibratedByTheHubAndTheAnswerIsTheStepsOutcome) {
+  for (int i = 0; i < 3; ++i) {
+    hear_telemetry(front_);
+    clock_.advance(10s);
+    hub_.tick();
+  }
+  StateReport short_of_locked;
+  short_of_locked.ts = clock_.now();
+  short_of_locked.lock_state = LockState::not_fully_locked;
+  short_of_locked.door_state = DoorState::closed;
+  ASSERT_TRUE(hub_.on_state(front_, short_of_locked));
+  const Command* recalibrate = nullptr;
+  for (int i = 0; i < 130 && recalibrate == nullptr; ++i) {
+    hear_telemetry(front_);
+    clock_.advance(1s);
+    hub_.tick();
+    for (const Command& c : link_.sent()) {
+      if (c.recalibrate) recalibrate = &c;
+    }
+  }
+  ASSERT_NE(recalibrate, nullptr) << "the hub did not recalibrate the lock";
+  EXPECT_EQ(recalibrate->target, front_);
+  EXPECT_EQ(recalibrate->key_id, "hub");
+  const Case* c = hub_.doctor().case_of("front");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->hypotheses.front().cause, Cause::calibration_drift);
+  // Once only, whatever the ticks.
+  const std::string id = recalibrate->id;
+  clock_.advance(1s);
+  hub_.tick();
+  int sent = 0;
+  for (const Command& cmd : link_.sent()) sent += cmd.recalibrate ? 1 : 0;
+  EXPECT_EQ(sent, 1);
+
+  CommandResult answer;
+  answer.command_id = id;
+  answer.ts = clock_.now();
+  answer.outcome = CommandOutcome::ok;
+  answer.lock_state = LockState::locked;
+  ASSERT_TRUE(hub_.on_command_result(front_, answer));
+  c = hub_.doctor().case_of("front");
+  ASSERT_NE(c, nullptr);
+  ASSERT_FALSE(c->history.empty());
+  EXPECT_EQ(c->history.back().step, Step::recalibrate);
+  EXPECT_TRUE(c->history.back().fixed_or_yes);
+  auto page = hub_.events("front", 50, std::nullopt);
+  ASSERT_TRUE(page);
+  bool told = false;
+  for (const EventRecord& e : page->events)
+    told |= e.detail.find("recalibrated its bolt") != std::string::npos;
+  EXPECT_TRUE(told);
+}
+
 TEST_F(HubTest, LockIdReusedUnderAnotherSiteIsRejected) {
   hear_telemetry(front_);
   Telemetry t;

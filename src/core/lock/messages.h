@@ -141,6 +141,11 @@ struct Command {
   bool ping{false};
   /// "revoke_grant" (docs/protocol.md 10.3), signed by a hub key; `action` is then unused.
   std::optional<GrantRevocation> revoke_grant;
+  /// "recalibrate" (docs/protocol.md 5.7), signed by a hub key: the lock
+  /// re-learns its bolt's end positions; `action` is then unused.
+  bool recalibrate{false};
+  /// Only lockwarden's own firmware understands it (no bridge has such a command).
+  [[nodiscard]] bool native_only() const { return revoke_grant.has_value() || recalibrate; }
 };
 
 /// The hub's ping ids start with this, so a reader of results can tell a

@@ -59,16 +59,19 @@ inline constexpr std::string_view kEventWrongCode =
     R"({"v":1,"seq":120,"ts_ms":1700000064000,"type":"alarm","source":"keypad","alarm":"wrong_code","code_digest":"ZGVmZ2hpamtsbW5vcHFycw=="})";
 
 // 10 guest keys
+inline constexpr std::string_view kRecalibrateBody =
+    R"({"v":1,"id":"a-5c1d9e0f7a2b3c4d","site":"home","lock":"front-door","action":"recalibrate","issued_ms":1796090000000,"expires_ms":1796090030000,"counter":58,"key_id":"hub"})";
 inline constexpr std::string_view kGuestGrantBody =
     R"({"v":1,"type":"guest_grant","id":"guest-1f2e3d4c5b6a","site":"home","locks":["back-door","front-door"],"user":"ana","guest_key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","not_before_ms":1796000000000,"not_after_ms":1796172800000})";
 inline constexpr std::string_view kRevokeGrantBody =
     R"({"v":1,"id":"revoke-5e6f7a8b9c0d","site":"home","lock":"front-door","action":"revoke_grant","issued_ms":1796090000000,"expires_ms":1796090030000,"counter":57,"key_id":"hub","grant_id":"guest-1f2e3d4c5b6a","grant_not_after_ms":1796172800000})";
 
 /// Every JSON example of the doc, in the doc's order.
-inline constexpr std::array<std::string_view, 18> kAllJsonExamples{
-    kStatusOnline, kStatusLastWill, kTelemetryFull, kTelemetryHeartbeat, kState,          kEventUnlock,
-    kEventAlarm,   kResultOk,       kResultJammed,  kAppReport,          kCommandBody,    kCommandEnvelope,
-    kSetCodeBody,  kReadCodesBody,  kResultCodes,   kEventWrongCode,     kGuestGrantBody, kRevokeGrantBody,
+inline constexpr std::array<std::string_view, 19> kAllJsonExamples{
+    kStatusOnline, kStatusLastWill,  kTelemetryFull,   kTelemetryHeartbeat, kState,
+    kEventUnlock,  kEventAlarm,      kResultOk,        kResultJammed,       kAppReport,
+    kCommandBody,  kCommandEnvelope, kRecalibrateBody, kSetCodeBody,        kReadCodesBody,
+    kResultCodes,  kEventWrongCode,  kGuestGrantBody,  kRevokeGrantBody,
 };
 
 }  // namespace lw::protocol::doc_examples
