@@ -338,6 +338,27 @@ void Doctor::learn(Transport transport, Cause cause) {
   ++learnt_;
 }
 
+void Doctor::learn(Transport transport, Cause cause, const Clues& clues) {
+  if (!applies(cause, transport)) return;
+  learn(transport, cause);
+  auto& row = tallies_[idx(transport)][idx(cause)];
+  for (std::size_t k = 0; k < kClueCount; ++k) {
+    const auto clue = static_cast<Clue>(k);
+    if (clue == Clue::came_back_alone) continue;
+    const std::optional<bool> seen = clues.get(clue);
+    if (!seen) continue;
+    row[k].answered += 1;
+    if (*seen) row[k].yes += 1;
+  }
+}
+
+double Doctor::likelihood(Transport transport, Cause cause, Clue clue) const {
+  const double table = core::likelihood(cause, clue);
+  const Tally& t = tallies_[idx(transport)][idx(cause)][static_cast<std::size_t>(clue)];
+  const double p = (table * kTableWeight + t.yes) / (kTableWeight + t.answered);
+  return std::clamp(p, 0.001, 0.999);
+}
+
 double Doctor::prior(Transport transport, Cause cause) const {
   const auto& row = counts_[idx(transport)];
   double total = 0;
@@ -361,7 +382,7 @@ std::vector<Hypothesis> Doctor::diagnose(Transport transport, const Clues& clues
       const auto clue = static_cast<Clue>(k);
       const std::optional<bool> seen = clues.get(clue);
       if (!seen) continue;
-      double p = likelihood(c.cause, clue);
+      double p = likelihood(transport, c.cause, clue);
       double b = background(clue);
       if (clue == Clue::came_back_alone) {
         p *= recovered_by(clues.down_for(), kRecoveryMinutes[idx(c.cause)]);

@@ -60,14 +60,27 @@ class Doctor {
   /// probabilities sum to 1.
   [[nodiscard]] std::vector<Hypothesis> diagnose(Transport transport, const Clues& clues) const;
 
+  /// The table's likelihoods weigh as this many confirmed incidents.
+  static constexpr double kTableWeight = 20;
+
   /// A resolved incident's confirmed cause: the prior for its transport learns it.
   void learn(Transport transport, Cause cause);
+  /// As above, and the likelihoods of its transport learn the answers it was ranked on.
+  void learn(Transport transport, Cause cause, const Clues& clues);
   [[nodiscard]] double prior(Transport transport, Cause cause) const;
   /// Incidents learnt so far, all transports.
   [[nodiscard]] long learnt() const { return learnt_; }
+  /// P(clue shows | cause) on this transport: the table's value, moved by
+  /// what the confirmed incidents showed.
+  [[nodiscard]] double likelihood(Transport transport, Cause cause, Clue clue) const;
 
  private:
+  struct Tally {
+    float yes{0};
+    float answered{0};
+  };
   std::array<std::array<double, kCauses>, kTransports> counts_{};
+  std::array<std::array<std::array<Tally, kClueCount>, kCauses>, kTransports> tallies_{};
   long learnt_{0};
 };
 

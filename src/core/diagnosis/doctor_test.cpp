@@ -128,6 +128,29 @@ TEST(Doctor, PriorsLearnFromResolvedIncidents) {
   EXPECT_EQ(d.prior(Transport::wifi, Cause::mesh_route_lost), 0);
 }
 
+TEST(Doctor, LikelihoodsLearnWhatACauseLooksLikeOnItsTransport) {
+  // A Zigbee lock whose signal weakened: its route is gone before anyone
+  // reads its link quality, so the bridge's "no route" is all that shows.
+  Doctor d;
+  const Clues seen =
+      clues({{Clue::went_silent, true}, {Clue::mesh_no_route, true}, {Clue::signal_weak, false}});
+  const double table = d.likelihood(Transport::zigbee, Cause::weak_signal, Clue::signal_weak);
+  const auto before = d.diagnose(Transport::zigbee, seen);
+  ASSERT_NE(top(before), Cause::weak_signal);
+  for (int i = 0; i < 60; ++i) d.learn(Transport::zigbee, Cause::weak_signal, seen);
+  for (int i = 0; i < 20; ++i) {
+    d.learn(Transport::zigbee, Cause::firmware_bug,
+            clues({{Clue::went_silent, true}, {Clue::mesh_no_route, false}, {Clue::signal_weak, false}}));
+  }
+  EXPECT_LT(d.likelihood(Transport::zigbee, Cause::weak_signal, Clue::signal_weak), table / 3);
+  EXPECT_EQ(top(d.diagnose(Transport::zigbee, seen)), Cause::weak_signal);
+  // Another transport keeps the table's view; came_back_alone is never learnt.
+  EXPECT_DOUBLE_EQ(d.likelihood(Transport::wifi, Cause::weak_signal, Clue::signal_weak), table);
+  d.learn(Transport::wifi, Cause::weak_signal, clues({{Clue::came_back_alone, false}}));
+  EXPECT_DOUBLE_EQ(d.likelihood(Transport::wifi, Cause::weak_signal, Clue::came_back_alone),
+                   likelihood(Cause::weak_signal, Clue::came_back_alone));
+}
+
 TEST(Clues, IdsRoundTripAndHaveWords) {
   for (std::size_t k = 0; k < kClueCount; ++k) {
     const auto c = static_cast<Clue>(k);

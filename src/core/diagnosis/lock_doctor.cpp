@@ -168,7 +168,7 @@ bool LockDoctor::confirm(std::uint64_t case_id, Cause cause) {
   if (c == nullptr) return false;
   if (c->confirmed == cause) return true;
   c->confirmed = cause;
-  doctor_.learn(c->transport, cause);
+  doctor_.learn(c->transport, cause, c->clues);
   return true;
 }
 
