@@ -45,7 +45,7 @@ def main():
         f"the hub would. {result['cases']:,} cases were opened; {result['incidents']:,} are explained by a fault "
         f"of the world (the rest, {result['cases_without_fault']}, by none). Each is scored as the user first saw "
         "it, 10 minutes after it opened; when a fault ended, its label confirmed the cause of its cases, as a "
-        f"resolution would ({result['priors_learnt']:,} confirmations taught the priors). Wall time "
+        f"resolution would ({result['priors_learnt']:,} confirmations taught the priors and the likelihoods). Wall time "
         f"{result.get('wall_s', '—')} s.",
         "",
         "| | top-1 | top-3 | user steps | user minutes | fixed with no user action | factory resets | codes lost |",
