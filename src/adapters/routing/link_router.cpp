@@ -26,6 +26,10 @@ Result<void> LinkRouter::send_command(const core::Command& command) {
 
 Result<void> LinkRouter::probe(const core::Command& ping) { return link_for(ping.target.lock).probe(ping); }
 
+Result<void> LinkRouter::restart_bridge(const core::LockAddress& lock) {
+  return link_for(lock.lock).restart_bridge(lock);
+}
+
 Result<void> LinkRouter::relay_envelope(const core::LockAddress& lock, std::string_view envelope) {
   return link_for(lock.lock).relay_envelope(lock, envelope);
 }

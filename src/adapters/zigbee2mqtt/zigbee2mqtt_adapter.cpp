@@ -638,6 +638,14 @@ Result<void> Zigbee2MqttAdapter::probe(const core::Command& ping) {
                   protocol::encode_z2m_state_read());
 }
 
+Result<void> Zigbee2MqttAdapter::restart_bridge(const core::LockAddress& lock) {
+  if (!devices_.contains(lock.lock))
+    return unavailable("lock " + lock.lock + " is not on Zigbee2MQTT " + options_.base_topic);
+  if (bridge_up_ == false) return unavailable("Zigbee2MQTT " + options_.base_topic + " is offline");
+  spdlog::info("zigbee2mqtt: restarting {} for lock {}", options_.base_topic, lock.lock);
+  return publish_(options_.base_topic + "/bridge/request/restart", "");
+}
+
 void Zigbee2MqttAdapter::tick() {
   for (auto& [from, id] : std::exchange(unsupported_, {})) {
     complain(from.lock, hub_.on_command_failed(from, id, "unsupported", "a Zigbee door lock has no unlatch"),

@@ -133,6 +133,10 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   /// invalid_argument (unlatch: failed as "unsupported" at the next tick()).
   Result<void> send_command(const core::Command& command) override;
   Result<void> probe(const core::Command& ping) override;
+  /// Publishes `<base>/bridge/request/restart` (empty payload): Zigbee2MQTT
+  /// restarts itself and reopens the coordinator. Refused while the bridge
+  /// is known to be down (nothing would hear it).
+  Result<void> restart_bridge(const core::LockAddress& lock) override;
 
   /// A lock found on the bridge.
   struct Device {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -257,6 +258,51 @@ TEST_F(Z2mAdapterTest, ARouterThatGoesAwayMakesALostRouteTheLikelyCauseOfTheLock
   EXPECT_NE(
       std::find(why.begin(), why.end(), "a router of its Zigbee mesh went offline or left around the drop"),
       why.end());
+}
+
+TEST_F(Z2mAdapterTest, ALostRouteIsFirstTriedByRestartingTheBridgeAndTheLocksReturnIsTheStepsOutcome) {
+  discover();
+  hear("zigbee2mqtt/bridge/state", R"({"state":"online"})");
+  hear(kLockTopic, R"({"battery":88,"linkquality":92,"lock_state":"unlocked","state":"UNLOCK"})");
+  clock_.advance(1s);
+  hear("zigbee2mqtt/my_plug/availability", R"({"state":"offline"})");
+  clock_.advance(std::chrono::minutes(20));
+  hear("zigbee2mqtt/house/Main Door Lock/availability", R"({"state":"offline"})");
+  auto restarts = [&] {
+    return std::count_if(published_.begin(), published_.end(),
+                         [](const auto& p) { return p.first == "zigbee2mqtt/bridge/request/restart"; });
+  };
+  for (int i = 0; i < 5; ++i) {
+    clock_.advance(1min);
+    hub_.tick();
+  }
+  ASSERT_EQ(restarts(), 1) << "the hub did not restart the bridge, or did it more than once";
+  const auto* c = hub_.doctor().open_cases().at(0);
+  EXPECT_EQ(c->hypotheses.at(0).cause, core::Cause::mesh_route_lost);
+
+  // The coordinator rebuilt its routes: the lock is heard again.
+  hear("zigbee2mqtt/house/Main Door Lock/availability", R"({"state":"online"})");
+  hear(kLockTopic, R"({"battery":88,"linkquality":80,"lock_state":"unlocked","state":"UNLOCK"})");
+  clock_.advance(1s);
+  hub_.tick();
+  c = hub_.doctor().find(c->id);
+  ASSERT_NE(c, nullptr);
+  ASSERT_FALSE(c->history.empty());
+  EXPECT_EQ(c->history.back().step, core::Step::power_cycle_hub);
+  EXPECT_TRUE(c->history.back().fixed_or_yes);
+  EXPECT_EQ(restarts(), 1);
+}
+
+TEST_F(Z2mAdapterTest, ABridgeThatIsDownIsNotAskedToRestart) {
+  discover();
+  hear(kLockTopic, R"({"battery":88,"linkquality":92,"lock_state":"unlocked","state":"UNLOCK"})");
+  clock_.advance(1s);
+  hear("zigbee2mqtt/bridge/state", R"({"state":"offline"})");
+  for (int i = 0; i < 30; ++i) {
+    clock_.advance(1min);
+    hub_.tick();
+  }
+  for (const auto& [topic, payload] : published_) EXPECT_NE(topic, "zigbee2mqtt/bridge/request/restart");
 }
 
 TEST_F(Z2mAdapterTest, WithItsRoutersInPlaceALocksDropIsNotBlamedOnTheMesh) {

@@ -137,6 +137,9 @@ void ZwaveJsAdapter::on_result(const protocol::ZwsResult& r) {
     case Waiting::Kind::ping:
       if (t != nullptr && r.success && r.responded) on_status(*t, *r.responded, "node.ping");
       return;
+    case Waiting::Kind::soft_reset:
+      if (!r.success) spdlog::error("zwave-js: driver.soft_reset refused: {}", r.error_message);
+      return;
     case Waiting::Kind::code_write:
     case Waiting::Kind::code_get:
       if (t != nullptr) code_answer(*t, w, r);
@@ -539,6 +542,17 @@ Result<void> ZwaveJsAdapter::probe(const core::Command& ping) {
   const std::string id = next_id();
   if (auto r = send(protocol::encode_zws_ping(id, it->second)); !r) return r;
   waiting_[id] = Waiting::of(Waiting::Kind::ping, it->second);
+  return ok();
+}
+
+Result<void> ZwaveJsAdapter::restart_bridge(const core::LockAddress& lock) {
+  auto it = by_lock_.find(lock.lock);
+  if (it == by_lock_.end()) return unavailable("lock " + lock.lock + " is not on " + options_.via);
+  if (!listening_) return unavailable("the Z-Wave JS server " + options_.via + " is not connected");
+  const std::string id = next_id();
+  if (auto r = send(protocol::encode_zws_soft_reset(id)); !r) return r;
+  spdlog::info("zwave-js: restarting the controller of {} for lock {}", options_.via, lock.lock);
+  waiting_[id] = Waiting::of(Waiting::Kind::soft_reset, it->second);
   return ok();
 }
 

@@ -107,6 +107,9 @@ class ZwaveJsAdapter final : public ClaimingLink {
   Result<void> send_command(const core::Command& command) override;
   /// node.ping; the answer arrives as availability.
   Result<void> probe(const core::Command& ping) override;
+  /// driver.soft_reset: restarts the Z-Wave controller (the lock doctor's
+  /// power_cycle_hub); refused while the server is not connected.
+  Result<void> restart_bridge(const core::LockAddress& lock) override;
 
  private:
   /// One code command on its way to a lock.
@@ -129,7 +132,7 @@ class ZwaveJsAdapter final : public ClaimingLink {
   };
   /// What a message id we sent is waiting for.
   struct Waiting {
-    enum class Kind { schema, listen, action, ping, code_write, code_get } kind{Kind::action};
+    enum class Kind { schema, listen, action, ping, code_write, code_get, soft_reset } kind{Kind::action};
     int node_id{0};
     int slot{0};  ///< code_get: the slot asked
     std::optional<ActionId> action;

@@ -344,6 +344,20 @@ TEST_F(ZwaveJsAdapterTest, ADeadNodeIsOfflineAndAPingThatIsAnsweredBringsItBack)
   EXPECT_EQ(lock().connectivity, Connectivity::online);
 }
 
+TEST_F(ZwaveJsAdapterTest, RestartingTheBridgeSoftResetsTheControllerOnlyWhileTheServerIsConnected) {
+  connect();
+  ASSERT_TRUE(adapter_.restart_bridge({"flat", id_}));
+  EXPECT_EQ(command(2).at("command"), "driver.soft_reset");
+  answer(2, R"("success":false,"errorCode":"zwave_error","message":"Soft reset is not supported")");
+  EXPECT_FALSE(adapter_.restart_bridge({"flat", "no-such-lock"}));
+  open_ = false;
+  adapter_.disconnected("the server closed the connection");
+  const auto refused = adapter_.restart_bridge({"flat", id_});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("not connected"), std::string::npos);
+  EXPECT_EQ(sent_.size(), 3U);
+}
+
 TEST_F(ZwaveJsAdapterTest, TheNodesRssiIsItsSignalOnlyWhenTheControllerHeardItAgain) {
   connect();
   auto stats = [](std::string_view last_seen, int rssi) {

@@ -783,47 +783,90 @@ void Hub::tick() {
 void Hub::run_remedies() {
   const Timestamp now = clock_.now();
   for (auto it = remedies_.begin(); it != remedies_.end();) {
-    if (now < it->second.expires_at) {
+    const Remedy& r = it->second;
+    const bool back = r.step == Step::power_cycle_hub && r.lock_was_down &&
+                      health_.liveness().state(r.lock) == Connectivity::online;
+    if (back) {
+      EventRecord e;
+      e.lock = r.lock;
+      e.kind = EventKind::health;
+      e.detail = "the lock is back after the hub restarted its bridge";
+      (void)record(std::move(e));
+    } else if (now < r.expires_at) {
       ++it;
       continue;
     }
-    // Unanswered: the step did not help (the lock may not hear); the plan moves on.
-    (void)report_outcome(it->second.case_id, Outcome{it->second.step, false}, "hub");
+    // Unanswered, or not back: the step did not help (the lock may not hear); the plan moves on.
+    const Remedy done = r;
     it = remedies_.erase(it);
+    (void)report_outcome(done.case_id, Outcome{done.step, back}, "hub");
   }
   for (const Case* c : doctor_.open_cases()) {
     if (c->plan.steps.empty()) continue;
     const PlannedStep& next = c->plan.steps.front();
-    if (!next.automatic || next.step != Step::recalibrate || tried_.contains({c->id, next.step})) continue;
+    if (!next.automatic || tried_.contains({c->id, next.step})) continue;
     auto lock = locks_.find(c->lock);
-    if (lock == locks_.end() || vias_.contains(c->lock)) continue;  // only lockwarden's own firmware has it
-    auto counter = store_.next_command_counter(options_.key_id);
-    if (!counter) continue;  // the store is failing: try at the next tick
-    Command command;
-    command.id = new_action_id(random_);
-    command.target = lock->second.address();
-    command.recalibrate = true;
-    command.issued_at = now;
-    command.expires_at = now + options_.command_ttl;
-    command.key_id = options_.key_id;
-    command.counter = *counter;
-    tried_.insert({c->id, next.step});
-    const std::string target = "lock:" + c->lock;
-    if (auto sent = link_.send_command(command); !sent) {
-      note("hub", "remedy.recalibrate", target, audit_detail({{"case", std::to_string(c->id)}}),
-           "undelivered");
-      (void)report_outcome(c->id, Outcome{next.step, false}, "hub");
-      return;  // the doctor re-planned: the open cases changed under the loop
+    if (lock == locks_.end()) continue;
+    auto via = vias_.find(c->lock);
+    if (next.step == Step::recalibrate && via == vias_.end()) {
+      // Only lockwarden's own firmware has it.
+      if (!recalibrate(*c, lock->second, now)) return;  // the doctor re-planned: the cases changed
+    } else if (next.step == Step::power_cycle_hub && via != vias_.end()) {
+      if (!restart_bridge(*c, lock->second, via->second, now)) return;
     }
-    note("hub", "remedy.recalibrate", target,
-         audit_detail({{"case", std::to_string(c->id)}, {"command_id", command.id}}), "sent");
-    remedies_[command.id] = Remedy{c->id, next.step, c->lock, command.expires_at};
-    EventRecord e;
-    e.lock = c->lock;
-    e.kind = EventKind::health;
-    e.detail = "the hub asked the lock to recalibrate its bolt (case " + std::to_string(c->id) + ")";
-    (void)record(std::move(e));
   }
+}
+
+bool Hub::recalibrate(const Case& c, const LockRecord& lock, Timestamp now) {
+  auto counter = store_.next_command_counter(options_.key_id);
+  if (!counter) return true;  // the store is failing: try at the next tick
+  Command command;
+  command.id = new_action_id(random_);
+  command.target = lock.address();
+  command.recalibrate = true;
+  command.issued_at = now;
+  command.expires_at = now + options_.command_ttl;
+  command.key_id = options_.key_id;
+  command.counter = *counter;
+  tried_.insert({c.id, Step::recalibrate});
+  const std::string target = "lock:" + c.lock;
+  if (auto sent = link_.send_command(command); !sent) {
+    note("hub", "remedy.recalibrate", target, audit_detail({{"case", std::to_string(c.id)}}), "undelivered");
+    (void)report_outcome(c.id, Outcome{Step::recalibrate, false}, "hub");
+    return false;
+  }
+  note("hub", "remedy.recalibrate", target,
+       audit_detail({{"case", std::to_string(c.id)}, {"command_id", command.id}}), "sent");
+  remedies_[command.id] = Remedy{c.id, Step::recalibrate, c.lock, command.expires_at};
+  EventRecord e;
+  e.lock = c.lock;
+  e.kind = EventKind::health;
+  e.detail = "the hub asked the lock to recalibrate its bolt (case " + std::to_string(c.id) + ")";
+  (void)record(std::move(e));
+  return true;
+}
+
+bool Hub::restart_bridge(const Case& c, const LockRecord& lock, const std::string& via, Timestamp now) {
+  tried_.insert({c.id, Step::power_cycle_hub});
+  const std::string target = "bridge:" + via;
+  if (auto done = link_.restart_bridge(lock.address()); !done) {
+    note("hub", "remedy.power_cycle_hub", target,
+         audit_detail({{"case", std::to_string(c.id)}, {"lock", c.lock}, {"reason", done.error().message}}),
+         "refused");
+    (void)report_outcome(c.id, Outcome{Step::power_cycle_hub, false}, "hub");
+    return false;
+  }
+  note("hub", "remedy.power_cycle_hub", target,
+       audit_detail({{"case", std::to_string(c.id)}, {"lock", c.lock}}), "sent");
+  remedies_[new_action_id(random_)] =
+      Remedy{c.id, Step::power_cycle_hub, c.lock, now + options_.bridge_restart_wait,
+             is_down(health_.liveness().state(c.lock))};
+  EventRecord e;
+  e.lock = c.lock;
+  e.kind = EventKind::health;
+  e.detail = "the hub restarted the software of its bridge " + via + " (case " + std::to_string(c.id) + ")";
+  (void)record(std::move(e));
+  return true;
 }
 
 bool Hub::remedy_answered(const LockRecord& lock, const CommandResult& result) {

@@ -58,6 +58,9 @@ struct HubOptions {
   bool auto_register{true};   // accept locks first heard on the wire
   HealthMonitor::Options health;
   LockDoctor::Options doctor;
+  /// After restarting a bridge, how long its lock has to come back for the
+  /// restart to count as the fix.
+  Duration bridge_restart_wait{std::chrono::minutes(5)};
 };
 
 /// Counters of rejected input, by reason ("telemetry: battery_pct: must be 0..100").
@@ -253,7 +256,15 @@ class Hub {
   /// recalibrate command (protocol 5.7), once per case; its answer is the
   /// step's outcome (fixed when the lock recalibrated), audited as
   /// case.outcome by "hub". Unanswered by the command's expiry: not fixed.
+  /// A bridged lock whose case plans `power_cycle_hub` while its bridge
+  /// answers gets its bridge restarted (DeviceLink::restart_bridge), once
+  /// per case; fixed when the lock, down when it was asked, is back within
+  /// HubOptions::bridge_restart_wait. Each is audited as remedy.<step>.
   void run_remedies();
+  /// Sends the recalibrate command for case `c`; false when the cases changed.
+  bool recalibrate(const Case& c, const LockRecord& lock, Timestamp now);
+  /// Restarts the bridge of case `c`'s lock; false when the cases changed.
+  bool restart_bridge(const Case& c, const LockRecord& lock, const std::string& via, Timestamp now);
   /// A remedy's answer: true when `result` was one.
   bool remedy_answered(const LockRecord& lock, const CommandResult& result);
   /// Appends an audit record stamped now; a failure is counted, not returned.
@@ -282,6 +293,7 @@ class Hub {
     Step step{Step::recalibrate};
     LockId lock;
     Timestamp expires_at{};
+    bool lock_was_down{false};  // power_cycle_hub: fixed when it comes back
   };
   std::map<ActionId, Remedy> remedies_;             // sent, awaiting the lock's answer
   std::set<std::pair<std::uint64_t, Step>> tried_;  // (case, step) the hub has done

@@ -27,6 +27,15 @@ class DeviceLink {
     (void)ping;
     return failed_precondition("this lock's link has no way to ask it for its state");
   }
+  /// Restarts the software of the bridge `lock` is reached through (the
+  /// lock doctor's power_cycle_hub, done by the hub while the bridge still
+  /// answers): Zigbee2MQTT's bridge/request/restart. The default refuses
+  /// (failed_precondition): a link whose bridge cannot be restarted from
+  /// here, or a lock reached directly.
+  virtual Result<void> restart_bridge(const LockAddress& lock) {
+    (void)lock;
+    return failed_precondition("this lock's bridge cannot be restarted by the hub");
+  }
   /// Delivers an envelope sealed by a user's own key, byte for byte, to
   /// `lock` (docs/protocol.md 5.5). The default refuses: only the native
   /// protocol carries end-to-end commands.

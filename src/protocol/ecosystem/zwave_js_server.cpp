@@ -420,4 +420,8 @@ std::string encode_zws_ping(std::string_view message_id, int node_id) {
   return command(message_id, {{"command", "node.ping"}, {"nodeId", node_id}});
 }
 
+std::string encode_zws_soft_reset(std::string_view message_id) {
+  return command(message_id, {{"command", "driver.soft_reset"}});
+}
+
 }  // namespace lw::protocol

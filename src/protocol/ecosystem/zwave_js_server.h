@@ -153,6 +153,9 @@ std::string encode_zws_start_listening(std::string_view message_id);
 std::string encode_zws_door_lock(std::string_view message_id, int node_id, bool lock);
 /// node.ping: answered {"responded": bool}.
 std::string encode_zws_ping(std::string_view message_id, int node_id);
+/// driver.soft_reset: the controller restarts (its routes and radio state
+/// rebuilt); the driver reconnects to it by itself.
+std::string encode_zws_soft_reset(std::string_view message_id);
 /// User Code CC (99) of a node: node.set_value of userCode[user_id] (the
 /// driver stores it enabled), of userIdStatus[user_id] = 0 (available: the
 /// slot is cleared), and endpoint.invoke_cc_api "get" of one slot.
