@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "adapters/toml/strict_table.h"
+#include "base/text.h"
 #include "protocol/envelope.h"
 #include "sim/fleet.h"
 
@@ -37,7 +38,10 @@ constexpr int kMinKeepaliveS = 5;
 constexpr int kMaxKeepaliveS = 60;
 constexpr Duration kMaxScenarioTime = std::chrono::hours(24 * 365);
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+/// A value from the file as a message quotes it: clipped, control characters as '?'.
+std::string in_quotes(std::string_view s, std::size_t max_bytes = 64) {
+  return "\"" + shown(s, max_bytes) + "\"";
+}
 
 /// Reads a required string key; records "is required" when absent.
 std::string required_string(StrictTable& t, std::string_view key) {
@@ -472,9 +476,8 @@ ScenarioFault read_fault(StrictTable t, const Scenario& scenario) {
   } else if (t.has("kind")) {
     std::string names;
     for (const auto& [k, name] : kFaultKinds) names += (names.empty() ? "" : ", ") + std::string(name);
-    // Clipped: the message is echoed in logs, and the list of actions grows.
-    const std::string shown = kind.size() > 32 ? kind.substr(0, 32) + "..." : kind;
-    t.fail("kind", "unknown fault kind " + in_quotes(shown) +
+    // Clipped short: the message is echoed in logs, and the list of actions grows.
+    t.fail("kind", "unknown fault kind " + in_quotes(kind, 35) +
                        "; expected a cause of docs/diagnosis.md or one of " + names);
   }
   for (std::string_view key : {"target", "duration", "fix_at", "extra_db", "firmware"}) {

@@ -126,6 +126,9 @@ kind = "explode"
   message = error_of(
       with_lock("[[fault]]\nat = \"10s\"\nlock = \"front\"\nkind = \"" + std::string(400, 'x') + "\"\n"));
   EXPECT_LT(message.size(), 300U) << message;
+  // A control character (TOML's \b escape) is shown as '?': the message stays one clean line.
+  message = error_of(with_lock("[[fault]]\nat = \"10s\"\nlock = \"front\"\nkind = \"\\battery\"\n"));
+  EXPECT_NE(message.find("unknown fault kind \"?attery\""), std::string::npos) << message;
 }
 
 TEST(Scenario, FaultNamingAnUnknownLockIsRejected) {
