@@ -103,9 +103,11 @@ class Run final : public sim::LabelSink {
     labels_.push_back(l);
     const auto cause = core::parse_cause(l.kind);
     if (!cause) return;
+    const Timestamp at = l.fixed.value_or(l.onset);
     for (const Kept& k : kept_) {
-      if (explains(l, k.members, k.opened_at)) ears_.doctor().confirm(k.id, *cause);
+      if (explains(l, k.members, k.opened_at)) ears_.doctor().confirm(k.id, *cause, at);
     }
+    (void)ears_.doctor().take_lessons();  // learnt already; nothing keeps them here
   }
 
   void finish(Timestamp end) { (void)ears_.tick(end); }

@@ -43,6 +43,11 @@ class MemoryStore final : public Store {
                                                    int max_points) override;
   Result<std::int64_t> delete_samples_before(Timestamp before) override;
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
+  Result<void> append_lesson(const Lesson& lesson) override {
+    lessons_.push_back(lesson);
+    return ok();
+  }
+  Result<std::vector<Lesson>> load_lessons() override { return lessons_; }
 
  private:
   std::map<std::string, HubRecord> hubs_;
@@ -54,6 +59,7 @@ class MemoryStore final : public Store {
   std::map<ActionId, Action> actions_;
   std::map<LockId, std::map<Timestamp, TelemetrySample>> samples_;  // per lock, by time
   std::map<std::string, std::uint64_t> counters_;
+  std::vector<Lesson> lessons_;
 };
 
 }  // namespace lw::core

@@ -253,7 +253,19 @@ CREATE TABLE guest_grant_locks (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations{{
+// docs/storage.md, "Schema version 11 (doctor lessons)": each confirmed cause
+// of a doctor case with the answers it was ranked on, learnt again at start.
+constexpr std::string_view kVersion11 = R"sql(
+CREATE TABLE doctor_lessons (
+  id             INTEGER PRIMARY KEY,
+  at_ms          INTEGER NOT NULL,
+  transport      TEXT NOT NULL,
+  cause          TEXT NOT NULL,
+  answers        TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -264,6 +276,7 @@ constexpr std::array<Migration, 10> kMigrations{{
     {8, "lock_keys", kVersion8},
     {9, "account row MACs", kVersion9},
     {10, "guest_grants, guest_grant_locks", kVersion10},
+    {11, "doctor_lessons", kVersion11},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

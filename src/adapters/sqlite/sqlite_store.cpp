@@ -110,6 +110,12 @@ constexpr Sql kNextCounter{"next command counter",
                            "INSERT INTO command_counters (key_id, value) VALUES (?1, 1) "
                            "ON CONFLICT (key_id) DO UPDATE SET value = value + 1 RETURNING value"};
 
+constexpr Sql kAppendLesson{
+    "append doctor lesson",
+    "INSERT INTO doctor_lessons (at_ms, transport, cause, answers) VALUES (?1, ?2, ?3, ?4)"};
+constexpr Sql kLoadLessons{"load doctor lessons",
+                           "SELECT at_ms, transport, cause, answers FROM doctor_lessons ORDER BY id"};
+
 constexpr int kMaxEventPage = 1000;
 
 Error corruption(std::string message) { return Error{ErrorCode::corruption, std::move(message)}; }
@@ -584,6 +590,34 @@ Result<std::uint64_t> SqliteStore::next_command_counter(const std::string& key_i
   // Step to the end: the increment is committed only then, and only a committed value may be used.
   if (auto r = q->finish(); !r) return r.error();
   return value;
+}
+
+Result<void> SqliteStore::append_lesson(const core::Lesson& lesson) {
+  auto q = db_.query(kAppendLesson);
+  if (!q) return q.error();
+  q->bind(1, to_epoch_ms(lesson.at))
+      .bind(2, std::string(core::to_string(lesson.transport)))
+      .bind(3, std::string(core::to_string(lesson.cause)))
+      .bind(4, core::encode_answers(lesson.clues));
+  return q->finish();
+}
+
+Result<std::vector<core::Lesson>> SqliteStore::load_lessons() {
+  auto q = db_.query(kLoadLessons);
+  if (!q) return q.error();
+  std::vector<core::Lesson> out;
+  for (;;) {
+    auto row = q->next();
+    if (!row) return row.error();
+    if (!*row) break;
+    // A row this version cannot read (a cause or transport it does not know) teaches nothing.
+    const auto transport = core::parse_transport(q->text(1));
+    const auto cause = core::parse_cause(q->text(2));
+    auto clues = core::parse_answers(q->text(3));
+    if (!transport || !cause || !clues) continue;
+    out.push_back(core::Lesson{from_epoch_ms(q->int64(0)), *transport, *cause, std::move(*clues)});
+  }
+  return out;
 }
 
 }  // namespace lw::adapters::sqlite

@@ -515,6 +515,26 @@ TYPED_TEST(StoreContract, CommandCounterStartsAtOneAndIncreasesPerKey) {
   EXPECT_EQ(*other, 1U);
 }
 
+TYPED_TEST(StoreContract, DoctorLessonsComeBackInOrderWithTheirAnswers) {
+  core::Lesson first{kT0, core::Transport::zigbee, core::Cause::weak_signal, {}};
+  first.clues.set(core::Clue::went_silent, true);
+  first.clues.set(core::Clue::mesh_no_route, true);
+  first.clues.set(core::Clue::signal_weak, false);
+  const core::Lesson second{kT0 + 1h, core::Transport::wifi, core::Cause::router_power_outage, {}};
+  ASSERT_TRUE(this->store().append_lesson(first));
+  ASSERT_TRUE(this->store().append_lesson(second));
+  auto lessons = this->store().load_lessons();
+  ASSERT_TRUE(lessons) << lessons.error().to_string();
+  ASSERT_EQ(lessons->size(), 2U);
+  const core::Lesson& a = (*lessons)[0];
+  EXPECT_EQ(a.at, kT0);
+  EXPECT_EQ(a.transport, core::Transport::zigbee);
+  EXPECT_EQ(a.cause, core::Cause::weak_signal);
+  EXPECT_EQ(core::encode_answers(a.clues), "went_silent=yes signal_weak=no mesh_no_route=yes");
+  EXPECT_EQ((*lessons)[1].cause, core::Cause::router_power_outage);
+  EXPECT_EQ(core::encode_answers((*lessons)[1].clues), "");
+}
+
 // --- telemetry history ---
 
 core::TelemetrySample reading(const std::string& lock, Timestamp t, int battery_pct, int rssi_dbm) {

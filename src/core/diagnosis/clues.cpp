@@ -1,5 +1,7 @@
 #include "core/diagnosis/clues.h"
 
+#include <algorithm>
+
 namespace lw::core {
 namespace {
 
@@ -50,6 +52,34 @@ std::optional<Clue> parse_clue(std::string_view id) noexcept {
     if (kWords[i].id == id) return static_cast<Clue>(i);
   }
   return std::nullopt;
+}
+
+std::string encode_answers(const Clues& clues) {
+  std::string out;
+  for (std::size_t k = 0; k < kClueCount; ++k) {
+    const auto clue = static_cast<Clue>(k);
+    const std::optional<bool> seen = clues.get(clue);
+    if (!seen) continue;
+    if (!out.empty()) out += ' ';
+    out += to_string(clue);
+    out += *seen ? "=yes" : "=no";
+  }
+  return out;
+}
+
+std::optional<Clues> parse_answers(std::string_view text) {
+  Clues clues;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find(' '), text.size());
+    const std::string_view item = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    const std::string_view answer = item.substr(eq + 1);
+    if (answer != "yes" && answer != "no") return std::nullopt;
+    if (const auto clue = parse_clue(item.substr(0, eq))) clues.set(*clue, answer == "yes");
+  }
+  return clues;
 }
 
 }  // namespace lw::core

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/time.h"
@@ -84,5 +85,11 @@ class Clues {
   std::array<bool, kClueCount> yes_{};
   std::optional<Duration> down_for_;
 };
+
+/// The answered clues as text, in clue order: "told_gone=yes went_silent=no".
+std::string encode_answers(const Clues& clues);
+/// Reads encode_answers' text back. A clue id this version does not know is
+/// skipped (a newer hub wrote it); nullopt for text of another shape.
+std::optional<Clues> parse_answers(std::string_view text);
 
 }  // namespace lw::core

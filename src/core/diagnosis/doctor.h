@@ -40,6 +40,15 @@ struct Hypothesis {
   std::vector<std::string> evidence_against;  ///< plain words, strongest first
 };
 
+/// A confirmed case as the doctor learnt it (Doctor::learn): kept by the hub
+/// so that a restarted hub learns its fleet's history again.
+struct Lesson {
+  Timestamp at{};
+  Transport transport{Transport::wifi};
+  Cause cause{Cause::hardware_fault};
+  Clues clues;  ///< the answers the case was last ranked on
+};
+
 /// Whether `cause` can strike a lock of this transport at all.
 bool applies(Cause cause, Transport transport) noexcept;
 /// P(clue shows | cause at work).
@@ -67,6 +76,7 @@ class Doctor {
   void learn(Transport transport, Cause cause);
   /// As above, and the likelihoods of its transport learn the answers it was ranked on.
   void learn(Transport transport, Cause cause, const Clues& clues);
+  void learn(const Lesson& lesson) { learn(lesson.transport, lesson.cause, lesson.clues); }
   [[nodiscard]] double prior(Transport transport, Cause cause) const;
   /// Incidents learnt so far, all transports.
   [[nodiscard]] long learnt() const { return learnt_; }

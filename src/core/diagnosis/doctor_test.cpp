@@ -151,6 +151,17 @@ TEST(Doctor, LikelihoodsLearnWhatACauseLooksLikeOnItsTransport) {
                    likelihood(Cause::weak_signal, Clue::came_back_alone));
 }
 
+TEST(Clues, AnswersRoundTripAsTextAndAnUnknownClueIsSkipped) {
+  const Clues c = clues({{Clue::told_gone, true}, {Clue::battery_low, false}});
+  EXPECT_EQ(encode_answers(c), "told_gone=yes battery_low=no");
+  auto back = parse_answers("told_gone=yes battery_low=no clue_of_a_newer_hub=yes");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(encode_answers(*back), "told_gone=yes battery_low=no");
+  EXPECT_FALSE(parse_answers("told_gone"));
+  EXPECT_FALSE(parse_answers("told_gone=maybe"));
+  EXPECT_EQ(encode_answers(*parse_answers("")), "");
+}
+
 TEST(Clues, IdsRoundTripAndHaveWords) {
   for (std::size_t k = 0; k < kClueCount; ++k) {
     const auto c = static_cast<Clue>(k);

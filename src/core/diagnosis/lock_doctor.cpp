@@ -157,18 +157,20 @@ std::optional<Plan> LockDoctor::outcome(std::uint64_t case_id, Outcome outcome, 
         best = h.cause;
       }
     }
-    if (best && outcome.step != Step::contact_support) confirm(case_id, *best);
+    if (best && outcome.step != Step::contact_support) confirm(case_id, *best, now);
   }
   diagnose(c, now, health);
   return c.plan;
 }
 
-bool LockDoctor::confirm(std::uint64_t case_id, Cause cause) {
+bool LockDoctor::confirm(std::uint64_t case_id, Cause cause, Timestamp now) {
   Case* c = find_in(*this, case_id);
   if (c == nullptr) return false;
   if (c->confirmed == cause) return true;
   c->confirmed = cause;
-  doctor_.learn(c->transport, cause, c->clues);
+  Lesson lesson{now, c->transport, cause, c->clues};
+  doctor_.learn(lesson);
+  if (applies(cause, c->transport)) lessons_.push_back(std::move(lesson));
   return true;
 }
 

@@ -23,6 +23,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/ids.h"
@@ -84,8 +85,13 @@ class LockDoctor {
   /// nullopt: no such open case.
   std::optional<Plan> outcome(std::uint64_t case_id, Outcome outcome, Timestamp now,
                               const HealthMonitor& health);
-  /// The user (or support) confirms the cause: the case keeps it and the priors learn it.
-  bool confirm(std::uint64_t case_id, Cause cause);
+  /// The user (or support) confirms the cause: the case keeps it and the
+  /// doctor learns it (a Lesson, also kept for take_lessons()).
+  bool confirm(std::uint64_t case_id, Cause cause, Timestamp now);
+  /// What confirm() taught since the last call, for the store.
+  std::vector<Lesson> take_lessons() { return std::exchange(lessons_, {}); }
+  /// A lesson kept from before a restart: learnt again, not kept again.
+  void relearn(const Lesson& lesson) { doctor_.learn(lesson); }
 
   [[nodiscard]] const Case* find(std::uint64_t case_id) const;
   /// The open case a lock is in, if any.
@@ -118,6 +124,7 @@ class LockDoctor {
   Options options_;
   Doctor doctor_;
   EvidenceBook evidence_;
+  std::vector<Lesson> lessons_;
   std::map<LockId, Transport> transports_;
   std::map<LockId, bool> backups_;
   std::map<std::uint64_t, Case> open_;

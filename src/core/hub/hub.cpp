@@ -86,7 +86,16 @@ Result<void> Hub::load() {
   auto pending = store_.load_pending_actions();
   if (!pending) return pending.error();
   for (auto& a : *pending) pending_[a.id] = std::move(a);
+  auto lessons = store_.load_lessons();
+  if (!lessons) return lessons.error();
+  for (const Lesson& l : *lessons) doctor_.relearn(l);
   return ok();
+}
+
+void Hub::keep_lessons() {
+  for (const Lesson& l : doctor_.take_lessons()) {
+    if (auto kept = store_.append_lesson(l); !kept) ++lessons_lost_;
+  }
 }
 
 Result<void> Hub::register_hub(const HubRecord& hub) {
@@ -741,6 +750,7 @@ Result<void> Hub::on_app_report(const LockAddress& from, const AppReport& report
 
 Result<Plan> Hub::report_outcome(std::uint64_t case_id, Outcome outcome, const std::string& actor) {
   auto plan = doctor_.outcome(case_id, outcome, clock_.now(), health_);
+  keep_lessons();
   const std::string step(to_string(outcome.step));
   const bool question = info(outcome.step).kind == StepKind::observation;
   const std::string answer =
@@ -752,7 +762,8 @@ Result<Plan> Hub::report_outcome(std::uint64_t case_id, Outcome outcome, const s
 }
 
 Result<void> Hub::confirm_cause(std::uint64_t case_id, Cause cause, const std::string& actor) {
-  const bool confirmed = doctor_.confirm(case_id, cause);
+  const bool confirmed = doctor_.confirm(case_id, cause, clock_.now());
+  keep_lessons();
   note(actor, "case.confirm_cause", case_target(case_id), audit_detail({{"cause", to_string(cause)}}),
        confirmed ? "ok" : "rejected");
   if (!confirmed) return not_found("case " + std::to_string(case_id) + " not found");

@@ -209,6 +209,8 @@ class Hub {
   Result<std::vector<TelemetryPoint>> history(const LockId& lock, Timestamp since, Timestamp until,
                                               int max_points);
   [[nodiscard]] const RejectCounters& rejected() const { return rejected_; }
+  /// Confirmed causes the store failed to keep (a restart forgets them).
+  [[nodiscard]] std::uint64_t lessons_lost() const { return lessons_lost_; }
   [[nodiscard]] std::uint64_t messages_accepted() const { return accepted_; }
   /// Accepted messages from locks by transport (a phone's app reports are
   /// counted only in messages_accepted). Since the hub started.
@@ -265,6 +267,9 @@ class Hub {
   bool recalibrate(const Case& c, const LockRecord& lock, Timestamp now);
   /// Restarts the bridge of case `c`'s lock; false when the cases changed.
   bool restart_bridge(const Case& c, const LockRecord& lock, const std::string& via, Timestamp now);
+  /// Stores what the doctor learnt from confirmed causes (load() teaches it
+  /// again after a restart); a failed write is counted in lessons_lost().
+  void keep_lessons();
   /// A remedy's answer: true when `result` was one.
   bool remedy_answered(const LockRecord& lock, const CommandResult& result);
   /// Appends an audit record stamped now; a failure is counted, not returned.
@@ -298,6 +303,7 @@ class Hub {
   std::map<ActionId, Remedy> remedies_;             // sent, awaiting the lock's answer
   std::set<std::pair<std::uint64_t, Step>> tried_;  // (case, step) the hub has done
   RejectCounters rejected_;
+  std::uint64_t lessons_lost_{0};
   std::uint64_t accepted_{0};
   TransportCounters heard_;
   CommandStats commands_;

@@ -242,6 +242,32 @@ TEST_F(HubTest, ABoltThatStopsShortIsRecalibratedByTheHubAndTheAnswerIsTheStepsO
   EXPECT_TRUE(told);
 }
 
+TEST_F(HubTest, WhatTheDoctorLearntFromAConfirmedCauseSurvivesARestart) {
+  hear_telemetry(front_);
+  StateReport short_of_locked;
+  short_of_locked.ts = clock_.now();
+  short_of_locked.lock_state = LockState::not_fully_locked;
+  short_of_locked.door_state = DoorState::closed;
+  ASSERT_TRUE(hub_.on_state(front_, short_of_locked));
+  clock_.advance(1s);
+  hub_.tick();
+  const Case* c = hub_.doctor().case_of("front");
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(hub_.confirm_cause(c->id, Cause::bolt_jammed, "owner"));
+  const auto learnt = [](const Hub& h) {
+    return h.doctor().doctor().likelihood(Transport::wifi, Cause::bolt_jammed, Clue::state_mismatch);
+  };
+  const double fresh = Doctor().likelihood(Transport::wifi, Cause::bolt_jammed, Clue::state_mismatch);
+  ASSERT_NE(learnt(hub_), fresh);
+
+  Hub restarted{clock_, store_, link_, sink_, random_, HubOptions{}};
+  ASSERT_TRUE(restarted.load());
+  EXPECT_DOUBLE_EQ(learnt(restarted), learnt(hub_));
+  EXPECT_DOUBLE_EQ(restarted.doctor().doctor().prior(Transport::wifi, Cause::bolt_jammed),
+                   hub_.doctor().doctor().prior(Transport::wifi, Cause::bolt_jammed));
+  EXPECT_EQ(hub_.lessons_lost(), 0U);
+}
+
 TEST_F(HubTest, LockIdReusedUnderAnotherSiteIsRejected) {
   hear_telemetry(front_);
   Telemetry t;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "core/diagnosis/doctor.h"
 #include "core/lock/records.h"
 #include "core/lock/telemetry_sample.h"
 
@@ -66,6 +67,11 @@ class Store {
   /// Returns the next value of the durable per-key command counter: strictly
   /// greater than every value returned before, across restarts.
   virtual Result<std::uint64_t> next_command_counter(const std::string& key_id) = 0;
+
+  /// Keeps what the lock doctor learnt from one confirmed cause.
+  virtual Result<void> append_lesson(const Lesson& lesson) = 0;
+  /// Every lesson kept, oldest first.
+  virtual Result<std::vector<Lesson>> load_lessons() = 0;
 };
 
 }  // namespace lw::core
