@@ -615,7 +615,7 @@ Result<std::vector<core::Lesson>> SqliteStore::load_lessons() {
     const auto cause = core::parse_cause(q->text(2));
     auto clues = core::parse_answers(q->text(3));
     if (!transport || !cause || !clues) continue;
-    out.push_back(core::Lesson{from_epoch_ms(q->int64(0)), *transport, *cause, std::move(*clues)});
+    out.push_back(core::Lesson{from_epoch_ms(q->int64(0)), *transport, *cause, *clues});
   }
   return out;
 }

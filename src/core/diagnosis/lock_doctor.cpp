@@ -170,7 +170,7 @@ bool LockDoctor::confirm(std::uint64_t case_id, Cause cause, Timestamp now) {
   c->confirmed = cause;
   Lesson lesson{now, c->transport, cause, c->clues};
   doctor_.learn(lesson);
-  if (applies(cause, c->transport)) lessons_.push_back(std::move(lesson));
+  if (applies(cause, c->transport)) lessons_.push_back(lesson);
   return true;
 }
 
