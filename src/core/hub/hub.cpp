@@ -263,23 +263,11 @@ void Hub::apply_health() {
         detail = what + " closed";
         break;
     }
-    for (const LockId& member : tell) {
-      EventRecord e;
-      e.lock = member;
-      e.ts = c.at;
-      e.kind = EventKind::health;
-      e.detail = detail;
-      (void)record(std::move(e));
-    }
+    for (const LockId& member : tell) record_health(member, detail, c.at);
   }
   for (HealthNotice& n : health_.take_notices()) {
     sink_.health_noticed(n);
-    EventRecord e;
-    e.lock = n.lock;
-    e.ts = n.at;
-    e.kind = EventKind::health;
-    e.detail = std::move(n.words);
-    (void)record(std::move(e));
+    record_health(n.lock, std::move(n.words), n.at);
   }
   // A lock whose report is overdue is asked whether it still hears: a
   // native lock gets a signed ping (protocol 5.6), a bridged one its
@@ -798,11 +786,7 @@ void Hub::run_remedies() {
     const bool back = r.step == Step::power_cycle_hub && r.lock_was_down &&
                       health_.liveness().state(r.lock) == Connectivity::online;
     if (back) {
-      EventRecord e;
-      e.lock = r.lock;
-      e.kind = EventKind::health;
-      e.detail = "the lock is back after the hub restarted its bridge";
-      (void)record(std::move(e));
+      record_health(r.lock, "the lock is back after the hub restarted its bridge");
     } else if (now < r.expires_at) {
       ++it;
       continue;
@@ -849,11 +833,7 @@ bool Hub::recalibrate(const Case& c, const LockRecord& lock, Timestamp now) {
   note("hub", "remedy.recalibrate", target,
        audit_detail({{"case", std::to_string(c.id)}, {"command_id", command.id}}), "sent");
   remedies_[command.id] = Remedy{c.id, Step::recalibrate, c.lock, command.expires_at};
-  EventRecord e;
-  e.lock = c.lock;
-  e.kind = EventKind::health;
-  e.detail = "the hub asked the lock to recalibrate its bolt (case " + std::to_string(c.id) + ")";
-  (void)record(std::move(e));
+  record_health(c.lock, "the hub asked the lock to recalibrate its bolt (case " + std::to_string(c.id) + ")");
   return true;
 }
 
@@ -872,12 +852,18 @@ bool Hub::restart_bridge(const Case& c, const LockRecord& lock, const std::strin
   remedies_[new_action_id(random_)] =
       Remedy{c.id, Step::power_cycle_hub, c.lock, now + options_.bridge_restart_wait,
              is_down(health_.liveness().state(c.lock))};
-  EventRecord e;
-  e.lock = c.lock;
-  e.kind = EventKind::health;
-  e.detail = "the hub restarted the software of its bridge " + via + " (case " + std::to_string(c.id) + ")";
-  (void)record(std::move(e));
+  record_health(
+      c.lock, "the hub restarted the software of its bridge " + via + " (case " + std::to_string(c.id) + ")");
   return true;
+}
+
+void Hub::record_health(const LockId& lock, std::string detail, std::optional<Timestamp> at) {
+  EventRecord e;
+  e.lock = lock;
+  e.ts = at.value_or(clock_.now());
+  e.kind = EventKind::health;
+  e.detail = std::move(detail);
+  (void)record(std::move(e));
 }
 
 bool Hub::remedy_answered(const LockRecord& lock, const CommandResult& result) {
@@ -888,13 +874,10 @@ bool Hub::remedy_answered(const LockRecord& lock, const CommandResult& result) {
   // Fixed only when the lock did it and its bolt now sits where it should.
   const bool fixed = result.outcome == CommandOutcome::ok && result.lock_state &&
                      (*result.lock_state == LockState::locked || *result.lock_state == LockState::unlocked);
-  EventRecord e;
-  e.lock = lock.id;
-  e.kind = EventKind::health;
-  e.detail = fixed ? "the lock recalibrated its bolt: " + std::string(to_string(*result.lock_state))
-                   : "the recalibration did not help: " +
-                         (result.detail.empty() ? std::string(to_string(result.outcome)) : result.detail);
-  (void)record(std::move(e));
+  record_health(lock.id,
+                fixed ? "the lock recalibrated its bolt: " + std::string(to_string(*result.lock_state))
+                      : "the recalibration did not help: " +
+                            (result.detail.empty() ? std::string(to_string(result.outcome)) : result.detail));
   (void)report_outcome(remedy.case_id, Outcome{remedy.step, fixed}, "hub");
   return true;
 }

@@ -270,6 +270,8 @@ class Hub {
   /// Stores what the doctor learnt from confirmed causes (load() teaches it
   /// again after a restart); a failed write is counted in lessons_lost().
   void keep_lessons();
+  /// Records a health event of `lock` in plain words, stamped `at` (default: now).
+  void record_health(const LockId& lock, std::string detail, std::optional<Timestamp> at = std::nullopt);
   /// A remedy's answer: true when `result` was one.
   bool remedy_answered(const LockRecord& lock, const CommandResult& result);
   /// Appends an audit record stamped now; a failure is counted, not returned.
