@@ -353,13 +353,12 @@ void FleetEars::zwave(Timestamp ts, const std::string& bridge, const std::string
   auto u = protocol::interpret_zwave_lock_value(*t.value, *v);
   if (!u) return count_bad();
   if (u->battery_pct) gauge(i, ts, std::nullopt, static_cast<double>(*u->battery_pct));
+  const bool operated = u->event && u->event->operation && !u->event->alarm;
+  if (operated) monitor_.operation(id, ts);  // the motor ran: the battery forecast counts it
   if (!options_.doctor) return;
   if (u->jammed && *u->jammed) doctor_.evidence().alarm(id, ts, "jammed");
   if (u->lock_state) doctor_.evidence().state(id, ts, *u->lock_state);
-  if (u->event && u->event->operation && !u->event->alarm) {
-    monitor_.operation(id, ts);
-    doctor_.evidence().operated(id, ts);
-  }
+  if (operated) doctor_.evidence().operated(id, ts);
 }
 
 void FleetEars::pump(Timestamp now) {

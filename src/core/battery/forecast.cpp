@@ -18,6 +18,8 @@ constexpr double kLowCellV = 1.20;         // low-battery evidence: falling belo
 constexpr double kFreshLoadedV20 = 1.55;   // a fresh alkaline cell under the radio's load at 20 °C
 constexpr double kColdShortfallV = 0.010;  // a fresh pack reading this much less: the cold
 constexpr Duration kFreshWindow = std::chrono::hours(6);
+constexpr double kStillRunsBelowV = 0.030;  // a motor run this far below where the last pack stopped
+constexpr double kUnforeseenDays = 7;       // a pack changed with more left than this stopped early
 constexpr Duration kMotorDropout = std::chrono::seconds(60);
 constexpr Duration kSameIncident = std::chrono::minutes(15);
 constexpr Duration kEvidenceWindow = std::chrono::days(7);
@@ -276,6 +278,13 @@ void BatteryForecaster::motor_sample(Timestamp at, double motor_mv) {
 }
 
 void BatteryForecaster::operation(Timestamp at) {
+  if (stopped_at_v_ && last_at_) {
+    const Day* today = find_day_entry(days_, utc_day(*last_at_));
+    if (today != nullptr && today->samples > 0 && !today->heated &&
+        today->sum_raw / today->samples < *stopped_at_v_ - kStillRunsBelowV) {
+      stopped_at_v_.reset();  // this pack runs where the last one stopped: it was not the cold
+    }
+  }
   if (ActivityDay* b = day_entry(activity_days_, note_day(at)); b != nullptr) ++b->operations;
   ++operations_;
   last_operation_ = at;
@@ -306,6 +315,7 @@ void BatteryForecaster::dropout(Timestamp at) {
 void BatteryForecaster::replaced(Timestamp at) { start_battery(at); }
 
 void BatteryForecaster::start_battery(Timestamp at) {
+  learn_where_it_stopped();
   days_.fill(Day{});
   motor_days_.fill(MotorDay{});
   activity_days_.fill(ActivityDay{});
@@ -353,6 +363,34 @@ std::optional<double> BatteryForecaster::inferred_temperature() const {
     (from_v20(m, kFreshLoadedV20, mid, 1.0) > read ? hi : lo) = mid;
   }
   return lo;
+}
+
+void BatteryForecaster::learn_where_it_stopped() {
+  if (chemistry() != Chemistry::alkaline || !last_at_) return;
+  const Day* last = find_day_entry(days_, utc_day(*last_at_));
+  if (last == nullptr || last->samples == 0 || last->heated) return;
+  // Changed when the forecast said it was near its end (after an alert, say):
+  // where it was then says nothing new, and learning it would bring each next
+  // alert earlier still.
+  const BatteryForecast expected = forecast(*last_at_);
+  if (!expected.days_left || *expected.days_left <= kUnforeseenDays) return;
+  const double end = last->sum_raw / last->samples;
+  if (end >= kFreshCellV) return;  // changed while fresh: says nothing of where it stops
+  stopped_at_v_ = static_cast<float>(end);
+}
+
+std::optional<double> BatteryForecaster::learnt_temperature() const {
+  if (!stopped_at_v_ || chemistry() != Chemistry::alkaline) return std::nullopt;
+  const double stopped = *stopped_at_v_;
+  double lo = -30;  // the cut-off rises as the temperature falls: bisect
+  double hi = 20;
+  if (motor_cutoff_loaded_v(Chemistry::alkaline, hi, motor_) >= stopped) return std::nullopt;
+  if (motor_cutoff_loaded_v(Chemistry::alkaline, lo, motor_) <= stopped) return lo;
+  for (int i = 0; i < 20; ++i) {
+    const double mid = (lo + hi) / 2;
+    (motor_cutoff_loaded_v(Chemistry::alkaline, mid, motor_) > stopped ? lo : hi) = mid;
+  }
+  return hi;
 }
 
 BatteryForecaster::Fit BatteryForecaster::refit() const {
@@ -405,7 +443,9 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     out.basis = "no battery readings yet" + notes;
     return fit;
   }
-  const std::optional<double> inferred = temp_days > 0 ? std::nullopt : inferred_temperature();
+  const std::optional<double> fresh = temp_days > 0 ? std::nullopt : inferred_temperature();
+  const std::optional<double> learnt = temp_days > 0 || fresh ? std::nullopt : learnt_temperature();
+  const std::optional<double> inferred = fresh ? fresh : learnt;
   if (inferred) {
     for (std::size_t i = 0; i < n; ++i) {
       if (unheated[i]) ys[i] = to_v20(m, raws[i], *inferred);
@@ -414,9 +454,12 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   const double temp = temp_days > 0 ? temp_sum / temp_days : inferred.value_or(20.0);
   const double temp_cold = temp_days > 0 ? temp_min : temp;
   std::string temp_words = " at " + fixed(temp, 0) + " °C";
-  if (inferred) {
+  if (fresh) {
     temp_words += " (none reported: the fresh pack read " + fixed(fresh_sum_ / fresh_count_, 3) +
                   " V/cell where a fresh cell at 20 °C reads " + fixed(kFreshLoadedV20, 3) + ")";
+  } else if (learnt) {
+    temp_words += " (none reported: the last pack stopped at " + fixed(*stopped_at_v_, 3) +
+                  " V/cell, as packs do at that temperature)";
   } else if (temp_days == 0) {
     temp_words += " (no temperature reported)";
   }

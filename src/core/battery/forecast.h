@@ -62,6 +62,15 @@
 // short) and that temperature is used as if reported. Used cells put in read
 // like cold fresh ones: the error is an early warning, never a late one.
 //
+// A lock that reports no temperature and whose last alkaline pack was changed
+// while the forecast still gave it more than 7 days (it stopped early) shows
+// where its packs stop: the level the pack was at when it was changed. In the cold that is far
+// above where a pack stops at 20 °C (a Z-Wave lock's gauge at 0 °C: ~44 %
+// against ~15 %). The temperature that puts the motor cut-off there is used
+// for the next packs, unless a pack's own fresh readings or reported
+// temperatures say more; a pack whose motor still runs 30 mV/cell below that
+// level proves it wrong, and it is forgotten.
+//
 // A battery change is detected from the data: a rise of more than 80 mV/cell
 // held over two samples, or a power_on boot followed by a voltage 30 mV/cell
 // above the level before it (or told by replaced()). The history restarts.
@@ -254,6 +263,9 @@ class BatteryForecaster {
   void start_battery(Timestamp at);
   void incident(Timestamp at, Incident kind);
   [[nodiscard]] std::optional<double> inferred_temperature() const;
+  /// The temperature whose motor cut-off is where the last pack stopped.
+  [[nodiscard]] std::optional<double> learnt_temperature() const;
+  void learn_where_it_stopped();
   [[nodiscard]] Fit refit() const;
   [[nodiscard]] Fit fit_radio() const;
   void apply_motor(Fit& fit) const;
@@ -283,6 +295,9 @@ class BatteryForecaster {
   double fresh_sum_{0};
   int fresh_count_{0};
   std::uint8_t fired_{0};  // bit i: kAlertHorizonsDays[i] given
+  // Where the last unforeseen alkaline pack stopped, volts per cell as
+  // reported; kept across battery changes.
+  std::optional<float> stopped_at_v_;
   std::uint64_t epoch_{0};
   mutable std::optional<Fit> cache_;
 };

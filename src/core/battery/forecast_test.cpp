@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -402,6 +403,51 @@ TEST(BatteryForecaster, ALockWithoutTemperatureIsJudgedColdWhenItsFreshPackReads
   ASSERT_TRUE(gauge.fitted_at()) << "the jump from 5 to 100 % is a battery change";
   const BatteryForecast g = gauge.forecast(at_day(40));
   EXPECT_NE(g.basis.find("at 20 °C (no temperature reported)"), std::string::npos) << g.basis;
+}
+
+/// A lock that reports only its gauge (Z-Wave's battery level), every hour,
+/// with a motor run at noon: `pct(day)`.
+void gauge_only(BatteryForecaster& f, double from_day, double to_day,
+                const std::function<double(double)>& pct) {
+  for (int hour = 0; from_day + hour / 24.0 < to_day - 1e-9; ++hour) {
+    const double day = from_day + hour / 24.0;
+    if (hour % 24 == 12) f.operation(at_day(day));
+    f.message(at_day(day));
+    f.sample(at_day(day), std::nullopt, std::round(std::clamp(pct(day), 0.0, 100.0)));
+  }
+}
+
+TEST(BatteryForecaster, AGaugeOnlyLockWhosePackStoppedEarlyIsJudgedColdForItsNextPack) {
+  // In the cold an alkaline pack stops while its gauge still reads ~44 %; at
+  // 20 °C near 15 %. This lock's first pack falls 1 %/day and is changed at
+  // 44 % on day 30 without any alert: the forecast expected weeks more.
+  const auto second_pack = [](std::optional<double> first_pack_end) {
+    BatteryForecaster f{alkaline_wifi()};
+    if (first_pack_end) gauge_only(f, 0, 30, [&](double d) { return *first_pack_end + 30 - d; });
+    gauge_only(f, 30, 60, [](double d) { return 100 - (d - 30); });
+    return f.forecast(at_day(60));
+  };
+  const BatteryForecast cold = second_pack(44);
+  const BatteryForecast plain = second_pack(std::nullopt);
+  ASSERT_TRUE(cold.dies_at && plain.dies_at) << cold.basis;
+  EXPECT_NE(cold.basis.find("(none reported: the last pack stopped at 1.27"), std::string::npos)
+      << cold.basis;
+  EXPECT_NEAR(cold.cutoff_v_per_cell, 1.278, 0.01) << "the next pack is expected to stop where the last did";
+  EXPECT_LT(day_of(*cold.dies_at), day_of(*plain.dies_at) - 20) << cold.basis << " / " << plain.basis;
+
+  // A pack that ran down to 8 % taught nothing: packs stop lower at 20 °C.
+  const BatteryForecast low = second_pack(8);
+  EXPECT_NE(low.basis.find("at 20 °C (no temperature reported)"), std::string::npos) << low.basis;
+}
+
+TEST(BatteryForecaster, APackWhoseMotorRunsBelowWhereTheLastOneStoppedForgetsTheCold) {
+  // The first pack was changed at 60 % with no alert (the owner had spare
+  // cells to hand, not a cold lock). The next one runs its motor at 50 %.
+  BatteryForecaster f{alkaline_wifi()};
+  gauge_only(f, 0, 30, [](double d) { return 90 - d; });
+  gauge_only(f, 30, 70, [](double d) { return 100 - (d - 30) * 1.25; });
+  const BatteryForecast after = f.forecast(at_day(70));
+  EXPECT_NE(after.basis.find("at 20 °C (no temperature reported)"), std::string::npos) << after.basis;
 }
 
 TEST(BatteryForecaster, AMotorStartVoltageFarAboveTheBrownOutLeavesTheForecastAlone) {
