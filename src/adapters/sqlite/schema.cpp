@@ -265,7 +265,13 @@ CREATE TABLE doctor_lessons (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations{{
+// docs/storage.md, "Schema version 12 (the lock of a lesson)": each lesson
+// names its lock, so a restarted hub knows each lock's own record again.
+constexpr std::string_view kVersion12 = R"sql(
+ALTER TABLE doctor_lessons ADD COLUMN lock_id TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -277,6 +283,7 @@ constexpr std::array<Migration, 11> kMigrations{{
     {9, "account row MACs", kVersion9},
     {10, "guest_grants, guest_grant_locks", kVersion10},
     {11, "doctor_lessons", kVersion11},
+    {12, "doctor_lessons.lock_id", kVersion12},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

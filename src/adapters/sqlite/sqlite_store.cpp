@@ -112,9 +112,10 @@ constexpr Sql kNextCounter{"next command counter",
 
 constexpr Sql kAppendLesson{
     "append doctor lesson",
-    "INSERT INTO doctor_lessons (at_ms, transport, cause, answers) VALUES (?1, ?2, ?3, ?4)"};
-constexpr Sql kLoadLessons{"load doctor lessons",
-                           "SELECT at_ms, transport, cause, answers FROM doctor_lessons ORDER BY id"};
+    "INSERT INTO doctor_lessons (at_ms, transport, cause, answers, lock_id) VALUES (?1, ?2, ?3, ?4, ?5)"};
+constexpr Sql kLoadLessons{
+    "load doctor lessons",
+    "SELECT at_ms, transport, cause, answers, lock_id FROM doctor_lessons ORDER BY id"};
 
 constexpr int kMaxEventPage = 1000;
 
@@ -598,7 +599,8 @@ Result<void> SqliteStore::append_lesson(const core::Lesson& lesson) {
   q->bind(1, to_epoch_ms(lesson.at))
       .bind(2, std::string(core::to_string(lesson.transport)))
       .bind(3, std::string(core::to_string(lesson.cause)))
-      .bind(4, core::encode_answers(lesson.clues));
+      .bind(4, core::encode_answers(lesson.clues))
+      .bind(5, lesson.lock);
   return q->finish();
 }
 
@@ -615,7 +617,7 @@ Result<std::vector<core::Lesson>> SqliteStore::load_lessons() {
     const auto cause = core::parse_cause(q->text(2));
     auto clues = core::parse_answers(q->text(3));
     if (!transport || !cause || !clues) continue;
-    out.push_back(core::Lesson{from_epoch_ms(q->int64(0)), *transport, *cause, *clues});
+    out.push_back(core::Lesson{from_epoch_ms(q->int64(0)), *transport, *cause, *clues, q->text(4)});
   }
   return out;
 }

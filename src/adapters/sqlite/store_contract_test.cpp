@@ -516,11 +516,11 @@ TYPED_TEST(StoreContract, CommandCounterStartsAtOneAndIncreasesPerKey) {
 }
 
 TYPED_TEST(StoreContract, DoctorLessonsComeBackInOrderWithTheirAnswers) {
-  core::Lesson first{kT0, core::Transport::zigbee, core::Cause::weak_signal, {}};
+  core::Lesson first{kT0, core::Transport::zigbee, core::Cause::weak_signal, {}, "front"};
   first.clues.set(core::Clue::went_silent, true);
   first.clues.set(core::Clue::mesh_no_route, true);
   first.clues.set(core::Clue::signal_weak, false);
-  const core::Lesson second{kT0 + 1h, core::Transport::wifi, core::Cause::router_power_outage, {}};
+  const core::Lesson second{kT0 + 1h, core::Transport::wifi, core::Cause::router_power_outage, {}, ""};
   ASSERT_TRUE(this->store().append_lesson(first));
   ASSERT_TRUE(this->store().append_lesson(second));
   auto lessons = this->store().load_lessons();
@@ -530,8 +530,10 @@ TYPED_TEST(StoreContract, DoctorLessonsComeBackInOrderWithTheirAnswers) {
   EXPECT_EQ(a.at, kT0);
   EXPECT_EQ(a.transport, core::Transport::zigbee);
   EXPECT_EQ(a.cause, core::Cause::weak_signal);
+  EXPECT_EQ(a.lock, "front");
   EXPECT_EQ(core::encode_answers(a.clues), "went_silent=yes signal_weak=no mesh_no_route=yes");
   EXPECT_EQ((*lessons)[1].cause, core::Cause::router_power_outage);
+  EXPECT_EQ((*lessons)[1].lock, "");
   EXPECT_EQ(core::encode_answers((*lessons)[1].clues), "");
 }
 

@@ -10,7 +10,12 @@
 // causes that can strike a lock of that transport (a Wi-Fi lock has no mesh
 // repeater, only a Bluetooth lock has a bridge out of range) and learn from
 // every resolved incident's confirmed cause (learn()), so a fleet's own
-// history shapes them.
+// history shapes them. A lock's own confirmed cases move its prior further
+// (CauseRecord): a lock next to a microwave oven, or at the edge of its
+// router's reach, tends to drop for the same reason again. Its prior is
+// (its own recent cases of the cause + kFleetWeight × the fleet's prior) /
+// (its own recent cases + kFleetWeight); each new case makes the older ones
+// weigh kRecordDecay of what they did, so a fixed cause fades.
 //
 // Example:
 //   Doctor doctor;
@@ -24,9 +29,11 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "base/ids.h"
 #include "core/diagnosis/catalogue.h"
 #include "core/diagnosis/clues.h"
 #include "core/lock/vocabulary.h"
@@ -47,6 +54,28 @@ struct Lesson {
   Transport transport{Transport::wifi};
   Cause cause{Cause::hardware_fault};
   Clues clues;  ///< the answers the case was last ranked on
+  LockId lock;  ///< the lock of the case (empty: not known, e.g. a lesson kept before it was)
+};
+
+/// A lock's own confirmed causes, the recent ones weighing most.
+class CauseRecord {
+ public:
+  static constexpr std::size_t kCauses = 20;  ///< the catalogue's causes
+  /// Each new case makes the older ones weigh this much of what they did.
+  static constexpr float kRecordDecay = 0.8F;
+  void add(Cause cause);
+  /// The decayed count of its cases of `cause`, and of all of them.
+  [[nodiscard]] double cases(Cause cause) const { return weight_[static_cast<std::size_t>(cause)]; }
+  [[nodiscard]] double cases() const { return total_; }
+  /// Confirmed cases seen, not decayed.
+  [[nodiscard]] int confirmed() const { return confirmed_; }
+  [[nodiscard]] int confirmed(Cause cause) const { return confirmed_of_[static_cast<std::size_t>(cause)]; }
+
+ private:
+  std::array<float, kCauses> weight_{};
+  std::array<std::uint16_t, kCauses> confirmed_of_{};
+  float total_{0};
+  int confirmed_{0};
 };
 
 /// Whether `cause` can strike a lock of this transport at all.
@@ -58,7 +87,7 @@ double background(Clue clue) noexcept;
 
 class Doctor {
  public:
-  static constexpr std::size_t kCauses = 20;
+  static constexpr std::size_t kCauses = CauseRecord::kCauses;
   static constexpr std::size_t kTransports = 5;
   /// At most this many words for and against each hypothesis.
   static constexpr std::size_t kMaxWords = 4;
@@ -68,6 +97,12 @@ class Doctor {
   /// Every cause that applies to the transport, most likely first; the
   /// probabilities sum to 1.
   [[nodiscard]] std::vector<Hypothesis> diagnose(Transport transport, const Clues& clues) const;
+  /// As above for a lock with this record of its own confirmed cases.
+  [[nodiscard]] std::vector<Hypothesis> diagnose(Transport transport, const Clues& clues,
+                                                 const CauseRecord& record) const;
+
+  /// The fleet's prior weighs as this many of a lock's own recent cases.
+  static constexpr double kFleetWeight = 3;
 
   /// The table's likelihoods weigh as this many confirmed incidents.
   static constexpr double kTableWeight = 20;
@@ -78,6 +113,8 @@ class Doctor {
   void learn(Transport transport, Cause cause, const Clues& clues);
   void learn(const Lesson& lesson) { learn(lesson.transport, lesson.cause, lesson.clues); }
   [[nodiscard]] double prior(Transport transport, Cause cause) const;
+  /// The prior for a lock with this record of its own cases.
+  [[nodiscard]] double prior(Transport transport, Cause cause, const CauseRecord& record) const;
   /// Incidents learnt so far, all transports.
   [[nodiscard]] long learnt() const { return learnt_; }
   /// P(clue shows | cause) on this transport: the table's value, moved by
@@ -85,6 +122,9 @@ class Doctor {
   [[nodiscard]] double likelihood(Transport transport, Cause cause, Clue clue) const;
 
  private:
+  [[nodiscard]] std::vector<Hypothesis> rank(Transport transport, const Clues& clues,
+                                             const CauseRecord* record) const;
+
   struct Tally {
     float yes{0};
     float answered{0};

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace lw::core {
@@ -149,6 +150,48 @@ TEST(Doctor, LikelihoodsLearnWhatACauseLooksLikeOnItsTransport) {
   d.learn(Transport::wifi, Cause::weak_signal, clues({{Clue::came_back_alone, false}}));
   EXPECT_DOUBLE_EQ(d.likelihood(Transport::wifi, Cause::weak_signal, Clue::came_back_alone),
                    likelihood(Cause::weak_signal, Clue::came_back_alone));
+}
+
+TEST(Doctor, ALocksOwnRecordTipsAnAmbiguousDropTowardsWhatItHadBefore) {
+  // A Wi-Fi lock dropped and came back by itself, its signal fine: a weak
+  // link and a microwave oven look alike. This lock had interference twice.
+  Doctor d;
+  const Clues seen =
+      clues({{Clue::told_gone, true}, {Clue::came_back_alone, true}, {Clue::signal_weak, false}});
+  CauseRecord oven;
+  oven.add(Cause::interference);
+  oven.add(Cause::interference);
+  CauseRecord far;
+  far.add(Cause::weak_signal);
+  far.add(Cause::weak_signal);
+  const auto by_oven = d.diagnose(Transport::wifi, seen, oven);
+  const auto by_far = d.diagnose(Transport::wifi, seen, far);
+  EXPECT_EQ(top(by_oven), Cause::interference);
+  EXPECT_GT(p_of(by_far, Cause::weak_signal), p_of(by_oven, Cause::weak_signal) * 2);
+  const auto words = by_oven.at(0).evidence_for;
+  EXPECT_NE(std::find(words.begin(), words.end(), "this lock had it before: 2 of its 2 confirmed cases"),
+            words.end());
+  // An empty record is the fleet's prior.
+  EXPECT_DOUBLE_EQ(p_of(d.diagnose(Transport::wifi, seen, CauseRecord{}), Cause::interference),
+                   p_of(d.diagnose(Transport::wifi, seen), Cause::interference));
+}
+
+TEST(Doctor, ALocksOldCasesFadeAsNewOnesComeIn) {
+  CauseRecord r;
+  r.add(Cause::weak_signal);  // before the router was moved
+  for (int i = 0; i < 6; ++i) r.add(Cause::firmware_updating);
+  EXPECT_EQ(r.confirmed(), 7);
+  EXPECT_EQ(r.confirmed(Cause::weak_signal), 1);
+  EXPECT_NEAR(r.cases(Cause::weak_signal), std::pow(0.8, 6), 1e-6);
+  Doctor d;
+  // Fleet prior weighs as 3 cases: a faded one barely moves it.
+  EXPECT_LT(d.prior(Transport::wifi, Cause::weak_signal, r),
+            2 * d.prior(Transport::wifi, Cause::weak_signal));
+  // A case of a cause that cannot strike the transport is not the lock's own.
+  CauseRecord moved;
+  moved.add(Cause::mesh_route_lost);
+  EXPECT_DOUBLE_EQ(d.prior(Transport::wifi, Cause::weak_signal, moved),
+                   d.prior(Transport::wifi, Cause::weak_signal));
 }
 
 TEST(Clues, AnswersRoundTripAsTextAndAnUnknownClueIsSkipped) {

@@ -118,7 +118,7 @@ void LockDoctor::diagnose(Case& c, Timestamp now, const HealthMonitor& health) {
   const std::optional<Timestamp> down_at = c.incident ? std::optional(c.opened_at) : std::nullopt;
   Clues clues = evidence_.clues(c.lock, c.transport, now, down_at, health);
   if (c.misbehaviour) clues.set(*c.misbehaviour, true);  // what opened it stays in evidence
-  std::vector<Hypothesis> hypotheses = doctor_.diagnose(c.transport, clues);
+  std::vector<Hypothesis> hypotheses = doctor_.diagnose(c.transport, clues, record(c.lock));
   const PlanContext ctx = context(c, health);
   // Planning weighs every step against every cause: only when something changed.
   const bool same = !c.plan.steps.empty() && c.planned_after == c.history.size() &&
@@ -168,10 +168,25 @@ bool LockDoctor::confirm(std::uint64_t case_id, Cause cause, Timestamp now) {
   if (c == nullptr) return false;
   if (c->confirmed == cause) return true;
   c->confirmed = cause;
-  Lesson lesson{now, c->transport, cause, c->clues};
+  Lesson lesson{now, c->transport, cause, c->clues, c->lock};
   doctor_.learn(lesson);
-  if (applies(cause, c->transport)) lessons_.push_back(lesson);
+  if (applies(cause, c->transport)) {
+    records_[c->lock].add(cause);
+    lessons_.push_back(std::move(lesson));
+  }
   return true;
+}
+
+void LockDoctor::relearn(const Lesson& lesson) {
+  doctor_.learn(lesson);
+  if (!lesson.lock.empty() && applies(lesson.cause, lesson.transport))
+    records_[lesson.lock].add(lesson.cause);
+}
+
+const CauseRecord& LockDoctor::record(const LockId& lock) const {
+  static const CauseRecord kNone;
+  auto it = records_.find(lock);
+  return it == records_.end() ? kNone : it->second;
 }
 
 void LockDoctor::close(Case& c, Timestamp at) {

@@ -91,7 +91,9 @@ class LockDoctor {
   /// What confirm() taught since the last call, for the store.
   std::vector<Lesson> take_lessons() { return std::exchange(lessons_, {}); }
   /// A lesson kept from before a restart: learnt again, not kept again.
-  void relearn(const Lesson& lesson) { doctor_.learn(lesson); }
+  void relearn(const Lesson& lesson);
+  /// The lock's own confirmed causes (an empty record for a lock without any).
+  [[nodiscard]] const CauseRecord& record(const LockId& lock) const;
 
   [[nodiscard]] const Case* find(std::uint64_t case_id) const;
   /// The open case a lock is in, if any.
@@ -127,6 +129,7 @@ class LockDoctor {
   std::vector<Lesson> lessons_;
   std::map<LockId, Transport> transports_;
   std::map<LockId, bool> backups_;
+  std::map<LockId, CauseRecord> records_;
   std::map<std::uint64_t, Case> open_;
   std::deque<Case> closed_;
   std::map<std::uint64_t, std::uint64_t> by_incident_;  // health incident -> case

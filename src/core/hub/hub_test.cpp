@@ -269,6 +269,9 @@ TEST_F(HubTest, WhatTheDoctorLearntFromAConfirmedCauseSurvivesARestart) {
   EXPECT_DOUBLE_EQ(learnt(restarted), learnt(hub_));
   EXPECT_DOUBLE_EQ(restarted.doctor().doctor().prior(Transport::wifi, Cause::bolt_jammed),
                    hub_.doctor().doctor().prior(Transport::wifi, Cause::bolt_jammed));
+  EXPECT_EQ(restarted.doctor().record("front").confirmed(Cause::bolt_jammed), 1)
+      << "the lock's own record comes back too";
+  EXPECT_EQ(restarted.doctor().record("back").confirmed(), 0);
   EXPECT_EQ(hub_.lessons_lost(), 0U);
 }
 
