@@ -133,6 +133,7 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
     liveness.fail("offline_phi", "must be at least suspect_phi");
   }
   liveness.get_duration("probe_timeout", c.liveness.probe_timeout, 1s, 10min);
+  liveness.get_duration("watch_after", c.liveness.watch_after, 0s, 24h);
   liveness.get_duration("update_window", c.liveness.update_window, 1min, 24h);
   liveness.get_duration("group_window", c.liveness.group_window, 1s, 1h);
   liveness.get_duration("tick", c.liveness.tick, 50ms, 60s);

@@ -49,6 +49,7 @@ core::HubOptions hub_options(const HubConfig& cfg) {
   l.suspect_phi = cfg.liveness.suspect_phi;
   l.offline_phi = cfg.liveness.offline_phi;
   l.probe_timeout = cfg.liveness.probe_timeout;
+  l.watch_after = cfg.liveness.watch_after;
   l.update_window = cfg.liveness.update_window;
   l.group_window = cfg.liveness.group_window;
   o.doctor.settle = cfg.doctor.settle;

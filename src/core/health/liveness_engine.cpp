@@ -211,8 +211,15 @@ void LivenessEngine::tick(Timestamp now) {
     Device& d = devices_[next.device];
     if (next.epoch != d.epoch) continue;
     if (d.probe_deadline && *d.probe_deadline <= next.at) {
+      const std::string unanswered = "did not answer " + std::to_string(d.probes_sent) + " probes";
+      const auto last = d.detector.last_heard();
       probe_missed(next.device, next.at,
-                   "overdue and did not answer " + std::to_string(d.probes_sent) + " probes");
+                   d.detector.phi(next.at) >= options_.suspect_phi || !last
+                       ? "overdue and " + unanswered
+                       : "quiet for " +
+                             std::to_string(
+                                 std::chrono::duration_cast<std::chrono::minutes>(next.at - *last).count()) +
+                             " min and " + unanswered);
     }
     evaluate(next.device, next.at);
   }
@@ -246,13 +253,11 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
     } else if (phi >= options_.suspect_phi) {
       next = Connectivity::suspect;
       why = missed_words(d.detector, now);
-      if (d.place.probe && !d.probe_deadline && d.probes_sent == 0) {
-        d.probes_sent = 1;
-        d.probe_deadline = now + options_.probe_timeout;
-        probes_.push_back(d.id);
-      }
+      if (d.place.probe && !d.probe_deadline && d.probes_sent == 0) send_probe(d, now);
     } else if (d.place.sleepy && now - *last > options_.awake_window) {
       next = Connectivity::asleep;
+    } else if (watched(d) && now - *last >= options_.watch_after && !d.probe_deadline && d.probes_sent == 0) {
+      send_probe(d, now);  // quiet a while, not overdue: asked, still online
     }
   }
   if (next != d.state) {
@@ -263,6 +268,17 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
     if (!is_down(next) && is_down(before)) came_back(d, now);
   }
   schedule(index, now);
+}
+
+void LivenessEngine::send_probe(Device& d, Timestamp now) {
+  d.probes_sent = 1;
+  d.probe_deadline = now + options_.probe_timeout;
+  probes_.push_back(d.id);
+}
+
+bool LivenessEngine::watched(const Device& d) const {
+  return d.place.probe && !d.place.sleepy && options_.watch_after > Duration::zero() &&
+         d.place.cadence > options_.watch_after;
 }
 
 void LivenessEngine::schedule(std::size_t index, Timestamp now) {
@@ -279,6 +295,8 @@ void LivenessEngine::schedule(std::size_t index, Timestamp now) {
         d.state == Connectivity::updating) {
       earliest(d.detector.crosses(options_.suspect_phi));
     }
+    if (d.state == Connectivity::online && watched(d) && !d.probe_deadline && d.probes_sent == 0)
+      earliest(*d.detector.last_heard() + options_.watch_after);
     if (d.state == Connectivity::suspect) earliest(d.detector.crosses(options_.offline_phi));
     if (d.place.sleepy && d.state == Connectivity::online)
       earliest(*d.detector.last_heard() + options_.awake_window);

@@ -4,7 +4,11 @@
 // States (core::Connectivity):
 //   online       heard recently enough for its cadence
 //   suspect      a report is overdue (φ ≥ suspect_phi); a device the hub can
-//                ask for its state (a Zigbee /get, a Z-Wave ping) is probed
+//                ask for its state (a Zigbee /get, a Z-Wave ping) is probed.
+//                One that reports less often than `watch_after` is also asked
+//                once it has been quiet that long, while still online: an
+//                hourly Zigbee or Z-Wave lock that died is found within
+//                minutes, not at its next report
 //   offline      φ ≥ offline_phi, its probes went unanswered, or its peer said
 //                so (the broker's Last Will, a bridge's availability message,
 //                Z-Wave JS "Dead")
@@ -105,6 +109,9 @@ class LivenessEngine {
     double offline_phi{8.0};
     Duration probe_timeout{std::chrono::seconds(20)};
     int probe_attempts{3};  // probes (each with the link layer's own retries) before offline
+    /// A device that can be asked, does not sleep and reports less often than
+    /// this is asked after this long without a word (zero: only when overdue).
+    Duration watch_after{std::chrono::minutes(15)};
     Duration group_window{std::chrono::minutes(2)};
     Duration update_window{std::chrono::minutes(20)};
     Duration awake_window{std::chrono::seconds(10)};
@@ -194,6 +201,9 @@ class LivenessEngine {
 
   Device* find(const LockId& lock);
   void probe_missed(std::size_t index, Timestamp at, std::string why);
+  void send_probe(Device& d, Timestamp now);
+  /// Asked when quiet for watch_after, before any report is overdue.
+  [[nodiscard]] bool watched(const Device& d) const;
   /// The Wi-Fi network an incident's devices share, if any.
   [[nodiscard]] std::string network_of(const Incident& inc) const;
   [[nodiscard]] const Device* find(const LockId& lock) const;

@@ -76,8 +76,15 @@ std::optional<Timestamp> first_time(LivenessEngine& e, const LockId& lock, Conne
   return std::nullopt;
 }
 
+/// Probes only when a report is overdue (no watch between reports).
+LivenessEngine::Options overdue_only() {
+  LivenessEngine::Options o;
+  o.watch_after = Duration::zero();
+  return o;
+}
+
 TEST(LivenessEngine, AnOverdueDeviceIsProbedAndOfflineWhenTheProbeGoesUnanswered) {
-  LivenessEngine e;
+  LivenessEngine e{overdue_only()};
   e.place("porch", zigbee("home", "zb"));
   const Timestamp last = reports(e, "porch", std::chrono::hours(1), 24);
   const auto suspect = first_time(e, "porch", Connectivity::suspect, last, last + 2h);
@@ -99,7 +106,7 @@ TEST(LivenessEngine, AnOverdueDeviceIsProbedAndOfflineWhenTheProbeGoesUnanswered
 }
 
 TEST(LivenessEngine, AnAnsweredProbeClearsTheSuspicion) {
-  LivenessEngine e;
+  LivenessEngine e{overdue_only()};
   e.place("porch", zigbee("home", "zb"));
   const Timestamp last = reports(e, "porch", std::chrono::hours(1), 24);
   const auto suspect = first_time(e, "porch", Connectivity::suspect, last, last + 2h);
@@ -108,6 +115,36 @@ TEST(LivenessEngine, AnAnsweredProbeClearsTheSuspicion) {
   e.heard("porch", *suspect + 2s);
   e.tick(*suspect + 5min);
   EXPECT_EQ(e.state("porch"), Connectivity::online);
+}
+
+TEST(LivenessEngine, AnHourlyLockQuietForAQuarterOfAnHourIsAskedAndFoundGoneWithinMinutes) {
+  LivenessEngine e;  // watch_after 15 min
+  e.place("porch", zigbee("home", "zb"));
+  e.place("front", wifi("home", "home-wifi"));  // reports every 10 min: never asked between reports
+  Timestamp t = kT0;
+  e.heard("porch", t);
+  e.heard("front", t);
+  // The hub asks at 15 min; the lock answers (its bridge relays the report).
+  e.tick(t + 14min);
+  EXPECT_TRUE(e.take_probes().empty());
+  e.tick(t + 15min);
+  EXPECT_EQ(e.take_probes(), std::vector<LockId>{"porch"});
+  EXPECT_EQ(e.state("porch"), Connectivity::online) << "asked, not suspected";
+  t += 15min + 2s;
+  e.heard("porch", t);
+  e.heard("front", t);
+  // Then it dies: three unanswered probes, 20 s apart, make it offline.
+  const auto offline = first_time(e, "porch", Connectivity::offline, t, t + 1h);
+  ASSERT_TRUE(offline);
+  EXPECT_LE(*offline - t, 16min + 1s) << "not an hour later, at its next report";
+  EXPECT_EQ(e.take_probes().size(), 3U);
+  const auto changes = e.take_changes();
+  const auto down = std::find_if(changes.begin(), changes.end(), [](const ConnectivityChange& c) {
+    return c.lock == "porch" && c.to == Connectivity::offline;
+  });
+  ASSERT_NE(down, changes.end());
+  EXPECT_EQ(down->why, "quiet for 16 min and did not answer 3 probes");
+  EXPECT_FALSE(down->told);
 }
 
 TEST(LivenessEngine, ABridgeGoingDownMakesItsDevicesUnreachableInOneIncident) {
