@@ -19,7 +19,11 @@ constexpr double kFreshLoadedV20 = 1.55;   // a fresh alkaline cell under the ra
 constexpr double kColdShortfallV = 0.010;  // a fresh pack reading this much less: the cold
 constexpr Duration kFreshWindow = std::chrono::hours(6);
 constexpr double kStillRunsBelowV = 0.030;  // a motor run this far below where the last pack stopped
-constexpr double kUnforeseenDays = 7;       // a pack changed with more left than this stopped early
+// The charge counted since a seen change: after this long, a reading this far
+// under what the count's depth reads at 20 °C is the cold.
+constexpr double kCountedMinDays = 14;
+constexpr double kCountedShortfallV = 0.025;
+constexpr double kUnforeseenDays = 7;  // a pack changed with more left than this stopped early
 constexpr Duration kMotorDropout = std::chrono::seconds(60);
 constexpr Duration kSameIncident = std::chrono::minutes(15);
 constexpr Duration kEvidenceWindow = std::chrono::days(7);
@@ -95,6 +99,16 @@ double interpolate(std::span<const Knot> t, double v) {
   return t.back().y;
 }
 
+/// The loaded voltage at 20 °C of an alkaline cell at `depth` (kAlkalineDepth read backwards).
+double alkaline_v20_at(double depth) {
+  const auto& t = kAlkalineDepth;
+  if (depth <= t.front().y) return t.front().v;
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    if (depth <= t[i].y) return t[i].v + (t[i - 1].v - t[i].v) * (t[i].y - depth) / (t[i].y - t[i - 1].y);
+  }
+  return t.back().v;
+}
+
 double r20(const CellModel& m, double v20) { return m.r0_ohm * interpolate(m.resistance, v20); }
 double cold(const CellModel& m, double temp_c) {
   return std::max(0.7, std::pow(m.cold_factor_per_20k, (20.0 - temp_c) / 20.0));
@@ -137,6 +151,18 @@ double cutoff_v20(const CellModel& m, double temp_c, const MotorLoad& motor, dou
   for (int i = 0; i < 17; ++i) {  // 0.9 V / 2^17: 7 µV
     const double mid = (lo + hi) / 2;
     (stops(m, mid, cold_factor, motor, scale) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+/// The temperature at which a cell reading `v20` at 20 °C reads `read` (−30..20 °C).
+double temperature_reading(const CellModel& m, double v20, double read) {
+  double lo = -30;  // from_v20 falls as the temperature does: bisect
+  double hi = 20;
+  if (read <= from_v20(m, v20, lo, 1.0)) return lo;
+  for (int i = 0; i < 20; ++i) {
+    const double mid = (lo + hi) / 2;
+    (from_v20(m, v20, mid, 1.0) > read ? hi : lo) = mid;
   }
   return lo;
 }
@@ -352,17 +378,9 @@ void BatteryForecaster::incident(Timestamp at, Incident kind) {
 
 std::optional<double> BatteryForecaster::inferred_temperature() const {
   if (fresh_count_ == 0 || chemistry() != Chemistry::alkaline) return std::nullopt;
-  const CellModel& m = cell(Chemistry::alkaline);
   const double read = fresh_sum_ / fresh_count_;
   if (read >= kFreshLoadedV20 - kColdShortfallV) return std::nullopt;
-  double lo = -30;  // from_v20 falls as the temperature does: bisect
-  double hi = 20;
-  if (read <= from_v20(m, kFreshLoadedV20, lo, 1.0)) return lo;
-  for (int i = 0; i < 20; ++i) {
-    const double mid = (lo + hi) / 2;
-    (from_v20(m, kFreshLoadedV20, mid, 1.0) > read ? hi : lo) = mid;
-  }
-  return lo;
+  return temperature_reading(cell(Chemistry::alkaline), kFreshLoadedV20, read);
 }
 
 void BatteryForecaster::learn_where_it_stopped() {
@@ -443,9 +461,57 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     out.basis = "no battery readings yet" + notes;
     return fit;
   }
+  // Drain from activity: standby, messages and motor runs (at their Peukert
+  // cost), self-discharge. The recent rate comes from the last complete days.
+  const double elapsed = std::max(0.0, days_between(*first_at_, *last_at_));
+  const double tx_mah = kTransmitMah * peukert(m, 220);
+  const double motor_mah = kMotorRunMah * peukert(m, 1200);
+  const double nominal = nominal_capacity_mah(chem);
+  const double self_per_day = nominal * m.self_discharge_per_year / 365.25;
+  double msgs_per_day = 0;
+  double ops_per_day = 0;
+  int full_days = 0;
+  for (std::int64_t d = last_day_ - 7; d < last_day_; ++d) {
+    const ActivityDay* b = find_day_entry(activity_days_, d);
+    if (b == nullptr || d <= utc_day(*first_at_)) continue;
+    msgs_per_day += b->messages;
+    ops_per_day += b->operations;
+    ++full_days;
+  }
+  if (full_days >= 2) {
+    msgs_per_day /= full_days;
+    ops_per_day /= full_days;
+  } else if (elapsed > 1.0 / 24) {
+    msgs_per_day = static_cast<double>(messages_) / elapsed;
+    ops_per_day = static_cast<double>(operations_) / elapsed;
+  }
+  const double rate =
+      profile_.standby_ma * 24 + msgs_per_day * tx_mah + ops_per_day * motor_mah + self_per_day;
+  const double used = (profile_.standby_ma * 24 + self_per_day) * elapsed +
+                      static_cast<double>(messages_) * tx_mah + static_cast<double>(operations_) * motor_mah;
+  const std::string rate_words = fixed(rate, 1) + " mAh/day";
+
   const std::optional<double> fresh = temp_days > 0 ? std::nullopt : inferred_temperature();
   const std::optional<double> learnt = temp_days > 0 || fresh ? std::nullopt : learnt_temperature();
-  const std::optional<double> inferred = fresh ? fresh : learnt;
+  // Without either: the charge counted since a seen change puts the cells at
+  // a depth, which reads a known voltage at 20 °C; reading well under it is the cold.
+  std::optional<double> counted;
+  double counted_expect = 0;
+  double counted_read = 0;
+  if (temp_days == 0 && !fresh && !learnt && chem == Chemistry::alkaline && fitted_at_ &&
+      elapsed >= kCountedMinDays) {
+    counted_expect = alkaline_v20_at(used / nominal);
+    double sum = 0;
+    int days = 0;
+    for (std::size_t i = n; i > 0 && xs[i - 1] > -3; --i) {
+      sum += raws[i - 1];
+      ++days;
+    }
+    counted_read = days > 0 ? sum / days : raws[n - 1];
+    if (counted_read < counted_expect - kCountedShortfallV)
+      counted = temperature_reading(m, counted_expect, counted_read);
+  }
+  const std::optional<double> inferred = fresh ? fresh : learnt ? learnt : counted;
   if (inferred) {
     for (std::size_t i = 0; i < n; ++i) {
       if (unheated[i]) ys[i] = to_v20(m, raws[i], *inferred);
@@ -460,6 +526,9 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   } else if (learnt) {
     temp_words += " (none reported: the last pack stopped at " + fixed(*stopped_at_v_, 3) +
                   " V/cell, as packs do at that temperature)";
+  } else if (counted) {
+    temp_words += " (none reported: " + fixed(used, 0) + " mAh used since the change would read " +
+                  fixed(counted_expect, 3) + " V/cell at 20 °C; it reads " + fixed(counted_read, 3) + ")";
   } else if (temp_days == 0) {
     temp_words += " (no temperature reported)";
   }
@@ -492,35 +561,6 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     fit.recent_slope = r->slope;
   }
 
-  // Drain from activity: standby, messages and motor runs (at their Peukert
-  // cost), self-discharge. The recent rate comes from the last complete days.
-  const double elapsed = std::max(0.0, days_between(*first_at_, t_last));
-  const double tx_mah = kTransmitMah * peukert(m, 220);
-  const double motor_mah = kMotorRunMah * peukert(m, 1200);
-  const double nominal = nominal_capacity_mah(chem);
-  const double self_per_day = nominal * m.self_discharge_per_year / 365.25;
-  double msgs_per_day = 0;
-  double ops_per_day = 0;
-  int full_days = 0;
-  for (std::int64_t d = last_day_ - 7; d < last_day_; ++d) {
-    const ActivityDay* b = find_day_entry(activity_days_, d);
-    if (b == nullptr || d <= utc_day(*first_at_)) continue;
-    msgs_per_day += b->messages;
-    ops_per_day += b->operations;
-    ++full_days;
-  }
-  if (full_days >= 2) {
-    msgs_per_day /= full_days;
-    ops_per_day /= full_days;
-  } else if (elapsed > 1.0 / 24) {
-    msgs_per_day = static_cast<double>(messages_) / elapsed;
-    ops_per_day = static_cast<double>(operations_) / elapsed;
-  }
-  const double rate =
-      profile_.standby_ma * 24 + msgs_per_day * tx_mah + ops_per_day * motor_mah + self_per_day;
-  const double used = (profile_.standby_ma * 24 + self_per_day) * elapsed +
-                      static_cast<double>(messages_) * tx_mah + static_cast<double>(operations_) * motor_mah;
-  const std::string rate_words = fixed(rate, 1) + " mAh/day";
   const bool flat = chem == Chemistry::lithium || chem == Chemistry::nimh;
 
   // Alerts are measured to `alert_at`: the best estimate pulled earlier by

@@ -398,7 +398,7 @@ TEST(BatteryForecaster, ALockWithoutTemperatureIsJudgedColdWhenItsFreshPackReads
   BatteryForecaster gauge{alkaline_wifi()};
   for (int hour = 0; hour < 24 * 40; ++hour) {
     const double day = hour / 24.0;
-    gauge.sample(at_day(day), std::nullopt, day < 10 ? 5.0 : 100.0 - (day - 10));
+    gauge.sample(at_day(day), std::nullopt, day < 10 ? 5.0 : 100.0 - 0.6 * (day - 10));
   }
   ASSERT_TRUE(gauge.fitted_at()) << "the jump from 5 to 100 % is a battery change";
   const BatteryForecast g = gauge.forecast(at_day(40));
@@ -424,7 +424,7 @@ TEST(BatteryForecaster, AGaugeOnlyLockWhosePackStoppedEarlyIsJudgedColdForItsNex
   const auto second_pack = [](std::optional<double> first_pack_end) {
     BatteryForecaster f{alkaline_wifi()};
     if (first_pack_end) gauge_only(f, 0, 30, [&](double d) { return *first_pack_end + 30 - d; });
-    gauge_only(f, 30, 60, [](double d) { return 100 - (d - 30); });
+    gauge_only(f, 30, 60, [](double d) { return 100 - 0.6 * (d - 30); });  // as its drain counts
     return f.forecast(at_day(60));
   };
   const BatteryForecast cold = second_pack(44);
@@ -447,7 +447,31 @@ TEST(BatteryForecaster, APackWhoseMotorRunsBelowWhereTheLastOneStoppedForgetsThe
   gauge_only(f, 0, 30, [](double d) { return 90 - d; });
   gauge_only(f, 30, 70, [](double d) { return 100 - (d - 30) * 1.25; });
   const BatteryForecast after = f.forecast(at_day(70));
-  EXPECT_NE(after.basis.find("at 20 °C (no temperature reported)"), std::string::npos) << after.basis;
+  EXPECT_EQ(after.basis.find("the last pack stopped at"), std::string::npos) << after.basis;
+}
+
+TEST(BatteryForecaster, AGaugeOnlyLockReadingFarUnderWhatItsCountedChargeReadsAt20CIsJudgedCold) {
+  // Two gauge-only locks get fresh packs on day 10 and use ~11 mAh a day
+  // (0.45 mA standby, a report an hour, a motor run a day). After 30 days
+  // that is ~0.12 of the charge: ~1.42 V/cell under the radio's load at
+  // 20 °C. One reads that; the cold one (twice the resistance) ~1.36.
+  const auto run = [](double pct_per_day) {
+    BatteryForecaster f{alkaline_wifi()};
+    gauge_only(f, 0, 10, [](double) { return 5; });
+    gauge_only(f, 10, 40, [&](double d) { return 100 - pct_per_day * (d - 10); });
+    return f.forecast(at_day(40));
+  };
+  const BatteryForecast warm = run(0.6);
+  const BatteryForecast cold = run(1.2);
+  ASSERT_TRUE(warm.dies_at && cold.dies_at) << cold.basis;
+  EXPECT_NE(warm.basis.find("at 20 °C (no temperature reported)"), std::string::npos) << warm.basis;
+  EXPECT_NE(cold.basis.find("mAh used since the change would read 1.4"), std::string::npos) << cold.basis;
+  EXPECT_GT(cold.cutoff_v_per_cell, warm.cutoff_v_per_cell + 0.05) << cold.basis;
+  // Too soon after the change the count says too little: no judgement.
+  BatteryForecaster early{alkaline_wifi()};
+  gauge_only(early, 0, 10, [](double) { return 5; });
+  gauge_only(early, 10, 20, [](double d) { return 100 - 1.2 * (d - 10); });
+  EXPECT_NE(early.forecast(at_day(20)).basis.find("(no temperature reported)"), std::string::npos);
 }
 
 TEST(BatteryForecaster, AMotorStartVoltageFarAboveTheBrownOutLeavesTheForecastAlone) {
