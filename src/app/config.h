@@ -58,7 +58,7 @@ struct HubConfig {
     double suspect_phi{1.0};  // suspicion (−log10 of the chance a live lock is this late) to call it suspect
     double offline_phi{8.0};  // ... and offline
     Duration probe_timeout{20s};
-    Duration watch_after{15min};  // a lock reporting less often is asked after this long quiet; 0: never
+    Duration watch_after{0s};  // a lock reporting less often is asked after this long quiet; 0: never
     Duration update_window{45min};
     Duration group_window{2min};
     Duration tick{500ms};

@@ -39,6 +39,8 @@ constexpr std::array<ClueWords, kClueCount> kWords{{
     {"over_internet", "its network reaches the hub over the internet", "the hub is on its own network"},
     {"mesh_router_gone", "a router of its Zigbee mesh went offline or left around the drop",
      "the routers of its mesh stayed"},
+    {"network_peers_lossy", "the other locks on its Wi-Fi lose many reports too",
+     "the other locks on its Wi-Fi lose few reports"},
 }};
 
 }  // namespace

@@ -46,9 +46,10 @@ enum class Clue : std::uint8_t {
   channel_busy,           ///< the Zigbee bridge logs channel access failures (MAC 225)
   over_internet,          ///< its network reaches the hub over the internet (configured)
   mesh_router_gone,       ///< a router of its Zigbee mesh went offline or left around the drop
+  network_peers_lossy,    ///< other locks on its Wi-Fi lost many of their reports too
 };
 
-inline constexpr std::size_t kClueCount = 26;
+inline constexpr std::size_t kClueCount = 27;
 
 /// Plain words, as the user reads them under "evidence for" / "against".
 struct ClueWords {

@@ -39,6 +39,7 @@ constexpr std::array<double, kClueCount> kBackground{
     0.03,  // channel_busy
     0.30,  // over_internet
     0.02,  // mesh_router_gone
+    0.05,  // network_peers_lossy
 };
 
 struct Sign {
@@ -101,7 +102,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
        {came_back_alone, 0.8},
        {told_gone, 0.6},
        {signal_weak, 0.1},
-       kNone,
+       {network_peers_lossy, 0.85},
        kNone,
        kNone,
        kNone}}},

@@ -179,6 +179,20 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   }
   c.set(Clue::loss_recurring, h.link.recurring_loss_hour.has_value());
   c.set(Clue::loss_high, h.link.loss_rate_24h >= kHighLoss);
+  // A crowded Wi-Fi loses everyone's reports; a weak link only this lock's.
+  if (n.network > 0 && transport == Transport::wifi) {
+    int peers = 0;
+    int lossy = 0;
+    for (const LockId& peer : live.network_peers(lock)) {
+      const DevicePlace* where = live.place(peer);
+      if (where == nullptr || !where->via.empty()) continue;  // a bridged lock's loss is its radio's
+      const std::optional<LinkReport> r = health.link(peer, now);
+      if (!r) continue;
+      ++peers;
+      if (r->loss_rate_24h >= kHighLoss) ++lossy;
+    }
+    if (peers > 0) c.set(Clue::network_peers_lossy, 2 * lossy >= peers);
+  }
 
   // Firmware.
   c.set(Clue::updating,

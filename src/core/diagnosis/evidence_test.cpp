@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/diagnosis/doctor.h"
 
 namespace lw::core {
@@ -92,6 +94,41 @@ TEST_F(EvidenceTest, OneLockGoingQuietAloneIsNotTheNetwork) {
   EXPECT_EQ(c.get(Clue::went_silent), true);
   EXPECT_EQ(c.get(Clue::network_peers_down), false);
   EXPECT_EQ(Doctor().diagnose(Transport::wifi, c).at(0).cause, Cause::firmware_bug);
+}
+
+TEST_F(EvidenceTest, ReportsLostAcrossTheWholeWifiPointAtTheNetworkNotTheLock) {
+  // For a day every other report is lost: of `lossy` locks only, the others' arrive.
+  const auto day_of_loss = [&](Timestamp from, const std::vector<LockId>& lossy) {
+    Timestamp t = from;
+    for (int k = 1; k <= 6 * 24; ++k) {
+      t = from + 10min * k;
+      for (const char* id : {"front", "back", "garage"}) {
+        if (k % 2 == 0 || std::find(lossy.begin(), lossy.end(), id) == lossy.end()) report(id, t);
+      }
+      monitor_.heard("gate", t);
+      settle(t);
+    }
+    return book_.clues("front", Transport::wifi, t, std::nullopt, monitor_);
+  };
+  const Clues alone = day_of_loss(day1_, {"front"});
+  EXPECT_EQ(alone.get(Clue::loss_high), true);
+  EXPECT_EQ(alone.get(Clue::network_peers_lossy), false) << "the others lose few: it is this lock's link";
+  const Clues all = day_of_loss(day1_ + 24h, {"front", "back", "garage"});
+  EXPECT_EQ(all.get(Clue::network_peers_lossy), true);
+  const auto ranked = Doctor().diagnose(Transport::wifi, all);
+  const auto p = [&](Cause c) {
+    return std::find_if(ranked.begin(), ranked.end(), [&](const Hypothesis& h) { return h.cause == c; })->p;
+  };
+  const auto alone_ranked = Doctor().diagnose(Transport::wifi, alone);
+  const auto p_alone = [&](Cause c) {
+    return std::find_if(alone_ranked.begin(), alone_ranked.end(),
+                        [&](const Hypothesis& h) { return h.cause == c; })
+        ->p;
+  };
+  EXPECT_GT(p(Cause::network_overloaded), 3 * p_alone(Cause::network_overloaded));
+  // A bridged lock's radio loss is not the Wi-Fi's: the clue is not asked.
+  EXPECT_FALSE(book_.clues("gate", Transport::zigbee, day1_ + 48h, std::nullopt, monitor_)
+                   .get(Clue::network_peers_lossy));
 }
 
 TEST_F(EvidenceTest, AlarmsAndFailingCommandsAreMisbehaviour) {

@@ -184,9 +184,9 @@ void LockDoctor::relearn(const Lesson& lesson) {
 }
 
 const CauseRecord& LockDoctor::record(const LockId& lock) const {
-  static const CauseRecord kNone;
+  static const CauseRecord none;
   auto it = records_.find(lock);
-  return it == records_.end() ? kNone : it->second;
+  return it == records_.end() ? none : it->second;
 }
 
 void LockDoctor::close(Case& c, Timestamp at) {

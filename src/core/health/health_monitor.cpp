@@ -228,6 +228,12 @@ BatteryForecast HealthMonitor::forecast(const LockId& lock, Timestamp now) const
   return it == locks_.end() ? BatteryForecast{} : it->second.battery.forecast(now);
 }
 
+std::optional<LinkReport> HealthMonitor::link(const LockId& lock, Timestamp now) const {
+  auto it = locks_.find(lock);
+  if (it == locks_.end()) return std::nullopt;
+  return it->second.link.report(now);
+}
+
 LockHealth HealthMonitor::health(const LockId& lock, Timestamp now) const {
   LockHealth h;
   h.connectivity = liveness_.state(lock);

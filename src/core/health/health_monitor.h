@@ -111,6 +111,8 @@ class HealthMonitor {
   std::vector<HealthNotice> take_notices();
 
   // --- queries ---
+  /// The lock's link alone (level, trend, loss), cheaper than health().
+  [[nodiscard]] std::optional<LinkReport> link(const LockId& lock, Timestamp now) const;
   [[nodiscard]] LockHealth health(const LockId& lock, Timestamp now) const;
   [[nodiscard]] BatteryForecast forecast(const LockId& lock, Timestamp now) const;
   [[nodiscard]] ServiceFigures figures_for_lock(const LockId& lock, Window w, Timestamp now) const {

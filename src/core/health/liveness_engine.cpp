@@ -433,14 +433,28 @@ const DevicePlace* LivenessEngine::place(const LockId& lock) const {
   return d == nullptr ? nullptr : &d->place;
 }
 
+std::string LivenessEngine::network_of(const Device& d) const {
+  // A bridged device is on its bridge's Wi-Fi network.
+  return d.place.network.empty() && !d.place.via.empty() ? via_network_of(d.place.via) : d.place.network;
+}
+
+std::vector<LockId> LivenessEngine::network_peers(const LockId& lock) const {
+  std::vector<LockId> out;
+  const Device* me = find(lock);
+  if (me == nullptr) return out;
+  const std::string mine = network_of(*me);
+  if (mine.empty()) return out;
+  for (const Device& d : devices_) {
+    if (&d != me && network_of(d) == mine) out.push_back(d.id);
+  }
+  return out;
+}
+
 LivenessEngine::Neighbours LivenessEngine::neighbours(const LockId& lock) const {
   Neighbours n;
   const Device* me = find(lock);
   if (me == nullptr) return n;
-  // A bridged device is on its bridge's Wi-Fi network.
-  const auto network_of_device = [this](const Device& d) {
-    return d.place.network.empty() && !d.place.via.empty() ? via_network_of(d.place.via) : d.place.network;
-  };
+  const auto network_of_device = [this](const Device& d) { return network_of(d); };
   const std::string my_network = network_of_device(*me);
   for (const Device& d : devices_) {
     if (&d == me) continue;

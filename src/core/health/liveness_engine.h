@@ -5,9 +5,9 @@
 //   online       heard recently enough for its cadence
 //   suspect      a report is overdue (φ ≥ suspect_phi); a device the hub can
 //                ask for its state (a Zigbee /get, a Z-Wave ping) is probed.
-//                One that reports less often than `watch_after` is also asked
-//                once it has been quiet that long, while still online: an
-//                hourly Zigbee or Z-Wave lock that died is found within
+//                With `watch_after` set, one that reports less often is also
+//                asked once it has been quiet that long, while still online:
+//                an hourly Zigbee or Z-Wave lock that died is found within
 //                minutes, not at its next report
 //   offline      φ ≥ offline_phi, its probes went unanswered, or its peer said
 //                so (the broker's Last Will, a bridge's availability message,
@@ -110,8 +110,9 @@ class LivenessEngine {
     Duration probe_timeout{std::chrono::seconds(20)};
     int probe_attempts{3};  // probes (each with the link layer's own retries) before offline
     /// A device that can be asked, does not sleep and reports less often than
-    /// this is asked after this long without a word (zero: only when overdue).
-    Duration watch_after{std::chrono::minutes(15)};
+    /// this is asked after this long without a word (zero, the default: only
+    /// when overdue). See docs/configuration.md for what it costs.
+    Duration watch_after{Duration::zero()};
     Duration group_window{std::chrono::minutes(2)};
     Duration update_window{std::chrono::minutes(20)};
     Duration awake_window{std::chrono::seconds(10)};
@@ -171,6 +172,8 @@ class LivenessEngine {
     int site{0};
   };
   [[nodiscard]] Neighbours neighbours(const LockId& lock) const;
+  /// The other devices on its Wi-Fi network (a bridged one: its bridge's).
+  [[nodiscard]] std::vector<LockId> network_peers(const LockId& lock) const;
 
  private:
   struct Device {
@@ -206,6 +209,7 @@ class LivenessEngine {
   [[nodiscard]] bool watched(const Device& d) const;
   /// The Wi-Fi network an incident's devices share, if any.
   [[nodiscard]] std::string network_of(const Incident& inc) const;
+  [[nodiscard]] std::string network_of(const Device& d) const;
   [[nodiscard]] const Device* find(const LockId& lock) const;
   void evaluate(std::size_t index, Timestamp now);
   void schedule(std::size_t index, Timestamp now);

@@ -76,15 +76,15 @@ std::optional<Timestamp> first_time(LivenessEngine& e, const LockId& lock, Conne
   return std::nullopt;
 }
 
-/// Probes only when a report is overdue (no watch between reports).
-LivenessEngine::Options overdue_only() {
+/// Also asks a lock reporting less often once it has been quiet 15 minutes.
+LivenessEngine::Options watching() {
   LivenessEngine::Options o;
-  o.watch_after = Duration::zero();
+  o.watch_after = std::chrono::minutes(15);
   return o;
 }
 
 TEST(LivenessEngine, AnOverdueDeviceIsProbedAndOfflineWhenTheProbeGoesUnanswered) {
-  LivenessEngine e{overdue_only()};
+  LivenessEngine e;
   e.place("porch", zigbee("home", "zb"));
   const Timestamp last = reports(e, "porch", std::chrono::hours(1), 24);
   const auto suspect = first_time(e, "porch", Connectivity::suspect, last, last + 2h);
@@ -106,7 +106,7 @@ TEST(LivenessEngine, AnOverdueDeviceIsProbedAndOfflineWhenTheProbeGoesUnanswered
 }
 
 TEST(LivenessEngine, AnAnsweredProbeClearsTheSuspicion) {
-  LivenessEngine e{overdue_only()};
+  LivenessEngine e;
   e.place("porch", zigbee("home", "zb"));
   const Timestamp last = reports(e, "porch", std::chrono::hours(1), 24);
   const auto suspect = first_time(e, "porch", Connectivity::suspect, last, last + 2h);
@@ -118,7 +118,7 @@ TEST(LivenessEngine, AnAnsweredProbeClearsTheSuspicion) {
 }
 
 TEST(LivenessEngine, AnHourlyLockQuietForAQuarterOfAnHourIsAskedAndFoundGoneWithinMinutes) {
-  LivenessEngine e;  // watch_after 15 min
+  LivenessEngine e{watching()};
   e.place("porch", zigbee("home", "zb"));
   e.place("front", wifi("home", "home-wifi"));  // reports every 10 min: never asked between reports
   Timestamp t = kT0;
