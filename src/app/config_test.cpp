@@ -56,6 +56,18 @@ TEST(HubConfig, TheDoctorsSettleTimeIsReadAndBounded) {
   EXPECT_NE(bad.error().message.find("doctor.settle"), std::string::npos) << bad.error().message;
 }
 
+TEST(HubConfig, TheLivenessWatchIsOffUnlessSetAndIsBounded) {
+  auto off = parse_hub_config("", "hub.toml");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->liveness.watch_after, Duration::zero());
+  auto on = parse_hub_config("[liveness]\nwatch_after = \"15m\"\n", "hub.toml");
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_EQ(on->liveness.watch_after, 15min);
+  auto bad = parse_hub_config("[liveness]\nwatch_after = \"2d\"\n", "hub.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("liveness.watch_after"), std::string::npos) << bad.error().message;
+}
+
 TEST(HubConfig, ALocksBatteryChemistryIsReadAndCheckedByName) {
   auto good = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\nbattery = \"lithium\"\n", "hub.toml");
   ASSERT_TRUE(good) << good.error().message;
