@@ -55,6 +55,9 @@ void LivenessEngine::heard(const LockId& lock, Timestamp at) {
   auto it = index_.find(lock);
   if (it == index_.end()) return;
   Device& d = devices_[it->second];
+  if (d.gone_by_watch && at - *d.gone_by_watch <= d.place.cadence && d.watch_wrong < 255) ++d.watch_wrong;
+  d.gone_by_watch.reset();
+  d.watch_probe = false;
   d.detector.heard(at);
   d.link_down = false;
   d.probe_failed = false;
@@ -201,6 +204,7 @@ void LivenessEngine::probe_missed(std::size_t index, Timestamp at, std::string w
     return;
   }
   d.probe_failed = true;
+  if (d.watch_probe) d.gone_by_watch = at;
   d.why = std::move(why);
 }
 
@@ -253,11 +257,15 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
     } else if (phi >= options_.suspect_phi) {
       next = Connectivity::suspect;
       why = missed_words(d.detector, now);
-      if (d.place.probe && !d.probe_deadline && d.probes_sent == 0) send_probe(d, now);
+      if (d.place.probe && !d.probe_deadline && d.probes_sent == 0) {
+        send_probe(d, now);
+        d.watch_probe = false;
+      }
     } else if (d.place.sleepy && now - *last > options_.awake_window) {
       next = Connectivity::asleep;
     } else if (watched(d) && now - *last >= options_.watch_after && !d.probe_deadline && d.probes_sent == 0) {
       send_probe(d, now);  // quiet a while, not overdue: asked, still online
+      d.watch_probe = true;
     }
   }
   if (next != d.state) {
@@ -277,8 +285,13 @@ void LivenessEngine::send_probe(Device& d, Timestamp now) {
 }
 
 bool LivenessEngine::watched(const Device& d) const {
+  // A lossy link misses asks too: three in a row would be a false alarm a
+  // day. Its overdue reports, weighed by its own loss, decide instead; so
+  // for a lock whose link takes reports but not asks (the watch called it
+  // gone and it was back at its next report, twice).
   return d.place.probe && !d.place.sleepy && options_.watch_after > Duration::zero() &&
-         d.place.cadence > options_.watch_after;
+         d.place.cadence > options_.watch_after && d.detector.loss_rate() < options_.watch_max_loss &&
+         d.watch_wrong < options_.watch_max_wrong;
 }
 
 void LivenessEngine::schedule(std::size_t index, Timestamp now) {

@@ -113,6 +113,10 @@ class LivenessEngine {
     /// this is asked after this long without a word (zero, the default: only
     /// when overdue). See docs/configuration.md for what it costs.
     Duration watch_after{Duration::zero()};
+    /// ... unless it loses this share of its reports or more, or the watch
+    /// called it gone and it was back at its next report this many times.
+    double watch_max_loss{0.1};
+    int watch_max_wrong{2};
     Duration group_window{std::chrono::minutes(2)};
     Duration update_window{std::chrono::minutes(20)};
     Duration awake_window{std::chrono::seconds(10)};
@@ -183,6 +187,9 @@ class LivenessEngine {
     Connectivity state{Connectivity::unknown};
     bool link_down{false};
     bool probe_failed{false};
+    bool watch_probe{false};                   // the probe in flight was asked by the watch
+    std::optional<Timestamp> gone_by_watch{};  // when unanswered watch probes made it offline
+    std::uint8_t watch_wrong{0};               // times it was back at its own next report after that
     int probes_sent{0};
     std::optional<Timestamp> probe_deadline{};
     std::optional<Timestamp> updating_until{};

@@ -147,6 +147,47 @@ TEST(LivenessEngine, AnHourlyLockQuietForAQuarterOfAnHourIsAskedAndFoundGoneWith
   EXPECT_FALSE(down->told);
 }
 
+TEST(LivenessEngine, ALockThatLosesManyReportsIsNotAskedBetweenThem) {
+  // A lossy link misses asks as often as reports: asking it would raise false
+  // alarms. Of its hourly reports one in three is lost.
+  LivenessEngine e{watching()};
+  e.place("shed", zigbee("home", "zb"));
+  Timestamp t = kT0;
+  for (int h = 0; h < 48; ++h) {
+    t = kT0 + std::chrono::hours(h);
+    e.tick(t);
+    if (h % 3 != 2) e.heard("shed", t);
+  }
+  (void)e.take_probes();
+  e.heard("shed", t + 1min);
+  e.tick(t + 1min + 20min);
+  EXPECT_TRUE(e.take_probes().empty()) << "quiet 20 min: not asked";
+  EXPECT_EQ(e.state("shed"), Connectivity::online);
+}
+
+TEST(LivenessEngine, ALockTheWatchTwiceCalledGoneWrongIsNoLongerAskedBetweenReports) {
+  // Its link carries its reports but not the hub's asks: each quiet quarter
+  // hour ends in three unanswered probes, then its next report arrives.
+  LivenessEngine e{watching()};
+  e.place("porch", zigbee("home", "zb"));
+  Timestamp t = kT0;
+  e.heard("porch", t);
+  for (int round = 0; round < 2; ++round) {
+    const auto gone = first_time(e, "porch", Connectivity::offline, t, t + 30min);
+    ASSERT_TRUE(gone) << "round " << round;
+    t = t + 1h;
+    e.heard("porch", t);  // back at its next report
+  }
+  (void)e.take_probes();
+  e.tick(t + 30min);
+  EXPECT_TRUE(e.take_probes().empty()) << "the watch no longer asks it";
+  EXPECT_EQ(e.state("porch"), Connectivity::online);
+  // It is still asked once a report is overdue.
+  const auto suspect = first_time(e, "porch", Connectivity::suspect, t + 30min, t + 2h);
+  ASSERT_TRUE(suspect);
+  EXPECT_EQ(e.take_probes(), std::vector<LockId>{"porch"});
+}
+
 TEST(LivenessEngine, ABridgeGoingDownMakesItsDevicesUnreachableInOneIncident) {
   LivenessEngine e;
   for (const char* id : {"a", "b", "c"}) e.place(id, zigbee("home", "zb"));
