@@ -155,16 +155,24 @@ double cutoff_v20(const CellModel& m, double temp_c, const MotorLoad& motor, dou
   return lo;
 }
 
-/// The temperature at which a cell reading `v20` at 20 °C reads `read` (−30..20 °C).
-double temperature_reading(const CellModel& m, double v20, double read) {
-  double lo = -30;  // from_v20 falls as the temperature does: bisect
+/// The temperature, −30..20 °C, where `too_warm` turns false as it falls
+/// (bisection: `too_warm` holds above the answer and not below it).
+template <typename TooWarm>
+double coldest_fit(TooWarm too_warm) {
+  double lo = -30;
   double hi = 20;
-  if (read <= from_v20(m, v20, lo, 1.0)) return lo;
+  if (too_warm(lo)) return lo;
   for (int i = 0; i < 20; ++i) {
     const double mid = (lo + hi) / 2;
-    (from_v20(m, v20, mid, 1.0) > read ? hi : lo) = mid;
+    (too_warm(mid) ? hi : lo) = mid;
   }
   return lo;
+}
+
+/// The temperature at which a cell reading `v20` at 20 °C reads `read` (−30..20 °C).
+double temperature_reading(const CellModel& m, double v20, double read) {
+  // from_v20 falls as the temperature does.
+  return coldest_fit([&](double t) { return from_v20(m, v20, t, 1.0) > read; });
 }
 
 double peukert(const CellModel& m, double ma) {
@@ -400,15 +408,12 @@ void BatteryForecaster::learn_where_it_stopped() {
 std::optional<double> BatteryForecaster::learnt_temperature() const {
   if (!stopped_at_v_ || chemistry() != Chemistry::alkaline) return std::nullopt;
   const double stopped = *stopped_at_v_;
-  double lo = -30;  // the cut-off rises as the temperature falls: bisect
-  double hi = 20;
-  if (motor_cutoff_loaded_v(Chemistry::alkaline, hi, motor_) >= stopped) return std::nullopt;
-  if (motor_cutoff_loaded_v(Chemistry::alkaline, lo, motor_) <= stopped) return lo;
-  for (int i = 0; i < 20; ++i) {
-    const double mid = (lo + hi) / 2;
-    (motor_cutoff_loaded_v(Chemistry::alkaline, mid, motor_) > stopped ? lo : hi) = mid;
-  }
-  return hi;
+  // The cut-off rises as the temperature falls.
+  const auto too_warm = [&](double t) {
+    return motor_cutoff_loaded_v(Chemistry::alkaline, t, motor_) < stopped;
+  };
+  if (!too_warm(20)) return std::nullopt;
+  return coldest_fit(too_warm);
 }
 
 BatteryForecaster::Fit BatteryForecaster::refit() const {

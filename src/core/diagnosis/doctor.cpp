@@ -362,13 +362,8 @@ double Doctor::likelihood(Transport transport, Cause cause, Clue clue) const {
 }
 
 void CauseRecord::add(Cause cause) {
-  total_ = 0;
-  for (float& w : weight_) {
-    w *= kRecordDecay;
-    total_ += w;
-  }
+  for (float& w : weight_) w *= kRecordDecay;
   weight_[static_cast<std::size_t>(cause)] += 1;
-  total_ += 1;
   ++confirmed_;
   auto& n = confirmed_of_[static_cast<std::size_t>(cause)];
   if (n < std::numeric_limits<std::uint16_t>::max()) ++n;
@@ -376,7 +371,7 @@ void CauseRecord::add(Cause cause) {
 
 double Doctor::prior(Transport transport, Cause cause, const CauseRecord& record) const {
   const double fleet = prior(transport, cause);
-  if (fleet <= 0) return 0;
+  if (fleet <= 0 || record.confirmed() == 0) return fleet;
   // Only the lock's cases that can strike it count (a lesson of another
   // transport, kept before the lock moved, is not its).
   double own = 0;
@@ -393,17 +388,8 @@ double Doctor::prior(Transport transport, Cause cause) const {
   return total > 0 ? row[idx(cause)] / total : 0.0;
 }
 
-std::vector<Hypothesis> Doctor::diagnose(Transport transport, const Clues& clues) const {
-  return rank(transport, clues, nullptr);
-}
-
 std::vector<Hypothesis> Doctor::diagnose(Transport transport, const Clues& clues,
                                          const CauseRecord& record) const {
-  return rank(transport, clues, &record);
-}
-
-std::vector<Hypothesis> Doctor::rank(Transport transport, const Clues& clues,
-                                     const CauseRecord* record) const {
   struct Scored {
     Hypothesis h;
     double log_p;
@@ -412,14 +398,14 @@ std::vector<Hypothesis> Doctor::rank(Transport transport, const Clues& clues,
   for (const CauseInfo& c : causes()) {
     const double fleet_p = prior(transport, c.cause);
     if (fleet_p <= 0) continue;
-    const double prior_p = record != nullptr ? prior(transport, c.cause, *record) : fleet_p;
+    const double prior_p = prior(transport, c.cause, record);
     Scored s{Hypothesis{c.cause, 0, {}, {}}, std::log(prior_p)};
     std::vector<std::pair<double, std::string>> for_words;
     std::vector<std::pair<double, std::string>> against_words;
-    if (record != nullptr && record->confirmed(c.cause) > 0) {
+    if (record.confirmed(c.cause) > 0) {
       const double ratio = prior_p / fleet_p;
-      const std::string text = "this lock had it before: " + std::to_string(record->confirmed(c.cause)) +
-                               " of its " + std::to_string(record->confirmed()) + " confirmed cases";
+      const std::string text = "this lock had it before: " + std::to_string(record.confirmed(c.cause)) +
+                               " of its " + std::to_string(record.confirmed()) + " confirmed cases";
       if (ratio >= kTelling) for_words.emplace_back(ratio, text);
     }
     for (std::size_t k = 0; k < kClueCount; ++k) {

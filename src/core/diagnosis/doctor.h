@@ -64,9 +64,8 @@ class CauseRecord {
   /// Each new case makes the older ones weigh this much of what they did.
   static constexpr float kRecordDecay = 0.8F;
   void add(Cause cause);
-  /// The decayed count of its cases of `cause`, and of all of them.
+  /// The decayed count of its cases of `cause`.
   [[nodiscard]] double cases(Cause cause) const { return weight_[static_cast<std::size_t>(cause)]; }
-  [[nodiscard]] double cases() const { return total_; }
   /// Confirmed cases seen, not decayed.
   [[nodiscard]] int confirmed() const { return confirmed_; }
   [[nodiscard]] int confirmed(Cause cause) const { return confirmed_of_[static_cast<std::size_t>(cause)]; }
@@ -74,7 +73,6 @@ class CauseRecord {
  private:
   std::array<float, kCauses> weight_{};
   std::array<std::uint16_t, kCauses> confirmed_of_{};
-  float total_{0};
   int confirmed_{0};
 };
 
@@ -96,10 +94,9 @@ class Doctor {
 
   /// Every cause that applies to the transport, most likely first; the
   /// probabilities sum to 1.
-  [[nodiscard]] std::vector<Hypothesis> diagnose(Transport transport, const Clues& clues) const;
-  /// As above for a lock with this record of its own confirmed cases.
+  /// `record`: the lock's own confirmed cases (none: the fleet's prior alone).
   [[nodiscard]] std::vector<Hypothesis> diagnose(Transport transport, const Clues& clues,
-                                                 const CauseRecord& record) const;
+                                                 const CauseRecord& record = {}) const;
 
   /// The fleet's prior weighs as this many of a lock's own recent cases.
   static constexpr double kFleetWeight = 3;
@@ -122,9 +119,6 @@ class Doctor {
   [[nodiscard]] double likelihood(Transport transport, Cause cause, Clue clue) const;
 
  private:
-  [[nodiscard]] std::vector<Hypothesis> rank(Transport transport, const Clues& clues,
-                                             const CauseRecord* record) const;
-
   struct Tally {
     float yes{0};
     float answered{0};

@@ -215,15 +215,16 @@ void LivenessEngine::tick(Timestamp now) {
     Device& d = devices_[next.device];
     if (next.epoch != d.epoch) continue;
     if (d.probe_deadline && *d.probe_deadline <= next.at) {
-      const std::string unanswered = "did not answer " + std::to_string(d.probes_sent) + " probes";
       const auto last = d.detector.last_heard();
+      const std::string why =
+          d.watch_probe && last
+              ? "quiet for " +
+                    std::to_string(
+                        std::chrono::duration_cast<std::chrono::minutes>(next.at - *last).count()) +
+                    " min"
+              : std::string("overdue");
       probe_missed(next.device, next.at,
-                   d.detector.phi(next.at) >= options_.suspect_phi || !last
-                       ? "overdue and " + unanswered
-                       : "quiet for " +
-                             std::to_string(
-                                 std::chrono::duration_cast<std::chrono::minutes>(next.at - *last).count()) +
-                             " min and " + unanswered);
+                   why + " and did not answer " + std::to_string(d.probes_sent) + " probes");
     }
     evaluate(next.device, next.at);
   }
@@ -257,15 +258,11 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
     } else if (phi >= options_.suspect_phi) {
       next = Connectivity::suspect;
       why = missed_words(d.detector, now);
-      if (d.place.probe && !d.probe_deadline && d.probes_sent == 0) {
-        send_probe(d, now);
-        d.watch_probe = false;
-      }
+      if (d.place.probe && !d.probe_deadline && d.probes_sent == 0) send_probe(d, now, false);
     } else if (d.place.sleepy && now - *last > options_.awake_window) {
       next = Connectivity::asleep;
     } else if (watched(d) && now - *last >= options_.watch_after && !d.probe_deadline && d.probes_sent == 0) {
-      send_probe(d, now);  // quiet a while, not overdue: asked, still online
-      d.watch_probe = true;
+      send_probe(d, now, true);  // quiet a while, not overdue: asked, still online
     }
   }
   if (next != d.state) {
@@ -278,7 +275,8 @@ void LivenessEngine::evaluate(std::size_t index, Timestamp now) {
   schedule(index, now);
 }
 
-void LivenessEngine::send_probe(Device& d, Timestamp now) {
+void LivenessEngine::send_probe(Device& d, Timestamp now, bool watch) {
+  d.watch_probe = watch;
   d.probes_sent = 1;
   d.probe_deadline = now + options_.probe_timeout;
   probes_.push_back(d.id);
@@ -467,11 +465,10 @@ LivenessEngine::Neighbours LivenessEngine::neighbours(const LockId& lock) const 
   Neighbours n;
   const Device* me = find(lock);
   if (me == nullptr) return n;
-  const auto network_of_device = [this](const Device& d) { return network_of(d); };
-  const std::string my_network = network_of_device(*me);
+  const std::string my_network = network_of(*me);
   for (const Device& d : devices_) {
     if (&d == me) continue;
-    if (!my_network.empty() && network_of_device(d) == my_network) ++n.network;
+    if (!my_network.empty() && network_of(d) == my_network) ++n.network;
     if (!me->place.via.empty() && d.place.via == me->place.via) ++n.via;
     if (d.place.site == me->place.site) ++n.site;
   }

@@ -211,7 +211,8 @@ class LivenessEngine {
 
   Device* find(const LockId& lock);
   void probe_missed(std::size_t index, Timestamp at, std::string why);
-  void send_probe(Device& d, Timestamp now);
+  /// The first probe of a round; `watch`: asked by the watch, not for an overdue report.
+  void send_probe(Device& d, Timestamp now, bool watch);
   /// Asked when quiet for watch_after, before any report is overdue.
   [[nodiscard]] bool watched(const Device& d) const;
   /// The Wi-Fi network an incident's devices share, if any.
