@@ -209,6 +209,10 @@ void ZwaveJsAdapter::on_node(const protocol::ZwsNode& n) {
     by_lock_[id] = n.node_id;
     spdlog::info("zwave-js: node {} ({}) is {}/{}", n.node_id, n.name.value_or("unnamed"), address.site, id);
   }
+  // Before its interview ends, Z-Wave JS refuses a User Code command as unsupported
+  // (ZW0302): code commands wait for the node to be ready.
+  const bool became_ready = n.ready && !t->ready;
+  t->ready = n.ready;
   core::Telemetry tel;
   tel.ts = hub_.now();
   tel.firmware = n.firmware_version;
@@ -235,6 +239,7 @@ void ZwaveJsAdapter::on_node(const protocol::ZwsNode& n) {
   } else if (n.status == protocol::ZwaveNodeStatus::alive || n.status == protocol::ZwaveNodeStatus::awake) {
     on_status(*t, true, std::string(kWho));
   }
+  if (became_ready) advance(*t);
 }
 
 void ZwaveJsAdapter::on_event(const protocol::ZwsEvent& e) {
@@ -379,7 +384,7 @@ Result<void> ZwaveJsAdapter::send_command(const core::Command& command) {
   Tracked& t = nodes_.at(it->second);
   if (command.code) {
     t.codes.push_back(CodeOp{command, false, {}, {}});
-    if (t.codes.size() > 1) return ok();  // queued behind the one on its way
+    if (t.codes.size() > 1 || !t.ready) return ok();  // queued behind the one on its way, or the interview
     if (auto started = start_code(t); !started) {
       t.codes.clear();
       return started;
@@ -471,7 +476,7 @@ Result<void> ZwaveJsAdapter::get_slot(Tracked& t, int slot) {
 }
 
 void ZwaveJsAdapter::advance(Tracked& t) {
-  while (!t.codes.empty() && !t.codes.front().started) {
+  while (t.ready && !t.codes.empty() && !t.codes.front().started) {
     if (auto started = start_code(t); !started) drop_code(t, started.error().message);
   }
 }
@@ -571,10 +576,10 @@ void ZwaveJsAdapter::tick() {
   });
   // A code command unanswered in its validity: the sync retries it.
   for (auto& [node, t] : nodes_) {
-    if (!t.codes.empty() && t.codes.front().started && now >= t.codes.front().command.expires_at) {
-      drop_code(t, "no answer within the command's validity");
-      advance(t);
-    }
+    if (t.codes.empty() || now < t.codes.front().command.expires_at) continue;
+    drop_code(t, t.codes.front().started ? "no answer within the command's validity"
+                                         : "the node's interview did not end within the command's validity");
+    advance(t);
   }
   for (auto& [from, result] : std::exchange(code_answers_, {})) {
     if (code_results_) code_results_(from, result);

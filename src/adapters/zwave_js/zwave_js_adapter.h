@@ -123,7 +123,8 @@ class ZwaveJsAdapter final : public ClaimingLink {
     LockId id;
     core::LockAddress address;
     int node_id{0};
-    std::vector<CodeOp> codes;            ///< the first is on its way
+    std::vector<CodeOp> codes;            ///< the first is on its way (once the node is ready)
+    bool ready{false};                    ///< its interview is complete: its command classes are known
     int slot_count{core::kMaxCodeSlots};  ///< lowered when a slot answers 254 (no such user)
     bool jammed{false};
     bool battery_low{false};

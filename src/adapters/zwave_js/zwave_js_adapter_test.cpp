@@ -448,6 +448,57 @@ TEST_F(ZwaveJsAdapterTest, APinGoesToAUserCodeSlotAndTheLocksReportIsTheAnswerWi
   EXPECT_TRUE(got[0].codes->slots.empty());
 }
 
+TEST_F(ZwaveJsAdapterTest, ACodeCommandWaitsForTheNodesInterviewToEnd) {
+  // The state after start_listening has the lock mid-interview (ready false): Z-Wave JS would
+  // refuse a User Code command as unsupported, so the read-back waits for the "ready" event.
+  adapter_.connected();
+  const auto lines = recorded();
+  adapter_.handle(lines.at(0));
+  std::string ready_event;
+  for (const std::string& l : lines) {
+    if (l.find(R"("event":"ready")") != std::string::npos) ready_event = l;
+    if (l.find(R"("result":{"state")") == std::string::npos) continue;
+    json::value v = json::parse(l);
+    v.as_object()["messageId"] = command(1).at("messageId");
+    adapter_.handle(json::serialize(v));
+  }
+  ASSERT_FALSE(ready_event.empty());
+  core::CodeCommand read;
+  read.action = core::CodeAction::read_codes;
+  read.slot = 1;
+  const std::size_t before = sent_.size();
+  send_code(read);
+  EXPECT_EQ(sent_.size(), before) << "nothing goes to a node whose command classes are not known yet";
+  EXPECT_TRUE(answers().empty());
+
+  adapter_.handle(ready_event);
+  ASSERT_EQ(sent_.size(), before + 12) << "its interview ended: the read-back goes out";
+  EXPECT_EQ(command(before).at("command"), "endpoint.invoke_cc_api");
+}
+
+TEST_F(ZwaveJsAdapterTest, ACodeCommandWaitingForAnInterviewPastItsValidityIsDropped) {
+  adapter_.connected();
+  const auto lines = recorded();
+  adapter_.handle(lines.at(0));
+  std::string ready_event;
+  for (const std::string& l : lines) {
+    if (l.find(R"("event":"ready")") != std::string::npos) ready_event = l;
+    if (l.find(R"("result":{"state")") == std::string::npos) continue;
+    json::value v = json::parse(l);
+    v.as_object()["messageId"] = command(1).at("messageId");
+    adapter_.handle(json::serialize(v));
+  }
+  core::CodeCommand read;
+  read.action = core::CodeAction::read_codes;
+  read.slot = 1;
+  const std::size_t before = sent_.size();
+  send_code(read);
+  clock_.advance(std::chrono::seconds(31));
+  EXPECT_TRUE(answers().empty()) << "dropped without an answer: the sync sends it again";
+  adapter_.handle(ready_event);
+  EXPECT_EQ(sent_.size(), before) << "a command past its validity never goes out";
+}
+
 TEST_F(ZwaveJsAdapterTest, ARefusedWriteSaysWhyAndAnUnansweredOneLetsTheNextGo) {
   connect();
   const protocol::BoxPublicKey box = read_empty_lock();
