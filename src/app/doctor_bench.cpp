@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -52,7 +53,9 @@ std::string clue_words(const core::Clues& c) {
   std::string out;
   for (std::size_t k = 0; k < core::kClueCount; ++k) {
     const auto clue = static_cast<core::Clue>(k);
-    if (c.yes(clue)) out += std::string(out.empty() ? "" : " ") + std::string(core::to_string(clue));
+    const std::optional<bool> seen = c.get(clue);
+    if (!seen) continue;
+    out += std::string(out.empty() ? "" : " ") + std::string(core::to_string(clue)) + (*seen ? "" : "=no");
   }
   return out.empty() ? "no clue seen" : out;
 }
@@ -306,8 +309,12 @@ int run_bench_doctor(const DoctorBenchOptions& options, std::ostream& out, std::
     by_cause[truth_id].second += right ? 1 : 0;
     if (options.explain && !right) {
       err << "case " << k.id << " " << k.lock << " (" << core::to_string(k.transport) << "): truth "
-          << truth_id << " (" << label->id << "), ranked " << top << "; seen: " << clue_words(k.clues)
-          << "\n";
+          << truth_id << " (" << label->id << "), ranked";
+      for (std::size_t r = 0; r < k.ranking.size() && r < 3; ++r) {
+        err << (r == 0 ? " " : ", ") << core::to_string(k.ranking[r].first) << " "
+            << std::lround(100 * k.ranking[r].second) << "%";
+      }
+      err << "; answered: " << clue_words(k.clues) << "\n";
     }
   }
 

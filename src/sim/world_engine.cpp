@@ -51,6 +51,7 @@ constexpr double kRadioBurstMa = 220;  // transmitting a report
 constexpr Duration kRadioBurst = 40ms;
 constexpr int kDeadMvPerCell = 1050;  // open circuit: below it the lock cannot boot
 constexpr Duration kRebootTime = 8s;
+constexpr double kSessionKept = 0.3;  // a heartbeat's delivery chance under which the session drops
 constexpr double kDoorSagMm = -6.0;  // calibration_drift: the strike moved against the stored positions
 
 std::string ms(Timestamp t) { return std::to_string(to_epoch_ms(t)); }
@@ -824,11 +825,13 @@ class World {
           world::link_snr_db(l.phy, l.budget, r->cfg->distance_m, r->walls_db, world::shadowing_db(l.rng));
       ok *= 1 - world::packet_error_rate(l.phy, hop);
     }
+    last_crowding_ = 1;
     if (l.transport() == Transport::wifi && l.network != nullptr) {
       const Network& n = *l.network;
       if (n.clients > n.cfg->capacity) {
         const double share = static_cast<double>(n.cfg->capacity) / n.clients;
-        ok *= share * share;  // airtime and association slots fought over
+        last_crowding_ = share * share;  // airtime and association slots fought over
+        ok *= last_crowding_;
       }
     }
     return ok;
@@ -1362,9 +1365,18 @@ class World {
   /// The world dropped a session on its own (no fault did): too weak a
   /// signal, or interference in its window. Ground truth like any fault, so
   /// a detector that notices it is not scored as a false alarm.
-  void open_link_label(Lock& l) {
+  /// The cause is what made this moment's delivery `ok` too poor: a crowded
+  /// Wi-Fi when the link alone would have kept the session, else the
+  /// interferer in its window, else the signal.
+  void open_link_label(Lock& l, double ok) {
     if (l.link_label) return;
-    l.link_label = open_natural(l, interference_db(l) > 0 ? Cause::interference : Cause::weak_signal);
+    Cause cause = Cause::weak_signal;
+    if (last_crowding_ < 1 && ok / last_crowding_ >= kSessionKept) {
+      cause = Cause::network_overloaded;
+    } else if (interference_db(l) > 0) {
+      cause = Cause::interference;
+    }
+    l.link_label = open_natural(l, cause);
   }
 
   /// Opens a label for trouble that arose in the world itself; its index in natural_.
@@ -1533,8 +1545,8 @@ class World {
         }
         const double ok = sample_delivery(l);
         charge_radio(l);
-        if (ok < 0.3) {
-          open_link_label(l);
+        if (ok < kSessionKept) {
+          open_link_label(l, ok);
           lose(l);  // the link is too poor to keep the session
           return;
         }
@@ -1634,6 +1646,7 @@ class World {
   std::vector<FaultLabel> natural_;
   double last_rssi_{-60};
   double last_snr_{30};
+  double last_crowding_{1};  // the share of deliveries a crowded Wi-Fi lets through (1: not crowded)
   VirtualRunStats stats_;
   struct Held {
     std::string topic;

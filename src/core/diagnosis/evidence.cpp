@@ -18,6 +18,8 @@ constexpr Duration kUpdateWindow = 45min;
 constexpr Duration kBrownOutRecent = 7 * 24h;
 constexpr double kLowDays = 14;
 constexpr double kHighLoss = 0.2;
+/// Loss that rose: the last two hours' share at least this many times the week's before.
+constexpr double kLossRise = 2.0;
 constexpr int kDeafFailures = 2;
 
 bool within(const std::optional<Timestamp>& t, Timestamp from, Timestamp to) {
@@ -179,7 +181,9 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   }
   c.set(Clue::loss_recurring, h.link.recurring_loss_hour.has_value());
   c.set(Clue::loss_high, h.link.loss_rate_24h >= kHighLoss);
-  // A crowded Wi-Fi loses everyone's reports; a weak link only this lock's.
+  // A crowded Wi-Fi loses everyone's reports, from the moment it became
+  // crowded; a weak link only this lock's, and a site far from its router
+  // every lock's all week.
   if (n.network > 0 && transport == Transport::wifi) {
     int peers = 0;
     int lossy = 0;
@@ -187,9 +191,10 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
       const DevicePlace* where = live.place(peer);
       if (where == nullptr || !where->via.empty()) continue;  // a bridged lock's loss is its radio's
       const std::optional<LinkReport> r = health.link(peer, now);
-      if (!r) continue;
+      if (!r || !r->loss_rate_recent) continue;
       ++peers;
-      if (r->loss_rate_24h >= kHighLoss) ++lossy;
+      const double before = r->loss_rate_before.value_or(0);
+      if (*r->loss_rate_recent >= kHighLoss && *r->loss_rate_recent >= kLossRise * before) ++lossy;
     }
     if (peers > 0) c.set(Clue::network_peers_lossy, 2 * lossy >= peers);
   }

@@ -129,6 +129,11 @@ TEST_F(EvidenceTest, ReportsLostAcrossTheWholeWifiPointAtTheNetworkNotTheLock) {
   // A bridged lock's radio loss is not the Wi-Fi's: the clue is not asked.
   EXPECT_FALSE(book_.clues("gate", Transport::zigbee, day1_ + 48h, std::nullopt, monitor_)
                    .get(Clue::network_peers_lossy));
+  // Losing that much all week is not a network that became crowded: a site far from its router.
+  Clues chronic;
+  for (int d = 2; d < 6; ++d) chronic = day_of_loss(day1_ + 24h * d, {"front", "back", "garage"});
+  EXPECT_EQ(chronic.get(Clue::loss_high), true);
+  EXPECT_EQ(chronic.get(Clue::network_peers_lossy), false);
 }
 
 TEST_F(EvidenceTest, AlarmsAndFailingCommandsAreMisbehaviour) {

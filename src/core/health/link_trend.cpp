@@ -270,15 +270,32 @@ LinkReport LinkTrend::report(Timestamp now) const {
                                 recurring->hour + 1, recurring->lossy_days, recurring->observed_days));
   }
 
-  std::uint64_t slots = 0;
-  std::uint64_t lost = 0;
-  for (std::int64_t h = now_hour - 23; h <= now_hour; ++h) {
+  struct Count {
+    std::uint64_t slots{0};
+    std::uint64_t lost{0};
+    [[nodiscard]] std::optional<double> rate() const {
+      if (slots == 0) return std::nullopt;
+      return static_cast<double>(lost) / static_cast<double>(slots);
+    }
+  };
+  Count day;
+  Count recent;
+  Count before;
+  for (std::int64_t h = now_hour - (kLossHours - 1); h <= now_hour; ++h) {
     const LossHour& cell = loss_[ring_slot(h, kLossHours)];
     if (cell.hour != h) continue;
-    slots += cell.slots;
-    lost += cell.lost;
+    Count& c = h > now_hour - 2 ? recent : before;
+    c.slots += cell.slots;
+    c.lost += cell.lost;
+    if (h > now_hour - 24) {
+      day.slots += cell.slots;
+      day.lost += cell.lost;
+    }
   }
-  if (slots > 0) r.loss_rate_24h = static_cast<double>(lost) / static_cast<double>(slots);
+  r.loss_rate_recent = recent.rate();
+  r.loss_rate_before = before.rate();
+  const std::uint64_t slots = day.slots;
+  if (slots > 0) r.loss_rate_24h = *day.rate();
   if (slots > 0 && r.loss_rate_24h >= options_.notable_loss_rate) {
     r.evidence.push_back(
         format("lost %.0f %% of expected heartbeats in the last 24 h", 100 * r.loss_rate_24h));

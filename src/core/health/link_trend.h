@@ -72,6 +72,12 @@ struct LinkReport {
   /// Share of expected heartbeats lost in the current hour and the 23 before
   /// it (UTC clock hours); 0 when none was expected.
   double loss_rate_24h{0};
+  /// The same share over the current hour and the one before it (the last
+  /// 60..120 minutes), and over the week's hours before those two; nullopt
+  /// when none was expected there. A network that became crowded shows in
+  /// the first against the second; a link that was always poor in both.
+  std::optional<double> loss_rate_recent;
+  std::optional<double> loss_rate_before;
   /// The level is under `weak_below`.
   bool weak{false};
   /// The link is falling significantly and will cross `failing_below` within

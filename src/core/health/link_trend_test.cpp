@@ -246,6 +246,22 @@ TEST(LinkTrend, TheLossRateCoversOnlyTheLastDay) {
   EXPECT_NEAR(link.report(at_days(1) - 1ms).loss_rate_24h, 0.5, 1e-9);
 }
 
+TEST(LinkTrend, LossOfTheLastTwoHoursIsToldApartFromTheWeekBefore) {
+  LinkTrend link(SignalScale::rssi_dbm);
+  EXPECT_FALSE(link.report(kT0).loss_rate_recent.has_value()) << "nothing expected yet";
+  // Six days losing one in ten, then everything lost for the last hour and a half.
+  const Timestamp end = at_days(6);
+  for (Timestamp t = kT0; t < end; t += std::chrono::minutes(10)) {
+    const bool crowded = t >= end - std::chrono::minutes(90);
+    link.heartbeat_slot(t, crowded || (to_epoch_ms(t) / 600'000) % 10 == 0);
+  }
+  const LinkReport r = link.report(end - 1ms);
+  ASSERT_TRUE(r.loss_rate_recent && r.loss_rate_before);
+  EXPECT_GE(*r.loss_rate_recent, 9.0 / 12) << "the current hour and the one before: 12 slots, 9 crowded";
+  EXPECT_LE(*r.loss_rate_recent, 11.0 / 12);
+  EXPECT_NEAR(*r.loss_rate_before, 0.1, 0.01);
+}
+
 TEST(LinkTrend, OnTheLqiScaleAFallingLinkIsWeakAndDegradingInLqiUnits) {
   LinkTrend link(SignalScale::lqi);
   EXPECT_EQ(link.options().weak_below, 60);
