@@ -39,8 +39,8 @@ constexpr std::array<ClueWords, kClueCount> kWords{{
     {"over_internet", "its network reaches the hub over the internet", "the hub is on its own network"},
     {"mesh_router_gone", "a router of its Zigbee mesh went offline or left around the drop",
      "the routers of its mesh stayed"},
-    {"network_peers_lossy", "the other locks on its Wi-Fi began losing many reports in the last two hours",
-     "the other locks on its Wi-Fi lose no more reports than in the week before"},
+    {"network_peers_lossy", "the other locks on its Wi-Fi began losing their reports too",
+     "the other locks on its Wi-Fi report as they did in the week before"},
 }};
 
 }  // namespace

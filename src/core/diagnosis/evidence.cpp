@@ -183,7 +183,8 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   c.set(Clue::loss_high, h.link.loss_rate_24h >= kHighLoss);
   // A crowded Wi-Fi loses everyone's reports, from the moment it became
   // crowded; a weak link only this lock's, and a site far from its router
-  // every lock's all week.
+  // every lock's all week. A peer counts when its loss of the last two hours
+  // rose over its week before, or its report is overdue now.
   if (n.network > 0 && transport == Transport::wifi) {
     int peers = 0;
     int lossy = 0;
@@ -194,7 +195,14 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
       if (!r || !r->loss_rate_recent) continue;
       ++peers;
       const double before = r->loss_rate_before.value_or(0);
-      if (*r->loss_rate_recent >= kHighLoss && *r->loss_rate_recent >= kLossRise * before) ++lossy;
+      const bool rose = *r->loss_rate_recent >= kHighLoss && *r->loss_rate_recent >= kLossRise * before;
+      // A crowd of minutes shows first as reports overdue across the network
+      // (not those that went down with this lock: that is network_peers_down).
+      const Connectivity now_state = live.state(peer);
+      const bool with_it =
+          shared && std::find(inc->members.begin(), inc->members.end(), peer) != inc->members.end();
+      const bool overdue = now_state == Connectivity::suspect || now_state == Connectivity::offline;
+      if (rose || (overdue && !with_it)) ++lossy;
     }
     if (peers > 0) c.set(Clue::network_peers_lossy, 2 * lossy >= peers);
   }

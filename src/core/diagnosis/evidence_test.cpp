@@ -136,6 +136,38 @@ TEST_F(EvidenceTest, ReportsLostAcrossTheWholeWifiPointAtTheNetworkNotTheLock) {
   EXPECT_EQ(chronic.get(Clue::network_peers_lossy), false);
 }
 
+TEST_F(EvidenceTest, ReportsOverdueAcrossTheWifiWhenALockDropsPointAtACrowd) {
+  // front drops while the others report on time: its own trouble.
+  for (int k = 0; k <= 1; ++k) {
+    report("back", day1_ + 10min * k);
+    report("garage", day1_ + 10min * k);
+    monitor_.heard("gate", day1_ + 10min * k);
+    settle(day1_ + 10min * k);
+  }
+  monitor_.link_down("front", day1_ + 17min, "Last Will");
+  settle(day1_ + 17min);
+  EXPECT_EQ(book_.clues("front", Transport::wifi, day1_ + 18min, day1_ + 17min, monitor_)
+                .get(Clue::network_peers_lossy),
+            false);
+  // Later back and garage miss their reports, and front (back since) drops again: a crowd.
+  const Timestamp later = day1_ + 2h;
+  for (Timestamp t = day1_ + 20min; t < later; t += 10min) {
+    report_all(t);
+  }
+  for (int k = 1; k <= 2; ++k) {
+    report("front", later + 8min * k);
+    monitor_.heard("gate", later + 8min * k);
+    settle(later + 8min * k);
+  }
+  monitor_.link_down("front", later + 17min, "Last Will");
+  settle(later + 17min);
+  const Connectivity back = monitor_.liveness().state("back");
+  ASSERT_TRUE(back == Connectivity::suspect || back == Connectivity::offline) << to_string(back);
+  EXPECT_EQ(book_.clues("front", Transport::wifi, later + 18min, later + 17min, monitor_)
+                .get(Clue::network_peers_lossy),
+            true);
+}
+
 TEST_F(EvidenceTest, AlarmsAndFailingCommandsAreMisbehaviour) {
   EXPECT_TRUE(book_.take_misbehaving().empty());
   book_.alarm("front", day1_ + 1min, "jammed");
