@@ -20,6 +20,8 @@ constexpr double kLowDays = 14;
 constexpr double kHighLoss = 0.2;
 /// Loss that rose: the last two hours' share at least this many times the week's before.
 constexpr double kLossRise = 2.0;
+/// Peers that dropped this recently (and are not down with the lock) count towards a crowd.
+constexpr Duration kPeersDropped = std::chrono::hours(1);
 constexpr int kDeafFailures = 2;
 
 bool within(const std::optional<Timestamp>& t, Timestamp from, Timestamp to) {
@@ -184,7 +186,8 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   // A crowded Wi-Fi loses everyone's reports, from the moment it became
   // crowded; a weak link only this lock's, and a site far from its router
   // every lock's all week. A peer counts when its loss of the last two hours
-  // rose over its week before, or its report is overdue now.
+  // rose over its week before, its report is overdue now, or it dropped in
+  // the last hour.
   if (n.network > 0 && transport == Transport::wifi) {
     int peers = 0;
     int lossy = 0;
@@ -202,7 +205,12 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
       const bool with_it =
           shared && std::find(inc->members.begin(), inc->members.end(), peer) != inc->members.end();
       const bool overdue = now_state == Connectivity::suspect || now_state == Connectivity::offline;
-      if (rose || (overdue && !with_it)) ++lossy;
+      // A crowd breaks sessions, and a lock that rejoins at once loses no report: a drop of its own
+      // in the last hour counts too.
+      auto peer_seen = locks_.find(peer);
+      const bool dropped = peer_seen != locks_.end() && peer_seen->second.last_down &&
+                           within(*peer_seen->second.last_down, now - kPeersDropped, now);
+      if (rose || ((overdue || dropped) && !with_it)) ++lossy;
     }
     if (peers > 0) c.set(Clue::network_peers_lossy, 2 * lossy >= peers);
   }

@@ -168,6 +168,29 @@ TEST_F(EvidenceTest, ReportsOverdueAcrossTheWifiWhenALockDropsPointAtACrowd) {
             true);
 }
 
+TEST_F(EvidenceTest, PeersThatDroppedAndRejoinedInTheLastHourPointAtACrowd) {
+  // A crowded Wi-Fi breaks sessions; each lock rejoins at once and loses no report.
+  for (const char* id : {"back", "garage"}) monitor_.link_down(id, day1_ + 1min, "Last Will");
+  settle(day1_ + 1min);
+  report("back", day1_ + 2min);
+  report("garage", day1_ + 3min);
+  settle(day1_ + 3min);
+  ASSERT_EQ(monitor_.liveness().state("back"), Connectivity::online);
+  monitor_.link_down("front", day1_ + 20min, "Last Will");
+  settle(day1_ + 20min);
+  EXPECT_EQ(book_.clues("front", Transport::wifi, day1_ + 25min, day1_ + 20min, monitor_)
+                .get(Clue::network_peers_lossy),
+            true);
+  // Two hours on, those drops are old news.
+  report("front", day1_ + 21min);
+  for (Timestamp t = day1_ + 30min; t <= day1_ + 150min; t += 10min) report_all(t);
+  monitor_.link_down("front", day1_ + 151min, "Last Will");
+  settle(day1_ + 151min);
+  EXPECT_EQ(book_.clues("front", Transport::wifi, day1_ + 155min, day1_ + 151min, monitor_)
+                .get(Clue::network_peers_lossy),
+            false);
+}
+
 TEST_F(EvidenceTest, AlarmsAndFailingCommandsAreMisbehaviour) {
   EXPECT_TRUE(book_.take_misbehaving().empty());
   book_.alarm("front", day1_ + 1min, "jammed");
