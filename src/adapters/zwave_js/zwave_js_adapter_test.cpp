@@ -38,6 +38,14 @@ class ZwaveJsAdapterTest : public ::testing::Test {
 
   /// The server's greeting and the state after start_listening (the recorded ones).
   void connect() {
+    connect_mid_interview();
+    // The node's interview ends (a first start: the state had no values yet).
+    for (const std::string& l : recorded()) {
+      if (l.find(R"("event":"ready")") != std::string::npos) adapter_.handle(l);
+    }
+  }
+  /// Connected, with the lock's interview still running (the recorded state: ready false).
+  void connect_mid_interview() {
     adapter_.connected();
     const auto lines = recorded();
     adapter_.handle(lines.at(0));  // version
@@ -51,10 +59,13 @@ class ZwaveJsAdapterTest : public ::testing::Test {
       adapter_.handle(json::serialize(v));
     }
     ASSERT_TRUE(adapter_.listening());
-    // The node's interview ends (a first start: the state had no values yet).
-    for (const std::string& l : lines) {
-      if (l.find(R"("event":"ready")") != std::string::npos) adapter_.handle(l);
+  }
+  /// The recorded "ready" event of the lock: its interview ended.
+  static std::string ready_event() {
+    for (const std::string& l : recorded()) {
+      if (l.find(R"("event":"ready")") != std::string::npos) return l;
     }
+    return {};
   }
   json::value command(std::size_t i) { return json::parse(sent_.at(i)); }
   void answer(std::size_t i, std::string_view result) {
@@ -451,18 +462,9 @@ TEST_F(ZwaveJsAdapterTest, APinGoesToAUserCodeSlotAndTheLocksReportIsTheAnswerWi
 TEST_F(ZwaveJsAdapterTest, ACodeCommandWaitsForTheNodesInterviewToEnd) {
   // The state after start_listening has the lock mid-interview (ready false): Z-Wave JS would
   // refuse a User Code command as unsupported, so the read-back waits for the "ready" event.
-  adapter_.connected();
-  const auto lines = recorded();
-  adapter_.handle(lines.at(0));
-  std::string ready_event;
-  for (const std::string& l : lines) {
-    if (l.find(R"("event":"ready")") != std::string::npos) ready_event = l;
-    if (l.find(R"("result":{"state")") == std::string::npos) continue;
-    json::value v = json::parse(l);
-    v.as_object()["messageId"] = command(1).at("messageId");
-    adapter_.handle(json::serialize(v));
-  }
-  ASSERT_FALSE(ready_event.empty());
+  connect_mid_interview();
+  const std::string ready = ready_event();
+  ASSERT_FALSE(ready.empty());
   core::CodeCommand read;
   read.action = core::CodeAction::read_codes;
   read.slot = 1;
@@ -471,23 +473,13 @@ TEST_F(ZwaveJsAdapterTest, ACodeCommandWaitsForTheNodesInterviewToEnd) {
   EXPECT_EQ(sent_.size(), before) << "nothing goes to a node whose command classes are not known yet";
   EXPECT_TRUE(answers().empty());
 
-  adapter_.handle(ready_event);
+  adapter_.handle(ready);
   ASSERT_EQ(sent_.size(), before + 12) << "its interview ended: the read-back goes out";
   EXPECT_EQ(command(before).at("command"), "endpoint.invoke_cc_api");
 }
 
 TEST_F(ZwaveJsAdapterTest, ACodeCommandWaitingForAnInterviewPastItsValidityIsDropped) {
-  adapter_.connected();
-  const auto lines = recorded();
-  adapter_.handle(lines.at(0));
-  std::string ready_event;
-  for (const std::string& l : lines) {
-    if (l.find(R"("event":"ready")") != std::string::npos) ready_event = l;
-    if (l.find(R"("result":{"state")") == std::string::npos) continue;
-    json::value v = json::parse(l);
-    v.as_object()["messageId"] = command(1).at("messageId");
-    adapter_.handle(json::serialize(v));
-  }
+  connect_mid_interview();
   core::CodeCommand read;
   read.action = core::CodeAction::read_codes;
   read.slot = 1;
@@ -495,7 +487,7 @@ TEST_F(ZwaveJsAdapterTest, ACodeCommandWaitingForAnInterviewPastItsValidityIsDro
   send_code(read);
   clock_.advance(std::chrono::seconds(31));
   EXPECT_TRUE(answers().empty()) << "dropped without an answer: the sync sends it again";
-  adapter_.handle(ready_event);
+  adapter_.handle(ready_event());
   EXPECT_EQ(sent_.size(), before) << "a command past its validity never goes out";
 }
 
