@@ -30,6 +30,10 @@ Result<void> LinkRouter::restart_bridge(const core::LockAddress& lock) {
   return link_for(lock.lock).restart_bridge(lock);
 }
 
+Result<void> LinkRouter::update_firmware(const core::LockAddress& lock) {
+  return link_for(lock.lock).update_firmware(lock);
+}
+
 Result<void> LinkRouter::relay_envelope(const core::LockAddress& lock, std::string_view envelope) {
   return link_for(lock.lock).relay_envelope(lock, envelope);
 }

@@ -48,6 +48,7 @@ class LinkRouter final : public core::DeviceLink {
   Result<void> probe(const core::Command& ping) override;
   Result<void> relay_envelope(const core::LockAddress& lock, std::string_view envelope) override;
   Result<void> restart_bridge(const core::LockAddress& lock) override;
+  Result<void> update_firmware(const core::LockAddress& lock) override;
 
   /// The link that takes `lock` now.
   [[nodiscard]] core::DeviceLink& link_for(const LockId& lock) const;

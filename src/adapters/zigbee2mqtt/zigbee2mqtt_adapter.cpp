@@ -100,10 +100,12 @@ bool Zigbee2MqttAdapter::handle(std::string_view topic, std::string_view payload
       if (Tracked* d = by_name(t->friendly_name)) report(*d, payload);
       break;
     // The plain <name>/action repeats the action of the JSON report: not counted twice.
+    case K::bridge_other:
+      if (topic == options_.base_topic + "/bridge/response/device/ota_update/update") ota_response(payload);
+      break;
     case K::device_action:
     case K::device_set:  // ours
     case K::device_get:  // ours
-    case K::bridge_other:
     case K::other: break;
   }
   return true;
@@ -380,6 +382,10 @@ void Zigbee2MqttAdapter::report(Tracked& t, std::string_view payload) {
     return;
   }
   if (r->update && r->update->state) t.updating = false;
+  // An update Zigbee2MQTT found for the lock: the hub may install it (the lock doctor's update_firmware).
+  std::optional<bool> available = r->update_available;
+  if (r->update && r->update->state) available = r->update->state == protocol::Z2mUpdateState::available;
+  if (available) complain(from.lock, hub_.on_update_available(from, *available), "an update's state");
   core::Telemetry telemetry = view.telemetry;
   telemetry.ts = now;
   complain(from.lock, hub_.on_telemetry(from, telemetry), "a report");
@@ -644,6 +650,27 @@ Result<void> Zigbee2MqttAdapter::restart_bridge(const core::LockAddress& lock) {
   if (bridge_up_ == false) return unavailable("Zigbee2MQTT " + options_.base_topic + " is offline");
   spdlog::info("zigbee2mqtt: restarting {} for lock {}", options_.base_topic, lock.lock);
   return publish_(options_.base_topic + "/bridge/request/restart", "");
+}
+
+Result<void> Zigbee2MqttAdapter::update_firmware(const core::LockAddress& lock) {
+  auto it = devices_.find(lock.lock);
+  if (it == devices_.end())
+    return unavailable("lock " + lock.lock + " is not on Zigbee2MQTT " + options_.base_topic);
+  if (bridge_up_ == false) return unavailable("Zigbee2MQTT " + options_.base_topic + " is offline");
+  spdlog::info("zigbee2mqtt: asking {} to install the firmware update of lock {}", options_.base_topic,
+               lock.lock);
+  return publish_(options_.base_topic + "/bridge/request/device/ota_update/update",
+                  protocol::encode_z2m_ota_update(it->second.device.friendly_name));
+}
+
+void Zigbee2MqttAdapter::ota_response(std::string_view payload) {
+  auto r = protocol::decode_z2m_ota_response(payload);
+  if (!r) return reject(r.error().message);
+  Tracked* t = by_name(r->device);
+  if (t == nullptr) t = by_ieee(r->device);
+  if (t == nullptr) return;  // another device's update
+  if (!r->ok) spdlog::warn("zigbee2mqtt: the firmware update of {} failed: {}", t->device.id, r->error);
+  complain(t->device.id, hub_.on_update_result(t->device.address, r->ok, r->error), "an update's result");
 }
 
 void Zigbee2MqttAdapter::tick() {

@@ -137,6 +137,10 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   /// restarts itself and reopens the coordinator. Refused while the bridge
   /// is known to be down (nothing would hear it).
   Result<void> restart_bridge(const core::LockAddress& lock) override;
+  /// bridge/request/device/ota_update/update for the lock; Zigbee2MQTT's
+  /// answer on bridge/response/device/ota_update/update goes to
+  /// Hub::on_update_result.
+  Result<void> update_firmware(const core::LockAddress& lock) override;
 
   /// A lock found on the bridge.
   struct Device {
@@ -189,6 +193,7 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
 
   void discover(std::string_view payload);
   void report(Tracked& t, std::string_view payload);
+  void ota_response(std::string_view payload);
   void availability(const std::string& name, std::string_view payload);
   void bridge_state(std::string_view payload);
   void bridge_info(std::string_view payload);

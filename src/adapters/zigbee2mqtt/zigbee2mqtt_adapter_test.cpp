@@ -293,6 +293,95 @@ TEST_F(Z2mAdapterTest, ALostRouteIsFirstTriedByRestartingTheBridgeAndTheLocksRet
   EXPECT_EQ(restarts(), 1);
 }
 
+/// The lock reports an update Zigbee2MQTT found for it, then goes quiet until a case is open on it.
+class Z2mOtaTest : public Z2mAdapterTest {
+ protected:
+  void quiet_lock_with_an_update(int battery) {
+    discover();
+    hear("zigbee2mqtt/bridge/state", R"({"state":"online"})");
+    hear(kLockTopic,
+         R"({"battery":)" + std::to_string(battery) +
+             R"(,"linkquality":180,"lock_state":"locked","state":"LOCK","update":{"state":"available"}})");
+    for (int i = 0; i < 6 * 60 && hub_.doctor().open_cases().empty(); ++i) {
+      clock_.advance(1min);
+      hub_.tick();
+    }
+    ASSERT_FALSE(hub_.doctor().open_cases().empty()) << "no case for a lock quiet for hours";
+  }
+  [[nodiscard]] long ota_requests() const {
+    return std::count_if(published_.begin(), published_.end(), [](const auto& p) {
+      return p.first == "zigbee2mqtt/bridge/request/device/ota_update/update";
+    });
+  }
+  [[nodiscard]] const core::Case& the_case() { return *hub_.doctor().open_cases().at(0); }
+  /// The hub's next `n` minutes.
+  void minutes(int n) {
+    for (int i = 0; i < n; ++i) {
+      clock_.advance(1min);
+      hub_.tick();
+    }
+  }
+};
+
+TEST_F(Z2mOtaTest, AnAvailableUpdateIsInstalledByTheHubAndTheLocksReturnIsTheStepsOutcome) {
+  quiet_lock_with_an_update(88);
+  minutes(3);
+  ASSERT_EQ(ota_requests(), 1) << "the hub did not ask for the update, or asked more than once";
+  auto request = std::find_if(published_.begin(), published_.end(), [](const auto& p) {
+    return p.first == "zigbee2mqtt/bridge/request/device/ota_update/update";
+  });
+  EXPECT_EQ(request->second, R"({"id":"house/Main Door Lock"})");
+  const std::uint64_t id = the_case().id;
+
+  // Installed: the lock restarts on its new firmware and is heard again.
+  hear("zigbee2mqtt/bridge/response/device/ota_update/update",
+       R"({"data":{"id":"house/Main Door Lock","from":{"software_build_id":1},"to":{"software_build_id":2}},)"
+       R"("status":"ok"})");
+  hear("zigbee2mqtt/house/Main Door Lock/availability", R"({"state":"online"})");
+  hear(kLockTopic,
+       R"({"battery":87,"linkquality":180,"lock_state":"locked","state":"LOCK","update":{"state":"idle"}})");
+  clock_.advance(1s);
+  hub_.tick();
+  const core::Case* c = hub_.doctor().find(id);
+  ASSERT_NE(c, nullptr);
+  ASSERT_FALSE(c->history.empty());
+  EXPECT_EQ(c->history.back().step, core::Step::update_firmware);
+  EXPECT_TRUE(c->history.back().fixed_or_yes);
+  EXPECT_EQ(ota_requests(), 1);
+}
+
+TEST_F(Z2mOtaTest, AnUpdateIsNotStartedOnALowBattery) {
+  quiet_lock_with_an_update(40);
+  minutes(5);
+  EXPECT_EQ(ota_requests(), 0) << "Zigbee2MQTT asks 70 % for an update of a battery device";
+  bool told = false;
+  for (const core::EventRecord& e : history())
+    told = told ||
+           e.detail.find("did not start the firmware update: its battery reads 40 %") != std::string::npos;
+  EXPECT_TRUE(told);
+}
+
+TEST_F(Z2mOtaTest, AnUpdateZigbee2MqttCouldNotInstallFailsTheStepAtOnce) {
+  quiet_lock_with_an_update(90);
+  minutes(3);
+  ASSERT_EQ(ota_requests(), 1);
+  const std::uint64_t id = the_case().id;
+  hear(
+      "zigbee2mqtt/bridge/response/device/ota_update/update",
+      R"({"data":{"id":"house/Main Door Lock"},"status":"error","error":"Device didn't respond to OTA request"})");
+  const core::Case* c = hub_.doctor().find(id);
+  ASSERT_NE(c, nullptr);
+  ASSERT_FALSE(c->history.empty());
+  EXPECT_EQ(c->history.back().step, core::Step::update_firmware);
+  EXPECT_FALSE(c->history.back().fixed_or_yes);
+  bool told = false;
+  for (const core::EventRecord& e : history())
+    told =
+        told ||
+        e.detail == "its bridge could not install the firmware update: Device didn't respond to OTA request";
+  EXPECT_TRUE(told);
+}
+
 TEST_F(Z2mAdapterTest, ABridgeThatIsDownIsNotAskedToRestart) {
   discover();
   hear(kLockTopic, R"({"battery":88,"linkquality":92,"lock_state":"unlocked","state":"UNLOCK"})");

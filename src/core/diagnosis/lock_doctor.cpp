@@ -107,7 +107,7 @@ PlanContext LockDoctor::context(const Case& c, const HealthMonitor& health) cons
   const DevicePlace* place = live.place(c.lock);
   ctx.hub_answers = place == nullptr || place->via.empty() || live.via_up(place->via);
   ctx.lock_answers = !is_down(live.state(c.lock)) && live.state(c.lock) != Connectivity::unknown;
-  ctx.update_available = live.state(c.lock) == Connectivity::updating;
+  ctx.update_available = live.state(c.lock) == Connectivity::updating || updates_.contains(c.lock);
   ctx.native = place == nullptr || place->via.empty();
   auto b = backups_.find(c.lock);
   ctx.backup_held = b != backups_.end() && b->second;

@@ -22,6 +22,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +73,11 @@ class LockDoctor {
   /// Whether the hub holds a verified backup of the lock's users and codes
   /// (re-pair and factory reset are planned only then).
   void backup(const LockId& lock, bool held) { backups_[lock] = held; }
+  /// Whether the lock's bridge has a firmware update for it: update_firmware
+  /// is then a step the hub does itself. True when that changed.
+  bool update_available(const LockId& lock, bool available) {
+    return available ? updates_.insert(lock).second : updates_.erase(lock) > 0;
+  }
 
   EvidenceBook& evidence() { return evidence_; }
   [[nodiscard]] const EvidenceBook& evidence() const { return evidence_; }
@@ -129,6 +135,7 @@ class LockDoctor {
   std::vector<Lesson> lessons_;
   std::map<LockId, Transport> transports_;
   std::map<LockId, bool> backups_;
+  std::set<LockId> updates_;  // locks whose bridge has a firmware update for them
   std::map<LockId, CauseRecord> records_;
   std::map<std::uint64_t, Case> open_;
   std::deque<Case> closed_;

@@ -494,6 +494,35 @@ Result<void> Hub::on_updating(const LockAddress& from) {
   return ok();
 }
 
+Result<void> Hub::on_update_available(const LockAddress& from, bool available) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  if (doctor_.update_available(lock->id, available) && available)
+    record_health(lock->id, "its bridge has a firmware update for it");
+  return ok();
+}
+
+Result<void> Hub::on_update_result(const LockAddress& from, bool installed, const std::string& detail) {
+  LockRecord* lock = known_lock(from);
+  if (!lock) return not_found(unknown_lock_message(from.lock));
+  record_health(lock->id, installed ? "its bridge installed the firmware update"
+                                    : "its bridge could not install the firmware update: " + detail);
+  if (installed) doctor_.update_available(lock->id, false);
+  for (auto it = remedies_.begin(); it != remedies_.end(); ++it) {
+    Remedy& r = it->second;
+    if (r.lock != lock->id || r.step != Step::update_firmware) continue;
+    if (installed) {
+      r.installed = true;  // fixed once the lock is online (run_remedies)
+    } else {
+      const Remedy done = r;
+      remedies_.erase(it);
+      (void)report_outcome(done.case_id, Outcome{Step::update_firmware, false}, "hub");
+    }
+    break;
+  }
+  return ok();
+}
+
 Result<void> Hub::on_rejoined(const LockAddress& from) {
   LockRecord* lock = known_lock(from);
   if (!lock) return not_found(unknown_lock_message(from.lock));
@@ -783,11 +812,12 @@ void Hub::run_remedies() {
   const Timestamp now = clock_.now();
   for (auto it = remedies_.begin(); it != remedies_.end();) {
     const Remedy& r = it->second;
-    const bool back = r.step == Step::power_cycle_hub && r.lock_was_down &&
-                      health_.liveness().state(r.lock) == Connectivity::online;
-    if (back) {
+    const bool online = health_.liveness().state(r.lock) == Connectivity::online;
+    const bool back = online && ((r.step == Step::power_cycle_hub && r.lock_was_down) ||
+                                 (r.step == Step::update_firmware && r.installed));
+    if (back && r.step == Step::power_cycle_hub) {
       record_health(r.lock, "the lock is back after the hub restarted its bridge");
-    } else if (now < r.expires_at) {
+    } else if (!back && now < r.expires_at) {
       ++it;
       continue;
     }
@@ -808,6 +838,10 @@ void Hub::run_remedies() {
       if (!recalibrate(*c, lock->second, now)) return;  // the doctor re-planned: the cases changed
     } else if (next.step == Step::power_cycle_hub && via != vias_.end()) {
       if (!restart_bridge(*c, lock->second, via->second, now)) return;
+    } else if (next.step == Step::update_firmware && via != vias_.end() &&
+               health_.liveness().state(c->lock) != Connectivity::updating) {
+      // An install already running is waited out; one the bridge has is started.
+      if (!update_firmware(*c, lock->second, via->second, now)) return;
     }
   }
 }
@@ -854,6 +888,33 @@ bool Hub::restart_bridge(const Case& c, const LockRecord& lock, const std::strin
              is_down(health_.liveness().state(c.lock))};
   record_health(
       c.lock, "the hub restarted the software of its bridge " + via + " (case " + std::to_string(c.id) + ")");
+  return true;
+}
+
+bool Hub::update_firmware(const Case& c, const LockRecord& lock, const std::string& via, Timestamp now) {
+  tried_.insert({c.id, Step::update_firmware});
+  const std::string target = "lock:" + c.lock;
+  const std::string case_id = std::to_string(c.id);
+  std::string refused;
+  if (lock.battery_pct && *lock.battery_pct < options_.firmware_update_min_battery_pct) {
+    refused = "its battery reads " + std::to_string(*lock.battery_pct) + " %, under " +
+              std::to_string(options_.firmware_update_min_battery_pct) + " %";
+  } else if (auto asked = link_.update_firmware(lock.address()); !asked) {
+    refused = asked.error().message;
+  }
+  if (!refused.empty()) {
+    note("hub", "remedy.update_firmware", target, audit_detail({{"case", case_id}, {"reason", refused}}),
+         "refused");
+    record_health(c.lock,
+                  "the hub did not start the firmware update: " + refused + " (case " + case_id + ")");
+    (void)report_outcome(c.id, Outcome{Step::update_firmware, false}, "hub");
+    return false;
+  }
+  note("hub", "remedy.update_firmware", target, audit_detail({{"case", case_id}, {"bridge", via}}), "sent");
+  remedies_[new_action_id(random_)] =
+      Remedy{c.id, Step::update_firmware, c.lock, now + options_.firmware_update_wait, false, false};
+  record_health(c.lock, "the hub asked its bridge " + via + " to install the firmware update (case " +
+                            case_id + "); the lock may be offline meanwhile");
   return true;
 }
 

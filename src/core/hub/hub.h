@@ -61,6 +61,11 @@ struct HubOptions {
   /// After restarting a bridge, how long its lock has to come back for the
   /// restart to count as the fix.
   Duration bridge_restart_wait{std::chrono::minutes(5)};
+  /// After asking a bridge to install a lock's firmware update, how long the
+  /// install may take (Zigbee2MQTT: "typically about 10 minutes").
+  Duration firmware_update_wait{std::chrono::minutes(40)};
+  /// A battery lock's firmware is updated only from this charge up (Zigbee2MQTT asks 70 %).
+  int firmware_update_min_battery_pct{70};
 };
 
 /// Counters of rejected input, by reason ("telemetry: battery_pct: must be 0..100").
@@ -152,6 +157,13 @@ class Hub {
   /// number (`event.seq` is ignored), so a redelivery is not recognised.
   /// Errors: as on_event.
   Result<void> on_reported_event(const LockAddress& from, const DeviceEvent& event);
+  /// The lock's bridge says whether it has a firmware update for the lock
+  /// (Zigbee2MQTT's OTA state "available" / "idle"): the lock doctor's
+  /// update_firmware is then a step the hub does itself. Errors: not_found.
+  Result<void> on_update_available(const LockAddress& from, bool available);
+  /// The bridge's answer to the hub's request to install the update
+  /// (DeviceLink::update_firmware): installed, or why not. Errors: not_found.
+  Result<void> on_update_result(const LockAddress& from, bool installed, const std::string& detail);
   /// The lock announced itself to its bridge again (a rejoin: a reboot or a
   /// battery swap). Errors: not_found.
   Result<void> on_rejoined(const LockAddress& from);
@@ -261,12 +273,19 @@ class Hub {
   /// A bridged lock whose case plans `power_cycle_hub` while its bridge
   /// answers gets its bridge restarted (DeviceLink::restart_bridge), once
   /// per case; fixed when the lock, down when it was asked, is back within
-  /// HubOptions::bridge_restart_wait. Each is audited as remedy.<step>.
+  /// HubOptions::bridge_restart_wait. A bridged lock whose case plans
+  /// `update_firmware` while its bridge has an update for it gets the update
+  /// installed (DeviceLink::update_firmware), once per case, unless its
+  /// battery is under HubOptions::firmware_update_min_battery_pct; fixed when
+  /// the bridge says it installed it and the lock is online, within
+  /// HubOptions::firmware_update_wait. Each is audited as remedy.<step>.
   void run_remedies();
   /// Sends the recalibrate command for case `c`; false when the cases changed.
   bool recalibrate(const Case& c, const LockRecord& lock, Timestamp now);
   /// Restarts the bridge of case `c`'s lock; false when the cases changed.
   bool restart_bridge(const Case& c, const LockRecord& lock, const std::string& via, Timestamp now);
+  /// Has the bridge of case `c`'s lock install its update; false when the cases changed.
+  bool update_firmware(const Case& c, const LockRecord& lock, const std::string& via, Timestamp now);
   /// Stores what the doctor learnt from confirmed causes (load() teaches it
   /// again after a restart); a failed write is counted in lessons_lost().
   void keep_lessons();
@@ -301,6 +320,7 @@ class Hub {
     LockId lock;
     Timestamp expires_at{};
     bool lock_was_down{false};  // power_cycle_hub: fixed when it comes back
+    bool installed{false};      // update_firmware: the bridge said it installed the update
   };
   std::map<ActionId, Remedy> remedies_;             // sent, awaiting the lock's answer
   std::set<std::pair<std::uint64_t, Step>> tried_;  // (case, step) the hub has done

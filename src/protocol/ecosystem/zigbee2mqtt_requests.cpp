@@ -136,6 +136,40 @@ Result<Z2mGetRequest> decode_z2m_get(std::string_view payload) {
   return request;
 }
 
+std::string encode_z2m_ota_update(std::string_view device) {
+  json::object body;
+  body["id"] = device;
+  return json::serialize(body);
+}
+
+Result<Z2mOtaResponse> decode_z2m_ota_response(std::string_view payload) {
+  auto v = ecosystem::parse_json("ota_update", payload, 16384, 8);
+  if (!v) return v.error();
+  const json::object* o = v->if_object();
+  if (o == nullptr) return invalid_argument("ota_update", "must be a JSON object");
+  Z2mOtaResponse r;
+  const json::value* status = o->if_contains("status");
+  const json::string* s = status == nullptr ? nullptr : status->if_string();
+  if (s == nullptr || (*s != "ok" && *s != "error"))
+    return invalid_argument("ota_update.status", "must be ok or error");
+  r.ok = *s == "ok";
+  const json::value* data = o->if_contains("data");
+  const json::object* d = data == nullptr ? nullptr : data->if_object();
+  const json::value* id = d == nullptr ? nullptr : d->if_contains("id");
+  if (id == nullptr || !id->is_string() || id->get_string().empty())
+    return invalid_argument("ota_update.data.id", "missing");
+  r.device = std::string(id->get_string());
+  if (!r.ok) {
+    const json::value* e = o->if_contains("error");
+    r.error = e != nullptr && e->is_string() ? std::string(e->get_string()) : std::string("no reason given");
+  } else if (const json::value* to = d->if_contains("to"); to != nullptr && to->is_object()) {
+    if (const json::value* b = to->as_object().if_contains("software_build_id");
+        b != nullptr && b->is_int64())
+      r.to_build = b->get_int64();
+  }
+  return r;
+}
+
 Result<Z2mSetRequest> decode_z2m_set(std::string_view payload) {
   auto v = ecosystem::parse_json("set", payload, 4096, 8);
   if (!v) return v.error();

@@ -12,6 +12,7 @@
 // Threading: pure functions; safe from any thread.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,23 @@ struct Z2mSetRequest {
 /// are ignored. Errors: invalid_argument naming the field ("set.state: must
 /// be LOCK or UNLOCK", "set.pin_code.user: missing").
 Result<Z2mSetRequest> decode_z2m_set(std::string_view payload);
+
+// --- OTA updates (ecosystem-formats.md 1.6) ----------------------------------------
+
+/// {"id":"<friendly name>"}, for <base>/bridge/request/device/ota_update/update:
+/// Zigbee2MQTT installs the update it found for the device.
+std::string encode_z2m_ota_update(std::string_view device);
+
+/// Zigbee2MQTT's answer on <base>/bridge/response/device/ota_update/update.
+struct Z2mOtaResponse {
+  std::string device;  ///< data.id: the friendly name (or IEEE address) asked
+  bool ok{false};      ///< status "ok": the update was installed
+  std::string error;   ///< status "error": why ("Device didn't respond to OTA request", ...)
+  std::optional<std::int64_t> to_build;  ///< data.to.software_build_id, when ok
+};
+/// Reads that answer (at most 16 KiB). Errors: invalid_argument naming the
+/// field ("ota_update.status: must be ok or error", "ota_update.data.id: missing").
+Result<Z2mOtaResponse> decode_z2m_ota_response(std::string_view payload);
 
 // --- failures in bridge/logging ---------------------------------------------------
 

@@ -110,6 +110,27 @@ TEST(Z2mRequests, APinSlotIsReadWithAGetAndTheSimulatorReadsItBack) {
             "get.pin_code.user: must be an integer 0..65535");
 }
 
+// Research notes 1.6: the request and both answers, as the documentation shows them.
+TEST(Z2mRequests, AnOtaUpdateIsAskedByNameAndItsAnswerSaysHowItWent) {
+  EXPECT_EQ(encode_z2m_ota_update("house/Main Door Lock"), R"({"id":"house/Main Door Lock"})");
+  auto done = decode_z2m_ota_response(
+      R"({"data":{"id":"my_remote","from":{"software_build_id":1,"date_code":"20190101"},)"
+      R"("to":{"software_build_id":2,"date_code":"20190102"}},"status":"ok"})");
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_TRUE(done->ok);
+  EXPECT_EQ(done->device, "my_remote");
+  EXPECT_EQ(done->to_build, 2);
+  auto failed = decode_z2m_ota_response(
+      R"({"data":{"id":"my_remote"},"status":"error","error":"Device didn't respond to OTA request"})");
+  ASSERT_TRUE(failed);
+  EXPECT_FALSE(failed->ok);
+  EXPECT_EQ(failed->error, "Device didn't respond to OTA request");
+  EXPECT_EQ(decode_z2m_ota_response(R"({"data":{"id":"x"},"status":"maybe"})").error().message,
+            "ota_update.status: must be ok or error");
+  EXPECT_EQ(decode_z2m_ota_response(R"({"status":"ok"})").error().message, "ota_update.data.id: missing");
+  EXPECT_FALSE(decode_z2m_ota_response("not json"));
+}
+
 TEST(Z2mRequests, AFailedLockCommandIsReadFromTheLogLine) {
   auto line = decode_z2m_bridge_logging(
       R"({"level":"error","message":"Publish 'set' 'state' to 'backdoorlock' failed: 'Error: Command 0x002446fffd01e4f3/2 closuresDoorLock.lockDoor({\"pincodevalue\":\"\"}, {\"timeout\":6000,\"manufacturerCode\":null,\"disableDefaultResponse\":true}) failed (Error: AREQ - AF - dataConfirm after 3000ms)'"})");
