@@ -52,7 +52,7 @@ constexpr Duration kRadioBurst = 40ms;
 constexpr int kDeadMvPerCell = 1050;  // open circuit: below it the lock cannot boot
 constexpr Duration kRebootTime = 8s;
 constexpr double kSessionKept = 0.3;  // a heartbeat's delivery chance under which the session drops
-constexpr double kDoorSagMm = -6.0;  // calibration_drift: the strike moved against the stored positions
+constexpr double kDoorSagMm = -6.0;   // calibration_drift: the strike moved against the stored positions
 
 std::string ms(Timestamp t) { return std::to_string(to_epoch_ms(t)); }
 
@@ -1361,12 +1361,10 @@ class World {
     boot(l, core::BootReason::power_on);
   }
 
-  /// Labels battery trouble that arose from the discharge itself (not from the timeline).
-  /// The world dropped a session on its own (no fault did): too weak a
-  /// signal, or interference in its window. Ground truth like any fault, so
-  /// a detector that notices it is not scored as a false alarm.
-  /// The cause is what made this moment's delivery `ok` too poor: a crowded
-  /// Wi-Fi when the link alone would have kept the session, else the
+  /// The world dropped a session because this moment's delivery `ok` was too
+  /// poor to keep it. Ground truth like any fault, so a detector that notices
+  /// it is not scored as a false alarm. The cause is what made it too poor: a
+  /// crowded Wi-Fi when the link alone would have kept the session, else the
   /// interferer in its window, else the signal.
   void open_link_label(Lock& l, double ok) {
     if (l.link_label) return;
@@ -1399,6 +1397,7 @@ class World {
     l.link_label.reset();
   }
 
+  /// Labels battery trouble that arose from the discharge itself (not from the timeline).
   void open_battery_label(Lock& l, Cause cause) {
     if (l.battery_label) {
       FaultLabel& open = natural_[*l.battery_label];

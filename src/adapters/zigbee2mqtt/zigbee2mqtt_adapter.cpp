@@ -99,10 +99,10 @@ bool Zigbee2MqttAdapter::handle(std::string_view topic, std::string_view payload
     case K::device:
       if (Tracked* d = by_name(t->friendly_name)) report(*d, payload);
       break;
-    // The plain <name>/action repeats the action of the JSON report: not counted twice.
     case K::bridge_other:
       if (topic == options_.base_topic + "/bridge/response/device/ota_update/update") ota_response(payload);
       break;
+    // The plain <name>/action repeats the action of the JSON report: not counted twice.
     case K::device_action:
     case K::device_set:  // ours
     case K::device_get:  // ours
@@ -381,10 +381,12 @@ void Zigbee2MqttAdapter::report(Tracked& t, std::string_view payload) {
     t.updating = true;
     return;
   }
-  if (r->update && r->update->state) t.updating = false;
   // An update Zigbee2MQTT found for the lock: the hub may install it (the lock doctor's update_firmware).
   std::optional<bool> available = r->update_available;
-  if (r->update && r->update->state) available = r->update->state == protocol::Z2mUpdateState::available;
+  if (r->update && r->update->state) {
+    t.updating = false;
+    available = r->update->state == protocol::Z2mUpdateState::available;
+  }
   if (available) complain(from.lock, hub_.on_update_available(from, *available), "an update's state");
   core::Telemetry telemetry = view.telemetry;
   telemetry.ts = now;
@@ -644,23 +646,27 @@ Result<void> Zigbee2MqttAdapter::probe(const core::Command& ping) {
                   protocol::encode_z2m_state_read());
 }
 
-Result<void> Zigbee2MqttAdapter::restart_bridge(const core::LockAddress& lock) {
-  if (!devices_.contains(lock.lock))
+Result<const Zigbee2MqttAdapter::Device*> Zigbee2MqttAdapter::askable(const core::LockAddress& lock) const {
+  auto it = devices_.find(lock.lock);
+  if (it == devices_.end())
     return unavailable("lock " + lock.lock + " is not on Zigbee2MQTT " + options_.base_topic);
   if (bridge_up_ == false) return unavailable("Zigbee2MQTT " + options_.base_topic + " is offline");
+  return &it->second.device;
+}
+
+Result<void> Zigbee2MqttAdapter::restart_bridge(const core::LockAddress& lock) {
+  if (auto d = askable(lock); !d) return d.error();
   spdlog::info("zigbee2mqtt: restarting {} for lock {}", options_.base_topic, lock.lock);
   return publish_(options_.base_topic + "/bridge/request/restart", "");
 }
 
 Result<void> Zigbee2MqttAdapter::update_firmware(const core::LockAddress& lock) {
-  auto it = devices_.find(lock.lock);
-  if (it == devices_.end())
-    return unavailable("lock " + lock.lock + " is not on Zigbee2MQTT " + options_.base_topic);
-  if (bridge_up_ == false) return unavailable("Zigbee2MQTT " + options_.base_topic + " is offline");
+  auto d = askable(lock);
+  if (!d) return d.error();
   spdlog::info("zigbee2mqtt: asking {} to install the firmware update of lock {}", options_.base_topic,
                lock.lock);
   return publish_(options_.base_topic + "/bridge/request/device/ota_update/update",
-                  protocol::encode_z2m_ota_update(it->second.device.friendly_name));
+                  protocol::encode_z2m_ota_update((*d)->friendly_name));
 }
 
 void Zigbee2MqttAdapter::ota_response(std::string_view payload) {

@@ -194,6 +194,9 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   void discover(std::string_view payload);
   void report(Tracked& t, std::string_view payload);
   void ota_response(std::string_view payload);
+  /// The lock's device when the bridge can be asked something for it: the
+  /// lock is on this bridge and the bridge is not known to be down.
+  [[nodiscard]] Result<const Device*> askable(const core::LockAddress& lock) const;
   void availability(const std::string& name, std::string_view payload);
   void bridge_state(std::string_view payload);
   void bridge_info(std::string_view payload);

@@ -66,16 +66,17 @@
 // changed while the forecast still gave it more than 7 days (it stopped
 // early) shows where its packs stop: the level the pack was at when it was
 // changed. In the cold that is far above where a pack stops at 20 °C (a
-// Z-Wave lock's gauge at 0 °C: ~44 % against ~15 %). The temperature that puts the motor cut-off there is
-// used for the next packs, unless a pack's own fresh readings or reported temperatures say more; a pack whose
-// motor still runs 30 mV/cell below that level proves it wrong, and it is forgotten.
+// Z-Wave lock's gauge at 0 °C: ~44 % against ~15 %). The temperature that
+// puts the motor cut-off there is used for the next packs, unless a pack's
+// own fresh readings or reported temperatures say more; a pack whose motor
+// still runs 30 mV/cell below that level proves it wrong, and it is forgotten.
 //
 // Failing the fresh pack's readings and the last pack's end, for an alkaline
 // pack whose change was seen at least 14 days ago: the charge counted since
 // (standby, messages, motor runs, as for the lithium count) puts the cells at
 // a depth of discharge, which reads a known voltage at 20 °C; a reading more
-// than 25 mV/cell under it is solved for the temperature as above. It rests on the drain model, so it only
-// ever says "colder", never "warmer".
+// than 25 mV/cell under it is solved for the temperature as above. It rests
+// on the drain model, so it only ever says "colder", never "warmer".
 //
 // A battery change is detected from the data: a rise of more than 80 mV/cell
 // held over two samples, or a power_on boot followed by a voltage 30 mV/cell

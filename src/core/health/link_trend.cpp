@@ -294,9 +294,8 @@ LinkReport LinkTrend::report(Timestamp now) const {
   }
   r.loss_rate_recent = recent.rate();
   r.loss_rate_before = before.rate();
-  const std::uint64_t slots = day.slots;
-  if (slots > 0) r.loss_rate_24h = *day.rate();
-  if (slots > 0 && r.loss_rate_24h >= options_.notable_loss_rate) {
+  r.loss_rate_24h = day.rate().value_or(0);
+  if (day.slots > 0 && r.loss_rate_24h >= options_.notable_loss_rate) {
     r.evidence.push_back(
         format("lost %.0f %% of expected heartbeats in the last 24 h", 100 * r.loss_rate_24h));
   }

@@ -39,8 +39,8 @@ class DeviceLink {
   /// Asks the bridge `lock` is reached through to install the firmware update
   /// it has for the lock (the lock doctor's update_firmware, done by the hub):
   /// Zigbee2MQTT's bridge/request/device/ota_update/update. How it went
-  /// arrives later (Hub::on_update_result, or the lock's new firmware). The
-  /// default refuses (failed_precondition).
+  /// arrives later (Hub::on_update_result). The default refuses
+  /// (failed_precondition).
   virtual Result<void> update_firmware(const LockAddress& lock) {
     (void)lock;
     return failed_precondition("this lock's firmware cannot be updated by the hub");

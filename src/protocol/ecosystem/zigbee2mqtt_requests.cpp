@@ -162,10 +162,6 @@ Result<Z2mOtaResponse> decode_z2m_ota_response(std::string_view payload) {
   if (!r.ok) {
     const json::value* e = o->if_contains("error");
     r.error = e != nullptr && e->is_string() ? std::string(e->get_string()) : std::string("no reason given");
-  } else if (const json::value* to = d->if_contains("to"); to != nullptr && to->is_object()) {
-    if (const json::value* b = to->as_object().if_contains("software_build_id");
-        b != nullptr && b->is_int64())
-      r.to_build = b->get_int64();
   }
   return r;
 }

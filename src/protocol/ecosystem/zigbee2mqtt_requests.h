@@ -12,7 +12,6 @@
 // Threading: pure functions; safe from any thread.
 #pragma once
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,7 +89,6 @@ struct Z2mOtaResponse {
   std::string device;  ///< data.id: the friendly name (or IEEE address) asked
   bool ok{false};      ///< status "ok": the update was installed
   std::string error;   ///< status "error": why ("Device didn't respond to OTA request", ...)
-  std::optional<std::int64_t> to_build;  ///< data.to.software_build_id, when ok
 };
 /// Reads that answer (at most 16 KiB). Errors: invalid_argument naming the
 /// field ("ota_update.status: must be ok or error", "ota_update.data.id: missing").
