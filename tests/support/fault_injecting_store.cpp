@@ -94,9 +94,9 @@ Result<std::uint64_t> FaultInjectingStore::next_command_counter(const std::strin
   return inner_.next_command_counter(key_id);
 }
 
-Result<void> FaultInjectingStore::append_lesson(const core::Lesson& lesson) {
-  if (auto r = admit("append_lesson"); !r) return r;
-  return inner_.append_lesson(lesson);
+Result<void> FaultInjectingStore::keep_lesson(const core::Lesson& lesson) {
+  if (auto r = admit("keep_lesson"); !r) return r;
+  return inner_.keep_lesson(lesson);
 }
 
 }  // namespace lw::testing

@@ -57,7 +57,7 @@ class FaultInjectingStore final : public core::Store {
                                                          int max_points) override;
   Result<std::int64_t> delete_samples_before(Timestamp before) override;
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
-  Result<void> append_lesson(const core::Lesson& lesson) override;
+  Result<void> keep_lesson(const core::Lesson& lesson) override;
   Result<std::vector<core::Lesson>> load_lessons() override { return inner_.load_lessons(); }
 
  private:

@@ -43,7 +43,15 @@ class MemoryStore final : public Store {
                                                    int max_points) override;
   Result<std::int64_t> delete_samples_before(Timestamp before) override;
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
-  Result<void> append_lesson(const Lesson& lesson) override {
+  Result<void> keep_lesson(const Lesson& lesson) override {
+    if (lesson.case_opened != Timestamp{}) {
+      for (Lesson& kept : lessons_) {
+        if (kept.lock == lesson.lock && kept.case_opened == lesson.case_opened) {
+          kept = lesson;
+          return ok();
+        }
+      }
+    }
     lessons_.push_back(lesson);
     return ok();
   }

@@ -271,7 +271,15 @@ constexpr std::string_view kVersion12 = R"sql(
 ALTER TABLE doctor_lessons ADD COLUMN lock_id TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 12> kMigrations{{
+// docs/storage.md, "Schema version 13 (one lesson per case)": the opening
+// of the case a lesson came from; a corrected cause replaces its lesson.
+constexpr std::string_view kVersion13 = R"sql(
+ALTER TABLE doctor_lessons ADD COLUMN case_opened_ms INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX doctor_lessons_by_case ON doctor_lessons (lock_id, case_opened_ms)
+  WHERE case_opened_ms <> 0;
+)sql";
+
+constexpr std::array<Migration, 13> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -284,6 +292,7 @@ constexpr std::array<Migration, 12> kMigrations{{
     {10, "guest_grants, guest_grant_locks", kVersion10},
     {11, "doctor_lessons", kVersion11},
     {12, "doctor_lessons.lock_id", kVersion12},
+    {13, "doctor_lessons.case_opened_ms", kVersion13},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

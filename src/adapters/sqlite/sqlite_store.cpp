@@ -110,12 +110,16 @@ constexpr Sql kNextCounter{"next command counter",
                            "INSERT INTO command_counters (key_id, value) VALUES (?1, 1) "
                            "ON CONFLICT (key_id) DO UPDATE SET value = value + 1 RETURNING value"};
 
-constexpr Sql kAppendLesson{
-    "append doctor lesson",
-    "INSERT INTO doctor_lessons (at_ms, transport, cause, answers, lock_id) VALUES (?1, ?2, ?3, ?4, ?5)"};
+constexpr Sql kKeepLesson{
+    "keep doctor lesson",
+    "INSERT INTO doctor_lessons (at_ms, transport, cause, answers, lock_id, case_opened_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT (lock_id, case_opened_ms) WHERE case_opened_ms <> 0 DO UPDATE SET "
+    "at_ms = excluded.at_ms, transport = excluded.transport, cause = excluded.cause, answers = "
+    "excluded.answers"};
 constexpr Sql kLoadLessons{
     "load doctor lessons",
-    "SELECT at_ms, transport, cause, answers, lock_id FROM doctor_lessons ORDER BY id"};
+    "SELECT at_ms, transport, cause, answers, lock_id, case_opened_ms FROM doctor_lessons ORDER BY id"};
 
 constexpr int kMaxEventPage = 1000;
 
@@ -593,14 +597,15 @@ Result<std::uint64_t> SqliteStore::next_command_counter(const std::string& key_i
   return value;
 }
 
-Result<void> SqliteStore::append_lesson(const core::Lesson& lesson) {
-  auto q = db_.query(kAppendLesson);
+Result<void> SqliteStore::keep_lesson(const core::Lesson& lesson) {
+  auto q = db_.query(kKeepLesson);
   if (!q) return q.error();
   q->bind(1, to_epoch_ms(lesson.at))
       .bind(2, std::string(core::to_string(lesson.transport)))
       .bind(3, std::string(core::to_string(lesson.cause)))
       .bind(4, core::encode_answers(lesson.clues))
-      .bind(5, lesson.lock);
+      .bind(5, lesson.lock)
+      .bind(6, to_epoch_ms(lesson.case_opened));
   return q->finish();
 }
 
@@ -617,7 +622,8 @@ Result<std::vector<core::Lesson>> SqliteStore::load_lessons() {
     const auto cause = core::parse_cause(q->text(2));
     auto clues = core::parse_answers(q->text(3));
     if (!transport || !cause || !clues) continue;
-    out.push_back(core::Lesson{from_epoch_ms(q->int64(0)), *transport, *cause, *clues, q->text(4)});
+    out.push_back(core::Lesson{from_epoch_ms(q->int64(0)), *transport, *cause, *clues, q->text(4),
+                               from_epoch_ms(q->int64(5))});
   }
   return out;
 }

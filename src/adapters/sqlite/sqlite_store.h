@@ -89,7 +89,7 @@ class SqliteStore final : public core::Store {
   /// One transaction; deletes lock by lock along the primary key.
   Result<std::int64_t> delete_samples_before(Timestamp before) override;
   Result<std::uint64_t> next_command_counter(const std::string& key_id) override;
-  Result<void> append_lesson(const core::Lesson& lesson) override;
+  Result<void> keep_lesson(const core::Lesson& lesson) override;
   Result<std::vector<core::Lesson>> load_lessons() override;
 
   /// The file this store was opened on.

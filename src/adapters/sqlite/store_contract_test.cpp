@@ -521,8 +521,8 @@ TYPED_TEST(StoreContract, DoctorLessonsComeBackInOrderWithTheirAnswers) {
   first.clues.set(core::Clue::mesh_no_route, true);
   first.clues.set(core::Clue::signal_weak, false);
   const core::Lesson second{kT0 + 1h, core::Transport::wifi, core::Cause::router_power_outage, {}, ""};
-  ASSERT_TRUE(this->store().append_lesson(first));
-  ASSERT_TRUE(this->store().append_lesson(second));
+  ASSERT_TRUE(this->store().keep_lesson(first));
+  ASSERT_TRUE(this->store().keep_lesson(second));
   auto lessons = this->store().load_lessons();
   ASSERT_TRUE(lessons) << lessons.error().to_string();
   ASSERT_EQ(lessons->size(), 2U);
@@ -535,6 +535,32 @@ TYPED_TEST(StoreContract, DoctorLessonsComeBackInOrderWithTheirAnswers) {
   EXPECT_EQ((*lessons)[1].cause, core::Cause::router_power_outage);
   EXPECT_EQ((*lessons)[1].lock, "");
   EXPECT_EQ(core::encode_answers((*lessons)[1].clues), "");
+}
+
+TYPED_TEST(StoreContract, ACorrectedCauseReplacesItsCasesLessonInPlace) {
+  const Timestamp opened = kT0 - 2h;
+  core::Lesson wrong{kT0, core::Transport::wifi, core::Cause::battery_depleted, {}, "front", opened};
+  const core::Lesson other{kT0 + 1min, core::Transport::wifi, core::Cause::weak_signal, {}, "back", opened};
+  ASSERT_TRUE(this->store().keep_lesson(wrong));
+  ASSERT_TRUE(this->store().keep_lesson(other));  // same opening, another lock: another case
+  core::Lesson right = wrong;
+  right.at = kT0 + 5min;
+  right.cause = core::Cause::battery_low_dropouts;
+  right.clues.set(core::Clue::battery_dropouts, true);
+  ASSERT_TRUE(this->store().keep_lesson(right));
+  // Lessons kept before cases were known are never merged.
+  const core::Lesson old{kT0, core::Transport::wifi, core::Cause::interference, {}, "front"};
+  ASSERT_TRUE(this->store().keep_lesson(old));
+  ASSERT_TRUE(this->store().keep_lesson(old));
+  auto lessons = this->store().load_lessons();
+  ASSERT_TRUE(lessons) << lessons.error().to_string();
+  ASSERT_EQ(lessons->size(), 4U);
+  EXPECT_EQ((*lessons)[0].cause, core::Cause::battery_low_dropouts);
+  EXPECT_EQ((*lessons)[0].at, kT0 + 5min);
+  EXPECT_EQ((*lessons)[0].case_opened, opened);
+  EXPECT_EQ(core::encode_answers((*lessons)[0].clues), "battery_dropouts=yes");
+  EXPECT_EQ((*lessons)[1].lock, "back");
+  EXPECT_EQ((*lessons)[2].case_opened, Timestamp{});
 }
 
 // --- telemetry history ---

@@ -354,6 +354,23 @@ void Doctor::learn(Transport transport, Cause cause, const Clues& clues) {
   }
 }
 
+void Doctor::unlearn(const Lesson& lesson) {
+  if (!applies(lesson.cause, lesson.transport)) return;
+  double& count = counts_[idx(lesson.transport)][idx(lesson.cause)];
+  if (count < 1.0) return;  // never learnt here
+  count -= 1.0;
+  --learnt_;
+  auto& row = tallies_[idx(lesson.transport)][idx(lesson.cause)];
+  for (std::size_t k = 0; k < kClueCount; ++k) {
+    const auto clue = static_cast<Clue>(k);
+    if (clue == Clue::came_back_alone) continue;
+    const std::optional<bool> seen = lesson.clues.get(clue);
+    if (!seen) continue;
+    row[k].answered = std::max(0.0F, row[k].answered - 1);
+    if (*seen) row[k].yes = std::max(0.0F, row[k].yes - 1);
+  }
+}
+
 double Doctor::likelihood(Transport transport, Cause cause, Clue clue) const {
   const double table = core::likelihood(cause, clue);
   const Tally& t = tallies_[idx(transport)][idx(cause)][static_cast<std::size_t>(clue)];
@@ -367,6 +384,20 @@ void CauseRecord::add(Cause cause) {
   ++confirmed_;
   auto& n = confirmed_of_[static_cast<std::size_t>(cause)];
   if (n < std::numeric_limits<std::uint16_t>::max()) ++n;
+}
+
+void CauseRecord::correct(Cause was, std::optional<Cause> is) {
+  auto& w = weight_[static_cast<std::size_t>(was)];
+  const float moved = std::min(w, 1.0F);
+  w -= moved;
+  if (auto& n = confirmed_of_[static_cast<std::size_t>(was)]; n > 0) --n;
+  if (!is) {
+    if (confirmed_ > 0) --confirmed_;
+    return;
+  }
+  weight_[static_cast<std::size_t>(*is)] += moved;
+  if (auto& n = confirmed_of_[static_cast<std::size_t>(*is)]; n < std::numeric_limits<std::uint16_t>::max())
+    ++n;
 }
 
 double Doctor::prior(Transport transport, Cause cause, const CauseRecord& record) const {

@@ -30,6 +30,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ struct Lesson {
   Cause cause{Cause::hardware_fault};
   Clues clues;  ///< the answers the case was last ranked on
   LockId lock;  ///< the lock of the case (empty: not known, e.g. a lesson kept before it was)
+  /// When the case opened: with `lock`, which case taught it, so that a
+  /// corrected cause replaces the lesson (epoch: not known, kept before it was).
+  Timestamp case_opened{};
 };
 
 /// A lock's own confirmed causes, the recent ones weighing most.
@@ -64,6 +68,9 @@ class CauseRecord {
   /// Each new case makes the older ones weigh this much of what they did.
   static constexpr float kRecordDecay = 0.8F;
   void add(Cause cause);
+  /// The latest case's cause was corrected: its weight moves from `was` to
+  /// `is` (nullopt: a cause that cannot strike the lock; the weight goes).
+  void correct(Cause was, std::optional<Cause> is);
   /// The decayed count of its cases of `cause`.
   [[nodiscard]] double cases(Cause cause) const { return weight_[static_cast<std::size_t>(cause)]; }
   /// Confirmed cases seen, not decayed.
@@ -109,6 +116,8 @@ class Doctor {
   /// As above, and the likelihoods of its transport learn the answers it was ranked on.
   void learn(Transport transport, Cause cause, const Clues& clues);
   void learn(const Lesson& lesson) { learn(lesson.transport, lesson.cause, lesson.clues); }
+  /// Takes back what learn(lesson) taught: its cause was corrected.
+  void unlearn(const Lesson& lesson);
   [[nodiscard]] double prior(Transport transport, Cause cause) const;
   /// The prior for a lock with this record of its own cases.
   [[nodiscard]] double prior(Transport transport, Cause cause, const CauseRecord& record) const;

@@ -33,9 +33,11 @@ bool within(const std::optional<Timestamp>& t, Timestamp from, Timestamp to) {
 void EvidenceBook::telemetry(const LockId& lock, Timestamp at, const Telemetry& t, Duration cadence) {
   Seen& s = seen(lock);
   if (t.boot_reason && t.uptime_s && std::chrono::seconds(*t.uptime_s) < cadence) {
-    s.boot = at;
+    // The first report the hub hears is the hub meeting the lock, not the lock restarting.
+    if (s.reported) s.boot = at;
     if (*t.boot_reason == BootReason::brown_out) s.brown_out = at;
   }
+  s.reported = true;
   if (t.firmware) firmware(lock, at, *t.firmware);
 }
 
@@ -130,7 +132,8 @@ bool EvidenceBook::alive_but_deaf(const Seen& s, Timestamp now, const HealthMoni
 }
 
 Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now,
-                          std::optional<Timestamp> down_at, const HealthMonitor& health) const {
+                          std::optional<Timestamp> down_at, const HealthMonitor& health,
+                          std::optional<std::uint64_t> incident) const {
   Clues c;
   static const Seen nothing{};
   auto it = locks_.find(lock);
@@ -148,9 +151,10 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
     c.set_down_for(now - *down_at);
   }
 
-  // Who else dropped: the incident it joined says.
+  // Who else dropped: the incident it joined says (once closed too: the
+  // peers that are back went down with it all the same).
   const Incident* inc = nullptr;
-  if (h.incident) inc = live.incident(*h.incident);
+  if (const auto id = incident ? incident : h.incident) inc = live.incident(*id);
   const LivenessEngine::Neighbours n = live.neighbours(lock);
   const bool shared = inc != nullptr && inc->members.size() > 1;
   if (place != nullptr && !place->via.empty()) c.set(Clue::bridge_down, !live.via_up(place->via));
@@ -194,23 +198,23 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
     for (const LockId& peer : live.network_peers(lock)) {
       const DevicePlace* where = live.place(peer);
       if (where == nullptr || !where->via.empty()) continue;  // a bridged lock's loss is its radio's
+      // Those that went down with this lock lost their reports to the same
+      // outage: network_peers_down speaks for them.
+      if (shared && std::find(inc->members.begin(), inc->members.end(), peer) != inc->members.end()) continue;
       const std::optional<LinkReport> r = health.link(peer, now);
       if (!r || !r->loss_rate_recent) continue;
       ++peers;
       const double before = r->loss_rate_before.value_or(0);
       const bool rose = *r->loss_rate_recent >= kHighLoss && *r->loss_rate_recent >= kLossRise * before;
-      // A crowd of minutes shows first as reports overdue across the network
-      // (not those that went down with this lock: that is network_peers_down).
+      // A crowd of minutes shows first as reports overdue across the network.
       const Connectivity now_state = live.state(peer);
-      const bool with_it =
-          shared && std::find(inc->members.begin(), inc->members.end(), peer) != inc->members.end();
       const bool overdue = now_state == Connectivity::suspect || now_state == Connectivity::offline;
       // A crowd breaks sessions, and a lock that rejoins at once loses no report: a drop of its own
       // in the last hour counts too.
       auto peer_seen = locks_.find(peer);
       const bool dropped = peer_seen != locks_.end() && peer_seen->second.last_down &&
                            within(*peer_seen->second.last_down, now - kPeersDropped, now);
-      if (rose || ((overdue || dropped) && !with_it)) ++lossy;
+      if (rose || overdue || dropped) ++lossy;
     }
     if (peers > 0) c.set(Clue::network_peers_lossy, 2 * lossy >= peers);
   }

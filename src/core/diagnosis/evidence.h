@@ -15,6 +15,7 @@
 // Threading: not thread-safe; one owner. Pure: no I/O, no clock.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,8 +36,9 @@ enum class AppComplaint { permission_denied, too_old };
 class EvidenceBook {
  public:
   // --- observations (times non-decreasing per lock) ---
-  /// A native telemetry: a fresh boot (uptime under one report interval) and
-  /// the firmware version are remembered.
+  /// A native telemetry: a fresh boot (uptime under one report interval; a
+  /// brown-out only in the lock's first report heard) and the firmware
+  /// version are remembered.
   void telemetry(const LockId& lock, Timestamp at, const Telemetry& t, Duration cadence);
   /// An alarm event by name ("jammed", "motor_fault", "firmware_update", ...).
   void alarm(const LockId& lock, Timestamp at, std::string_view name);
@@ -76,8 +78,11 @@ class EvidenceBook {
 
   /// The clues about `lock` at `now`. `down_at`: when the trouble began (the
   /// incident's opening), for the clues that look around the drop.
+  /// `incident`: the health engine's incident the trouble is (who else
+  /// dropped with it, even once it closed); without one, the lock's open one.
   [[nodiscard]] Clues clues(const LockId& lock, Transport transport, Timestamp now,
-                            std::optional<Timestamp> down_at, const HealthMonitor& health) const;
+                            std::optional<Timestamp> down_at, const HealthMonitor& health,
+                            std::optional<std::uint64_t> incident = std::nullopt) const;
 
  private:
   struct Seen {
@@ -100,6 +105,7 @@ class EvidenceBook {
     std::optional<Timestamp> last_down;
     std::optional<Timestamp> misbehaved;
     std::optional<Timestamp> worked;  // an operation completed or a command succeeded
+    bool reported{false};             // a telemetry was heard
   };
   struct Bridge {
     std::string firmware;

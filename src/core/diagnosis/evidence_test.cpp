@@ -79,6 +79,20 @@ TEST_F(EvidenceTest, AWholeNetworkGoingAtOnceIsSeenAsSuch) {
       << to_string(top);
 }
 
+TEST_F(EvidenceTest, AWholeNetworkThatWentAndCameBackIsStillTheNetworkOnceItsIncidentCloses) {
+  for (const char* id : {"front", "back", "garage"}) monitor_.link_down(id, day1_ + 1min, "Last Will");
+  settle(day1_ + 2min);
+  const std::optional<std::uint64_t> incident = monitor_.liveness().incident_of("front");
+  ASSERT_TRUE(incident);
+  report_all(day1_ + 4min);
+  ASSERT_FALSE(monitor_.liveness().incident_of("front")) << "every lock is back: the incident closed";
+  const Clues c = book_.clues("front", Transport::wifi, day1_ + 10min, day1_ + 1min, monitor_, incident);
+  EXPECT_EQ(c.get(Clue::network_peers_down), true);
+  EXPECT_EQ(c.get(Clue::came_back_alone), true);
+  EXPECT_NE(c.get(Clue::network_peers_lossy), std::optional(true)) << "the peers that dropped went with it";
+  EXPECT_EQ(Doctor().diagnose(Transport::wifi, c).at(0).cause, Cause::router_power_outage);
+}
+
 TEST_F(EvidenceTest, OneLockGoingQuietAloneIsNotTheNetwork) {
   // front stops reporting; the others carry on.
   Timestamp t = day1_;
@@ -223,6 +237,22 @@ TEST_F(EvidenceTest, ABridgeUpgradeAndItsNoRouteLinesAreClues) {
   EXPECT_EQ(c.get(Clue::bridge_down), false);
   // A Wi-Fi lock has no bridge log to read: the clue stays unanswered.
   EXPECT_FALSE(book_.clues("front", Transport::wifi, day1_ + 2min, day1_, monitor_).get(Clue::mesh_no_route));
+}
+
+TEST_F(EvidenceTest, TheBootInTheFirstReportHeardIsNotARebootAroundADrop) {
+  Telemetry t;
+  t.boot_reason = BootReason::power_on;
+  t.uptime_s = 5;
+  book_.telemetry("porch", day1_, t, 10min);  // the hub meets a lock that just started
+  const auto rebooted = [&](Timestamp now) {
+    return book_.clues("porch", Transport::wifi, now, now - 1min, monitor_).get(Clue::rebooted);
+  };
+  EXPECT_EQ(rebooted(day1_ + 2min), false);
+  t.uptime_s = 630;
+  book_.telemetry("porch", day1_ + 10min, t, 10min);
+  t.uptime_s = 8;
+  book_.telemetry("porch", day1_ + 20min, t, 10min);  // it restarted since
+  EXPECT_EQ(rebooted(day1_ + 22min), true);
 }
 
 TEST_F(EvidenceTest, ABrownOutBootIsADropoutClue) {

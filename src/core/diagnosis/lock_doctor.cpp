@@ -45,14 +45,7 @@ void LockDoctor::update(Timestamp now, const HealthMonitor& health,
                         const std::vector<ConnectivityChange>& changes,
                         const std::vector<IncidentChange>& incidents) {
   const LivenessEngine& live = health.liveness();
-  for (const ConnectivityChange& ch : changes) {
-    evidence_.connectivity(ch);
-    if (is_down(ch.to)) {
-      for (auto& [id, c] : open_) {
-        if (std::find(c.members.begin(), c.members.end(), ch.lock) != c.members.end()) c.back_at.reset();
-      }
-    }
-  }
+  for (const ConnectivityChange& ch : changes) evidence_.connectivity(ch);
   for (const IncidentChange& ic : incidents) {
     const Incident* inc = live.incident(ic.incident);
     if (inc == nullptr || inc->members.empty()) continue;
@@ -63,18 +56,33 @@ void LockDoctor::update(Timestamp now, const HealthMonitor& health,
       if (it != open_.end()) c = &it->second;
     }
     if (c == nullptr && ic.what != IncidentChange::What::closed) {
-      // A lock already in a case (it misbehaved, or dropped again before settling) stays in it.
-      const Case* existing = case_of(inc->members.front());
-      c = existing != nullptr ? &open_.at(existing->id) : &open(inc->members.front(), inc->opened_at);
+      // A lock with a case of its own (it misbehaved, or dropped again before
+      // settling) stays in it; a lock that was only a member of another's
+      // case (its router's) has new trouble of its own.
+      const LockId& first = inc->members.front();
+      auto own =
+          std::find_if(open_.begin(), open_.end(), [&](const auto& e) { return e.second.lock == first; });
+      c = own != open_.end() ? &own->second : &open(first, inc->opened_at);
       c->incident = ic.incident;
       by_incident_[ic.incident] = c->id;
     }
     if (c == nullptr) continue;
     for (const LockId& m : inc->members) {
       if (std::find(c->members.begin(), c->members.end(), m) == c->members.end()) c->members.push_back(m);
+      // It leaves a case it was only a member of: that case settles without it.
+      for (auto& [id, other] : open_) {
+        if (&other != c && other.lock != m) std::erase(other.members, m);
+      }
     }
     if (ic.what == IncidentChange::What::closed) c->back_at = ic.at;
     c->diagnosed_at = Timestamp{};  // re-diagnose now
+  }
+  // A member down again keeps its case open (once the incidents placed it).
+  for (const ConnectivityChange& ch : changes) {
+    if (!is_down(ch.to)) continue;
+    for (auto& [id, c] : open_) {
+      if (std::find(c.members.begin(), c.members.end(), ch.lock) != c.members.end()) c.back_at.reset();
+    }
   }
   for (const LockId& lock : evidence_.take_misbehaving()) {
     if (case_of(lock) != nullptr) continue;
@@ -116,7 +124,7 @@ PlanContext LockDoctor::context(const Case& c, const HealthMonitor& health) cons
 
 void LockDoctor::diagnose(Case& c, Timestamp now, const HealthMonitor& health) {
   const std::optional<Timestamp> down_at = c.incident ? std::optional(c.opened_at) : std::nullopt;
-  Clues clues = evidence_.clues(c.lock, c.transport, now, down_at, health);
+  Clues clues = evidence_.clues(c.lock, c.transport, now, down_at, health, c.incident);
   if (c.misbehaviour) clues.set(*c.misbehaviour, true);  // what opened it stays in evidence
   std::vector<Hypothesis> hypotheses = doctor_.diagnose(c.transport, clues, record(c.lock));
   const PlanContext ctx = context(c, health);
@@ -168,12 +176,22 @@ bool LockDoctor::confirm(std::uint64_t case_id, Cause cause, Timestamp now) {
   if (c == nullptr) return false;
   if (c->confirmed == cause) return true;
   c->confirmed = cause;
-  Lesson lesson{now, c->transport, cause, c->clues, c->lock};
-  doctor_.learn(lesson);
-  if (applies(cause, c->transport)) {
+  const bool counts = applies(cause, c->transport);
+  if (c->lesson) {
+    // A correction: what the earlier cause taught is taken back.
+    doctor_.unlearn(*c->lesson);
+    if (applies(c->lesson->cause, c->transport)) {
+      records_[c->lock].correct(c->lesson->cause, counts ? std::optional(cause) : std::nullopt);
+    } else if (counts) {
+      records_[c->lock].add(cause);
+    }
+  } else if (counts) {
     records_[c->lock].add(cause);
-    lessons_.push_back(std::move(lesson));
   }
+  const bool replaces = c->lesson.has_value();
+  c->lesson = Lesson{now, c->transport, cause, c->clues, c->lock, c->opened_at};
+  doctor_.learn(*c->lesson);
+  if (counts || replaces) lessons_.push_back(*c->lesson);
   return true;
 }
 

@@ -55,6 +55,7 @@ struct Case {
   std::vector<Outcome> history;  ///< the steps reported, in order
   std::optional<Step> fixed_by;  ///< the step that fixed it; `wait` when it came back by itself
   std::optional<Cause> confirmed;
+  std::optional<Lesson> lesson;  ///< what the confirmation taught (a correction takes it back)
 };
 
 class LockDoctor {
@@ -92,9 +93,12 @@ class LockDoctor {
   std::optional<Plan> outcome(std::uint64_t case_id, Outcome outcome, Timestamp now,
                               const HealthMonitor& health);
   /// The user (or support) confirms the cause: the case keeps it and the
-  /// doctor learns it (a Lesson, also kept for take_lessons()).
+  /// doctor learns it (a Lesson, also kept for take_lessons()). A cause
+  /// confirmed again differently corrects it: what the first taught is
+  /// taken back, and its lesson (same lock and case_opened) replaced.
   bool confirm(std::uint64_t case_id, Cause cause, Timestamp now);
-  /// What confirm() taught since the last call, for the store.
+  /// What confirm() taught since the last call, for the store (which keeps
+  /// one lesson per case: a correction replaces the one before).
   std::vector<Lesson> take_lessons() { return std::exchange(lessons_, {}); }
   /// A lesson kept from before a restart: learnt again, not kept again.
   void relearn(const Lesson& lesson);

@@ -76,6 +76,38 @@ TEST_F(LockDoctorTest, TheWholeNetworkIsOneCaseAboutTheNetwork) {
   EXPECT_EQ(info(top).scope, CauseScope::network) << to_string(top);
 }
 
+TEST_F(LockDoctorTest, AMemberOfTheNetworksCaseThatDropsAloneLaterGetsACaseOfItsOwn) {
+  for (const char* id : {"front", "back", "garage"}) monitor_.link_down(id, day1_, "Last Will");
+  settle(day1_ + 1s);
+  ASSERT_EQ(doctor_.open_cases().size(), 1u);
+  const std::uint64_t network_case = doctor_.open_cases()[0]->id;
+  const LockId lead = doctor_.find(network_case)->lock;
+  const LockId other = lead == "garage" ? "back" : "garage";
+  run(day1_ + 5min, {"front", "back", "garage"});  // the router is back: the incident closes
+  // Minutes later `other` goes on its own.
+  monitor_.link_down(other, day1_ + 8min, "Last Will");
+  settle(day1_ + 8min + 1s);
+  const Case* own = doctor_.case_of(other);
+  ASSERT_NE(own, nullptr);
+  EXPECT_NE(own->id, network_case) << "its own trouble is not the router's";
+  EXPECT_EQ(own->lock, other);
+  const Case* network = doctor_.find(network_case);
+  EXPECT_EQ(std::count(network->members.begin(), network->members.end(), other), 0);
+  // The network's case, its incident closed, still says all its locks went together.
+  EXPECT_EQ(network->clues.get(Clue::network_peers_down), true);
+  EXPECT_EQ(info(network->hypotheses.at(0).cause).scope, CauseScope::network)
+      << to_string(network->hypotheses.at(0).cause);
+  // It settles while `other` is still down.
+  Timestamp t = day1_ + 10min;
+  for (int k = 0; k < 4; ++k, t += 10min) {
+    run(t, {"front", "back", "garage"});
+    monitor_.link_down(other, t, "Last Will");
+    settle(t + 1s);
+  }
+  EXPECT_TRUE(doctor_.find(network_case)->closed_at.has_value());
+  EXPECT_EQ(doctor_.find(own->id)->closed_at, std::nullopt);
+}
+
 TEST_F(LockDoctorTest, AFixReportedByTheUserIsKeptAndTeachesThePriorsAndTheCaseClosesOnceHealthy) {
   monitor_.link_down("front", day1_, "Last Will");
   settle(day1_ + 1s);

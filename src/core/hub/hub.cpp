@@ -94,7 +94,7 @@ Result<void> Hub::load() {
 
 void Hub::keep_lessons() {
   for (const Lesson& l : doctor_.take_lessons()) {
-    if (auto kept = store_.append_lesson(l); !kept) ++lessons_lost_;
+    if (auto kept = store_.keep_lesson(l); !kept) ++lessons_lost_;
   }
 }
 

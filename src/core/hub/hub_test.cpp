@@ -25,6 +25,18 @@ class HubTest : public ::testing::Test {
     t.heartbeat = heartbeat;
     ASSERT_TRUE(hub_.on_telemetry(from, t));
   }
+  /// The front lock reports its bolt short of locked: the doctor opens a case.
+  const Case* bolt_short_of_locked() {
+    hear_telemetry(front_);
+    StateReport short_of_locked;
+    short_of_locked.ts = clock_.now();
+    short_of_locked.lock_state = LockState::not_fully_locked;
+    short_of_locked.door_state = DoorState::closed;
+    if (!hub_.on_state(front_, short_of_locked)) return nullptr;
+    clock_.advance(1s);
+    hub_.tick();
+    return hub_.doctor().case_of("front");
+  }
 
   ManualClock clock_;
   MemoryStore store_;
@@ -247,15 +259,7 @@ TEST_F(HubTest, ABoltThatStopsShortIsRecalibratedByTheHubAndTheAnswerIsTheStepsO
 }
 
 TEST_F(HubTest, WhatTheDoctorLearntFromAConfirmedCauseSurvivesARestart) {
-  hear_telemetry(front_);
-  StateReport short_of_locked;
-  short_of_locked.ts = clock_.now();
-  short_of_locked.lock_state = LockState::not_fully_locked;
-  short_of_locked.door_state = DoorState::closed;
-  ASSERT_TRUE(hub_.on_state(front_, short_of_locked));
-  clock_.advance(1s);
-  hub_.tick();
-  const Case* c = hub_.doctor().case_of("front");
+  const Case* c = bolt_short_of_locked();
   ASSERT_NE(c, nullptr);
   ASSERT_TRUE(hub_.confirm_cause(c->id, Cause::bolt_jammed, "owner"));
   const auto learnt = [](const Hub& h) {
@@ -273,6 +277,32 @@ TEST_F(HubTest, WhatTheDoctorLearntFromAConfirmedCauseSurvivesARestart) {
       << "the lock's own record comes back too";
   EXPECT_EQ(restarted.doctor().record("back").confirmed(), 0);
   EXPECT_EQ(hub_.lessons_lost(), 0U);
+}
+
+TEST_F(HubTest, ACorrectedCauseIsLearntOnceAndTheRestartedHubLearnsOnlyTheCorrection) {
+  const Case* c = bolt_short_of_locked();
+  ASSERT_NE(c, nullptr);
+  const Doctor fresh;
+  const auto prior = [](const Doctor& d, Cause cause) { return d.prior(Transport::wifi, cause); };
+  ASSERT_TRUE(hub_.confirm_cause(c->id, Cause::bolt_jammed, "owner"));
+  ASSERT_TRUE(hub_.confirm_cause(c->id, Cause::calibration_drift, "support"));  // it was not the bolt
+  const Doctor& now = hub_.doctor().doctor();
+  EXPECT_EQ(now.learnt(), 1) << "one case, one lesson";
+  EXPECT_DOUBLE_EQ(prior(now, Cause::bolt_jammed) / prior(fresh, Cause::bolt_jammed),
+                   prior(now, Cause::hardware_fault) / prior(fresh, Cause::hardware_fault))
+      << "the bolt was taken back: it moved like every cause not confirmed";
+  EXPECT_DOUBLE_EQ(now.likelihood(Transport::wifi, Cause::bolt_jammed, Clue::state_mismatch),
+                   fresh.likelihood(Transport::wifi, Cause::bolt_jammed, Clue::state_mismatch));
+  EXPECT_EQ(hub_.doctor().record("front").confirmed(Cause::bolt_jammed), 0);
+  EXPECT_EQ(hub_.doctor().record("front").confirmed(Cause::calibration_drift), 1);
+
+  Hub restarted{clock_, store_, link_, sink_, random_, HubOptions{}};
+  ASSERT_TRUE(restarted.load());
+  EXPECT_EQ(restarted.doctor().doctor().learnt(), 1);
+  EXPECT_DOUBLE_EQ(prior(restarted.doctor().doctor(), Cause::calibration_drift),
+                   prior(now, Cause::calibration_drift));
+  EXPECT_EQ(restarted.doctor().record("front").confirmed(Cause::bolt_jammed), 0);
+  EXPECT_EQ(restarted.doctor().record("front").confirmed(Cause::calibration_drift), 1);
 }
 
 TEST_F(HubTest, LockIdReusedUnderAnotherSiteIsRejected) {

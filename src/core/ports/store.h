@@ -68,9 +68,11 @@ class Store {
   /// greater than every value returned before, across restarts.
   virtual Result<std::uint64_t> next_command_counter(const std::string& key_id) = 0;
 
-  /// Keeps what the lock doctor learnt from one confirmed cause.
-  virtual Result<void> append_lesson(const Lesson& lesson) = 0;
-  /// Every lesson kept, oldest first.
+  /// Keeps what the lock doctor learnt from one confirmed cause: one lesson
+  /// per case (lock and case_opened), a later one replacing it in place (a
+  /// corrected cause). A lesson without its case's opening is always added.
+  virtual Result<void> keep_lesson(const Lesson& lesson) = 0;
+  /// Every lesson kept, oldest first (a replaced one where the first was).
   virtual Result<std::vector<Lesson>> load_lessons() = 0;
 };
 
