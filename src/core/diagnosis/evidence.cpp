@@ -18,6 +18,8 @@ constexpr Duration kUpdateWindow = 45min;
 constexpr Duration kBrownOutRecent = 7 * 24h;
 constexpr double kLowDays = 14;
 constexpr double kHighLoss = 0.2;
+/// The share of reports lost is a clue once counted this long.
+constexpr Duration kLossHistory = 2h;
 /// Loss that rose: the last two hours' share at least this many times the week's before.
 constexpr double kLossRise = 2.0;
 /// Peers that dropped this recently (and are not down with the lock) count towards a crowd.
@@ -186,7 +188,8 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
     c.set(Clue::signal_degrading, h.link.degrading);
   }
   c.set(Clue::loss_recurring, h.link.recurring_loss_hour.has_value());
-  c.set(Clue::loss_high, h.link.loss_rate_24h >= kHighLoss);
+  // Reports lost over a hub's first minutes are the one outage it saw, not the link.
+  if (h.link.counted_for >= kLossHistory) c.set(Clue::loss_high, h.link.loss_rate_24h >= kHighLoss);
   // A crowded Wi-Fi loses everyone's reports, from the moment it became
   // crowded; a weak link only this lock's, and a site far from its router
   // every lock's all week. A peer counts when its loss of the last two hours

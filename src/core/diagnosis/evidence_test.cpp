@@ -255,6 +255,19 @@ TEST_F(EvidenceTest, TheBootInTheFirstReportHeardIsNotARebootAroundADrop) {
   EXPECT_EQ(rebooted(day1_ + 22min), true);
 }
 
+TEST_F(EvidenceTest, ReportsLostInTheHubsFirstMinutesWithALockAreNotItsLink) {
+  place("porch", "", "home/OurHouse", Transport::wifi);
+  report("porch", day1_);
+  report("porch", day1_ + 10min);
+  report("porch", day1_ + 50min);  // three reports lost to one outage
+  const auto loss_high = [&](Timestamp now) {
+    return book_.clues("porch", Transport::wifi, now, std::nullopt, monitor_).get(Clue::loss_high);
+  };
+  EXPECT_EQ(loss_high(day1_ + 51min), std::nullopt) << "50 minutes of history: one outage, not a link";
+  for (Timestamp t = day1_ + 60min; t <= day1_ + 3h; t += 10min) report("porch", t);
+  EXPECT_EQ(loss_high(day1_ + 3h), false) << "3 lost of 19: the link is fine";
+}
+
 TEST_F(EvidenceTest, ABrownOutBootIsADropoutClue) {
   Telemetry t;
   t.ts = day1_;

@@ -117,6 +117,7 @@ void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
   if (cell.hour < hour) cell = LossHour{static_cast<std::int32_t>(hour)};
   if (cell.hour != hour) return;  // older than the grid
   if (cell.slots == std::numeric_limits<std::uint16_t>::max()) return;
+  if (!first_slot_) first_slot_ = at;
   ++cell.slots;
   if (lost) {
     ++cell.lost;
@@ -295,6 +296,7 @@ LinkReport LinkTrend::report(Timestamp now) const {
   r.loss_rate_recent = recent.rate();
   r.loss_rate_before = before.rate();
   r.loss_rate_24h = day.rate().value_or(0);
+  if (first_slot_ && now > *first_slot_) r.counted_for = now - *first_slot_;
   if (day.slots > 0 && r.loss_rate_24h >= options_.notable_loss_rate) {
     r.evidence.push_back(
         format("lost %.0f %% of expected heartbeats in the last 24 h", 100 * r.loss_rate_24h));

@@ -78,6 +78,9 @@ struct LinkReport {
   /// the first against the second; a link that was always poor in both.
   std::optional<double> loss_rate_recent;
   std::optional<double> loss_rate_before;
+  /// Since the first heartbeat slot counted (time since then at `now`):
+  /// a loss rate over minutes is one event, not the link.
+  Duration counted_for{};
   /// The level is under `weak_below`.
   bool weak{false};
   /// The link is falling significantly and will cross `failing_below` within
@@ -199,6 +202,7 @@ class LinkTrend {
   std::array<Day, kDays> days_{};
   std::array<LossHour, kLossHours> loss_{};
   std::optional<std::int64_t> last_loss_hour_;  // the newest hour with a loss: none, no scan
+  std::optional<Timestamp> first_slot_;         // the first heartbeat slot counted
 };
 
 }  // namespace lw::core

@@ -260,6 +260,8 @@ TEST(LinkTrend, LossOfTheLastTwoHoursIsToldApartFromTheWeekBefore) {
   EXPECT_GE(*r.loss_rate_recent, 9.0 / 12) << "the current hour and the one before: 12 slots, 9 crowded";
   EXPECT_LE(*r.loss_rate_recent, 11.0 / 12);
   EXPECT_NEAR(*r.loss_rate_before, 0.1, 0.01);
+  EXPECT_EQ(r.counted_for, end - 1ms - kT0) << "counted since the first slot";
+  EXPECT_EQ(LinkTrend(SignalScale::rssi_dbm).report(end).counted_for, Duration::zero());
 }
 
 TEST(LinkTrend, OnTheLqiScaleAFallingLinkIsWeakAndDegradingInLqiUnits) {
