@@ -115,6 +115,13 @@ TEST_F(ZwaveJs, AZwaveLockIsFoundWatchedAndCommandedThroughZwaveJsServer) {
   EXPECT_TRUE(eventually([&] { return lock_is("zwave-2", "battery_pct", "87"); }, 10s))
       << json::serialize(lock("zwave-2"));
   EXPECT_EQ(field(lock("zwave-2"), "lock_state"), "unlocked");  // the mock's Door Lock currentMode 0
+  // Once its interview ended the hub asks the server what firmware the update service offers it. The
+  // server understands the question; with no way to the service here, it says so in its words.
+  const std::string about = "for node 2 (zwave-2)";
+  ASSERT_TRUE(eventually([&] { return logs().find(about) != std::string::npos; }, 20s)) << zwave_logs();
+  const std::string said = logs().substr(logs().find(about), 200);
+  EXPECT_EQ(said.find("unknown"), std::string::npos) << said;
+  EXPECT_EQ(said.find("schema"), std::string::npos) << said;
 
   // Lock and unlock: node.set_value of targetMode, confirmed by the node's currentMode.
   for (const char* verb : {"lock", "unlock"}) {

@@ -69,7 +69,14 @@ void ZwaveJsAdapter::disconnected(const std::string& why) {
   const bool was_listening = listening_;
   listening_ = false;
   // Actions on their way fail now: their answers would come on a connection that is gone.
-  for (auto& [node, t] : nodes_) t.codes.clear();  // the sync sends them again
+  for (auto& [node, t] : nodes_) {
+    t.codes.clear();  // the sync sends them again
+    if (!std::exchange(t.installing, false)) continue;
+    complain(t.id,
+             hub_.on_update_result(t.address, false,
+                                   "the connection to the Z-Wave JS server closed during the install"),
+             "an update's result");
+  }
   for (auto& [message_id, w] : std::exchange(waiting_, {})) {
     if (w.kind != Waiting::Kind::action || !w.action) continue;
     if (Tracked* t = by_node(w.node_id)) {
@@ -139,6 +146,12 @@ void ZwaveJsAdapter::on_result(const protocol::ZwsResult& r) {
       return;
     case Waiting::Kind::soft_reset:
       if (!r.success) spdlog::error("zwave-js: driver.soft_reset refused: {}", r.error_message);
+      return;
+    case Waiting::Kind::firmware_check:
+      if (t != nullptr) updates_offered(*t, r);
+      return;
+    case Waiting::Kind::firmware_install:
+      if (t != nullptr) installed(*t, r);
       return;
     case Waiting::Kind::code_write:
     case Waiting::Kind::code_get:
@@ -561,6 +574,72 @@ Result<void> ZwaveJsAdapter::restart_bridge(const core::LockAddress& lock) {
   return ok();
 }
 
+Result<void> ZwaveJsAdapter::update_firmware(const core::LockAddress& lock) {
+  auto it = by_lock_.find(lock.lock);
+  if (it == by_lock_.end()) return unavailable("lock " + lock.lock + " is not on " + options_.via);
+  if (!listening_) return unavailable("the Z-Wave JS server " + options_.via + " is not connected");
+  Tracked& t = nodes_.at(it->second);
+  if (t.installing) return ok();
+  if (!t.update) return unavailable("no firmware update is offered for lock " + lock.lock);
+  const std::string id = next_id();
+  auto text = protocol::encode_zws_firmware_update_ota(id, t.node_id, *t.update);
+  if (!text) return text.error();
+  if (auto r = send(*text); !r) return r;
+  spdlog::info("zwave-js: installing a firmware update on node {} ({})", t.node_id, t.id);
+  waiting_[id] = Waiting::of(Waiting::Kind::firmware_install, t.node_id);
+  t.installing = true;
+  // The lock restarts into the new image at the end: no alarm meanwhile.
+  complain(t.id, hub_.on_updating(t.address), "an update starting");
+  return ok();
+}
+
+void ZwaveJsAdapter::ask_updates(Tracked& t, Timestamp now) {
+  const std::string id = next_id();
+  if (!send(protocol::encode_zws_available_firmware_updates(id, t.node_id))) return;
+  t.updates_asked = now;
+  Waiting w = Waiting::of(Waiting::Kind::firmware_check, t.node_id);
+  w.expires_at = now + options_.update_check;  // an unanswered question is forgotten at the next
+  waiting_[id] = w;
+}
+
+void ZwaveJsAdapter::updates_offered(Tracked& t, const protocol::ZwsResult& r) {
+  if (!r.success || !r.firmware_updates) {
+    spdlog::warn("zwave-js: the firmware updates for node {} ({}) could not be asked for: {}", t.node_id,
+                 t.id, r.error_message);
+    return;
+  }
+  auto offered = std::find_if(r.firmware_updates->begin(), r.firmware_updates->end(),
+                              [](const protocol::ZwsFirmwareUpdate& u) { return !u.downgrade; });
+  if (offered == r.firmware_updates->end()) {
+    if (t.update || !t.updates_answered)
+      spdlog::info("zwave-js: no firmware update is offered for node {} ({})", t.node_id, t.id);
+    t.update.reset();
+  } else {
+    if (t.update != offered->info)
+      spdlog::info("zwave-js: firmware {} is offered for node {} ({})", offered->version, t.node_id, t.id);
+    t.update = offered->info;
+  }
+  t.updates_answered = true;
+  complain(t.id, hub_.on_update_available(t.address, t.update.has_value()), "an update's state");
+}
+
+void ZwaveJsAdapter::installed(Tracked& t, const protocol::ZwsResult& r) {
+  t.installing = false;
+  const bool done = r.success && r.firmware_installed.value_or(false);
+  std::string detail;
+  if (!r.success) {
+    detail = r.error_message;
+  } else if (!done) {
+    detail =
+        "the lock did not take the update (status " + std::to_string(r.set_value_status.value_or(0)) + ")";
+  }
+  if (done) {
+    t.update.reset();
+    t.updates_asked.reset();  // asked again at the next tick: the next one, if any
+  }
+  complain(t.id, hub_.on_update_result(t.address, done, detail), "an update's result");
+}
+
 void ZwaveJsAdapter::tick() {
   for (auto& [from, id] : std::exchange(unsupported_, {})) {
     complain(
@@ -572,7 +651,8 @@ void ZwaveJsAdapter::tick() {
   std::erase_if(pending_,
                 [now](const auto& p) { return now >= p.second.expires_at; });  // the Hub expires them
   std::erase_if(waiting_, [now](const auto& w) {
-    return w.second.kind == Waiting::Kind::action && now >= w.second.expires_at;
+    return (w.second.kind == Waiting::Kind::action || w.second.kind == Waiting::Kind::firmware_check) &&
+           now >= w.second.expires_at;
   });
   // A code command unanswered in its validity: the sync retries it.
   for (auto& [node, t] : nodes_) {
@@ -583,6 +663,11 @@ void ZwaveJsAdapter::tick() {
   }
   for (auto& [from, result] : std::exchange(code_answers_, {})) {
     if (code_results_) code_results_(from, result);
+  }
+  if (!listening_) return;
+  for (auto& [node, t] : nodes_) {
+    if (t.ready && !t.installing && (!t.updates_asked || now - *t.updates_asked >= options_.update_check))
+      ask_updates(t, now);
   }
 }
 

@@ -43,6 +43,12 @@
 // failed result (the node did not answer) is left to the sync's retry. These commands are not signed end to
 // end: Z-Wave's S2 security protects them on the air, the server's loopback socket on the hub.
 //
+// Firmware: once a lock's interview ended, and every `update_check` after,
+// controller.get_available_firmware_updates asks what the Z-Wave JS firmware
+// update service offers it; the newest that is no downgrade makes the lock
+// doctor's update_firmware a step the hub does (Hub::on_update_available).
+// update_firmware() installs it with controller.firmware_update_ota.
+//
 // Threading: the owning event loop only, like the Hub.
 #pragma once
 
@@ -77,6 +83,9 @@ class ZwaveJsAdapter final : public ClaimingLink {
     Duration report_interval{std::chrono::hours(1)};
     /// false (hub.auto_register = false): only locks already configured are taken.
     bool register_new{true};
+    /// How often the firmware updates offered for each lock are asked for
+    /// (first when its interview ends).
+    Duration update_check{std::chrono::hours(24)};
   };
   /// Sends one text message on the socket. Errors: unavailable when it is not open.
   using Send = std::function<Result<void>(std::string_view text)>;
@@ -110,6 +119,11 @@ class ZwaveJsAdapter final : public ClaimingLink {
   /// driver.soft_reset: restarts the Z-Wave controller (the lock doctor's
   /// power_cycle_hub); refused while the server is not connected.
   Result<void> restart_bridge(const core::LockAddress& lock) override;
+  /// controller.firmware_update_ota with the update the firmware update
+  /// service offers the lock (the lock doctor's update_firmware); its answer,
+  /// once the install ended, goes to Hub::on_update_result. Errors:
+  /// unavailable (no such lock, no update offered, the server not connected).
+  Result<void> update_firmware(const core::LockAddress& lock) override;
 
  private:
   /// One code command on its way to a lock.
@@ -128,12 +142,26 @@ class ZwaveJsAdapter final : public ClaimingLink {
     int slot_count{core::kMaxCodeSlots};  ///< lowered when a slot answers 254 (no such user)
     bool jammed{false};
     bool battery_low{false};
-    bool insecure_told{false};             ///< the insecure_inclusion alarm was raised
-    std::optional<std::string> last_seen;  ///< the controller's lastSeen of it, as last reported
+    bool insecure_told{false};               ///< the insecure_inclusion alarm was raised
+    std::optional<std::string> last_seen;    ///< the controller's lastSeen of it, as last reported
+    std::optional<Timestamp> updates_asked;  ///< when its firmware updates were last asked for
+    std::optional<std::string> update;       ///< the update offered (its updateInfo), if any
+    bool updates_answered{false};            ///< the service's offer was heard once
+    bool installing{false};                  ///< controller.firmware_update_ota is on its way
   };
   /// What a message id we sent is waiting for.
   struct Waiting {
-    enum class Kind { schema, listen, action, ping, code_write, code_get, soft_reset } kind{Kind::action};
+    enum class Kind {
+      schema,
+      listen,
+      action,
+      ping,
+      code_write,
+      code_get,
+      soft_reset,
+      firmware_check,
+      firmware_install
+    } kind{Kind::action};
     int node_id{0};
     int slot{0};  ///< code_get: the slot asked
     std::optional<ActionId> action;
@@ -174,6 +202,10 @@ class ZwaveJsAdapter final : public ClaimingLink {
   void advance(Tracked& t);
   Result<void> get_slot(Tracked& t, int slot);
   void code_answer(Tracked& t, const Waiting& w, const protocol::ZwsResult& r);
+  // Firmware updates.
+  void ask_updates(Tracked& t, Timestamp now);
+  void updates_offered(Tracked& t, const protocol::ZwsResult& r);
+  void installed(Tracked& t, const protocol::ZwsResult& r);
   void finish_code(Tracked& t, core::CommandOutcome outcome, std::string detail);
   void drop_code(Tracked& t, const std::string& why);
   std::string next_id();

@@ -307,7 +307,9 @@ TEST_F(ZwaveJsAdapterTest, UnlatchIsRefusedAndACodeCommandIsNeverABoltMove) {
   adapter_.tick();
   EXPECT_EQ(hub_.find_action(unlatch->id)->status, core::ActionStatus::failed);
   EXPECT_EQ(hub_.find_action(unlatch->id)->reason, "unsupported");
-  EXPECT_EQ(sent_.size(), 2U);  // nothing went to the server
+  // Nothing went to the server but the tick's question for firmware updates.
+  ASSERT_EQ(sent_.size(), 3U);
+  EXPECT_EQ(command(2).at("command"), "controller.get_available_firmware_updates");
 
   // A keypad-code command that also names a bolt action is a User Code read, never a bolt move.
   core::Command code;
@@ -315,8 +317,8 @@ TEST_F(ZwaveJsAdapterTest, UnlatchIsRefusedAndACodeCommandIsNeverABoltMove) {
   code.action = core::LockAction::unlock;
   code.code = core::CodeCommand{};
   ASSERT_TRUE(adapter_.send_command(code));
-  ASSERT_GT(sent_.size(), 2U);
-  for (std::size_t i = 2; i < sent_.size(); ++i) {
+  ASSERT_GT(sent_.size(), 3U);
+  for (std::size_t i = 3; i < sent_.size(); ++i) {
     EXPECT_EQ(command(i).at("command"), "endpoint.invoke_cc_api") << sent_[i];
     EXPECT_EQ(command(i).at("commandClass"), 99) << sent_[i];
   }
@@ -367,6 +369,64 @@ TEST_F(ZwaveJsAdapterTest, RestartingTheBridgeSoftResetsTheControllerOnlyWhileTh
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("not connected"), std::string::npos);
   EXPECT_EQ(sent_.size(), 3U);
+}
+
+TEST_F(ZwaveJsAdapterTest, AnUpdateTheServiceOffersIsInstalledWhenTheDoctorAsksAndItsOutcomeIsTheSteps) {
+  connect_mid_interview();
+  adapter_.tick();
+  EXPECT_EQ(sent_.size(), 2U) << "updates are asked for once the interview ended";
+  adapter_.handle(ready_event());
+  adapter_.tick();
+  ASSERT_EQ(sent_.size(), 3U);
+  EXPECT_EQ(command(2).at("command"), "controller.get_available_firmware_updates");
+  EXPECT_EQ(command(2).at("nodeId"), 2);
+  EXPECT_FALSE(adapter_.update_firmware({"flat", id_})) << "nothing offered yet";
+  answer(
+      2,
+      R"("success":true,"result":{"updates":[)"
+      R"({"version":"2.1.0","changelog":"","channel":"stable","downgrade":false,"normalizedVersion":"2.1.0",)"
+      R"("files":[{"target":0,"url":"https://example.com/lock-2.1.0.otz","integrity":"sha256:9f"}]}]})");
+  EXPECT_EQ(count(core::EventKind::health, "its bridge has a firmware update for it"), 1)
+      << "update_firmware is a step the hub does";
+  adapter_.tick();
+  EXPECT_EQ(sent_.size(), 3U) << "asked again only after update_check";
+
+  ASSERT_TRUE(adapter_.update_firmware({"flat", id_}));
+  ASSERT_EQ(sent_.size(), 4U);
+  EXPECT_EQ(command(3).at("command"), "controller.firmware_update_ota");
+  EXPECT_EQ(command(3).at("updateInfo").at("files").at(0).at("integrity"), "sha256:9f");
+  EXPECT_EQ(hub_.health(id_)->connectivity, Connectivity::updating) << "no alarm while it installs";
+  ASSERT_TRUE(adapter_.update_firmware({"flat", id_}));
+  EXPECT_EQ(sent_.size(), 4U) << "one install at a time";
+  answer(3, R"("success":true,"result":{"result":{"status":255,"success":true,"reInterview":false}})");
+  adapter_.tick();
+  ASSERT_EQ(sent_.size(), 5U) << "installed: what is offered now is asked at once";
+  EXPECT_EQ(command(4).at("command"), "controller.get_available_firmware_updates");
+  answer(4, R"("success":true,"result":{"updates":[]})");
+  EXPECT_EQ(count(core::EventKind::health, "its bridge installed the firmware update"), 1);
+  EXPECT_FALSE(adapter_.update_firmware({"flat", id_})) << "nothing offered any more";
+}
+
+TEST_F(ZwaveJsAdapterTest, AnInstallTheLockRefusedOrTheServerDroppedFailsTheStepWithWhy) {
+  connect();
+  adapter_.tick();
+  answer(2, R"("success":true,"result":{"updates":[{"version":"2.1.0","downgrade":false,"files":[]},)"
+            R"({"version":"1.0.0","downgrade":true,"files":[]}]})");
+  ASSERT_TRUE(adapter_.update_firmware({"flat", id_}));
+  answer(3, R"("success":true,"result":{"result":{"status":1,"success":false,"reInterview":false}})");
+  bool refused = false;
+  for (const core::EventRecord& e : history())
+    refused |= e.detail.find("the lock did not take the update (status 1)") != std::string::npos;
+  EXPECT_TRUE(refused) << "the step's outcome says why";
+  // Still offered: tried again, and the server goes away mid-install.
+  ASSERT_TRUE(adapter_.update_firmware({"flat", id_}));
+  open_ = false;
+  adapter_.disconnected("the server closed the connection");
+  bool dropped = false;
+  for (const core::EventRecord& e : history())
+    dropped |= e.detail.find("closed during the install") != std::string::npos;
+  EXPECT_TRUE(dropped);
+  EXPECT_FALSE(adapter_.update_firmware({"flat", id_})) << "not connected";
 }
 
 TEST_F(ZwaveJsAdapterTest, TheNodesRssiIsItsSignalOnlyWhenTheControllerHeardItAgain) {

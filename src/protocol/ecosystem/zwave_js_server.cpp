@@ -234,6 +234,23 @@ Result<ZwsMessage> result_of(const json::object& o) {
     if (*status) r.set_value_status = static_cast<int>(**status);
     auto words = optional_text(inner->get_object(), "message", "result.result", 200);
     if (words && *words) r.error_message = std::move(**words);
+    r.firmware_installed = optional_bool(inner->get_object(), "success");
+  }
+  if (const json::value* updates = field(b, "updates"); updates != nullptr) {
+    if (!updates->is_array()) return bad("result.updates", "must be an array");
+    std::vector<ZwsFirmwareUpdate> out;
+    std::size_t i = 0;
+    for (const json::value& u : updates->get_array()) {
+      const std::string at = "result.updates[" + std::to_string(i++) + "]";
+      if (!u.is_object()) return bad(at, "must be an object");
+      auto version = optional_text(u.get_object(), "version", at, 64);
+      if (!version) return version.error();
+      if (!*version) return bad(at + ".version", "missing");
+      out.push_back(ZwsFirmwareUpdate{std::move(**version),
+                                      optional_bool(u.get_object(), "downgrade").value_or(false),
+                                      json::serialize(u)});
+    }
+    r.firmware_updates = std::move(out);
   }
   // endpoint.invoke_cc_api of User Code "get": {"response":{"userIdStatus":N,"userCode":"..."}}.
   if (const json::value* response = field(b, "response"); response != nullptr && response->is_object()) {
@@ -422,6 +439,22 @@ std::string encode_zws_ping(std::string_view message_id, int node_id) {
 
 std::string encode_zws_soft_reset(std::string_view message_id) {
   return command(message_id, {{"command", "driver.soft_reset"}});
+}
+
+std::string encode_zws_available_firmware_updates(std::string_view message_id, int node_id) {
+  return command(message_id, {{"command", "controller.get_available_firmware_updates"},
+                              {"nodeId", node_id},
+                              {"includePrereleases", false}});
+}
+
+Result<std::string> encode_zws_firmware_update_ota(std::string_view message_id, int node_id,
+                                                   std::string_view update_info) {
+  boost::system::error_code ec;
+  json::value info = json::parse(update_info, ec);
+  if (ec || !info.is_object()) return invalid_argument("updateInfo", "must be a JSON object");
+  return command(
+      message_id,
+      {{"command", "controller.firmware_update_ota"}, {"nodeId", node_id}, {"updateInfo", std::move(info)}});
 }
 
 }  // namespace lw::protocol

@@ -96,6 +96,15 @@ struct ZwsUserCode {
 };
 
 /// {"type":"result", ...}: the answer to one command.
+/// One firmware update the Z-Wave JS firmware update service offers a node.
+struct ZwsFirmwareUpdate {
+  std::string version;  ///< shown() and bounded
+  bool downgrade{false};
+  /// The update's object as the server gave it: sent back whole as
+  /// controller.firmware_update_ota's updateInfo.
+  std::string info;
+};
+
 struct ZwsResult {
   std::string message_id;
   bool success{false};
@@ -113,6 +122,12 @@ struct ZwsResult {
   std::optional<bool> responded;
   /// endpoint.invoke_cc_api of User Code "get": the slot asked.
   std::optional<ZwsUserCode> user_code;
+  /// controller.get_available_firmware_updates: what the firmware update
+  /// service offers the node, as listed.
+  std::optional<std::vector<ZwsFirmwareUpdate>> firmware_updates;
+  /// controller.firmware_update_ota (schema >= 32): whether it was installed
+  /// (result.result.success; its status is set_value_status).
+  std::optional<bool> firmware_installed;
 };
 
 /// A Notification CC "notification" event (stateless events: keypad and RF operations).
@@ -156,6 +171,15 @@ std::string encode_zws_ping(std::string_view message_id, int node_id);
 /// driver.soft_reset: the controller restarts (its routes and radio state
 /// rebuilt); the driver reconnects to it by itself.
 std::string encode_zws_soft_reset(std::string_view message_id);
+/// controller.get_available_firmware_updates of a node, stable releases only
+/// (the service's API key is the driver's own): answered {"updates":[...]}.
+std::string encode_zws_available_firmware_updates(std::string_view message_id, int node_id);
+/// controller.firmware_update_ota of a node with one update as listed
+/// (ZwsFirmwareUpdate::info); answered once it ended:
+/// {"result":{"status":N,"success":bool,...}}. Errors: invalid_argument when
+/// `update_info` is not a JSON object.
+Result<std::string> encode_zws_firmware_update_ota(std::string_view message_id, int node_id,
+                                                   std::string_view update_info);
 /// User Code CC (99) of a node: node.set_value of userCode[user_id] (the
 /// driver stores it enabled), of userIdStatus[user_id] = 0 (available: the
 /// slot is cleared), and endpoint.invoke_cc_api "get" of one slot.

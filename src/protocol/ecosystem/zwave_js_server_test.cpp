@@ -176,6 +176,52 @@ TEST(ZwaveJsServer, UserCodeGetsAndRefusedWritesAreRead) {
             "result.response.userCode: must be digits");
 }
 
+// Firmware updates, in the shapes zwave-js-server documents for schema 32 and later.
+TEST(ZwaveJsServer, TheFirmwareUpdatesOfferedAndAnInstallsOutcomeAreRead) {
+  const auto offered = as<ZwsResult>(
+      R"({"type":"result","success":true,"messageId":"3","result":{"updates":[)"
+      R"({"version":"1.8.0","changelog":"* Fixes the keypad lock-out","channel":"stable",)"
+      R"("files":[{"target":0,"url":"https://example.com/lock-1.8.0.otz","integrity":"sha256:ab12"}],)"
+      R"("downgrade":false,"normalizedVersion":"1.8.0"},)"
+      R"({"version":"1.6.2","changelog":"","channel":"stable","files":[],"downgrade":true,)"
+      R"("normalizedVersion":"1.6.2"}]}})");
+  ASSERT_TRUE(offered.firmware_updates);
+  ASSERT_EQ(offered.firmware_updates->size(), 2U);
+  const ZwsFirmwareUpdate& up = offered.firmware_updates->front();
+  EXPECT_EQ(up.version, "1.8.0");
+  EXPECT_FALSE(up.downgrade);
+  EXPECT_TRUE((*offered.firmware_updates)[1].downgrade);
+  // The update goes back whole: the server needs its files and integrity.
+  namespace json = boost::json;
+  auto ota = encode_zws_firmware_update_ota("4", 2, up.info);
+  ASSERT_TRUE(ota) << ota.error().message;
+  const json::value sent = json::parse(*ota);
+  EXPECT_EQ(sent.at("command"), "controller.firmware_update_ota");
+  EXPECT_EQ(sent.at("nodeId"), 2);
+  EXPECT_EQ(sent.at("updateInfo").at("files").at(0).at("integrity"), "sha256:ab12");
+  EXPECT_FALSE(encode_zws_firmware_update_ota("5", 2, "[1]"));
+  EXPECT_EQ(json::parse(encode_zws_available_firmware_updates("6", 2)),
+            json::parse(R"({"command":"controller.get_available_firmware_updates","nodeId":2,)"
+                        R"("includePrereleases":false,"messageId":"6"})"));
+
+  const auto none =
+      as<ZwsResult>(R"({"type":"result","success":true,"messageId":"3","result":{"updates":[]}})");
+  ASSERT_TRUE(none.firmware_updates);
+  EXPECT_TRUE(none.firmware_updates->empty());
+  const auto installed = as<ZwsResult>(
+      R"({"type":"result","success":true,"messageId":"4","result":{"result":{"status":255,"success":true,"reInterview":false}}})");
+  EXPECT_EQ(installed.firmware_installed, true);
+  EXPECT_EQ(installed.set_value_status, 255);
+  const auto failed = as<ZwsResult>(
+      R"({"type":"result","success":true,"messageId":"4","result":{"result":{"status":1,"success":false,"reInterview":false}}})");
+  EXPECT_EQ(failed.firmware_installed, false);
+  EXPECT_EQ(decode_zws_message(
+                R"({"type":"result","success":true,"messageId":"3","result":{"updates":[{"files":[]}]}})")
+                .error()
+                .message,
+            "result.updates[0].version: missing");
+}
+
 TEST(ZwaveJsServer, CommandsAreTheServersJson) {
   namespace json = boost::json;
   EXPECT_EQ(
