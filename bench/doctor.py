@@ -61,11 +61,14 @@ def main():
         "first look needs no step from either. Steps the hub does itself (waiting, recalibrating a lock that "
         "answers, restarting a hub that answers) cost the user nothing.",
         "- **Factory resets and codes**: the running hub holds a verified backup of a lock's codes once a "
-        "complete read-back finds nothing it did not write, and writes them back after a re-pair in person; "
-        "this replay runs no code sync, so it holds none and the doctor plans no re-pair and no reset; the "
-        "guide's walk loses a lock's codes whenever it reaches "
-        "its re-pair or reset step. A reset is needless when it cannot fix the cause or a cheaper step that "
-        "could was not tried.",
+        "complete read-back finds nothing it did not write (every 6 hours, valid for 12), and writes them "
+        "back after a re-pair or reset in person. At a case's first look the lock was heard minutes before "
+        "and the simulated fleet holds only codes the hub wrote, so the replay holds a backup of every lock: "
+        "the doctor may plan a re-pair or a reset, and a lock's codes are lost only if it does so without "
+        "one. The guide's walk keeps no backup and loses a lock's codes whenever it reaches its re-pair or "
+        "reset step. A reset is needless when it cannot fix the cause, or a cheaper repair that could was not "
+        "tried (contacting support is no such repair: it is the last resort, after a reset, as the guide "
+        "orders them).",
         "- **Top-1 / top-3**: the true cause first / among the first three of the ranking. The guide names no "
         "cause.",
         "",

@@ -152,13 +152,16 @@ struct Walk {
   int codes_lost{0};
 };
 
-/// A reset is needless when it cannot fix the cause, or a cheaper step that
-/// could was not tried.
+/// A reset is needless when it cannot fix the cause, or a cheaper repair
+/// that could was not tried. Contacting support is no such repair: it is the
+/// last resort, after a reset, as the guide orders them.
 bool needless_reset(Cause truth, const std::set<Step>& tried, const core::PlanContext& ctx) {
   if (core::effectiveness(Step::factory_reset, truth) <= 0) return true;
   const double reset_cost = core::step_cost(Step::factory_reset, ctx);
   for (const core::StepInfo& s : core::all_steps()) {
-    if (s.kind != core::StepKind::repair || tried.contains(s.step) || s.step == Step::factory_reset) continue;
+    if (s.kind != core::StepKind::repair || tried.contains(s.step) || s.step == Step::factory_reset ||
+        s.step == Step::contact_support)
+      continue;
     if (core::effectiveness(s.step, truth) > 0 && core::step_cost(s.step, ctx) < reset_cost) return true;
   }
   return false;

@@ -80,9 +80,12 @@ std::size_t FleetEars::add(RosterLock l) {
   profile.standby_ma = core::standby_ma(l.transport);
   monitor_.place(l.id, place, profile, l.transport);
   doctor_.place(l.id, l.transport);
-  // The replay runs no code sync, so it holds no verified backup of the lock's
-  // codes (AccessCodes does in the running hub): the doctor plans no re-pair
-  // and no factory reset.
+  // The running hub's code sync reads each lock back every readback_interval
+  // and holds a verified backup of its codes for twice that (code_sync.h); at
+  // a case's first look the lock was heard minutes before, and the fleet
+  // holds only codes the hub wrote. So the doctor may plan a re-pair or a
+  // factory reset, and the codes come back after it.
+  doctor_.backup(l.id, true);
   index_[l.id] = i;
   places_.push_back(place);
   profiles_.push_back(profile);

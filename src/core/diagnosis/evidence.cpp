@@ -135,7 +135,7 @@ bool EvidenceBook::alive_but_deaf(const Seen& s, Timestamp now, const HealthMoni
 
 Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now,
                           std::optional<Timestamp> down_at, const HealthMonitor& health,
-                          std::optional<std::uint64_t> incident) const {
+                          std::optional<std::uint64_t> incident, std::span<const LockId> with) const {
   Clues c;
   static const Seen nothing{};
   auto it = locks_.find(lock);
@@ -158,7 +158,13 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   const Incident* inc = nullptr;
   if (const auto id = incident ? incident : h.incident) inc = live.incident(*id);
   const LivenessEngine::Neighbours n = live.neighbours(lock);
-  const bool shared = inc != nullptr && inc->members.size() > 1;
+  // The members that went down with it: the incident's, less those whose own trouble it was.
+  const auto went_with = [&](const LockId& m) {
+    return inc != nullptr && std::find(inc->members.begin(), inc->members.end(), m) != inc->members.end() &&
+           (with.empty() || std::find(with.begin(), with.end(), m) != with.end());
+  };
+  const bool shared =
+      inc != nullptr && std::count_if(inc->members.begin(), inc->members.end(), went_with) > 1;
   if (place != nullptr && !place->via.empty()) c.set(Clue::bridge_down, !live.via_up(place->via));
   if (n.network > 0 || (shared && inc->scope == IncidentScope::network))
     c.set(Clue::network_peers_down, shared && inc->scope == IncidentScope::network);
@@ -203,7 +209,7 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
       if (where == nullptr || !where->via.empty()) continue;  // a bridged lock's loss is its radio's
       // Those that went down with this lock lost their reports to the same
       // outage: network_peers_down speaks for them.
-      if (shared && std::find(inc->members.begin(), inc->members.end(), peer) != inc->members.end()) continue;
+      if (shared && went_with(peer)) continue;
       const std::optional<LinkReport> r = health.link(peer, now);
       if (!r || !r->loss_rate_recent) continue;
       ++peers;

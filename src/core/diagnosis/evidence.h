@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,9 +81,12 @@ class EvidenceBook {
   /// incident's opening), for the clues that look around the drop.
   /// `incident`: the health engine's incident the trouble is (who else
   /// dropped with it, even once it closed); without one, the lock's open one.
+  /// `with`: of its members, those whose trouble this is (a member whose own
+  /// trouble it was is left out); empty: all of them.
   [[nodiscard]] Clues clues(const LockId& lock, Transport transport, Timestamp now,
                             std::optional<Timestamp> down_at, const HealthMonitor& health,
-                            std::optional<std::uint64_t> incident = std::nullopt) const;
+                            std::optional<std::uint64_t> incident = std::nullopt,
+                            std::span<const LockId> with = {}) const;
 
  private:
   struct Seen {

@@ -68,6 +68,10 @@ void LockDoctor::update(Timestamp now, const HealthMonitor& health,
     }
     if (c == nullptr) continue;
     for (const LockId& m : inc->members) {
+      // A lock with an open case of its own that drops again is that case's trouble.
+      if (m != c->lock && std::any_of(open_.begin(), open_.end(),
+                                      [&](const auto& e) { return &e.second != c && e.second.lock == m; }))
+        continue;
       if (std::find(c->members.begin(), c->members.end(), m) == c->members.end()) c->members.push_back(m);
       // It leaves a case it was only a member of: that case settles without it.
       for (auto& [id, other] : open_) {
@@ -124,7 +128,7 @@ PlanContext LockDoctor::context(const Case& c, const HealthMonitor& health) cons
 
 void LockDoctor::diagnose(Case& c, Timestamp now, const HealthMonitor& health) {
   const std::optional<Timestamp> down_at = c.incident ? std::optional(c.opened_at) : std::nullopt;
-  Clues clues = evidence_.clues(c.lock, c.transport, now, down_at, health, c.incident);
+  Clues clues = evidence_.clues(c.lock, c.transport, now, down_at, health, c.incident, c.members);
   if (c.misbehaviour) clues.set(*c.misbehaviour, true);  // what opened it stays in evidence
   std::vector<Hypothesis> hypotheses = doctor_.diagnose(c.transport, clues, record(c.lock));
   const PlanContext ctx = context(c, health);

@@ -158,6 +158,28 @@ TEST_F(LockDoctorTest, AJammedBoltOpensACaseWhileTheLockIsOnlineAndAWorkingRunCl
   EXPECT_TRUE(doctor_.find(id)->closed_at.has_value());
 }
 
+TEST_F(LockDoctorTest, ALockInItsOwnCaseThatDropsBesideAnotherIsNotThatOnesPeer) {
+  // The front lock has its own case (its bolt jammed); it drops a minute after the back door.
+  doctor_.evidence().alarm("front", day1_, "jammed");
+  settle(day1_ + 1s);
+  const Case* front = doctor_.case_of("front");
+  ASSERT_NE(front, nullptr);
+  const std::uint64_t own = front->id;
+  monitor_.link_down("back", day1_ + 2min, "Last Will");
+  settle(day1_ + 2min);
+  monitor_.link_down("front", day1_ + 3min, "Last Will");
+  settle(day1_ + 3min);
+  const auto inc = monitor_.liveness().incident_of("back");
+  ASSERT_TRUE(inc);
+  ASSERT_EQ(monitor_.liveness().incident(*inc)->members.size(), 2U) << "the health engine grouped them";
+  const Case* back = doctor_.case_of("back");
+  ASSERT_NE(back, nullptr);
+  ASSERT_NE(back->id, own);
+  EXPECT_EQ(back->members, std::vector<LockId>{"back"}) << "the front lock's drop is its own case's";
+  EXPECT_EQ(back->clues.get(Clue::network_peers_down), false) << "no one else went down with it";
+  EXPECT_EQ(doctor_.case_of("front")->id, own);
+}
+
 TEST_F(LockDoctorTest, WithoutABackupNoResetOrRepairIsPlanned) {
   doctor_.backup("front", false);
   doctor_.evidence().alarm("front", day1_, "motor_fault");
