@@ -158,10 +158,12 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   const Incident* inc = nullptr;
   if (const auto id = incident ? incident : h.incident) inc = live.incident(*id);
   const LivenessEngine::Neighbours n = live.neighbours(lock);
+  const auto in_incident = [&](const LockId& m) {
+    return inc != nullptr && std::find(inc->members.begin(), inc->members.end(), m) != inc->members.end();
+  };
   // The members that went down with it: the incident's, less those whose own trouble it was.
   const auto went_with = [&](const LockId& m) {
-    return inc != nullptr && std::find(inc->members.begin(), inc->members.end(), m) != inc->members.end() &&
-           (with.empty() || std::find(with.begin(), with.end(), m) != with.end());
+    return in_incident(m) && (with.empty() || std::find(with.begin(), with.end(), m) != with.end());
   };
   const bool shared =
       inc != nullptr && std::count_if(inc->members.begin(), inc->members.end(), went_with) > 1;
@@ -208,8 +210,9 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
       const DevicePlace* where = live.place(peer);
       if (where == nullptr || !where->via.empty()) continue;  // a bridged lock's loss is its radio's
       // Those that went down with this lock lost their reports to the same
-      // outage: network_peers_down speaks for them.
-      if (shared && went_with(peer)) continue;
+      // outage (network_peers_down speaks for them), and what befell them
+      // since is their own.
+      if (in_incident(peer)) continue;
       const std::optional<LinkReport> r = health.link(peer, now);
       if (!r || !r->loss_rate_recent) continue;
       ++peers;

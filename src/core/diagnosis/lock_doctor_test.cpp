@@ -95,6 +95,8 @@ TEST_F(LockDoctorTest, AMemberOfTheNetworksCaseThatDropsAloneLaterGetsACaseOfIts
   EXPECT_EQ(std::count(network->members.begin(), network->members.end(), other), 0);
   // The network's case, its incident closed, still says all its locks went together.
   EXPECT_EQ(network->clues.get(Clue::network_peers_down), true);
+  EXPECT_NE(network->clues.get(Clue::network_peers_lossy), std::optional(true))
+      << "its own drop since is no crowd on the network";
   EXPECT_EQ(info(network->hypotheses.at(0).cause).scope, CauseScope::network)
       << to_string(network->hypotheses.at(0).cause);
   // It settles while `other` is still down.
