@@ -355,6 +355,7 @@ void BatteryForecaster::start_battery(Timestamp at) {
   activity_days_.fill(ActivityDay{});
   last_day_ = -1;
   first_at_ = at;
+  replaced_at_ = at;
   fitted_at_ = at;
   last_at_.reset();
   level_.reset();
@@ -782,6 +783,7 @@ BatteryForecast BatteryForecaster::forecast(Timestamp now) const {
   if (!cache_ || cache_->day != last_day_ || cache_->epoch != epoch_) cache_ = refit();
   BatteryForecast out = cache_->forecast;
   if (out.dies_at) out.days_left = std::max(0.0, days_between(now, *out.dies_at));
+  out.replaced_at = replaced_at_;
 
   int brown_outs = 0;
   int dropouts = 0;

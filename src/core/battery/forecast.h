@@ -158,6 +158,8 @@ struct BatteryForecast {
   std::optional<double> measured_cell_ohm;
   bool low_battery_dropouts{false};
   std::vector<std::string> evidence;  ///< what was seen for low_battery_dropouts
+  /// When a battery change was last detected (or told by replaced()), if ever.
+  std::optional<Timestamp> replaced_at;
 };
 
 class BatteryForecaster {
@@ -284,8 +286,9 @@ class BatteryForecaster {
   std::array<MotorDay, kMotorDays> motor_days_{};
   std::array<ActivityDay, kActivityDays> activity_days_{};
   std::int64_t last_day_{-1};
-  std::optional<Timestamp> first_at_;   // first input of this battery (or of tracking)
-  std::optional<Timestamp> fitted_at_;  // a battery change seen
+  std::optional<Timestamp> first_at_;     // first input of this battery (or of tracking)
+  std::optional<Timestamp> replaced_at_;  // the last battery change detected
+  std::optional<Timestamp> fitted_at_;    // a battery change seen
   std::optional<Timestamp> last_at_;
   std::optional<double> level_;  // smoothed v20 of recent samples
   std::optional<Held> held_;

@@ -41,6 +41,8 @@ constexpr std::array<ClueWords, kClueCount> kWords{{
      "the routers of its mesh stayed"},
     {"network_peers_lossy", "the other locks on its Wi-Fi began losing their reports too",
      "the other locks on its Wi-Fi report as they did in the week before"},
+    {"batteries_replaced", "fresh batteries went in around the drop",
+     "the same batteries as before the drop"},
 }};
 
 }  // namespace

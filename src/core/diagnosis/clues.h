@@ -47,9 +47,10 @@ enum class Clue : std::uint8_t {
   over_internet,          ///< its network reaches the hub over the internet (configured)
   mesh_router_gone,       ///< a router of its Zigbee mesh went offline or left around the drop
   network_peers_lossy,    ///< other locks on its Wi-Fi lost many of their reports too
+  batteries_replaced,     ///< a fresh pack went in around the drop (its voltage jumped)
 };
 
-inline constexpr std::size_t kClueCount = 27;
+inline constexpr std::size_t kClueCount = 28;
 
 /// Plain words, as the user reads them under "evidence for" / "against".
 struct ClueWords {

@@ -40,6 +40,7 @@ constexpr std::array<double, kClueCount> kBackground{
     0.30,  // over_internet
     0.02,  // mesh_router_gone
     0.05,  // network_peers_lossy
+    0.03,  // batteries_replaced
 };
 
 struct Sign {
@@ -64,7 +65,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
        {came_back_alone, 0.02},
        {rebooted, 0.05},
        {signal_weak, 0.1},
-       kNone,
+       {batteries_replaced, 0.6},  // once it is back: fresh cells are how it came back
        kNone}}},
     {Cause::battery_low_dropouts,
      {{{battery_low, 0.8},
@@ -72,7 +73,7 @@ constexpr std::array<Profile, Doctor::kCauses> kProfiles{{
        {rebooted, 0.8},
        {came_back_alone, 0.95},
        {told_gone, 0.6},
-       kNone,
+       {batteries_replaced, 0.3},
        kNone,
        kNone,
        kNone}}},

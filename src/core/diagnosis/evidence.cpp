@@ -181,11 +181,15 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
     if (auto r = remote_.find(net); r != remote_.end()) c.set(Clue::over_internet, r->second);
   }
 
-  // Battery.
-  if (h.battery.days_left) c.set(Clue::battery_low, *h.battery.days_left < kLowDays);
+  // Battery. Fresh cells around the drop: someone acted (it did not come back
+  // by itself), and the pack the drop is about is gone (its level is no clue).
+  const bool swapped = down_at && within(h.battery.replaced_at, *down_at - kAroundDrop, now);
+  if (h.battery.days_left && !swapped) c.set(Clue::battery_low, *h.battery.days_left < kLowDays);
   c.set(Clue::battery_dropouts,
         h.battery.low_battery_dropouts || within(s.brown_out, now - kBrownOutRecent, now));
   if (down_at) {
+    c.set(Clue::batteries_replaced, swapped);
+    if (swapped) c.set(Clue::came_back_alone, false);
     c.set(Clue::rebooted,
           within(s.boot, *down_at - kAroundDrop, now) || within(s.rejoin, *down_at - kAroundDrop, now));
   }

@@ -268,6 +268,28 @@ TEST_F(EvidenceTest, ReportsLostInTheHubsFirstMinutesWithALockAreNotItsLink) {
   EXPECT_EQ(loss_high(day1_ + 3h), false) << "3 lost of 19: the link is fine";
 }
 
+TEST_F(EvidenceTest, FreshBatteriesAfterTheDropPointAtTheBatteriesNotAtALockThatCameBackAlone) {
+  monitor_.link_down("front", day1_ + 1min, "Last Will");
+  settle(day1_ + 2min);
+  for (Timestamp t = day1_ + 10min; t <= day1_ + 40min; t += 10min) {
+    report("back", t);
+    report("garage", t);
+  }
+  const auto at = [&](Timestamp now) {
+    return book_.clues("front", Transport::wifi, now, day1_ + 1min, monitor_);
+  };
+  EXPECT_EQ(at(day1_ + 20min).get(Clue::batteries_replaced), false) << "still away";
+  // Two hours later it is back at 1.6 V a cell, 0.2 V over its old pack.
+  report("front", day1_ + 2h, 6400);
+  report("front", day1_ + 2h + 10min, 6400);
+  settle(day1_ + 2h + 10min);
+  const Clues c = at(day1_ + 2h + 11min);
+  EXPECT_EQ(c.get(Clue::batteries_replaced), true);
+  EXPECT_EQ(c.get(Clue::came_back_alone), false) << "someone put the cells in";
+  EXPECT_EQ(c.get(Clue::battery_low), std::nullopt) << "the pack the drop is about is gone";
+  EXPECT_EQ(Doctor().diagnose(Transport::wifi, c).at(0).cause, Cause::battery_depleted);
+}
+
 TEST_F(EvidenceTest, ABrownOutBootIsADropoutClue) {
   Telemetry t;
   t.ts = day1_;
