@@ -190,8 +190,11 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   if (down_at) {
     c.set(Clue::batteries_replaced, swapped);
     if (swapped) c.set(Clue::came_back_alone, false);
-    c.set(Clue::rebooted,
-          within(s.boot, *down_at - kAroundDrop, now) || within(s.rejoin, *down_at - kAroundDrop, now));
+    // A lock restarts when its cells go in: that boot is the swap's.
+    if (!swapped) {
+      c.set(Clue::rebooted,
+            within(s.boot, *down_at - kAroundDrop, now) || within(s.rejoin, *down_at - kAroundDrop, now));
+    }
   }
 
   // Link.

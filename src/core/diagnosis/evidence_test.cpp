@@ -287,6 +287,7 @@ TEST_F(EvidenceTest, FreshBatteriesAfterTheDropPointAtTheBatteriesNotAtALockThat
   EXPECT_EQ(c.get(Clue::batteries_replaced), true);
   EXPECT_EQ(c.get(Clue::came_back_alone), false) << "someone put the cells in";
   EXPECT_EQ(c.get(Clue::battery_low), std::nullopt) << "the pack the drop is about is gone";
+  EXPECT_EQ(c.get(Clue::rebooted), std::nullopt) << "a lock restarts when its cells go in";
   EXPECT_EQ(Doctor().diagnose(Transport::wifi, c).at(0).cause, Cause::battery_depleted);
 }
 
