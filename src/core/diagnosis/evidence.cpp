@@ -119,11 +119,14 @@ void EvidenceBook::app(const LockId& lock, Timestamp at, AppComplaint what) {
   misbehaved(lock, s, at);
 }
 
-void EvidenceBook::connectivity(const ConnectivityChange& change) {
+void EvidenceBook::connectivity(const ConnectivityChange& change, const HealthMonitor& health) {
   if (!is_down(change.to) || is_down(change.from)) return;
   Seen& s = seen(change.lock);
   s.last_down = change.at;
   s.told_gone = change.told;
+  // Kept for when fresh cells replace the pack the drop is about.
+  const std::optional<double> days = health.health(change.lock, change.at).battery.days_left;
+  s.low_at_drop = days ? std::optional(*days < kLowDays) : std::nullopt;
 }
 
 bool EvidenceBook::alive_but_deaf(const Seen& s, Timestamp now, const HealthMonitor& health,
@@ -182,9 +185,14 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   }
 
   // Battery. Fresh cells around the drop: someone acted (it did not come back
-  // by itself), and the pack the drop is about is gone (its level is no clue).
+  // by itself), and the pack the drop is about is gone (its level is the one
+  // the forecast gave at the drop).
   const bool swapped = down_at && within(h.battery.replaced_at, *down_at - kAroundDrop, now);
-  if (h.battery.days_left && !swapped) c.set(Clue::battery_low, *h.battery.days_left < kLowDays);
+  if (swapped) {
+    if (s.low_at_drop) c.set(Clue::battery_low, *s.low_at_drop);  // the old pack, as it was at the drop
+  } else if (h.battery.days_left) {
+    c.set(Clue::battery_low, *h.battery.days_left < kLowDays);
+  }
   c.set(Clue::battery_dropouts,
         h.battery.low_battery_dropouts || within(s.brown_out, now - kBrownOutRecent, now));
   if (down_at) {

@@ -66,8 +66,9 @@ class EvidenceBook {
   /// The installer's word on a network (its "<site>/<ssid>" key): whether it
   /// reaches the hub over the internet.
   void network(const std::string& network, bool over_internet) { remote_[network] = over_internet; }
-  /// A connectivity change from the health engine.
-  void connectivity(const ConnectivityChange& change);
+  /// A connectivity change from the health engine; at a drop, what the
+  /// battery forecast says of the pack then is kept.
+  void connectivity(const ConnectivityChange& change, const HealthMonitor& health);
 
   /// Locks that misbehaved since the last call (an alarm, a state mismatch,
   /// an app complaint, a second failed command in a row), each once.
@@ -110,6 +111,7 @@ class EvidenceBook {
     std::optional<Timestamp> misbehaved;
     std::optional<Timestamp> worked;  // an operation completed or a command succeeded
     bool reported{false};             // a telemetry was heard
+    std::optional<bool> low_at_drop;  // the battery forecast said low when it last went down
   };
   struct Bridge {
     std::string firmware;

@@ -45,7 +45,7 @@ void LockDoctor::update(Timestamp now, const HealthMonitor& health,
                         const std::vector<ConnectivityChange>& changes,
                         const std::vector<IncidentChange>& incidents) {
   const LivenessEngine& live = health.liveness();
-  for (const ConnectivityChange& ch : changes) evidence_.connectivity(ch);
+  for (const ConnectivityChange& ch : changes) evidence_.connectivity(ch, health);
   for (const IncidentChange& ic : incidents) {
     const Incident* inc = live.incident(ic.incident);
     if (inc == nullptr || inc->members.empty()) continue;
