@@ -335,6 +335,13 @@ Doctor::Doctor() {
   }
 }
 
+namespace {
+/// Whether confirmations teach a clue's likelihood: not those whose answer
+/// depends on when it was asked (whether it came back by itself, whether
+/// fresh cells went in yet: a confirmation often comes before either shows).
+bool teaches(Clue clue) { return clue != Clue::came_back_alone && clue != Clue::batteries_replaced; }
+}  // namespace
+
 void Doctor::learn(Transport transport, Cause cause) {
   if (!applies(cause, transport)) return;
   counts_[idx(transport)][idx(cause)] += 1.0;
@@ -347,7 +354,7 @@ void Doctor::learn(Transport transport, Cause cause, const Clues& clues) {
   auto& row = tallies_[idx(transport)][idx(cause)];
   for (std::size_t k = 0; k < kClueCount; ++k) {
     const auto clue = static_cast<Clue>(k);
-    if (clue == Clue::came_back_alone) continue;
+    if (!teaches(clue)) continue;
     const std::optional<bool> seen = clues.get(clue);
     if (!seen) continue;
     row[k].answered += 1;
@@ -364,7 +371,7 @@ void Doctor::unlearn(const Lesson& lesson) {
   auto& row = tallies_[idx(lesson.transport)][idx(lesson.cause)];
   for (std::size_t k = 0; k < kClueCount; ++k) {
     const auto clue = static_cast<Clue>(k);
-    if (clue == Clue::came_back_alone) continue;
+    if (!teaches(clue)) continue;
     const std::optional<bool> seen = lesson.clues.get(clue);
     if (!seen) continue;
     row[k].answered = std::max(0.0F, row[k].answered - 1);
