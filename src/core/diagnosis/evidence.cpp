@@ -196,7 +196,8 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   c.set(Clue::battery_dropouts,
         h.battery.low_battery_dropouts || within(s.brown_out, now - kBrownOutRecent, now));
   if (down_at) {
-    c.set(Clue::batteries_replaced, swapped);
+    // While it is away nobody may have been to it yet: no fresh cells says nothing.
+    if (swapped || !is_down(h.connectivity)) c.set(Clue::batteries_replaced, swapped);
     if (swapped) c.set(Clue::came_back_alone, false);
     // A lock restarts when its cells go in: that boot is the swap's.
     if (!swapped) {

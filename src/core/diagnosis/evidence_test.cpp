@@ -278,7 +278,8 @@ TEST_F(EvidenceTest, FreshBatteriesAfterTheDropPointAtTheBatteriesNotAtALockThat
   const auto at = [&](Timestamp now) {
     return book_.clues("front", Transport::wifi, now, day1_ + 1min, monitor_);
   };
-  EXPECT_EQ(at(day1_ + 20min).get(Clue::batteries_replaced), false) << "still away";
+  EXPECT_EQ(at(day1_ + 20min).get(Clue::batteries_replaced), std::nullopt)
+      << "still away: nobody may have been to it yet";
   // Two hours later it is back at 1.6 V a cell, 0.2 V over its old pack.
   report("front", day1_ + 2h, 6400);
   report("front", day1_ + 2h + 10min, 6400);

@@ -235,12 +235,15 @@ Weights prior(const std::vector<std::pair<Cause, double>>& hypotheses) {
 
 /// Drops steps with no chance left given the ones before them, and risky
 /// ones (a re-pair, a factory reset) without a real chance: then support is
-/// the better call. contact_support stays.
-std::vector<Step> prune(const std::vector<Step>& order, Weights w) {
+/// the better call. contact_support stays; so do the steps in `before_reset`
+/// with any chance at all, which a factory reset must not skip.
+std::vector<Step> prune(const std::vector<Step>& order, Weights w, const StepSet& before_reset) {
   std::vector<Step> kept;
   for (const Step s : order) {
     const double m = mass(w);
-    const double needed = info(s).risk >= kRiskyStep ? kRiskyStepChance : kNoChance;
+    const double needed = info(s).risk >= kRiskyStep ? kRiskyStepChance
+                          : before_reset[index(s)]   ? 0.0
+                                                     : kNoChance;
     if (s != Step::contact_support && !(m > 0 && fix_mass(s, w) / m > needed)) continue;
     kept.push_back(s);
     w = condition(s, w, false);
@@ -282,17 +285,38 @@ std::vector<Step> order_user_steps(const Weights& start, const StepSet& skip, co
     used[index(*s)] = true;
     w = condition(*s, w, false);
   }
-  // Guide: a factory reset is the last resort, after every cheaper step with a chance.
+  // Guide: a factory reset is the last resort, after every cheaper step with
+  // any chance at all, also one the ranking all but rules out: a ranking can
+  // be wrong, and a reset wipes the lock.
+  StepSet before_reset{};
   const auto reset = std::find(order.begin(), order.end(), Step::factory_reset);
   if (reset != order.end()) {
     const double reset_cost = step_cost(Step::factory_reset, ctx);
-    const auto last_cheaper = std::find_if(order.rbegin(), order.rend(), [&](Step s) {
-                                return step_cost(s, ctx) < reset_cost;
-                              }).base();  // one past the last cheaper step
-    if (last_cheaper > reset + 1) std::rotate(reset, reset + 1, last_cheaper);
+    std::vector<Step> head(order.begin(), reset);
+    std::vector<Step> tail;
+    for (auto it = reset + 1; it != order.end(); ++it) {
+      if (step_cost(*it, ctx) >= reset_cost) tail.push_back(*it);
+    }
+    StepSet planned = skip;
+    for (const Step s : head) planned[index(s)] = true;
+    std::vector<Step> cheaper;
+    for (const StepInfo& s : kSteps) {
+      if (s.kind == StepKind::repair && s.step != Step::contact_support && s.step != Step::factory_reset &&
+          !planned[index(s.step)] && allowed(s.step, ctx) && step_cost(s.step, ctx) < reset_cost &&
+          fix_mass(s.step, start) > 0) {
+        cheaper.push_back(s.step);
+      }
+    }
+    std::stable_sort(cheaper.begin(), cheaper.end(),
+                     [&](Step a, Step b) { return step_cost(a, ctx) < step_cost(b, ctx); });
+    head.insert(head.end(), cheaper.begin(), cheaper.end());
+    for (const Step s : head) before_reset[index(s)] = true;
+    head.push_back(Step::factory_reset);
+    head.insert(head.end(), tail.begin(), tail.end());
+    order = std::move(head);
   }
   if (!skip[index(Step::contact_support)]) order.push_back(Step::contact_support);
-  return prune(order, start);
+  return prune(order, start, before_reset);
 }
 
 SequenceCost cost_of(std::span<const Step> steps, Weights w, const PlanContext& ctx) {

@@ -136,6 +136,22 @@ TEST(Planner, FactoryResetComesOnlyAfterEveryCheaperStepThatStillHasAChance) {
   }
 }
 
+TEST(Planner, FactoryResetWaitsForACheaperStepEvenWhenTheRankingAllButRulesItsCauseOut) {
+  // The evidence all but ruled a weak signal out, and it was wrong: before
+  // the lock is wiped, the extender is tried.
+  const Hypotheses h{{Cause::firmware_bug, 1 - 1e-12}, {Cause::weak_signal, 1e-12}};
+  const std::vector<Outcome> tried{{Step::power_cycle_lock, false}, {Step::update_firmware, false}};
+  const Plan p = plan(h, kBackedUp, tried);
+  const int reset = position(p, Step::factory_reset);
+  ASSERT_GE(reset, 0);
+  const int extender = position(p, Step::move_router_or_add_extender);
+  ASSERT_GE(extender, 0) << "a step with any chance is tried before a reset";
+  EXPECT_LT(extender, reset);
+  // Without the reset in view, a step with next to no chance is not worth the user's time.
+  const Plan no_backup = plan(h, kNothingKnown, tried);
+  EXPECT_EQ(position(no_backup, Step::move_router_or_add_extender), -1);
+}
+
 TEST(Planner, NeverProposesFactoryResetOrRepairWithoutABackupAndSaysSo) {
   const Hypotheses h{{Cause::firmware_bug, 0.6}, {Cause::weak_signal, 0.2}, {Cause::interference, 0.2}};
   const Plan p = plan(h, kNothingKnown, {{Step::power_cycle_lock, false}});
