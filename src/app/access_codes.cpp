@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <utility>
@@ -48,8 +49,12 @@ core::WebhookEventType webhook_type(core::CodeNoticeKind kind) {
     case core::CodeNoticeKind::schedule_differs:
     case core::CodeNoticeKind::pin_differs:
     case core::CodeNoticeKind::extra:
-    case core::CodeNoticeKind::box_key_changed: break;
-    case core::CodeNoticeKind::restored: break;  // not sent (see handle)
+    case core::CodeNoticeKind::box_key_changed:
+    // restored and the settings' notices are not sent (see handle)
+    case core::CodeNoticeKind::restored:
+    case core::CodeNoticeKind::settings_set:
+    case core::CodeNoticeKind::settings_failed:
+    case core::CodeNoticeKind::settings_differ: break;
   }
   return core::WebhookEventType::access_code_drift;
 }
@@ -72,7 +77,10 @@ std::string describe(const core::CodeNotice& n, const std::string& name) {
       text = "drift: " + who + " holds a code lockwarden did not write";
       break;
     case core::CodeNoticeKind::box_key_changed: text = "the lock's code box key changed"; break;
-    case core::CodeNoticeKind::restored: return n.detail;
+    case core::CodeNoticeKind::restored:
+    case core::CodeNoticeKind::settings_set:
+    case core::CodeNoticeKind::settings_failed: return n.detail;
+    case core::CodeNoticeKind::settings_differ: return "drift: " + n.detail;
   }
   if (!n.detail.empty()) text += ": " + n.detail;
   return text;
@@ -129,6 +137,10 @@ Result<std::unique_ptr<AccessCodes>> AccessCodes::open(std::unique_ptr<adapters:
     }
   }
   self->service_.sync().restore(std::move(*sync), hub.now());
+  auto settings = self->vault_->load_settings();
+  if (!settings) return Error{settings.error().code, "access codes: " + settings.error().message};
+  for (const core::SettingsEntry& e : *settings) self->saved_settings_[e.lock.site + "/" + e.lock.lock] = e;
+  self->service_.sync().restore_settings(std::move(*settings), hub.now());
   self->tick();
   for (const auto& [id, code] : self->codes_) {
     for (const core::LockAddress& lock : self->targets(code)) (void)self->want(code, lock);
@@ -395,8 +407,12 @@ void AccessCodes::handle(const std::vector<CodeService::Notice>& notices) {
       e.lock = c.lock.lock;
       e.kind = core::EventKind::access_code;
       e.detail = describe(c, name);
-      const bool drift = webhook_type(c.kind) == core::WebhookEventType::access_code_drift &&
-                         c.kind != core::CodeNoticeKind::restored;
+      const bool about_settings = c.kind == core::CodeNoticeKind::settings_set ||
+                                  c.kind == core::CodeNoticeKind::settings_failed ||
+                                  c.kind == core::CodeNoticeKind::settings_differ;
+      const bool drift = c.kind == core::CodeNoticeKind::settings_differ ||
+                         (webhook_type(c.kind) == core::WebhookEventType::access_code_drift &&
+                          c.kind != core::CodeNoticeKind::restored && !about_settings);
       if (drift) {
         // A change made outside lockwarden (security anchor P7): the audit log shows it as the lock's.
         auto audited = hub_.audit({{},
@@ -422,7 +438,7 @@ void AccessCodes::handle(const std::vector<CodeService::Notice>& notices) {
       }
       if (auto r = hub_.record_event(std::move(e)); !r)
         spdlog::error("access code event for {}: {}", c.lock.lock, r.error().message);
-      if (webhooks_ && c.kind != core::CodeNoticeKind::restored) {
+      if (webhooks_ && c.kind != core::CodeNoticeKind::restored && !about_settings) {
         core::WebhookEvent w{webhook_type(c.kind), now(), {}};
         const core::LockRecord* l = hub_.find_lock(c.lock.lock);
         w.set("lock", c.lock.lock).set("site", c.lock.site).set("name", l != nullptr ? l->name : c.lock.lock);
@@ -464,7 +480,51 @@ void AccessCodes::handle(const std::vector<CodeService::Notice>& notices) {
   }
 }
 
+Result<std::optional<core::SettingsEntry>> AccessCodes::lock_settings(const LockId& lock) const {
+  const core::LockRecord* l = hub_.find_lock(lock);
+  if (l == nullptr) return not_found("lock '" + lock + "' not found");
+  const core::SettingsEntry* e = service_.sync().settings(l->address());
+  return e == nullptr ? std::nullopt : std::optional(*e);
+}
+
+Result<core::SettingsEntry> AccessCodes::set_lock_settings(const LockId& lock,
+                                                           const core::LockSettings& settings,
+                                                           const std::string& actor) {
+  if (auto v = core::validate(settings, "settings"); !v) return v.error();
+  const core::LockRecord* l = hub_.find_lock(lock);
+  if (l == nullptr) return not_found("lock '" + lock + "' not found");
+  if (can_send_(*l) != Reach::native)
+    return Error{ErrorCode::failed_precondition,
+                 "lock '" + lock + "' is reached through a bridge, which carries no keypad settings"};
+  auto audited = hub_.audit(
+      {{},
+       actor,
+       "lock.settings",
+       "lock:" + lock,
+       core::audit_detail(
+           {{"site", l->site},
+            {"wrong_code_entry_limit", std::to_string(settings.wrong_code_entry_limit)},
+            {"user_code_temporary_disable_s", std::to_string(settings.user_code_temporary_disable_s)}}),
+       "ok"});
+  if (!audited) return Error{ErrorCode::unavailable, audited.error().message};
+  service_.sync().want_settings(l->address(), settings, now());
+  tick();
+  return *service_.sync().settings(l->address());
+}
+
 void AccessCodes::persist() {
+  for (const core::SettingsEntry& e : service_.sync().settings_entries()) {
+    const std::string key = e.lock.site + "/" + e.lock.lock;
+    core::SettingsEntry kept = e;
+    kept.in_flight.reset();  // a restarted hub sends a pending write again
+    auto s = saved_settings_.find(key);
+    if (s != saved_settings_.end() && s->second == kept) continue;
+    if (auto r = vault_->save_settings(kept); !r) {
+      spdlog::error("settings of {}: {}", e.lock.lock, r.error().message);
+      continue;
+    }
+    saved_settings_[key] = kept;
+  }
   std::map<std::string, bool> pending_removal;  // removed code → any lock not yet emptied
   for (const core::SyncEntry& e : service_.sync().entries()) {
     const std::string key = entry_key(e.target.code_id, e.target.lock);
@@ -572,6 +632,40 @@ Result<NewCode> parse_new_code(const json::object& body) {
   return c;
 }
 
+json::value settings_json(const LockId& lock, const std::optional<core::SettingsEntry>& e) {
+  if (!e) return json::object{{"lock", lock}, {"known", false}};
+  json::object o{{"lock", lock},
+                 {"known", true},
+                 {"wrong_code_entry_limit", e->settings.wrong_code_entry_limit},
+                 {"user_code_temporary_disable_s", e->settings.user_code_temporary_disable_s},
+                 {"text", core::describe(e->settings)},
+                 {"source", e->from_hub ? "hub" : "lock"},
+                 {"state", core::to_string(e->state)},
+                 {"updated_ms", to_epoch_ms(e->updated_at)}};
+  o["reason"] = e->reason.empty() ? json::value(nullptr) : json::value(e->reason);
+  return o;
+}
+
+/// The fields of a PUT; those left out keep what the hub holds (or the lock's defaults).
+Result<core::LockSettings> parse_settings(const json::object& body, core::LockSettings settings) {
+  static constexpr std::array<std::string_view, 2> kFields{"wrong_code_entry_limit",
+                                                           "user_code_temporary_disable_s"};
+  for (const auto& [key, value] : body) {
+    if (std::find(kFields.begin(), kFields.end(), std::string_view(key)) == kFields.end())
+      return invalid_argument(std::string(key), "unknown field");
+  }
+  auto limit = optional_int(body, "wrong_code_entry_limit", 1, 255);
+  if (!limit) return limit.error();
+  auto disable = optional_int(body, "user_code_temporary_disable_s", 1, 255);
+  if (!disable) return disable.error();
+  if (!*limit && !*disable)
+    return invalid_argument("wrong_code_entry_limit",
+                            "missing (give it, user_code_temporary_disable_s, or both)");
+  settings.wrong_code_entry_limit = limit->value_or(settings.wrong_code_entry_limit);
+  settings.user_code_temporary_disable_s = disable->value_or(settings.user_code_temporary_disable_s);
+  return settings;
+}
+
 }  // namespace
 
 void add_access_code_routes(adapters::http::Router& router, AccessCodes& codes) {
@@ -625,6 +719,24 @@ void add_access_code_routes(adapters::http::Router& router, AccessCodes& codes) 
     auto retried = codes.retry(r.params.at("id"), adapters::http::request_actor(r));
     if (!retried) return error_response(retried.error());
     return json_response(202, json::object{{"code", code_json(*retried)}});
+  });
+  router.get("/api/v1/locks/{id}/settings", [&codes](const Request& r) {
+    const LockId& lock = r.params.at("id");
+    auto held = codes.lock_settings(lock);
+    if (!held) return error_response(held.error());
+    return json_response(200, json::object{{"settings", settings_json(lock, *held)}});
+  });
+  router.add("PUT", "/api/v1/locks/{id}/settings", [&codes](const Request& r) {
+    const LockId& lock = r.params.at("id");
+    auto body = adapters::http::body_object(r);
+    if (!body) return error_response(body.error());
+    auto held = codes.lock_settings(lock);
+    if (!held) return error_response(held.error());
+    auto wanted = parse_settings(*body, *held ? (*held)->settings : core::LockSettings{});
+    if (!wanted) return error_response(wanted.error());
+    auto set = codes.set_lock_settings(lock, *wanted, adapters::http::request_actor(r));
+    if (!set) return error_response(set.error());
+    return json_response(202, json::object{{"settings", settings_json(lock, *set)}});
   });
 }
 

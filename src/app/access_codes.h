@@ -94,6 +94,17 @@ class AccessCodes final : public core::EventSink {
   /// The site of a code (for the API's access rules), or nullopt.
   [[nodiscard]] std::optional<SiteId> site_of(const std::string& id) const;
 
+  /// What the hub keeps of a lock's settings; nullopt before its first
+  /// read-back told them. Errors: not_found (no such lock).
+  Result<std::optional<core::SettingsEntry>> lock_settings(const LockId& lock) const;
+  /// Sets a lock's keypad settings: audited ("lock.settings"), written to
+  /// the lock, held to them from then on and written back after a reset.
+  /// Errors: invalid_argument naming the field, not_found (no such lock),
+  /// failed_precondition (a lock whose link carries no settings: a bridged
+  /// one), unavailable (the audit record).
+  Result<core::SettingsEntry> set_lock_settings(const LockId& lock, const core::LockSettings& settings,
+                                                const std::string& actor);
+
   void set_webhooks(WebhookEmitter emit) { webhooks_ = std::move(emit); }
 
   // Input from the locks.
@@ -139,6 +150,7 @@ class AccessCodes final : public core::EventSink {
   std::map<std::string, adapters::sqlite::StoredCode> codes_;    // by id
   std::map<std::string, adapters::sqlite::StoredCode> removed_;  // deleted, slots still being emptied
   std::map<std::string, core::SyncEntry> saved_;                 // as last written, by code id + lock
+  std::map<std::string, core::SettingsEntry> saved_settings_;    // as last written, by site/lock
   std::map<LockId, core::Connectivity> connectivity_;            // as last told, since the start
   std::set<SiteId> keyed_sites_;
   std::optional<Timestamp> backups_told_;  // when the doctor last heard which backups are verified
@@ -146,7 +158,7 @@ class AccessCodes final : public core::EventSink {
 };
 
 /// GET/POST /api/v1/codes, GET/DELETE /api/v1/codes/{id},
-/// POST /api/v1/codes/{id}/retry.
+/// POST /api/v1/codes/{id}/retry, GET/PUT /api/v1/locks/{id}/settings.
 void add_access_code_routes(adapters::http::Router& router, AccessCodes& codes);
 
 }  // namespace lw::app

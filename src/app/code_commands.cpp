@@ -99,6 +99,18 @@ void print_code(const json::object& c, std::ostream& out) {
   }
 }
 
+/// "front-door  keypad off for 60 s after 5 wrong PINs  (the lock's own)  [set]".
+void print_settings(const json::object& s, std::ostream& out) {
+  if (!s.at("known").as_bool()) {
+    out << text(s, "lock")
+        << "  settings not known yet (a lock of this protocol tells them at its next read-back)\n";
+    return;
+  }
+  out << fmt::format("{}  {}  ({})  [{}]{}\n", text(s, "lock"), text(s, "text"),
+                     text(s, "source") == "hub" ? "set through the hub" : "the lock's own", text(s, "state"),
+                     s.at("reason").is_null() ? std::string() : "  " + text(s, "reason"));
+}
+
 }  // namespace
 
 int run_code_command(const ClientOptions& o, const CodeCommand& c, std::istream& in, std::ostream& out,
@@ -150,6 +162,21 @@ int run_code_command(const ClientOptions& o, const CodeCommand& c, std::istream&
     protocol::wipe(text_body);
     if (!reply) return code;
     return emit(*reply, "code");
+  }
+  if (c.action == "settings") {
+    const std::string path = "/api/v1/locks/" + c.id + "/settings";
+    json::object body;
+    if (c.wrong_code_limit) body["wrong_code_entry_limit"] = *c.wrong_code_limit;
+    if (c.lockout_s) body["user_code_temporary_disable_s"] = *c.lockout_s;
+    auto reply = body.empty() ? call_hub(o, "GET", path, "", err, code)
+                              : call_hub(o, "PUT", path, json::serialize(body), err, code);
+    if (!reply) return code;
+    if (o.json) {
+      out << json::serialize(*reply) << "\n";
+    } else {
+      print_settings(reply->at("settings").as_object(), out);
+    }
+    return 0;
   }
   const std::string path = "/api/v1/codes/" + c.id;
   if (c.action == "show") {

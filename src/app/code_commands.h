@@ -6,6 +6,7 @@
 //   lockwarden code show ID
 //   lockwarden code remove ID
 //   lockwarden code retry ID
+//   lockwarden code settings LOCK [--wrong-code-limit N] [--lockout-s N]
 // and guest keys (docs/api.md, "Guest keys"):
 //   lockwarden guest issue --site S --lock L [--lock L2 ...] --user U
 //                          --guest-key BASE64 --to T [--from T] [--out FILE]
@@ -27,8 +28,8 @@
 namespace lw::app {
 
 struct CodeCommand {
-  std::string action;  ///< list, add, show, remove, retry
-  std::string id;      ///< show, remove, retry
+  std::string action;  ///< list, add, show, remove, retry, settings
+  std::string id;      ///< show, remove, retry; settings: the lock
   std::string site;
   std::string lock;
   std::string name;
@@ -43,6 +44,9 @@ struct CodeCommand {
   std::string end;
   int utc_offset_min{0};
   bool one_time{false};
+  // settings: what to change (neither: show them)
+  std::optional<int> wrong_code_limit;
+  std::optional<int> lockout_s;
 };
 
 int run_code_command(const ClientOptions& client, const CodeCommand& command, std::istream& in,

@@ -142,7 +142,19 @@ int main(int argc, char** argv) {
   for (auto* cmd : {code_show, code_remove, code_retry}) {
     cmd->add_option("ID", code_command.id, "Code id (code-...)")->required();
   }
-  for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry}) add_client_options(cmd);
+  auto* code_settings = code->add_subcommand(
+      "settings",
+      "Show a lock's keypad settings, or set them (kept by the hub and written back after a reset)");
+  code_settings->add_option("LOCK", code_command.id, "Lock id")->required();
+  code_settings
+      ->add_option("--wrong-code-limit", code_command.wrong_code_limit,
+                   "Wrong PINs in a row that disable the keypad, 1..255")
+      ->check(CLI::Range(1, 255));
+  code_settings
+      ->add_option("--lockout-s", code_command.lockout_s, "Seconds the keypad then stays disabled, 1..255")
+      ->check(CLI::Range(1, 255));
+  for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry, code_settings})
+    add_client_options(cmd);
 
   // guest keys (docs/api.md, "Guest keys")
   app::GuestIssue guest_issue;
@@ -307,7 +319,7 @@ int main(int argc, char** argv) {
       return app::run_guest_manage(client, guest_manage, std::cout, std::cerr);
     }
   }
-  for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry}) {
+  for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry, code_settings}) {
     if (cmd->parsed()) {
       code_command.action = cmd->get_name();
       return app::run_code_command(client, code_command, std::cin, std::cout, std::cerr);

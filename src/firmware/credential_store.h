@@ -149,7 +149,12 @@ class CredentialStore {
   [[nodiscard]] PhoneKeyCheck check_phone_key(const protocol::PublicKey& key, Timestamp now) const;
 
   /// Wipes users, PINs, phone keys and the lockout; zeroes the PIN memory.
+  /// The policy is the caller's (a factory reset restores the lock's defaults).
   void factory_reset();
+
+  [[nodiscard]] const KeypadPolicy& policy() const { return policy_; }
+  /// Takes effect from the next PIN typed; a lockout under way keeps its end.
+  void set_policy(const KeypadPolicy& policy) { policy_ = policy; }
 
   [[nodiscard]] std::size_t user_count() const;
   [[nodiscard]] std::size_t pin_count() const;

@@ -179,5 +179,31 @@ TEST_F(LockCodesTest, FactoryResetDropsTheCodesTheCodeKeyAndMakesANewBoxKey) {
   EXPECT_NE(lock_.box_key(), old_key);
 }
 
+TEST_F(LockCodesTest, KeypadSettingsTakeEffectAreToldInEveryAnswerAndAResetRestoresTheLocksOwn) {
+  CodeCommand read;
+  read.action = CodeAction::read_codes;
+  EXPECT_EQ(send(read).codes->settings, (core::LockSettings{5, 60})) << "the setup's";
+  CodeCommand set;
+  set.action = CodeAction::set_settings;
+  set.settings = core::LockSettings{2, 120};
+  const core::CommandResult r = send(set);
+  ASSERT_EQ(r.outcome, CommandOutcome::ok) << r.detail;
+  EXPECT_EQ(r.codes->settings, (core::LockSettings{2, 120}));
+  EXPECT_EQ(send(set_code(1, 1, "2468", CodeSchedule::always())).codes->settings,
+            (core::LockSettings{2, 120}));
+
+  // Two wrong PINs now disable the keypad, for two minutes: even the right one is refused.
+  EXPECT_EQ(lock_.enter_pin("0000", core::LockAction::unlock, kStart + 2s).front().alarm, "wrong_code");
+  EXPECT_EQ(lock_.enter_pin("0001", core::LockAction::unlock, kStart + 3s).front().alarm, "wrong_code_limit");
+  EXPECT_EQ(lock_.enter_pin("2468", core::LockAction::unlock, kStart + 100s).front().alarm,
+            "keypad_disabled");
+  const auto opened = lock_.enter_pin("2468", core::LockAction::unlock, kStart + 124s);
+  ASSERT_FALSE(opened.empty());
+  EXPECT_EQ(opened.front().operation, core::LockAction::unlock);
+
+  lock_.factory_reset(kStart + 200s);
+  EXPECT_EQ(lock_.settings(), (core::LockSettings{5, 60}));
+}
+
 }  // namespace
 }  // namespace lw::firmware

@@ -102,6 +102,7 @@ LockFirmware::LockFirmware(const LockSetup& setup, PowerSource& power, core::Ran
       radio_(radio_config_, random),
       slots_(setup.vendor_key, setup.model, setup.firmware_version,
              static_cast<std::uint64_t>(setup.firmware_counter), setup.install_window),
+      factory_keypad_(setup.keypad),
       credentials_(setup.keypad) {
   if (!setup.pairing_code.empty()) pairing_.emplace(make_pairing_or_abort(verifier_, setup.pairing_code));
   make_box_keys();
@@ -389,9 +390,17 @@ Result<std::vector<core::DeviceEvent>> LockFirmware::program_code(int slot, User
   return out;
 }
 
+core::LockSettings LockFirmware::settings() const {
+  const KeypadPolicy& p = credentials_.policy();
+  return {p.wrong_code_entry_limit,
+          static_cast<int>(
+              std::chrono::duration_cast<std::chrono::seconds>(p.user_code_temporary_disable_time).count())};
+}
+
 core::CodeReadback LockFirmware::read_codes(int from_slot, int limit) const {
   core::CodeReadback r;
   r.box_key = protocol::encode_box_key(box_keys_.public_key);
+  r.settings = settings();
   for (int slot = std::max(from_slot, 1); slot <= static_cast<int>(CredentialStore::kMaxPins); ++slot) {
     auto held = credentials_.code_slot(slot);
     if (!held) continue;
@@ -458,6 +467,12 @@ void LockFirmware::handle_code(const core::CodeCommand& code, core::CommandResul
       answer(1, 0);
       return;
     }
+    case core::CodeAction::set_settings:
+      // The decoder checked the ranges.
+      credentials_.set_policy({code.settings.wrong_code_entry_limit,
+                               std::chrono::seconds(code.settings.user_code_temporary_disable_s)});
+      answer(1, 0);
+      return;
   }
   answer(1, 0);
 }
@@ -638,6 +653,7 @@ bool LockFirmware::ack(std::uint64_t seq) { return powered_ && events_.ack(seq);
 void LockFirmware::factory_reset(Timestamp now) {
   if (!powered_) return;
   credentials_.factory_reset();
+  credentials_.set_policy(factory_keypad_);
   code_key_.reset();
   make_box_keys();
   if (pairing_) pairing_->factory_reset();

@@ -252,8 +252,11 @@ class LockFirmware {
   /// Whether a site code key is installed (set_code_key).
   [[nodiscard]] bool has_code_key() const { return code_key_.has_value(); }
   /// The occupied code slots from `from_slot` on, at most `limit` of them,
-  /// as the lock reports them in a read-back.
+  /// as the lock reports them in a read-back, with its settings.
   [[nodiscard]] core::CodeReadback read_codes(int from_slot, int limit) const;
+  /// The keypad's wrong-PIN limit and lockout as the lock keeps them
+  /// (set_settings; a factory reset restores the setup's).
+  [[nodiscard]] core::LockSettings settings() const;
 
   /// The pairing button: opens the pairing window (no effect without a
   /// pairing code or power).
@@ -364,11 +367,10 @@ class LockFirmware {
   [[nodiscard]] std::size_t queued_events() const { return events_.size(); }
   [[nodiscard]] std::uint64_t last_seq() const { return events_.last_seq(); }
 
-  /// Wipes users and PINs, every enrolled and paired key (their replay
-  /// counters are kept, so old commands cannot be replayed after re-pairing),
-  /// the outbox and its numbering, Wi-Fi credentials, and restores the
-  /// factory bolt calibration; then reboots with reason factory_reset.
-  /// The firmware image stays. No effect while powered off.
+  /// Wipes users and PINs, the keypad settings (back to the setup's), every enrolled and paired key (their
+  /// replay counters are kept, so old commands cannot be replayed after re-pairing), the outbox and its
+  /// numbering, Wi-Fi credentials, and restores the factory bolt calibration; then reboots with reason
+  /// factory_reset. The firmware image stays. No effect while powered off.
   void factory_reset(Timestamp now);
 
   // --- state ---
@@ -443,6 +445,7 @@ class LockFirmware {
   Bolt bolt_;
   RadioLink radio_;
   UpdateSlots slots_;
+  KeypadPolicy factory_keypad_;  // what a factory reset restores
   CredentialStore credentials_;
   EventBuffer events_;
   protocol::BoxKeyPair box_keys_;

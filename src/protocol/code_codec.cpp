@@ -111,6 +111,22 @@ Result<core::CodeSchedule> decode_schedule(const boost::json::value& value, cons
   return s;
 }
 
+boost::json::object settings_json(const core::LockSettings& s) {
+  return {{"wrong_code_entry_limit", s.wrong_code_entry_limit},
+          {"user_code_temporary_disable_s", s.user_code_temporary_disable_s}};
+}
+
+Result<core::LockSettings> decode_settings(const boost::json::value& value, const std::string& path) {
+  const boost::json::object* o = value.if_object();
+  if (o == nullptr) return invalid_argument(path, "must be an object");
+  const FieldReader f(*o, path);
+  auto limit = f.integer("wrong_code_entry_limit", 1, 255);
+  if (!limit) return limit.error();
+  auto disable = f.integer("user_code_temporary_disable_s", 1, 255);
+  if (!disable) return disable.error();
+  return core::LockSettings{static_cast<int>(*limit), static_cast<int>(*disable)};
+}
+
 void add_code_fields(boost::json::object& body, const core::CodeCommand& c) {
   body["action"] = core::to_string(c.action);
   switch (c.action) {
@@ -123,6 +139,7 @@ void add_code_fields(boost::json::object& body, const core::CodeCommand& c) {
     case core::CodeAction::clear_code: body.emplace("slot", c.slot); break;
     case core::CodeAction::read_codes: body.emplace("from_slot", c.slot); break;
     case core::CodeAction::set_code_key: body.emplace("key_sealed", c.sealed); break;
+    case core::CodeAction::set_settings: body.emplace("settings", settings_json(c.settings)); break;
   }
 }
 
@@ -166,6 +183,14 @@ Result<core::CodeCommand> decode_code_fields(const boost::json::object& body, co
       c.sealed = std::move(*sealed);
       break;
     }
+    case core::CodeAction::set_settings: {
+      const boost::json::value* settings = body.if_contains("settings");
+      if (settings == nullptr || settings->is_null()) return f.fail("settings", "missing");
+      auto decoded = decode_settings(*settings, "cmd.body.settings");
+      if (!decoded) return decoded.error();
+      c.settings = *decoded;
+      break;
+    }
   }
   return c;
 }
@@ -185,6 +210,7 @@ boost::json::object readback_json(const core::CodeReadback& r) {
   }
   o.emplace("slots", std::move(slots));
   if (r.next_slot) o.emplace("next_slot", *r.next_slot);
+  if (r.settings) o.emplace("settings", settings_json(*r.settings));
   return o;
 }
 
@@ -232,6 +258,12 @@ Result<core::CodeReadback> decode_readback(const boost::json::value& value) {
   auto next = f.optional_integer("next_slot", 1, core::kMaxCodeSlots);
   if (!next) return next.error();
   if (*next) r.next_slot = static_cast<int>(**next);
+  if (const boost::json::value* settings = o->if_contains("settings");
+      settings != nullptr && !settings->is_null()) {
+    auto decoded = decode_settings(*settings, "result.codes.settings");
+    if (!decoded) return decoded.error();
+    r.settings = *decoded;
+  }
   return r;
 }
 

@@ -1,6 +1,6 @@
 // The JSON of code commands and read-backs (docs/protocol.md, section 8):
 // the code fields of a command body (slot, user, pin_sealed, schedule,
-// from_slot, key_sealed), a schedule object, and the `codes` object of a
+// from_slot, key_sealed, settings), a schedule object, a settings object, and the `codes` object of a
 // result. Used by envelope.cpp (bodies) and codec.cpp (results); internal to
 // src/protocol, it exposes Boost.JSON.
 //
@@ -23,6 +23,10 @@ namespace lw::protocol::detail {
 boost::json::object schedule_json(const core::CodeSchedule& schedule);
 /// Errors name "<path>.<field>".
 Result<core::CodeSchedule> decode_schedule(const boost::json::value& value, const std::string& path);
+
+boost::json::object settings_json(const core::LockSettings& settings);
+/// Errors name "<path>.<field>".
+Result<core::LockSettings> decode_settings(const boost::json::value& value, const std::string& path);
 
 /// Adds the fields of `code` (and its `action`) to a command body.
 void add_code_fields(boost::json::object& body, const core::CodeCommand& code);

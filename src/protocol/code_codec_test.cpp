@@ -66,6 +66,30 @@ TEST(CodeCodec, ResultWithCodesOfTheDocDecodesAndEncodesByteForByte) {
   EXPECT_EQ(encode_result(*r), doc_examples::kResultCodes);
 }
 
+TEST(CodeCodec, SetSettingsBodyOfTheDocDecodesAndEncodesByteForByte) {
+  auto c = decode_command_body(doc_examples::kSetSettingsBody);
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->code.has_value());
+  EXPECT_EQ(c->code->action, CodeAction::set_settings);
+  EXPECT_EQ(c->code->settings, (core::LockSettings{3, 120}));
+  EXPECT_EQ(encode_command_body(*c), doc_examples::kSetSettingsBody);
+  auto r = decode_result(doc_examples::kResultCodes);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->codes->settings, (core::LockSettings{3, 120}))
+      << "every code answer tells the lock's settings";
+  const std::string_view set = doc_examples::kSetSettingsBody;
+  EXPECT_EQ(body_error(with(set, R"("wrong_code_entry_limit":3)", R"("wrong_code_entry_limit":0)")),
+            "cmd.body.settings.wrong_code_entry_limit: must be an integer 1..255");
+  EXPECT_EQ(body_error(with(set, R"(,"user_code_temporary_disable_s":120)", "")),
+            "cmd.body.settings.user_code_temporary_disable_s: missing");
+  EXPECT_EQ(body_error(with(set, R"("settings":{)", R"("options":{)")), "cmd.body.settings: missing");
+  auto broken = decode_result(with(doc_examples::kResultCodes, R"("user_code_temporary_disable_s":120)",
+                                   R"("user_code_temporary_disable_s":256)"));
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().message,
+            "result.codes.settings.user_code_temporary_disable_s: must be an integer 1..255");
+}
+
 TEST(CodeCodec, WrongCodeEventOfTheDocCarriesItsDigest) {
   auto e = decode_event(doc_examples::kEventWrongCode);
   ASSERT_TRUE(e) << e.error().message;
@@ -89,7 +113,7 @@ TEST(CodeCodec, BrokenBodyFieldsAreNamed) {
             "cmd.body.schedule.utc_offset_min: must be an integer -840..840");
   EXPECT_EQ(body_error(with(set, R"("action":"set_code")", R"("action":"set_pin")")),
             "cmd.body.action: must be one of lock, unlock, unlatch, set_code, clear_code, "
-            "read_codes, set_code_key, ping, recalibrate, revoke_grant");
+            "read_codes, set_code_key, set_settings, ping, recalibrate, revoke_grant");
   EXPECT_EQ(body_error(with(doc_examples::kReadCodesBody, R"("from_slot":1)", R"("from_slot":0)")),
             "cmd.body.from_slot: must be an integer 1..64");
 }

@@ -264,7 +264,7 @@ TEST(EnvelopeRejects, BodiesThatAreNotValidCommands) {
                        "cmd.body.lock: must not be empty");
   expect_body_rejected(replace_once(good, R"("action":"unlock")", R"("action":"open")"),
                        "cmd.body.action: must be one of lock, unlock, unlatch, set_code, clear_code, "
-                       "read_codes, set_code_key, ping, recalibrate, revoke_grant");
+                       "read_codes, set_code_key, set_settings, ping, recalibrate, revoke_grant");
   expect_body_rejected(replace_once(good, R"("issued_ms":1700000000000)", R"("issued_ms":"now")"),
                        "cmd.body.issued_ms: must be an integer 0..253402300799999 (ms since the Unix epoch)");
   expect_body_rejected(replace_once(good, R"("expires_ms":1700000030000)", R"("expires_ms":1699999999999)"),

@@ -38,7 +38,8 @@ inline constexpr std::string_view kBootReasonNames =
 inline constexpr std::string_view kTransportNames = "wifi, ble_bridge, zigbee, zwave, thread";
 inline constexpr std::string_view kActionNames = "lock, unlock, unlatch";
 inline constexpr std::string_view kCommandActionNames =
-    "lock, unlock, unlatch, set_code, clear_code, read_codes, set_code_key, ping, recalibrate, revoke_grant";
+    "lock, unlock, unlatch, set_code, clear_code, read_codes, set_code_key, set_settings, ping, recalibrate, "
+    "revoke_grant";
 inline constexpr std::string_view kOutcomeNames =
     "ok, malformed, unknown_key, bad_signature, wrong_target, expired, replayed, unsupported, jammed, "
     "low_battery, refused, not_allowed";

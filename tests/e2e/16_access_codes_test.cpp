@@ -292,9 +292,10 @@ TEST_F(AccessCodes, ACodeProgrammedAtTheLockItselfIsReportedAlertedAndAuditedAsE
   EXPECT_EQ(testing::read_text_file(dir_ / "hub.log").find("480917"), std::string::npos);
 }
 
-// A factory reset wipes the lock's codes; pairing the hub again in person
-// (the label code) brings every code back without anyone typing a PIN again.
-TEST_F(AccessCodes, AResetLockPairedAgainInPersonGetsEveryCodeBack) {
+// A factory reset wipes the lock's codes and its keypad settings; pairing the
+// hub again in person (the label code) brings every code and the settings
+// back without anyone typing a PIN again.
+TEST_F(AccessCodes, AResetLockPairedAgainInPersonGetsEveryCodeAndItsSettingsBack) {
   start_hub();
   start_sim(kResetDoor);
   ASSERT_TRUE(eventually([&] { return lock_is("door-a", "connectivity", "online"); }, 10s)) << logs();
@@ -305,6 +306,19 @@ TEST_F(AccessCodes, AResetLockPairedAgainInPersonGetsEveryCodeBack) {
   ASSERT_EQ(added.exit_code, 0) << added.output << logs();
   const std::string id = field(json::parse(added.output.substr(0, added.output.find('\n'))).at("code"), "id");
   ASSERT_TRUE(eventually([&] { return field(code(id), "state") == "set"; }, 8s)) << logs();
+  // The owner tightens the keypad: three wrong PINs lock it for two minutes.
+  auto tightened = cli({"code", "settings", "door-a", "--wrong-code-limit", "3", "--lockout-s", "120"});
+  ASSERT_EQ(tightened.exit_code, 0) << tightened.output << logs();
+  auto settings = [&] { return get("/api/v1/locks/door-a/settings").at("settings"); };
+  ASSERT_TRUE(eventually([&] { return field(settings(), "state") == "set"; }, 8s))
+      << json::serialize(settings()) << logs();
+  EXPECT_EQ(field(settings(), "source"), "hub");
+  auto shown = cli({"code", "settings", "door-a"});
+  EXPECT_NE(shown.output.find("keypad off for 120 s after 3 wrong PINs  (set through the hub)  [set]"),
+            std::string::npos)
+      << shown.output;
+  EXPECT_EQ(call("PUT", "/api/v1/locks/door-a/settings", R"({"wrong_code_entry_limit":0})", auth()).status,
+            400);
 
   // At 10 s the lock forgets everything; at 11 s someone at the door opens its pairing window.
   Reply paired;
@@ -327,8 +341,15 @@ TEST_F(AccessCodes, AResetLockPairedAgainInPersonGetsEveryCodeBack) {
 
   ASSERT_TRUE(eventually([&] { return has_event("door-a", "access_code", "written back"); }, 15s))
       << json::serialize(events("door-a")) << logs();
+  EXPECT_TRUE(
+      has_event("door-a", "access_code", "with its settings (keypad off for 120 s after 3 wrong PINs)"))
+      << json::serialize(events("door-a"));
   ASSERT_TRUE(eventually([&] { return field(code(id), "state") == "set"; }, 15s))
       << json::serialize(code(id));
+  // The reset lock came back with its factory settings; it holds the owner's again.
+  ASSERT_TRUE(eventually([&] { return field(settings(), "state") == "set"; }, 15s))
+      << json::serialize(settings()) << logs();
+  EXPECT_EQ(settings().at("wrong_code_entry_limit"), 3);
   // At 40 s the cleaner's PIN opens the door: the lock holds it again.
   ASSERT_TRUE(eventually(
       [&] {
@@ -343,9 +364,13 @@ TEST_F(AccessCodes, AResetLockPairedAgainInPersonGetsEveryCodeBack) {
       << json::serialize(events("door-a")) << logs();
   json::value page = get("/api/v1/audit?limit=1000");
   bool restore_audited = false;
-  for (const json::value& r : page.at("records").as_array())
+  bool settings_audited = false;
+  for (const json::value& r : page.at("records").as_array()) {
     restore_audited |= r.at("action") == "code.restore";
+    settings_audited |= r.at("action") == "lock.settings";
+  }
   EXPECT_TRUE(restore_audited) << json::serialize(page);
+  EXPECT_TRUE(settings_audited) << json::serialize(page);
 }
 
 }  // namespace

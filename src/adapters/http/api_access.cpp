@@ -92,6 +92,8 @@ const std::vector<AccessRule>& access_rules() {
       {"GET", "/api/v1/pairings/{id}", false, P::manage_users, S::pairing},
       {"GET", "/api/v1/locks/{id}/keys", false, P::view, S::lock},
       {"DELETE", "/api/v1/locks/{id}/keys/{key_id}", false, P::manage_users, S::lock},
+      {"GET", "/api/v1/locks/{id}/settings", false, P::view, S::lock},
+      {"PUT", "/api/v1/locks/{id}/settings", false, P::manage_codes, S::lock},
       {"GET", "/api/v1/actions/{id}", false, P::read_activity, S::action},
       {"GET", "/api/v1/incidents", false, P::read_activity},  // filtered
       {"GET", "/api/v1/incidents/{id}", false, P::read_activity, S::incident},

@@ -58,6 +58,20 @@ constexpr Sql kLoadSync{
     "start_min, end_min, utc_offset_min, expected_digest, state, attempts, since_ms, reason, "
     "updated_at_ms FROM code_sync ORDER BY site_id, lock_id, code_id"};
 
+constexpr Sql kSaveSettings{
+    "save lock settings",
+    "INSERT INTO lock_settings (site_id, lock_id, wrong_code_entry_limit, user_code_temporary_disable_s, "
+    "from_hub, state, attempts, since_ms, reason, updated_at_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "ON CONFLICT (site_id, lock_id) DO UPDATE SET wrong_code_entry_limit = excluded.wrong_code_entry_limit, "
+    "user_code_temporary_disable_s = excluded.user_code_temporary_disable_s, from_hub = excluded.from_hub, "
+    "state = excluded.state, attempts = excluded.attempts, since_ms = excluded.since_ms, "
+    "reason = excluded.reason, updated_at_ms = excluded.updated_at_ms"};
+constexpr Sql kLoadSettings{
+    "load lock settings",
+    "SELECT site_id, lock_id, wrong_code_entry_limit, user_code_temporary_disable_s, from_hub, state, "
+    "attempts, since_ms, reason, updated_at_ms FROM lock_settings ORDER BY site_id, lock_id"};
+
 Error corrupt(std::string_view table, std::string_view column, const std::string& why,
               const std::string& id) {
   return Error{ErrorCode::corruption,
@@ -334,6 +348,60 @@ Result<void> CodeVault::remove_sync(const std::string& code_id, const core::Lock
   auto q = db_.query(kDeleteSync);
   if (!q) return q.error();
   return q->bind(1, code_id).bind(2, lock.site).bind(3, lock.lock).finish();
+}
+
+Result<void> CodeVault::save_settings(const core::SettingsEntry& e) {
+  auto q = db_.query(kSaveSettings);
+  if (!q) return q.error();
+  return q->bind(1, e.lock.site)
+      .bind(2, e.lock.lock)
+      .bind(3, std::int64_t{e.settings.wrong_code_entry_limit})
+      .bind(4, std::int64_t{e.settings.user_code_temporary_disable_s})
+      .bind(5, std::int64_t{e.from_hub ? 1 : 0})
+      .bind(6, core::to_string(e.state))
+      .bind(7, std::int64_t{e.attempts})
+      .bind(8, to_epoch_ms(e.since))
+      .bind(9, e.reason)
+      .bind(10, to_epoch_ms(e.updated_at))
+      .finish();
+}
+
+Result<std::vector<core::SettingsEntry>> CodeVault::load_settings() {
+  auto q = db_.query(kLoadSettings);
+  if (!q) return q.error();
+  std::vector<core::SettingsEntry> out;
+  while (true) {
+    auto row = q->next();
+    if (!row) return row.error();
+    if (!*row) break;
+    core::SettingsEntry e;
+    e.lock = core::LockAddress{q->text(0), q->text(1)};
+    const std::string who = e.lock.site + "/" + e.lock.lock;
+    auto fail = [&](std::string_view column, const std::string& why) {
+      std::string message = "lock_settings.";
+      message.append(column).append(": ").append(why).append(" (lock '").append(who).append("')");
+      return Error{ErrorCode::corruption, std::move(message)};
+    };
+    const std::int64_t limit = q->int64(2);
+    const std::int64_t disable = q->int64(3);
+    if (limit < 1 || limit > 255) return fail("wrong_code_entry_limit", "out of range");
+    if (disable < 1 || disable > 255) return fail("user_code_temporary_disable_s", "out of range");
+    e.settings = core::LockSettings{static_cast<int>(limit), static_cast<int>(disable)};
+    e.from_hub = q->int64(4) != 0;
+    const std::string state = q->text(5);
+    auto parsed = core::parse_sync_state(state);
+    if (!parsed || *parsed == core::SyncState::removing || *parsed == core::SyncState::removed)
+      return fail("state", "unknown value '" + state + "'");
+    e.state = *parsed;
+    const std::int64_t attempts = q->int64(6);
+    if (attempts < 0 || attempts > std::numeric_limits<int>::max()) return fail("attempts", "out of range");
+    e.attempts = static_cast<int>(attempts);
+    e.since = from_epoch_ms(q->int64(7));
+    e.reason = q->text(8);
+    e.updated_at = from_epoch_ms(q->int64(9));
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace lw::adapters::sqlite

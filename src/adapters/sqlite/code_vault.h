@@ -1,5 +1,6 @@
 // CodeVault: the hub's keypad codes at rest — the `access_codes` and
-// `code_sync` tables (docs/storage.md, "Schema version 6 (access codes)") of
+// `code_sync` tables (docs/storage.md, "Schema version 6 (access codes)"),
+// with the locks' `lock_settings` (schema version 14), of
 // the hub's database file, and the key file that seals the PINs.
 //
 // A PIN is stored only sealed: crypto_secretbox (XSalsa20-Poly1305) under the
@@ -72,6 +73,11 @@ class CodeVault {
   Result<std::vector<core::SyncEntry>> load_sync();
   /// Forgets one code-per-lock sync state (the lock confirmed the slot empty).
   Result<void> remove_sync(const std::string& code_id, const core::LockAddress& lock);
+
+  /// Saves what the hub keeps of one lock's settings (upsert).
+  Result<void> save_settings(const core::SettingsEntry& entry);
+  /// Errors: corruption naming the column of a row out of range.
+  Result<std::vector<core::SettingsEntry>> load_settings();
 
  private:
   CodeVault(Connection db, const protocol::AtRestKey& key, const protocol::CodeKey& seed) noexcept

@@ -113,6 +113,40 @@ TEST_F(CodeVaultTest, CodesAndSyncStatesSurviveARestart) {
   EXPECT_EQ(vault->remove("cleaner").error().code, ErrorCode::not_found);
 }
 
+TEST_F(CodeVaultTest, ALocksSettingsSurviveARestartAndADamagedRowIsNamed) {
+  core::SettingsEntry e;
+  e.lock = {"home", "front-door"};
+  e.settings = core::LockSettings{3, 120};
+  e.from_hub = true;
+  e.state = core::SyncState::pending;
+  e.attempts = 2;
+  e.since = kT0;
+  e.reason = "written back after the lock was reset and paired again";
+  e.updated_at = kT0 + 1s;
+  {
+    auto vault = open();
+    ASSERT_TRUE(vault->save_settings(e));
+    e.attempts = 3;  // saved again: one row per lock
+    ASSERT_TRUE(vault->save_settings(e));
+  }
+  auto vault = open();
+  auto kept = vault->load_settings();
+  ASSERT_TRUE(kept) << kept.error().to_string();
+  ASSERT_EQ(kept->size(), 1U);
+  EXPECT_EQ(kept->front(), e);
+  vault.reset();
+  {
+    auto db_handle = Connection::open(db(), 1000);
+    ASSERT_TRUE(db_handle);
+    ASSERT_TRUE(db_handle->exec("UPDATE lock_settings SET wrong_code_entry_limit = 0", "damage a row"));
+  }
+  auto damaged = open()->load_settings();
+  ASSERT_FALSE(damaged);
+  EXPECT_EQ(damaged.error().code, ErrorCode::corruption);
+  EXPECT_EQ(damaged.error().message,
+            "lock_settings.wrong_code_entry_limit: out of range (lock 'home/front-door')");
+}
+
 TEST_F(CodeVaultTest, AnotherKeyFileCannotOpenThePinsAndAGroupReadableOneIsRefused) {
   {
     auto vault = open();

@@ -279,7 +279,25 @@ CREATE UNIQUE INDEX doctor_lessons_by_case ON doctor_lessons (lock_id, case_open
   WHERE case_opened_ms <> 0;
 )sql";
 
-constexpr std::array<Migration, 13> kMigrations{{
+// docs/storage.md, "Schema version 14 (lock settings)": the settings the hub
+// keeps for each lock, to hold it to them and to write them back after a reset.
+constexpr std::string_view kVersion14 = R"sql(
+CREATE TABLE lock_settings (
+  site_id                       TEXT NOT NULL,
+  lock_id                       TEXT NOT NULL,
+  wrong_code_entry_limit        INTEGER NOT NULL,
+  user_code_temporary_disable_s INTEGER NOT NULL,
+  from_hub                      INTEGER NOT NULL,
+  state                         TEXT NOT NULL,
+  attempts                      INTEGER NOT NULL,
+  since_ms                      INTEGER NOT NULL,
+  reason                        TEXT NOT NULL,
+  updated_at_ms                 INTEGER NOT NULL,
+  PRIMARY KEY (site_id, lock_id)
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 14> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -293,6 +311,7 @@ constexpr std::array<Migration, 13> kMigrations{{
     {11, "doctor_lessons", kVersion11},
     {12, "doctor_lessons.lock_id", kVersion12},
     {13, "doctor_lessons.case_opened_ms", kVersion13},
+    {14, "lock_settings", kVersion14},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

@@ -532,6 +532,10 @@ Result<void> Zigbee2MqttAdapter::start_code(Tracked& t) {
                   taken ? std::string() : taken.error().message, {});
       return ok();
     }
+    case core::CodeAction::set_settings:
+      finish_code(t, core::CommandOutcome::unsupported,
+                  "settings: Zigbee2MQTT has no such command for this lock", {});
+      return ok();
   }
   return ok();
 }
@@ -603,7 +607,8 @@ void Zigbee2MqttAdapter::code_report(Tracked& t, const protocol::Z2mDeviceReport
       if (op.reports + op.failed < static_cast<int>(op.asked.size())) return;
       finish_code(t, core::CommandOutcome::ok, {}, held(t, op.asked.front(), op.asked.back()));
       break;
-    case core::CodeAction::set_code_key: return;
+    case core::CodeAction::set_code_key:
+    case core::CodeAction::set_settings: return;
   }
   advance(t);
 }

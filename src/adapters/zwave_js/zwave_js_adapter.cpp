@@ -472,6 +472,10 @@ Result<void> ZwaveJsAdapter::start_code(Tracked& t) {
                   taken ? std::string() : taken.error().message);
       return ok();
     }
+    case core::CodeAction::set_settings:
+      finish_code(t, core::CommandOutcome::unsupported,
+                  "settings: Z-Wave JS has no such command for this lock");
+      return ok();
   }
   return ok();
 }

@@ -1,6 +1,7 @@
 #include "core/codes/code_sync.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "base/enum_names.h"
@@ -16,7 +17,7 @@ constexpr EnumNames<SyncState, 5> kStates{{{
     {SyncState::removed, "removed"},
 }}};
 
-constexpr EnumNames<CodeNoticeKind, 9> kNotices{{{
+constexpr EnumNames<CodeNoticeKind, 12> kNotices{{{
     {CodeNoticeKind::set, "set"},
     {CodeNoticeKind::failed, "failed"},
     {CodeNoticeKind::removed, "removed"},
@@ -26,6 +27,9 @@ constexpr EnumNames<CodeNoticeKind, 9> kNotices{{{
     {CodeNoticeKind::extra, "extra"},
     {CodeNoticeKind::box_key_changed, "box_key_changed"},
     {CodeNoticeKind::restored, "restored"},
+    {CodeNoticeKind::settings_set, "settings_set"},
+    {CodeNoticeKind::settings_failed, "settings_failed"},
+    {CodeNoticeKind::settings_differ, "settings_differ"},
 }}};
 
 std::string seconds_text(Duration d) {
@@ -56,6 +60,29 @@ void CodeSync::start_write(SyncEntry& e, SyncState state, Timestamp now) {
   e.next_attempt = now;
   e.in_flight.reset();
   e.updated_at = now;
+}
+
+void CodeSync::start_write(SettingsEntry& e, Timestamp now) {
+  e.state = SyncState::pending;
+  e.attempts = 0;
+  e.since = now;
+  e.next_attempt = now;
+  e.in_flight.reset();
+  e.updated_at = now;
+}
+
+void CodeSync::want_settings(const LockAddress& lock, const LockSettings& settings, Timestamp now) {
+  SettingsEntry& e = settings_[key(lock)];
+  const bool held = e.lock == lock && e.settings == settings && e.state == SyncState::set;
+  e.lock = lock;
+  e.from_hub = true;
+  if (held) {
+    e.updated_at = now;
+    return;
+  }
+  e.settings = settings;
+  e.reason.clear();
+  start_write(e, now);
 }
 
 void CodeSync::upsert(const CodeTarget& target, Timestamp now) {
@@ -106,6 +133,10 @@ void CodeSync::lock_online(const LockAddress& lock, Timestamp now) {
       e.in_flight.reset();
     }
   }
+  if (auto s = settings_.find(key(lock)); s != settings_.end() && s->second.state == SyncState::pending) {
+    s->second.next_attempt = now;
+    s->second.in_flight.reset();
+  }
   request_readback(lock, now);
 }
 
@@ -137,11 +168,23 @@ std::vector<CodeSend> CodeSync::due(Timestamp now) {
     }
     out.push_back(std::move(s));
   }
-  // Locks with a code entry get a periodic read-back too.
-  for (const auto& [k, e] : entries_) {
-    LockState& l = locks_[k.first];
-    if (l.next_readback == Timestamp{}) l.next_readback = now + options_.readback_interval;
+  for (auto& [k, e] : settings_) {
+    if (e.state != SyncState::pending || e.in_flight || e.next_attempt > now) continue;
+    auto l = locks_.find(k);
+    if (l != locks_.end() && !l->second.online) continue;
+    CodeSend s;
+    s.lock = e.lock;
+    s.command.action = CodeAction::set_settings;
+    s.command.settings = e.settings;
+    out.push_back(std::move(s));
   }
+  // Locks with a code or settings entry get a periodic read-back too.
+  auto schedule_readback = [&](const std::string& lock_key) {
+    LockState& l = locks_[lock_key];
+    if (l.next_readback == Timestamp{}) l.next_readback = now + options_.readback_interval;
+  };
+  for (const auto& [k, e] : entries_) schedule_readback(k.first);
+  for (const auto& [k, e] : settings_) schedule_readback(k);
   for (auto& [name, l] : locks_) {
     if (!l.online || l.readback_in_flight) continue;
     if (!l.readback_due && now < l.next_readback) continue;
@@ -166,6 +209,15 @@ void CodeSync::sent(const CodeSend& send, const std::string& command_id, Timesta
     l.next_readback = now + options_.readback_interval;
     return;
   }
+  if (send.command.action == CodeAction::set_settings) {
+    auto s = settings_.find(key(send.lock));
+    if (s == settings_.end()) return;
+    ++s->second.attempts;
+    s->second.in_flight = command_id;
+    s->second.next_attempt = now + backoff(s->second.attempts);
+    s->second.updated_at = now;
+    return;
+  }
   auto it = entries_.find(Key{key(send.lock), send.code_id});
   if (it == entries_.end()) return;
   ++it->second.attempts;
@@ -177,6 +229,13 @@ void CodeSync::sent(const CodeSend& send, const std::string& command_id, Timesta
 void CodeSync::send_failed(const CodeSend& send, Timestamp now) {
   if (send.command.action == CodeAction::read_codes) {
     locks_[key(send.lock)].next_readback = now + options_.answer_timeout;
+    return;
+  }
+  if (send.command.action == CodeAction::set_settings) {
+    if (auto s = settings_.find(key(send.lock)); s != settings_.end()) {
+      ++s->second.attempts;
+      s->second.next_attempt = now + backoff(s->second.attempts);
+    }
     return;
   }
   auto it = entries_.find(Key{key(send.lock), send.code_id});
@@ -248,6 +307,7 @@ std::vector<CodeNotice> CodeSync::on_result(const LockAddress& lock, const Comma
     out.push_back(std::move(n));
     return out;
   }
+  heard_settings(lock, result, now, out);
   LockState& l = locks_[lock_key];
   if (l.readback_in_flight && *l.readback_in_flight == result.command_id) {
     l.gathered.insert(l.gathered.end(), result.codes->slots.begin(), result.codes->slots.end());
@@ -263,7 +323,9 @@ std::vector<CodeNotice> CodeSync::on_result(const LockAddress& lock, const Comma
     std::vector<CodeSlotReport> slots = std::move(l.gathered);
     l.gathered.clear();
     l.next_page = 1;
-    return compare(lock, slots, now);
+    std::vector<CodeNotice> found = compare(lock, slots, now);
+    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    return out;
   }
   for (auto& [k, e] : entries_) {
     if (k.first != lock_key || !e.in_flight || *e.in_flight != result.command_id) continue;
@@ -275,6 +337,59 @@ std::vector<CodeNotice> CodeSync::on_result(const LockAddress& lock, const Comma
     if (reading && before != e.state) l.confirmed_during.insert(e.target.code_id);
   }
   return out;
+}
+
+void CodeSync::heard_settings(const LockAddress& lock, const CommandResult& result, Timestamp now,
+                              std::vector<CodeNotice>& out) {
+  const std::string lock_key = key(lock);
+  const std::optional<LockSettings>& told = result.codes->settings;
+  auto it = settings_.find(lock_key);
+  auto notice = [&](CodeNoticeKind kind, std::string detail) {
+    CodeNotice n;
+    n.kind = kind;
+    n.lock = lock;
+    n.detail = std::move(detail);
+    out.push_back(std::move(n));
+  };
+  if (it != settings_.end() && it->second.in_flight && *it->second.in_flight == result.command_id) {
+    // The answer to the hub's write.
+    SettingsEntry& e = it->second;
+    e.in_flight.reset();
+    e.updated_at = now;
+    if (result.outcome == CommandOutcome::ok && told && *told == e.settings) {
+      e.state = SyncState::set;
+      e.reason.clear();
+      notice(CodeNoticeKind::settings_set, "the lock keeps its settings: " + describe(e.settings));
+    } else if (result.outcome != CommandOutcome::ok) {
+      e.state = SyncState::failed;
+      e.reason = "the lock did not take its settings (" + std::string(to_string(result.outcome)) +
+                 (result.detail.empty() ? "" : ": " + result.detail) + ")";
+      notice(CodeNoticeKind::settings_failed, e.reason);
+    }  // ok, yet other settings: written again after the back-off
+    return;
+  }
+  if (!told) return;
+  locks_[lock_key].tells_settings = true;
+  if (it == settings_.end()) {
+    // First heard: the lock's own, kept to write back after a reset.
+    SettingsEntry e;
+    e.lock = lock;
+    e.settings = *told;
+    e.updated_at = now;
+    settings_.emplace(lock_key, std::move(e));
+    return;
+  }
+  SettingsEntry& e = it->second;
+  if (e.state != SyncState::set || *told == e.settings) return;  // a write under way, or failed: it says
+  if (!e.from_hub) {
+    e.settings = *told;  // changed at the lock, which is where they live
+    e.updated_at = now;
+    return;
+  }
+  e.reason = "the lock keeps other settings (" + describe(*told) + ") than those set (" +
+             describe(e.settings) + "); writing them again";
+  notice(CodeNoticeKind::settings_differ, e.reason);
+  start_write(e, now);
 }
 
 std::vector<CodeNotice> CodeSync::compare(const LockAddress& lock, const std::vector<CodeSlotReport>& slots,
@@ -345,6 +460,17 @@ std::vector<CodeNotice> CodeSync::tick(Timestamp now) {
     out.push_back(
         CodeNotice{CodeNoticeKind::failed, e.target.code_id, e.target.lock, e.target.slot, e.reason});
   }
+  for (auto& [k, e] : settings_) {
+    if (e.state != SyncState::pending) continue;
+    if (e.in_flight && now >= e.next_attempt) e.in_flight.reset();
+    if (now - e.since < options_.give_up_after) continue;
+    e.state = SyncState::failed;
+    e.in_flight.reset();
+    e.reason = "settings not confirmed by the lock within " + seconds_text(options_.give_up_after) + " (" +
+               std::to_string(e.attempts) + " attempts)";
+    e.updated_at = now;
+    out.push_back(CodeNotice{CodeNoticeKind::settings_failed, "", e.lock, 0, e.reason});
+  }
   for (auto& [name, l] : locks_) {
     if (l.readback_in_flight && now - l.readback_sent >= options_.answer_timeout) {
       l.readback_in_flight.reset();
@@ -362,6 +488,26 @@ std::vector<SyncEntry> CodeSync::entries() const {
   out.reserve(entries_.size());
   for (const auto& [k, e] : entries_) out.push_back(e);
   return out;
+}
+
+std::vector<SettingsEntry> CodeSync::settings_entries() const {
+  std::vector<SettingsEntry> out;
+  out.reserve(settings_.size());
+  for (const auto& [k, e] : settings_) out.push_back(e);
+  return out;
+}
+
+const SettingsEntry* CodeSync::settings(const LockAddress& lock) const {
+  auto it = settings_.find(key(lock));
+  return it == settings_.end() ? nullptr : &it->second;
+}
+
+void CodeSync::restore_settings(std::vector<SettingsEntry> entries, Timestamp now) {
+  for (SettingsEntry& e : entries) {
+    e.in_flight.reset();
+    if (e.state == SyncState::pending) e.next_attempt = now;
+    settings_[key(e.lock)] = std::move(e);
+  }
 }
 
 const SyncEntry* CodeSync::find(const std::string& code_id, const LockAddress& lock) const {
@@ -406,7 +552,13 @@ CodeNotice CodeSync::restore(const LockAddress& lock, const std::string& box_key
     ++codes;
   }
   n.detail = "the lock was reset and paired again in person; its new box key is accepted and " +
-             std::to_string(codes) + (codes == 1 ? " code is" : " codes are") + " written back";
+             std::to_string(codes) + (codes == 1 ? " code is" : " codes are");
+  if (auto s = settings_.find(lock_key); s != settings_.end()) {
+    s->second.reason = "written back after the lock was reset and paired again";
+    start_write(s->second, now);
+    n.detail += ", with its settings (" + describe(s->second.settings) + "),";
+  }
+  n.detail += " written back";
   LockState& l = locks_[lock_key];
   l.checked_at.reset();
   l.unknown.clear();
@@ -433,8 +585,11 @@ CodeBackup CodeSync::backup(const LockAddress& lock, Timestamp now) const {
   if (l == locks_.end() || !l->second.checked_at) return b;
   b.checked_at = *l->second.checked_at;
   b.unknown = l->second.unknown;
+  auto s = settings_.find(lock_key);
+  if (s != settings_.end() && s->second.state != SyncState::failed) b.settings = s->second.settings;
   b.verified = b.unknown.empty() && !new_box_keys_.contains(lock_key) &&
-               now - b.checked_at <= 2 * options_.readback_interval;
+               now - b.checked_at <= 2 * options_.readback_interval &&
+               (!l->second.tells_settings || b.settings.has_value());
   return b;
 }
 

@@ -95,12 +95,33 @@ struct SyncEntry {
   Timestamp updated_at{};
 };
 
+/// What the hub keeps of a lock's settings (the keypad's wrong-PIN limit and
+/// lockout): set through the hub, the lock is held to them; otherwise they are
+/// the lock's own as its read-backs tell them. Either way they are written
+/// back after a factory reset.
+struct SettingsEntry {
+  LockAddress lock;
+  LockSettings settings{};
+  bool from_hub{false};             ///< set through the hub (a lock that differs is written again)
+  SyncState state{SyncState::set};  ///< pending (to write), set (the lock holds them) or failed
+  int attempts{0};
+  Timestamp since{};
+  Timestamp next_attempt{};
+  std::optional<std::string> in_flight;
+  std::string reason;  ///< failed: why; otherwise the last drift or refusal
+  Timestamp updated_at{};
+  friend bool operator==(const SettingsEntry&, const SettingsEntry&) = default;
+};
+
 /// What the hub could write back to a lock after a re-pair or factory reset.
 struct CodeBackup {
   bool verified{false};      ///< a fresh, complete read-back found nothing the hub cannot restore
   Timestamp checked_at{};    ///< that read-back
   int codes{0};              ///< codes the hub would write back
   std::vector<int> unknown;  ///< slots of the last read-back the hub did not write (not restorable)
+  /// The settings it would write back; absent for a lock that tells none (a
+  /// bridged one). A lock that tells them is verified only once the hub holds them.
+  std::optional<LockSettings> settings;
 };
 
 /// Something to send to a lock.
@@ -120,6 +141,9 @@ enum class CodeNoticeKind {
   extra,             ///< drift: the lock holds a slot the hub never wrote
   box_key_changed,   ///< the lock's box key is not the one the hub pinned
   restored,          ///< the lock's new box key was accepted after a pairing in person: codes written back
+  settings_set,      ///< the lock holds the settings set through the hub
+  settings_failed,   ///< the lock refused them, or never confirmed them
+  settings_differ,   ///< drift: the lock holds other settings than those set through the hub
 };
 std::string_view to_string(CodeNoticeKind v) noexcept;
 
@@ -150,6 +174,10 @@ class CodeSync {
   void remove(const std::string& code_id, const LockAddress& lock, Timestamp now);
   /// Retries a failed code from the start.
   void retry(const std::string& code_id, const LockAddress& lock, Timestamp now);
+  /// Wants `lock` to keep `settings` (checked by the caller): written now,
+  /// and again whenever a read-back finds others. Unchanged settings the lock
+  /// holds change nothing.
+  void want_settings(const LockAddress& lock, const LockSettings& settings, Timestamp now);
 
   /// The lock came back (online): what is due for it is sent now, and a read-back.
   void lock_online(const LockAddress& lock, Timestamp now);
@@ -171,6 +199,10 @@ class CodeSync {
   std::vector<CodeNotice> tick(Timestamp now);
 
   [[nodiscard]] std::vector<SyncEntry> entries() const;
+  [[nodiscard]] std::vector<SettingsEntry> settings_entries() const;
+  [[nodiscard]] const SettingsEntry* settings(const LockAddress& lock) const;
+  /// Settings entries loaded from the store at start (in-flight writes are sent again).
+  void restore_settings(std::vector<SettingsEntry> entries, Timestamp now);
   [[nodiscard]] const SyncEntry* find(const std::string& code_id, const LockAddress& lock) const;
   /// Entries loaded from the store at start; in-flight attempts are forgotten
   /// (their answers, if any, are matched by slot on the next read-back).
@@ -205,11 +237,16 @@ class CodeSync {
     std::set<std::string> confirmed_during;
     std::optional<Timestamp> checked_at;  // the last complete read-back
     std::vector<int> unknown;             // its slots the hub did not write
+    bool tells_settings{false};           // its answers carry its settings
   };
 
   static std::string key(const LockAddress& lock) { return lock.site + "/" + lock.lock; }
   Duration backoff(int attempts) const;
   void start_write(SyncEntry& e, SyncState state, Timestamp now);
+  void start_write(SettingsEntry& e, Timestamp now);
+  /// The settings a lock answered with (any code answer carries them).
+  void heard_settings(const LockAddress& lock, const CommandResult& result, Timestamp now,
+                      std::vector<CodeNotice>& out);
   std::vector<CodeNotice> compare(const LockAddress& lock, const std::vector<CodeSlotReport>& slots,
                                   Timestamp now);
   void confirm(SyncEntry& e, const CodeReadback& codes, const CommandResult& result, Timestamp now,
@@ -218,6 +255,7 @@ class CodeSync {
   Options options_;
   std::map<Key, SyncEntry> entries_;
   std::map<std::string, LockState> locks_;
+  std::map<std::string, SettingsEntry> settings_;  // by lock
   std::map<std::string, std::string> box_keys_;
   std::map<std::string, std::string> new_box_keys_;  // heard after box_key_changed, not yet accepted
   std::map<std::string, Timestamp> accepting_;  // paired in person: the next new box key is taken until then

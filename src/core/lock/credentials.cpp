@@ -138,19 +138,35 @@ std::string describe(const CodeSchedule& s) {
   return "always";
 }
 
+Result<void> validate(const LockSettings& s, std::string_view prefix) {
+  auto fail = [&](std::string_view field) {
+    return invalid_argument(std::string(prefix) + "." + std::string(field), "must be an integer 1..255");
+  };
+  if (s.wrong_code_entry_limit < 1 || s.wrong_code_entry_limit > 255) return fail("wrong_code_entry_limit");
+  if (s.user_code_temporary_disable_s < 1 || s.user_code_temporary_disable_s > 255)
+    return fail("user_code_temporary_disable_s");
+  return ok();
+}
+
+std::string describe(const LockSettings& s) {
+  return "keypad off for " + std::to_string(s.user_code_temporary_disable_s) + " s after " +
+         std::to_string(s.wrong_code_entry_limit) + " wrong PIN" + (s.wrong_code_entry_limit == 1 ? "" : "s");
+}
+
 std::string_view to_string(CodeAction v) noexcept {
   switch (v) {
     case CodeAction::set_code: return "set_code";
     case CodeAction::clear_code: return "clear_code";
     case CodeAction::read_codes: return "read_codes";
     case CodeAction::set_code_key: return "set_code_key";
+    case CodeAction::set_settings: return "set_settings";
   }
   return "read_codes";
 }
 
 std::optional<CodeAction> parse_code_action(std::string_view s) noexcept {
-  for (auto a :
-       {CodeAction::set_code, CodeAction::clear_code, CodeAction::read_codes, CodeAction::set_code_key}) {
+  for (auto a : {CodeAction::set_code, CodeAction::clear_code, CodeAction::read_codes,
+                 CodeAction::set_code_key, CodeAction::set_settings}) {
     if (to_string(a) == s) return a;
   }
   return std::nullopt;

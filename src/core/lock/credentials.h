@@ -79,11 +79,29 @@ inline constexpr int kMaxCodeSlots = 64;
 /// At most this many slots in one read-back answer (the result stays under 4096 bytes).
 inline constexpr int kSlotsPerReadback = 12;
 
+/// What a lock's keypad does after wrong PINs (Matter DoorLock's
+/// WrongCodeEntryLimit and UserCodeTemporaryDisableTime). The lock keeps them
+/// until a factory reset, which restores its own defaults; the hub keeps them
+/// with the codes to write them back (docs/protocol.md 8.2).
+struct LockSettings {
+  int wrong_code_entry_limit{5};          ///< 1..255 wrong PINs in a row disable the keypad
+  int user_code_temporary_disable_s{60};  ///< 1..255 seconds it then stays disabled
+  friend bool operator==(const LockSettings&, const LockSettings&) = default;
+};
+
+/// Checks the ranges. Errors (invalid_argument) name the field under
+/// `prefix`: "<prefix>.wrong_code_entry_limit: must be an integer 1..255".
+Result<void> validate(const LockSettings& settings, std::string_view prefix);
+
+/// Short human words: "keypad off for 60 s after 5 wrong PINs".
+std::string describe(const LockSettings& settings);
+
 enum class CodeAction {
   set_code,      ///< put user + sealed PIN + schedule into `slot` (replacing what is there)
   clear_code,    ///< empty `slot`
   read_codes,    ///< report the occupied slots from `slot` on
   set_code_key,  ///< install the site's code key (sealed): digests are keyed with it
+  set_settings,  ///< keep `settings` (the keypad's wrong-PIN limit and lockout)
 };
 std::string_view to_string(CodeAction v) noexcept;
 std::optional<CodeAction> parse_code_action(std::string_view s) noexcept;
@@ -95,6 +113,7 @@ struct CodeCommand {
   std::uint16_t user{0};    ///< set_code: 1..65535
   std::string sealed;       ///< set_code: the PIN; set_code_key: the 32-byte key; base64 of a sealed box
   CodeSchedule schedule{};  ///< set_code
+  LockSettings settings{};  ///< set_settings
   friend bool operator==(const CodeCommand&, const CodeCommand&) = default;
 };
 
@@ -116,6 +135,8 @@ struct CodeReadback {
   std::string box_key;
   std::vector<CodeSlotReport> slots;  ///< occupied slots in slot order
   std::optional<int> next_slot;       ///< read_codes: more slots follow; ask again from here
+  /// The lock's settings as it now keeps them; absent from a lock that has none to tell.
+  std::optional<LockSettings> settings;
   friend bool operator==(const CodeReadback&, const CodeReadback&) = default;
 };
 

@@ -53,8 +53,10 @@ inline constexpr std::string_view kSetCodeBody =
     R"({"v":1,"id":"code-3b1e","site":"home","lock":"front-door","action":"set_code","issued_ms":1700000000000,"expires_ms":1700000030000,"counter":43,"key_id":"hub","slot":3,"user":12,"pin_sealed":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1","schedule":{"type":"weekly","days":["fri"],"start":"22:00","end":"06:00","utc_offset_min":60}})";
 inline constexpr std::string_view kReadCodesBody =
     R"({"v":1,"id":"code-3b1f","site":"home","lock":"front-door","action":"read_codes","issued_ms":1700000001000,"expires_ms":1700000031000,"counter":44,"key_id":"hub","from_slot":1})";
+inline constexpr std::string_view kSetSettingsBody =
+    R"({"v":1,"id":"code-3b20","site":"home","lock":"front-door","action":"set_settings","issued_ms":1700000002000,"expires_ms":1700000032000,"counter":45,"key_id":"hub","settings":{"wrong_code_entry_limit":3,"user_code_temporary_disable_s":120}})";
 inline constexpr std::string_view kResultCodes =
-    R"({"v":1,"cmd_id":"code-3b1e","ts_ms":1700000001200,"outcome":"ok","lock_state":"locked","codes":{"box_key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","slots":[{"slot":3,"user":12,"schedule":{"type":"weekly","days":["fri"],"start":"22:00","end":"06:00","utc_offset_min":60},"digest":"AAECAwQFBgcICQoLDA0ODw=="}]}})";
+    R"({"v":1,"cmd_id":"code-3b1e","ts_ms":1700000001200,"outcome":"ok","lock_state":"locked","codes":{"box_key":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","slots":[{"slot":3,"user":12,"schedule":{"type":"weekly","days":["fri"],"start":"22:00","end":"06:00","utc_offset_min":60},"digest":"AAECAwQFBgcICQoLDA0ODw=="}],"settings":{"wrong_code_entry_limit":3,"user_code_temporary_disable_s":120}}})";
 inline constexpr std::string_view kEventWrongCode =
     R"({"v":1,"seq":120,"ts_ms":1700000064000,"type":"alarm","source":"keypad","alarm":"wrong_code","code_digest":"ZGVmZ2hpamtsbW5vcHFycw=="})";
 
@@ -67,11 +69,11 @@ inline constexpr std::string_view kRevokeGrantBody =
     R"({"v":1,"id":"revoke-5e6f7a8b9c0d","site":"home","lock":"front-door","action":"revoke_grant","issued_ms":1796090000000,"expires_ms":1796090030000,"counter":57,"key_id":"hub","grant_id":"guest-1f2e3d4c5b6a","grant_not_after_ms":1796172800000})";
 
 /// Every JSON example of the doc, in the doc's order.
-inline constexpr std::array<std::string_view, 19> kAllJsonExamples{
-    kStatusOnline, kStatusLastWill,  kTelemetryFull,   kTelemetryHeartbeat, kState,
-    kEventUnlock,  kEventAlarm,      kResultOk,        kResultJammed,       kAppReport,
-    kCommandBody,  kCommandEnvelope, kRecalibrateBody, kSetCodeBody,        kReadCodesBody,
-    kResultCodes,  kEventWrongCode,  kGuestGrantBody,  kRevokeGrantBody,
+inline constexpr std::array<std::string_view, 20> kAllJsonExamples{
+    kStatusOnline,    kStatusLastWill,  kTelemetryFull,   kTelemetryHeartbeat, kState,
+    kEventUnlock,     kEventAlarm,      kResultOk,        kResultJammed,       kAppReport,
+    kCommandBody,     kCommandEnvelope, kRecalibrateBody, kSetCodeBody,        kReadCodesBody,
+    kSetSettingsBody, kResultCodes,     kEventWrongCode,  kGuestGrantBody,     kRevokeGrantBody,
 };
 
 }  // namespace lw::protocol::doc_examples
