@@ -227,6 +227,12 @@ json::value to_json(const core::Case& c) {
   if (c.fixed_by) fixed_by = core::to_string(*c.fixed_by);
   json::value confirmed = nullptr;
   if (c.confirmed) confirmed = core::to_string(*c.confirmed);
+  json::value checking = nullptr;
+  if (c.checking) {
+    checking = json::object{{"step", core::to_string(c.checking->step)},
+                            {"since_ms", to_epoch_ms(c.checking->since)},
+                            {"waiting_for", c.checking->waiting_for}};
+  }
   return json::object{{"id", c.id},
                       {"lock", c.lock},
                       {"transport", core::to_string(c.transport)},
@@ -241,6 +247,7 @@ json::value to_json(const core::Case& c) {
                       {"plan", to_json(c.plan)},
                       {"history", std::move(history)},
                       {"fixed_by", fixed_by},
+                      {"checking", checking},
                       {"confirmed_cause", confirmed}};
 }
 

@@ -13,6 +13,13 @@ constexpr std::array<Clue, 6> kMisbehaviour{Clue::motor_fault_alarm, Clue::jam_a
                                             Clue::state_mismatch,    Clue::app_permission_denied,
                                             Clue::app_too_old,       Clue::alive_but_deaf};
 
+/// A battery forecast under this many days is low (as the evidence's battery_low).
+constexpr double kLowBatteryDays = 14;
+
+std::string minutes_text(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(d).count()) + " minutes";
+}
+
 std::vector<std::pair<Cause, double>> ranked(const std::vector<Hypothesis>& h) {
   std::vector<std::pair<Cause, double>> out;
   out.reserve(h.size());
@@ -60,18 +67,15 @@ void LockDoctor::update(Timestamp now, const HealthMonitor& health,
       // settling) stays in it; a lock that was only a member of another's
       // case (its router's) has new trouble of its own.
       const LockId& first = inc->members.front();
-      auto own =
-          std::find_if(open_.begin(), open_.end(), [&](const auto& e) { return e.second.lock == first; });
-      c = own != open_.end() ? &own->second : &open(first, inc->opened_at);
+      Case* own = own_case(first);
+      c = own != nullptr ? own : &open(first, inc->opened_at);
       c->incident = ic.incident;
       by_incident_[ic.incident] = c->id;
     }
     if (c == nullptr) continue;
     for (const LockId& m : inc->members) {
       // A lock with an open case of its own that drops again is that case's trouble.
-      if (m != c->lock && std::any_of(open_.begin(), open_.end(),
-                                      [&](const auto& e) { return &e.second != c && e.second.lock == m; }))
-        continue;
+      if (m != c->lock && own_case(m, c) != nullptr) continue;
       if (std::find(c->members.begin(), c->members.end(), m) == c->members.end()) c->members.push_back(m);
       // It leaves a case it was only a member of: that case settles without it.
       for (auto& [id, other] : open_) {
@@ -107,8 +111,8 @@ void LockDoctor::update(Timestamp now, const HealthMonitor& health,
       const auto bad = evidence_.last_misbehaviour(c.lock);
       if (worked && bad && *worked > *bad && !is_down(live.state(c.lock))) c.back_at = *worked;
     }
-    if (now - c.diagnosed_at >= options_.refresh) diagnose(c, now, health);
-    if (c.back_at && now - *c.back_at >= options_.settle) settled.push_back(&c);
+    if (!settle_check(c, now, health) && now - c.diagnosed_at >= options_.refresh) diagnose(c, now, health);
+    if (c.back_at && !c.checking && now - *c.back_at >= options_.settle) settled.push_back(&c);
   }
   for (Case* c : settled) close(*c, now);
 }
@@ -143,12 +147,88 @@ void LockDoctor::diagnose(Case& c, Timestamp now, const HealthMonitor& health) {
                                });
   c.hypotheses = std::move(hypotheses);
   c.clues = clues;
-  if (!same) {
+  if (c.checking) {
+    // Planned as fixed, and saying what the check waits for.
+    std::vector<Outcome> history = c.history;
+    history.push_back({c.checking->step, true});
+    c.plan = core::plan(ranked(c.hypotheses), ctx, history);
+    c.plan.notes.insert(c.plan.notes.begin(), "Checking that " + std::string(to_string(c.checking->step)) +
+                                                  " fixed it: waiting for " + c.checking->waiting_for +
+                                                  " (up to " + minutes_text(options_.check_within) +
+                                                  " after it was reported).");
+    c.context = ctx;
+    c.planned_after = 0;  // planned again once the check settles
+  } else if (!same) {
     c.plan = core::plan(ranked(c.hypotheses), ctx, c.history);
     c.context = ctx;
     c.planned_after = c.history.size();
   }
+  c.plan.notes.insert(c.plan.notes.end(), c.check_notes.begin(), c.check_notes.end());
   c.diagnosed_at = now;
+}
+
+Case* LockDoctor::own_case(const LockId& lock, const Case* besides) {
+  auto it = std::find_if(open_.begin(), open_.end(),
+                         [&](const auto& e) { return &e.second != besides && e.second.lock == lock; });
+  return it == open_.end() ? nullptr : &it->second;
+}
+
+std::string LockDoctor::effect_missing(const Case& c, Timestamp now, const HealthMonitor& health) const {
+  const LivenessEngine& live = health.liveness();
+  for (const LockId& m : c.members) {
+    if (is_down(live.state(m)) || live.state(m) == Connectivity::unknown) return m + " back online";
+  }
+  const Step step = c.checking->step;
+  const LockHealth h = health.health(c.lock, now);
+  if (step == Step::replace_batteries) {
+    const bool fresh =
+        h.battery.replaced_at && *h.battery.replaced_at >= c.checking->since - std::chrono::hours(1);
+    if (!fresh && h.battery.days_left && *h.battery.days_left < kLowBatteryDays)
+      return "fresh batteries to read a healthy voltage";
+  }
+  if ((step == Step::move_router_or_add_extender || step == Step::move_bridge_closer ||
+       step == Step::remove_interference) &&
+      !std::isnan(h.link.latest) && h.link.latest_weak) {
+    return "the signal to recover";
+  }
+  return "";
+}
+
+bool LockDoctor::settle_check(Case& c, Timestamp now, const HealthMonitor& health) {
+  if (!c.checking) return false;
+  std::string missing = effect_missing(c, now, health);
+  const Step step = c.checking->step;
+  if (missing.empty()) {
+    c.checking.reset();
+    fixed(c, step, now);
+  } else if (now - c.checking->since >= options_.check_within) {
+    c.check_notes.push_back(std::string(to_string(step)) + " was reported to fix it, but after " +
+                            minutes_text(now - c.checking->since) + " the hub was still waiting for " +
+                            missing + ": it counts as not having helped.");
+    c.checking.reset();
+    c.history.push_back({step, false});
+  } else {
+    if (missing == c.checking->waiting_for) return false;
+    c.checking->waiting_for = std::move(missing);
+  }
+  diagnose(c, now, health);
+  return true;
+}
+
+void LockDoctor::fixed(Case& c, Step step, Timestamp now) {
+  c.history.push_back({step, true});
+  c.fixed_by = step;
+  // The cause it confirms: the likeliest of those the step ends.
+  std::optional<Cause> best;
+  double best_p = 0;
+  for (const Hypothesis& h : c.hypotheses) {
+    const double p = h.p * effectiveness(step, h.cause);
+    if (p > best_p) {
+      best_p = p;
+      best = h.cause;
+    }
+  }
+  if (best && step != Step::contact_support) confirm(c.id, *best, now);
 }
 
 std::optional<Plan> LockDoctor::outcome(std::uint64_t case_id, Outcome outcome, Timestamp now,
@@ -156,20 +236,15 @@ std::optional<Plan> LockDoctor::outcome(std::uint64_t case_id, Outcome outcome, 
   auto it = open_.find(case_id);
   if (it == open_.end()) return std::nullopt;
   Case& c = it->second;
-  c.history.push_back(outcome);
-  if (outcome.fixed_or_yes && info(outcome.step).kind == StepKind::repair && !c.fixed_by) {
-    c.fixed_by = outcome.step;
-    // The cause it confirms: the likeliest of those the step ends.
-    std::optional<Cause> best;
-    double best_p = 0;
-    for (const Hypothesis& h : c.hypotheses) {
-      const double p = h.p * effectiveness(outcome.step, h.cause);
-      if (p > best_p) {
-        best_p = p;
-        best = h.cause;
-      }
-    }
-    if (best && outcome.step != Step::contact_support) confirm(case_id, *best, now);
+  const bool repaired = outcome.fixed_or_yes && info(outcome.step).kind == StepKind::repair;
+  if (repaired && !c.fixed_by && !c.checking && outcome.step != Step::contact_support) {
+    // Done only once its effect shows.
+    c.checking = Case::Check{outcome.step, now, "the lock"};
+    if (settle_check(c, now, health)) return c.plan;
+  } else if (repaired && outcome.step == Step::contact_support && !c.fixed_by) {
+    fixed(c, outcome.step, now);  // handed to the maker: nothing here to check
+  } else if (!(repaired && (c.fixed_by || c.checking))) {
+    c.history.push_back(outcome);
   }
   diagnose(c, now, health);
   return c.plan;

@@ -54,6 +54,17 @@ struct Case {
   std::size_t planned_after{0};  ///< history entries the plan accounts for
   std::vector<Outcome> history;  ///< the steps reported, in order
   std::optional<Step> fixed_by;  ///< the step that fixed it; `wait` when it came back by itself
+  /// A step reported as fixing it, until its effect is checked: every lock
+  /// back online and the evidence of what it ends gone (fresh batteries
+  /// reading healthy, the signal recovered). Failing that within
+  /// Options::check_within it counts as not having helped.
+  struct Check {
+    Step step{Step::wait};
+    Timestamp since{};
+    std::string waiting_for;  ///< what is not seen yet, in plain words
+  };
+  std::optional<Check> checking;
+  std::vector<std::string> check_notes;  ///< steps reported as fixing it that did not
   std::optional<Cause> confirmed;
   std::optional<Lesson> lesson;  ///< what the confirmation taught (a correction takes it back)
 };
@@ -61,8 +72,9 @@ struct Case {
 class LockDoctor {
  public:
   struct Options {
-    Duration settle{std::chrono::minutes(30)};  ///< healthy this long: the case closes
-    Duration refresh{std::chrono::minutes(1)};  ///< re-diagnose at most this often
+    Duration settle{std::chrono::minutes(30)};     ///< healthy this long: the case closes
+    Duration check_within{std::chrono::hours(1)};  ///< a reported fix shows its effect within this
+    Duration refresh{std::chrono::minutes(1)};     ///< re-diagnose at most this often
     std::size_t closed_kept{1000};
   };
 
@@ -89,7 +101,9 @@ class LockDoctor {
               const std::vector<IncidentChange>& incidents);
 
   /// A step's outcome reported by the user (or done by the hub): re-plans.
-  /// nullopt: no such open case.
+  /// A repair reported as fixing it is checked first (Case::checking): the
+  /// plan then has no steps and says what it waits for; the cause is
+  /// confirmed once the effect shows. nullopt: no such open case.
   std::optional<Plan> outcome(std::uint64_t case_id, Outcome outcome, Timestamp now,
                               const HealthMonitor& health);
   /// The user (or support) confirms the cause: the case keeps it and the
@@ -120,6 +134,14 @@ class LockDoctor {
 
  private:
   Case& open(const LockId& lock, Timestamp at);
+  /// The open case whose own lock is `lock` (not one it is only a member of).
+  Case* own_case(const LockId& lock, const Case* besides = nullptr);
+  /// What the checked step's effect still lacks ("" once it shows).
+  [[nodiscard]] std::string effect_missing(const Case& c, Timestamp now, const HealthMonitor& health) const;
+  /// Settles a check that passed or ran out; true when it did.
+  bool settle_check(Case& c, Timestamp now, const HealthMonitor& health);
+  /// `step` fixed it: kept, and the cause it ends confirmed.
+  void fixed(Case& c, Step step, Timestamp now);
   void diagnose(Case& c, Timestamp now, const HealthMonitor& health);
   void close(Case& c, Timestamp at);
   [[nodiscard]] Transport transport_of(const LockId& lock) const;

@@ -28,11 +28,11 @@ class LockDoctorTest : public ::testing::Test {
     for (int k = 0; k < 6 * 24; ++k) run(kT0 + 10min * k, {"front", "back", "garage"});
   }
 
-  void report(const LockId& id, Timestamp at, int mv) {
+  void report(const LockId& id, Timestamp at, int mv, int rssi = -55) {
     Telemetry t;
     t.ts = at;
     t.battery_mv = mv;
-    t.rssi_dbm = -55;
+    t.rssi_dbm = rssi;
     t.temperature_c = 20;
     monitor_.telemetry(id, at, t);
     doctor_.evidence().telemetry(id, at, t, 10min);
@@ -120,17 +120,69 @@ TEST_F(LockDoctorTest, AFixReportedByTheUserIsKeptAndTeachesThePriorsAndTheCaseC
 
   auto plan = doctor_.outcome(id, {Step::replace_batteries, true}, day1_ + 10min, monitor_);
   ASSERT_TRUE(plan.has_value());
-  EXPECT_EQ(doctor_.find(id)->fixed_by, Step::replace_batteries);
-  EXPECT_EQ(doctor_.find(id)->confirmed, Cause::battery_depleted);
-  EXPECT_GT(doctor_.doctor().prior(Transport::wifi, Cause::battery_depleted), before);
+  // Done only once its effect shows: the lock is still away.
+  EXPECT_EQ(doctor_.find(id)->fixed_by, std::nullopt);
+  ASSERT_TRUE(doctor_.find(id)->checking.has_value());
+  EXPECT_TRUE(plan->steps.empty());
+  ASSERT_FALSE(plan->notes.empty());
+  EXPECT_EQ(
+      plan->notes.front(),
+      "Checking that replace_batteries fixed it: waiting for front back online (up to 60 minutes after it "
+      "was reported).");
+  EXPECT_EQ(doctor_.doctor().prior(Transport::wifi, Cause::battery_depleted), before);
 
   // Fresh batteries: it reports again and stays healthy for the settle time.
   Timestamp t = day1_ + 10min;
-  for (int k = 0; k < 3; ++k, t += 10min) run(t, {"front", "back", "garage"}, 6200);
+  run(t, {"front", "back", "garage"}, 6200);
+  t += 10min;
+  EXPECT_EQ(doctor_.find(id)->fixed_by, Step::replace_batteries);
+  EXPECT_EQ(doctor_.find(id)->checking, std::nullopt);
+  EXPECT_EQ(doctor_.find(id)->confirmed, Cause::battery_depleted);
+  EXPECT_GT(doctor_.doctor().prior(Transport::wifi, Cause::battery_depleted), before);
+  for (int k = 1; k < 3; ++k, t += 10min) run(t, {"front", "back", "garage"}, 6200);
   EXPECT_EQ(doctor_.find(id)->closed_at, std::nullopt) << "back for 20 minutes: not settled yet";
   for (int k = 0; k < 2; ++k, t += 10min) run(t, {"front", "back", "garage"}, 6200);
   ASSERT_TRUE(doctor_.find(id)->closed_at.has_value());
   EXPECT_EQ(doctor_.case_of("front"), nullptr);
+}
+
+TEST_F(LockDoctorTest, AFixReportedForALockThatStaysAwayCountsAsNotHavingHelpedAfterAnHour) {
+  monitor_.link_down("front", day1_, "Last Will");
+  settle(day1_ + 1s);
+  const std::uint64_t id = doctor_.case_of("front")->id;
+  (void)doctor_.outcome(id, {Step::replace_batteries, true}, day1_ + 10min, monitor_);
+  for (Timestamp t = day1_ + 10min; t <= day1_ + 80min; t += 10min) run(t, {"back", "garage"});
+  const Case* c = doctor_.find(id);
+  EXPECT_EQ(c->checking, std::nullopt);
+  EXPECT_EQ(c->fixed_by, std::nullopt);
+  EXPECT_EQ(c->confirmed, std::nullopt) << "nothing confirmed, nothing learnt";
+  ASSERT_FALSE(c->history.empty());
+  EXPECT_EQ(c->history.back().step, Step::replace_batteries);
+  EXPECT_FALSE(c->history.back().fixed_or_yes);
+  ASSERT_FALSE(c->plan.steps.empty()) << "the planner moves on";
+  for (const PlannedStep& s : c->plan.steps) EXPECT_NE(s.step, Step::replace_batteries);
+  EXPECT_NE(
+      std::find(c->plan.notes.begin(), c->plan.notes.end(),
+                "replace_batteries was reported to fix it, but after 60 minutes the hub was still waiting "
+                "for front back online: it counts as not having helped."),
+      c->plan.notes.end());
+}
+
+TEST_F(LockDoctorTest, AMovedRouterIsCheckedByTheSignalNotJustByTheLockBeingBack) {
+  monitor_.link_down("front", day1_, "Last Will");
+  settle(day1_ + 1s);
+  const std::uint64_t id = doctor_.case_of("front")->id;
+  (void)doctor_.outcome(id, {Step::move_router_or_add_extender, true}, day1_ + 10min, monitor_);
+  // Back, but as weak as before.
+  report("front", day1_ + 20min, 5600, -84);
+  run(day1_ + 20min, {"back", "garage"});
+  ASSERT_TRUE(doctor_.find(id)->checking.has_value());
+  EXPECT_EQ(doctor_.find(id)->checking->waiting_for, "the signal to recover");
+  // The extender is in: a strong reading at once, well before the hour's average follows.
+  report("front", day1_ + 30min, 5600, -50);
+  run(day1_ + 30min, {"back", "garage"});
+  EXPECT_EQ(doctor_.find(id)->checking, std::nullopt);
+  EXPECT_EQ(doctor_.find(id)->fixed_by, Step::move_router_or_add_extender);
 }
 
 TEST_F(LockDoctorTest, ALockThatComesBackByItselfClosesAsWaitedOut) {

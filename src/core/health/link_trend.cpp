@@ -101,7 +101,10 @@ void LinkTrend::signal(Timestamp at, double value) {
     spread_m2_ *= f;
     spread_weight_sq_ *= f * f;
   }
-  if (!last_signal_ || at > *last_signal_) last_signal_ = at;
+  if (!last_signal_ || at >= *last_signal_) {
+    last_signal_ = at;
+    latest_ = value;
+  }
   level_weight_ += 1.0;
   level_ += (value - level_) / level_weight_;
   spread_weight_ += 1.0;
@@ -235,6 +238,8 @@ LinkReport LinkTrend::report(Timestamp now) const {
     const std::string level_words =
         (scale_ == SignalScale::rssi_dbm ? "signal " : "link quality ") + value_words(level_);
     r.level = level_;
+    r.latest = latest_;
+    r.latest_weak = latest_ < options_.weak_below;
     const double effective = spread_weight_ - spread_weight_sq_ / spread_weight_;
     r.std_dev = effective > 0 ? std::sqrt(std::max(0.0, spread_m2_ / effective)) : 0.0;
     r.weak = r.level < options_.weak_below;

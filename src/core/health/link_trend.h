@@ -63,6 +63,10 @@ enum class SignalScale {
 struct LinkReport {
   /// Smoothed signal (EWMA) in the scale's unit; NaN before the first reading.
   double level{std::numeric_limits<double>::quiet_NaN()};
+  /// The newest reading (what a repair shows at once, before the level follows); NaN before the first.
+  double latest{std::numeric_limits<double>::quiet_NaN()};
+  /// `latest` is under `weak_below`.
+  bool latest_weak{false};
   /// Fitted change per day over the daily means (unit per day); 0 with fewer
   /// than 2 days of data.
   double slope_per_day{0};
@@ -198,6 +202,7 @@ class LinkTrend {
   double spread_m2_{0};
   double spread_weight_sq_{0};  // sum of squared weights, for the unbiased variance
   std::optional<Timestamp> last_signal_;
+  double latest_{0};  // the reading at last_signal_
 
   std::array<Day, kDays> days_{};
   std::array<LossHour, kLossHours> loss_{};

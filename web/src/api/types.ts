@@ -225,6 +225,8 @@ export interface Case {
   plan: { steps: PlanStep[]; expected_user_minutes?: number; notes?: string[] };
   history: Outcome[];
   fixed_by?: string | null;
+  /** A step reported as fixing it, until its effect shows (an hour at most). */
+  checking?: { step: string; since_ms: number; waiting_for: string } | null;
   confirmed_cause?: string | null;
 }
 

@@ -27,7 +27,7 @@ export type CaseStatus = 'open' | 'back' | 'fixed' | 'closed';
 
 export function caseStatus(c: Case): CaseStatus {
   if (c.closed_ms) return 'closed';
-  if (c.fixed_by) return 'fixed';
+  if (c.fixed_by || c.checking) return 'fixed';
   if (c.back_ms) return 'back';
   return 'open';
 }
@@ -366,9 +366,14 @@ export function mountCase(root: HTMLElement, idText: string): () => void {
       const down = downMembers(c);
       title = down.length
         ? `Waiting for ${down.length === 1 ? locks.get(down[0])?.name ?? down[0] : `${down.length} locks`} to come back`
-        : resolvedText(c);
-      const reported = c.fixed_by === 'wait' ? 'It came back by itself.' : `Reported fixed by “${stepName(c.fixed_by)}”.`;
-      detail = `${reported} ${opened}${reason}. The hub closes the case once every lock has been fine for 30 minutes.`;
+        : c.checking
+          ? 'Checking the fix'
+          : resolvedText(c);
+      const step = c.fixed_by ?? c.checking?.step;
+      const reported = step === 'wait' ? 'It came back by itself.' : `Reported fixed by “${stepName(step)}”.`;
+      detail = c.checking
+        ? `${reported} ${opened}${reason}. The hub is waiting for ${c.checking.waiting_for}; if that does not show within an hour of the report, the step counts as not having helped and the plan moves on.`
+        : `${reported} ${opened}${reason}. The hub closes the case once every lock has been fine for 30 minutes.`;
     } else if (status === 'back') {
       title = 'Back online — watching';
       detail = `${opened}${reason}. Back ${relative(c.back_ms)}; the case closes once every lock has been fine for 30 minutes.`;

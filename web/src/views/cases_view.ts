@@ -20,7 +20,7 @@ function caseItem(c: Case): HTMLElement {
   const next = c.plan.steps.find((s) => !s.by_hub);
   const status = caseStatus(c);
   const statusText =
-    status === 'closed' ? resolvedText(c) : status === 'fixed' ? (c.fixed_by === 'wait' ? 'Back by itself' : `Fixed by ${inSentence(stepName(c.fixed_by))}`) : status === 'back' ? 'Back online — watching' : 'Open';
+    status === 'closed' ? resolvedText(c) : status === 'fixed' ? (c.checking ? `Checking ${inSentence(stepName(c.checking.step))}` : c.fixed_by === 'wait' ? 'Back by itself' : `Fixed by ${inSentence(stepName(c.fixed_by))}`) : status === 'back' ? 'Back online — watching' : 'Open';
   return h(
     'li',
     { class: `case-item status-${status}`, 'data-testid': 'case-item', 'data-case-id': String(c.id), 'data-state': status },
