@@ -150,6 +150,8 @@ struct Walk {
   int factory_resets{0};
   int needless_resets{0};
   int codes_lost{0};
+  std::vector<core::Outcome> steps;  ///< taken, with their drawn outcomes (for --explain)
+  std::vector<double> chances;       ///< each one's chance as planned
 };
 
 /// A reset is needless when it cannot fix the cause, or a cheaper repair
@@ -204,6 +206,8 @@ Walk walk_plan(const Kept& k, Cause truth, sim::world::Rng& rng) {
     tried.insert(s.step);
     const bool result = outcome(s.step, truth, rng);
     history.push_back({s.step, result});
+    w.steps.push_back({s.step, result});
+    w.chances.push_back(s.p_fix);
     if (result && core::info(s.step).kind == core::StepKind::repair) break;
   }
   w.no_user_action = w.user_steps == 0;
@@ -299,8 +303,23 @@ int run_bench_doctor(const DoctorBenchOptions& options, std::ostream& out, std::
     const std::string truth_id(core::to_string(truth));
     sim::world::Rng rng(sim::world::derive_seed(scenario->seed, "doctor/" + std::to_string(k.id)));
     sim::world::Rng guide_rng(sim::world::derive_seed(scenario->seed, "guide/" + std::to_string(k.id)));
-    ours.add(walk_plan(k, truth, rng));
+    const Walk walked = walk_plan(k, truth, rng);
+    ours.add(walked);
     guide.add(walk_guide(k, truth, guide_rng));
+    if (options.explain && walked.needless_resets > 0) {
+      err << "case " << k.id << " " << k.lock << ": needless factory reset, truth " << core::to_string(truth)
+          << ", ranked";
+      for (std::size_t r = 0; r < k.ranking.size() && r < 3; ++r) {
+        err << (r == 0 ? " " : ", ") << core::to_string(k.ranking[r].first) << " "
+            << std::lround(100 * k.ranking[r].second) << "%";
+      }
+      err << "; steps:";
+      for (std::size_t i = 0; i < walked.steps.size(); ++i) {
+        err << " " << core::to_string(walked.steps[i].step) << "(" << std::lround(100 * walked.chances[i])
+            << "%)" << (walked.steps[i].fixed_or_yes ? "=yes" : "=no");
+      }
+      err << "\n";
+    }
     const bool right = !k.ranking.empty() && k.ranking[0].first == truth;
     bool in3 = false;
     for (std::size_t r = 0; r < k.ranking.size() && r < 3; ++r) in3 = in3 || k.ranking[r].first == truth;

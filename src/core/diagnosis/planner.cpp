@@ -13,10 +13,12 @@ using StepSet = std::array<bool, kStepCount>;
 
 /// A chance at or below this counts as none.
 constexpr double kNoChance = 1e-9;
-/// A step this risky (a re-pair, a factory reset) is planned only with at
-/// least this chance of fixing what the steps before it did not.
+/// A step this risky (a re-pair, a factory reset) is planned only with a
+/// chance of fixing what the steps before it did not of at least half its
+/// risk: a factory reset (risk 1), which wipes the lock, only when it is at
+/// least as likely to fix it as not; a re-pair (0.5) with a quarter.
 constexpr double kRiskyStep = 0.5;
-constexpr double kRiskyStepChance = 0.2;
+constexpr double kChancePerRisk = 0.5;
 
 constexpr std::size_t index(Cause c) { return static_cast<std::size_t>(c); }
 constexpr std::size_t index(Step s) { return static_cast<std::size_t>(s); }
@@ -241,7 +243,7 @@ std::vector<Step> prune(const std::vector<Step>& order, Weights w, const StepSet
   std::vector<Step> kept;
   for (const Step s : order) {
     const double m = mass(w);
-    const double needed = info(s).risk >= kRiskyStep ? kRiskyStepChance
+    const double needed = info(s).risk >= kRiskyStep ? kChancePerRisk * info(s).risk
                           : before_reset[index(s)]   ? 0.0
                                                      : kNoChance;
     if (s != Step::contact_support && !(m > 0 && fix_mass(s, w) / m > needed)) continue;

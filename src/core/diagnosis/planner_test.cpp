@@ -152,6 +152,31 @@ TEST(Planner, FactoryResetWaitsForACheaperStepEvenWhenTheRankingAllButRulesItsCa
   EXPECT_EQ(position(no_backup, Step::move_router_or_add_extender), -1);
 }
 
+TEST(Planner, AFactoryResetIsPlannedOnlyWhenItIsAtLeastAsLikelyToFixItAsNot) {
+  // Every cheaper repair was tried and did not help; what is left is a
+  // firmware hang (a reset ends it) or a weak signal (it does not).
+  std::vector<Outcome> tried;
+  for (const StepInfo& s : all_steps()) {
+    if (s.kind == StepKind::repair && s.step != Step::factory_reset && s.step != Step::contact_support)
+      tried.push_back({s.step, false});
+  }
+  bool planned = false;
+  bool left_out = false;
+  for (double firmware = 0.05; firmware < 1.0; firmware += 0.05) {
+    const Plan p =
+        plan({{Cause::firmware_bug, firmware}, {Cause::weak_signal, 1 - firmware}}, kBackedUp, tried);
+    const int reset = position(p, Step::factory_reset);
+    if (reset < 0) {
+      left_out = true;
+      continue;
+    }
+    planned = true;
+    EXPECT_GE(p.steps[static_cast<std::size_t>(reset)].p_fix, 0.5) << "firmware_bug " << firmware;
+  }
+  EXPECT_TRUE(planned);
+  EXPECT_TRUE(left_out) << "a likelier weak signal leaves the lock unwiped: support is the better call";
+}
+
 TEST(Planner, NeverProposesFactoryResetOrRepairWithoutABackupAndSaysSo) {
   const Hypotheses h{{Cause::firmware_bug, 0.6}, {Cause::weak_signal, 0.2}, {Cause::interference, 0.2}};
   const Plan p = plan(h, kNothingKnown, {{Step::power_cycle_lock, false}});
