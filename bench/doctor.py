@@ -60,15 +60,17 @@ def main():
         "re-pair, interference, reset, support) with the same draws. A case whose lock was back before the "
         "first look needs no step from either. Steps the hub does itself (waiting, recalibrating a lock that "
         "answers, restarting a hub that answers) cost the user nothing.",
-        "- **Factory resets and codes**: the running hub holds a verified backup of a lock's codes once a "
-        "complete read-back finds nothing it did not write (every 6 hours, valid for 12), and writes them "
-        "back after a re-pair or reset in person. At a case's first look the lock was heard minutes before "
+        "- **Factory resets and codes**: the running hub holds a verified backup of a lock's codes (and of "
+        "its keypad settings, when the lock tells them) once a complete read-back finds nothing it did not "
+        "write (every 6 hours, valid for 12), and writes them back after a re-pair or reset in person. The "
+        "planner proposes a reset only after every cheaper step with any chance, and only when it is at least "
+        "as likely to fix it as not. At a case's first look the lock was heard minutes before "
         "and the simulated fleet holds only codes the hub wrote, so the replay holds a backup of every lock: "
         "the doctor may plan a re-pair or a reset, and a lock's codes are lost only if it does so without "
         "one. The guide's walk keeps no backup and loses a lock's codes whenever it reaches its re-pair or "
         "reset step. A reset is needless when it cannot fix the cause, or a cheaper repair that could was not "
         "tried (contacting support is no such repair: it is the last resort, after a reset, as the guide "
-        "orders them).",
+        "orders them); `lockwarden bench doctor --explain` lists each with the steps walked.",
         "- **Top-1 / top-3**: the true cause first / among the first three of the ranking. The guide names no "
         "cause.",
         "",
