@@ -91,7 +91,8 @@ TEST(CodeSync, AnswerShowingAnotherPinInTheSlotDoesNotCountAsSet) {
   CommandResult r;
   r.command_id = "cmd-1";
   r.outcome = CommandOutcome::ok;
-  r.codes = CodeReadback{"box", {CodeSlotReport{1, 7, {}, std::string("wrong"), false}}, std::nullopt};
+  r.codes = CodeReadback{
+      "box", {CodeSlotReport{1, 7, {}, std::string("wrong"), false}}, std::nullopt, std::nullopt};
   EXPECT_TRUE(sync.on_result(kFront, r, kT0 + 1s).empty());
   EXPECT_EQ(sync.find("c", kFront)->state, SyncState::pending);
   r.command_id = "cmd-2";
@@ -106,7 +107,7 @@ TEST(CodeSync, AnotherBoxKeyThanTheFirstIsReportedAndNotAdopted) {
   CodeSync sync(options());
   CommandResult r;
   r.command_id = "x";
-  r.codes = CodeReadback{"first", {}, std::nullopt};
+  r.codes = CodeReadback{"first", {}, std::nullopt, std::nullopt};
   (void)sync.on_result(kFront, r, kT0);
   r.codes->box_key = "second";
   const std::vector<CodeNotice> n = sync.on_result(kFront, r, kT0 + 1s);
@@ -128,19 +129,20 @@ TEST(CodeSync, AReadBackWhosePagesSpanAWriteSaysNothingOfThatCode) {
   // Page 1 (slots 1..12) was read before the write: slot 3 empty.
   CommandResult page;
   page.command_id = "read-1";
-  page.codes = CodeReadback{"box", {}, 13};
+  page.codes = CodeReadback{"box", {}, 13, std::nullopt};
   EXPECT_TRUE(sync.on_result(kFront, page, kT0 + 1s).empty());
   // The write lands, then the rest of the read-back.
   CommandResult done;
   done.command_id = "write-1";
-  done.codes = CodeReadback{"box", {CodeSlotReport{3, 7, {}, std::nullopt, false}}, std::nullopt};
+  done.codes =
+      CodeReadback{"box", {CodeSlotReport{3, 7, {}, std::nullopt, false}}, std::nullopt, std::nullopt};
   ASSERT_EQ(sync.on_result(kFront, done, kT0 + 2s).size(), 1U);
   due = sync.due(kT0 + 2s);
   ASSERT_EQ(due.size(), 1U);
   EXPECT_EQ(due[0].command.slot, 13);
   sync.sent(due[0], "read-2", kT0 + 2s);
   page.command_id = "read-2";
-  page.codes = CodeReadback{"box", {}, std::nullopt};
+  page.codes = CodeReadback{"box", {}, std::nullopt, std::nullopt};
   EXPECT_TRUE(sync.on_result(kFront, page, kT0 + 3s).empty()) << "no drift from a page older than the write";
   EXPECT_EQ(sync.find("c", kFront)->state, SyncState::set);
 
