@@ -59,6 +59,25 @@ core::WebhookEventType webhook_type(core::CodeNoticeKind kind) {
   return core::WebhookEventType::access_code_drift;
 }
 
+/// A change found on the lock that lockwarden did not make (audited as the lock's).
+bool is_drift(core::CodeNoticeKind kind) {
+  switch (kind) {
+    case core::CodeNoticeKind::missing:
+    case core::CodeNoticeKind::schedule_differs:
+    case core::CodeNoticeKind::pin_differs:
+    case core::CodeNoticeKind::extra:
+    case core::CodeNoticeKind::box_key_changed:
+    case core::CodeNoticeKind::settings_differ: return true;
+    case core::CodeNoticeKind::set:
+    case core::CodeNoticeKind::failed:
+    case core::CodeNoticeKind::removed:
+    case core::CodeNoticeKind::restored:
+    case core::CodeNoticeKind::settings_set:
+    case core::CodeNoticeKind::settings_failed: return false;
+  }
+  return false;
+}
+
 /// The words of a notice in a lock's history ("code-1f2e (Cleaner) set in slot 3").
 std::string describe(const core::CodeNotice& n, const std::string& name) {
   std::string who = n.code_id.empty() ? std::string("slot ") + std::to_string(n.slot)
@@ -410,10 +429,7 @@ void AccessCodes::handle(const std::vector<CodeService::Notice>& notices) {
       const bool about_settings = c.kind == core::CodeNoticeKind::settings_set ||
                                   c.kind == core::CodeNoticeKind::settings_failed ||
                                   c.kind == core::CodeNoticeKind::settings_differ;
-      const bool drift = c.kind == core::CodeNoticeKind::settings_differ ||
-                         (webhook_type(c.kind) == core::WebhookEventType::access_code_drift &&
-                          c.kind != core::CodeNoticeKind::restored && !about_settings);
-      if (drift) {
+      if (is_drift(c.kind)) {
         // A change made outside lockwarden (security anchor P7): the audit log shows it as the lock's.
         auto audited = hub_.audit({{},
                                    "lock:" + c.lock.lock,

@@ -41,6 +41,17 @@ const CodeSlotReport* find_slot(const std::vector<CodeSlotReport>& slots, int sl
   return it == slots.end() ? nullptr : &*it;
 }
 
+/// A write to the lock (a code's, or its settings') begins: sent at once.
+template <typename Entry>
+void start_write(Entry& e, SyncState state, Timestamp now) {
+  e.state = state;
+  e.attempts = 0;
+  e.since = now;
+  e.next_attempt = now;
+  e.in_flight.reset();
+  e.updated_at = now;
+}
+
 }  // namespace
 
 std::string_view to_string(SyncState v) noexcept { return kStates.name(v, "pending"); }
@@ -51,24 +62,6 @@ Duration CodeSync::backoff(int attempts) const {
   Duration d = options_.answer_timeout;
   for (int i = 1; i < attempts && d < options_.max_backoff; ++i) d *= 2;
   return std::min(d, options_.max_backoff);
-}
-
-void CodeSync::start_write(SyncEntry& e, SyncState state, Timestamp now) {
-  e.state = state;
-  e.attempts = 0;
-  e.since = now;
-  e.next_attempt = now;
-  e.in_flight.reset();
-  e.updated_at = now;
-}
-
-void CodeSync::start_write(SettingsEntry& e, Timestamp now) {
-  e.state = SyncState::pending;
-  e.attempts = 0;
-  e.since = now;
-  e.next_attempt = now;
-  e.in_flight.reset();
-  e.updated_at = now;
 }
 
 void CodeSync::want_settings(const LockAddress& lock, const LockSettings& settings, Timestamp now) {
@@ -82,7 +75,7 @@ void CodeSync::want_settings(const LockAddress& lock, const LockSettings& settin
   }
   e.settings = settings;
   e.reason.clear();
-  start_write(e, now);
+  start_write(e, SyncState::pending, now);
 }
 
 void CodeSync::upsert(const CodeTarget& target, Timestamp now) {
@@ -209,21 +202,17 @@ void CodeSync::sent(const CodeSend& send, const std::string& command_id, Timesta
     l.next_readback = now + options_.readback_interval;
     return;
   }
+  auto went = [&](auto& e) {
+    ++e.attempts;
+    e.in_flight = command_id;
+    e.next_attempt = now + backoff(e.attempts);
+    e.updated_at = now;
+  };
   if (send.command.action == CodeAction::set_settings) {
-    auto s = settings_.find(key(send.lock));
-    if (s == settings_.end()) return;
-    ++s->second.attempts;
-    s->second.in_flight = command_id;
-    s->second.next_attempt = now + backoff(s->second.attempts);
-    s->second.updated_at = now;
-    return;
+    if (auto s = settings_.find(key(send.lock)); s != settings_.end()) went(s->second);
+  } else if (auto it = entries_.find(Key{key(send.lock), send.code_id}); it != entries_.end()) {
+    went(it->second);
   }
-  auto it = entries_.find(Key{key(send.lock), send.code_id});
-  if (it == entries_.end()) return;
-  ++it->second.attempts;
-  it->second.in_flight = command_id;
-  it->second.next_attempt = now + backoff(it->second.attempts);
-  it->second.updated_at = now;
 }
 
 void CodeSync::send_failed(const CodeSend& send, Timestamp now) {
@@ -231,17 +220,15 @@ void CodeSync::send_failed(const CodeSend& send, Timestamp now) {
     locks_[key(send.lock)].next_readback = now + options_.answer_timeout;
     return;
   }
+  auto failed = [&](auto& e) {
+    ++e.attempts;
+    e.next_attempt = now + backoff(e.attempts);
+  };
   if (send.command.action == CodeAction::set_settings) {
-    if (auto s = settings_.find(key(send.lock)); s != settings_.end()) {
-      ++s->second.attempts;
-      s->second.next_attempt = now + backoff(s->second.attempts);
-    }
-    return;
+    if (auto s = settings_.find(key(send.lock)); s != settings_.end()) failed(s->second);
+  } else if (auto it = entries_.find(Key{key(send.lock), send.code_id}); it != entries_.end()) {
+    failed(it->second);
   }
-  auto it = entries_.find(Key{key(send.lock), send.code_id});
-  if (it == entries_.end()) return;
-  ++it->second.attempts;
-  it->second.next_attempt = now + backoff(it->second.attempts);
 }
 
 void CodeSync::confirm(SyncEntry& e, const CodeReadback& codes, const CommandResult& result, Timestamp now,
@@ -389,7 +376,7 @@ void CodeSync::heard_settings(const LockAddress& lock, const CommandResult& resu
   e.reason = "the lock keeps other settings (" + describe(*told) + ") than those set (" +
              describe(e.settings) + "); writing them again";
   notice(CodeNoticeKind::settings_differ, e.reason);
-  start_write(e, now);
+  start_write(e, SyncState::pending, now);
 }
 
 std::vector<CodeNotice> CodeSync::compare(const LockAddress& lock, const std::vector<CodeSlotReport>& slots,
@@ -555,7 +542,7 @@ CodeNotice CodeSync::restore(const LockAddress& lock, const std::string& box_key
              std::to_string(codes) + (codes == 1 ? " code is" : " codes are");
   if (auto s = settings_.find(lock_key); s != settings_.end()) {
     s->second.reason = "written back after the lock was reset and paired again";
-    start_write(s->second, now);
+    start_write(s->second, SyncState::pending, now);
     n.detail += ", with its settings (" + describe(s->second.settings) + "),";
   }
   n.detail += " written back";

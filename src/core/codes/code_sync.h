@@ -242,8 +242,6 @@ class CodeSync {
 
   static std::string key(const LockAddress& lock) { return lock.site + "/" + lock.lock; }
   Duration backoff(int attempts) const;
-  void start_write(SyncEntry& e, SyncState state, Timestamp now);
-  void start_write(SettingsEntry& e, Timestamp now);
   /// The settings a lock answered with (any code answer carries them).
   void heard_settings(const LockAddress& lock, const CommandResult& result, Timestamp now,
                       std::vector<CodeNotice>& out);

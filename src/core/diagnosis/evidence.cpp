@@ -16,7 +16,6 @@ constexpr Duration kRouterBeforeDrop = 2h;
 constexpr Duration kFirmwareRecent = 72h;
 constexpr Duration kUpdateWindow = 45min;
 constexpr Duration kBrownOutRecent = 7 * 24h;
-constexpr double kLowDays = 14;
 constexpr double kHighLoss = 0.2;
 /// The share of reports lost is a clue once counted this long.
 constexpr Duration kLossHistory = 2h;
@@ -126,7 +125,7 @@ void EvidenceBook::connectivity(const ConnectivityChange& change, const HealthMo
   s.told_gone = change.told;
   // Kept for when fresh cells replace the pack the drop is about.
   const std::optional<double> days = health.health(change.lock, change.at).battery.days_left;
-  s.low_at_drop = days ? std::optional(*days < kLowDays) : std::nullopt;
+  s.low_at_drop = days ? std::optional(*days < kBatteryLowDays) : std::nullopt;
 }
 
 bool EvidenceBook::alive_but_deaf(const Seen& s, Timestamp now, const HealthMonitor& health,
@@ -191,7 +190,7 @@ Clues EvidenceBook::clues(const LockId& lock, Transport transport, Timestamp now
   if (swapped) {
     if (s.low_at_drop) c.set(Clue::battery_low, *s.low_at_drop);  // the old pack, as it was at the drop
   } else if (h.battery.days_left) {
-    c.set(Clue::battery_low, *h.battery.days_left < kLowDays);
+    c.set(Clue::battery_low, *h.battery.days_left < kBatteryLowDays);
   }
   c.set(Clue::battery_dropouts,
         h.battery.low_battery_dropouts || within(s.brown_out, now - kBrownOutRecent, now));

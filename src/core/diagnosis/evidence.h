@@ -31,6 +31,9 @@
 
 namespace lw::core {
 
+/// A battery forecast under this many days left reads low (the clue battery_low).
+inline constexpr double kBatteryLowDays = 14;
+
 /// A complaint the phone app sends about reaching a lock.
 enum class AppComplaint { permission_denied, too_old };
 

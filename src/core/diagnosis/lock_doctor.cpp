@@ -13,9 +13,6 @@ constexpr std::array<Clue, 6> kMisbehaviour{Clue::motor_fault_alarm, Clue::jam_a
                                             Clue::state_mismatch,    Clue::app_permission_denied,
                                             Clue::app_too_old,       Clue::alive_but_deaf};
 
-/// A battery forecast under this many days is low (as the evidence's battery_low).
-constexpr double kLowBatteryDays = 14;
-
 std::string minutes_text(Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(d).count()) + " minutes";
 }
@@ -156,14 +153,15 @@ void LockDoctor::diagnose(Case& c, Timestamp now, const HealthMonitor& health) {
                                                   " fixed it: waiting for " + c.checking->waiting_for +
                                                   " (up to " + minutes_text(options_.check_within) +
                                                   " after it was reported).");
+    c.plan.notes.insert(c.plan.notes.end(), c.check_notes.begin(), c.check_notes.end());
     c.context = ctx;
     c.planned_after = 0;  // planned again once the check settles
   } else if (!same) {
     c.plan = core::plan(ranked(c.hypotheses), ctx, c.history);
+    c.plan.notes.insert(c.plan.notes.end(), c.check_notes.begin(), c.check_notes.end());
     c.context = ctx;
     c.planned_after = c.history.size();
   }
-  c.plan.notes.insert(c.plan.notes.end(), c.check_notes.begin(), c.check_notes.end());
   c.diagnosed_at = now;
 }
 
@@ -183,7 +181,7 @@ std::string LockDoctor::effect_missing(const Case& c, Timestamp now, const Healt
   if (step == Step::replace_batteries) {
     const bool fresh =
         h.battery.replaced_at && *h.battery.replaced_at >= c.checking->since - std::chrono::hours(1);
-    if (!fresh && h.battery.days_left && *h.battery.days_left < kLowBatteryDays)
+    if (!fresh && h.battery.days_left && *h.battery.days_left < kBatteryLowDays)
       return "fresh batteries to read a healthy voltage";
   }
   if ((step == Step::move_router_or_add_extender || step == Step::move_bridge_closer ||
@@ -237,14 +235,17 @@ std::optional<Plan> LockDoctor::outcome(std::uint64_t case_id, Outcome outcome, 
   if (it == open_.end()) return std::nullopt;
   Case& c = it->second;
   const bool repaired = outcome.fixed_or_yes && info(outcome.step).kind == StepKind::repair;
-  if (repaired && !c.fixed_by && !c.checking && outcome.step != Step::contact_support) {
+  if (!repaired) {
+    c.history.push_back(outcome);
+  } else if (c.fixed_by) {
+    // Fixed already: nothing more to learn from it.
+  } else if (outcome.step == Step::contact_support) {
+    c.checking.reset();
+    fixed(c, outcome.step, now);  // handed to the maker: nothing here to check
+  } else if (!c.checking) {
     // Done only once its effect shows.
     c.checking = Case::Check{outcome.step, now, "the lock"};
     if (settle_check(c, now, health)) return c.plan;
-  } else if (repaired && outcome.step == Step::contact_support && !c.fixed_by) {
-    fixed(c, outcome.step, now);  // handed to the maker: nothing here to check
-  } else if (!(repaired && (c.fixed_by || c.checking))) {
-    c.history.push_back(outcome);
   }
   diagnose(c, now, health);
   return c.plan;
