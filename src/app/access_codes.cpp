@@ -410,10 +410,10 @@ void AccessCodes::lock_changed(const core::LockRecord& lock) {
   const bool was_up = before == core::Connectivity::online;
   const bool is_up = lock.connectivity == core::Connectivity::online;
   if (!was_up && is_up) service_.lock_online(lock.address(), now());
-  if (was_up && (lock.connectivity == core::Connectivity::offline ||
-                 lock.connectivity == core::Connectivity::unreachable)) {
+  // Down from any state: a lock usually goes online -> suspect -> offline.
+  if (lock.connectivity == core::Connectivity::offline ||
+      lock.connectivity == core::Connectivity::unreachable)
     service_.lock_offline(lock.address());
-  }
 }
 
 void AccessCodes::handle(const std::vector<CodeService::Notice>& notices) {
@@ -509,19 +509,18 @@ Result<core::SettingsEntry> AccessCodes::set_lock_settings(const LockId& lock,
   if (auto v = core::validate(settings, "settings"); !v) return v.error();
   const core::LockRecord* l = hub_.find_lock(lock);
   if (l == nullptr) return not_found("lock '" + lock + "' not found");
-  if (can_send_(*l) != Reach::native)
-    return Error{ErrorCode::failed_precondition,
-                 "lock '" + lock + "' is reached through a bridge, which carries no keypad settings"};
-  auto audited = hub_.audit(
-      {{},
-       actor,
-       "lock.settings",
-       "lock:" + lock,
-       core::audit_detail(
-           {{"site", l->site},
-            {"wrong_code_entry_limit", std::to_string(settings.wrong_code_entry_limit)},
-            {"user_code_temporary_disable_s", std::to_string(settings.user_code_temporary_disable_s)}}),
-       "ok"});
+  if (can_send_(*l) == Reach::none)
+    return Error{ErrorCode::failed_precondition, "lock '" + lock + "' takes no settings from the hub"};
+  if (const core::SettingsEntry* held = service_.sync().settings(l->address()); held != nullptr) {
+    // The lock told the settings it has: one it never told is not there to set.
+    if (auto unknown = core::settings_it_lacks(held->settings, settings))
+      return invalid_argument(*unknown, "lock '" + lock + "' has no such setting (it has: " +
+                                            core::settings_names(held->settings) + ")");
+  }
+  const auto fields = core::settings_fields(settings);
+  std::vector<core::AuditField> detail{{"site", l->site}};
+  for (const auto& [name, value] : fields) detail.emplace_back(name, value);
+  auto audited = hub_.audit({{}, actor, "lock.settings", "lock:" + lock, core::audit_detail(detail), "ok"});
   if (!audited) return Error{ErrorCode::unavailable, audited.error().message};
   service_.sync().want_settings(l->address(), settings, now());
   tick();
@@ -652,36 +651,35 @@ json::value settings_json(const LockId& lock, const std::optional<core::Settings
   if (!e) return json::object{{"lock", lock}, {"known", false}};
   json::object o{{"lock", lock},
                  {"known", true},
-                 {"wrong_code_entry_limit", e->settings.wrong_code_entry_limit},
-                 {"user_code_temporary_disable_s", e->settings.user_code_temporary_disable_s},
+                 {"settings", json::parse(protocol::encode_settings(e->settings))},
                  {"text", core::describe(e->settings)},
                  {"source", e->from_hub ? "hub" : "lock"},
                  {"state", core::to_string(e->state)},
                  {"updated_ms", to_epoch_ms(e->updated_at)}};
+  // The keypad's two, where the lock has them, also at the top (API 1 clients).
+  if (e->settings.wrong_code_entry_limit) o["wrong_code_entry_limit"] = *e->settings.wrong_code_entry_limit;
+  if (e->settings.user_code_temporary_disable_s)
+    o["user_code_temporary_disable_s"] = *e->settings.user_code_temporary_disable_s;
   o["reason"] = e->reason.empty() ? json::value(nullptr) : json::value(e->reason);
   return o;
 }
 
-/// The fields of a PUT; those left out keep what the hub holds (or the lock's defaults).
-Result<core::LockSettings> parse_settings(const json::object& body, core::LockSettings settings) {
-  static constexpr std::array<std::string_view, 2> kFields{"wrong_code_entry_limit",
-                                                           "user_code_temporary_disable_s"};
+/// The fields of a PUT over what the hub holds; those left out keep it.
+Result<core::LockSettings> parse_settings(const json::object& body, const core::LockSettings& held) {
+  auto put = protocol::decode_settings(json::serialize(body), "settings");
+  if (!put) {
+    // "settings.x: ..." names the body's own field "x".
+    Error e = put.error();
+    if (e.message.starts_with("settings.")) e.message.erase(0, 9);
+    return e;
+  }
   for (const auto& [key, value] : body) {
-    if (std::find(kFields.begin(), kFields.end(), std::string_view(key)) == kFields.end())
+    if (std::find(core::kLockSettingNames.begin(), core::kLockSettingNames.end(), std::string_view(key)) ==
+        core::kLockSettingNames.end())
       return invalid_argument(std::string(key), "unknown field");
   }
-  auto limit = optional_int(body, "wrong_code_entry_limit", 1, 255);
-  if (!limit) return limit.error();
-  auto disable = optional_int(body, "user_code_temporary_disable_s", 1, 255);
-  if (!disable) return disable.error();
-  if (!*limit && !*disable)
-    return invalid_argument("wrong_code_entry_limit",
-                            "missing (give it, user_code_temporary_disable_s, or both)");
-  settings.wrong_code_entry_limit = limit->value_or(settings.wrong_code_entry_limit);
-  settings.user_code_temporary_disable_s = disable->value_or(settings.user_code_temporary_disable_s);
-  return settings;
+  return held.merged(*put);
 }
-
 }  // namespace
 
 void add_access_code_routes(adapters::http::Router& router, AccessCodes& codes) {

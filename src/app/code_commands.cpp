@@ -168,6 +168,8 @@ int run_code_command(const ClientOptions& o, const CodeCommand& c, std::istream&
     json::object body;
     if (c.wrong_code_limit) body["wrong_code_entry_limit"] = *c.wrong_code_limit;
     if (c.lockout_s) body["user_code_temporary_disable_s"] = *c.lockout_s;
+    if (c.auto_relock_s) body["auto_relock_s"] = *c.auto_relock_s;
+    if (!c.sound.empty()) body["sound_volume"] = c.sound;
     auto reply = body.empty() ? call_hub(o, "GET", path, "", err, code)
                               : call_hub(o, "PUT", path, json::serialize(body), err, code);
     if (!reply) return code;

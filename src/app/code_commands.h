@@ -47,6 +47,8 @@ struct CodeCommand {
   // settings: what to change (neither: show them)
   std::optional<int> wrong_code_limit;
   std::optional<int> lockout_s;
+  std::optional<int> auto_relock_s;
+  std::string sound;  ///< silent, low or high; empty: unchanged
 };
 
 int run_code_command(const ClientOptions& client, const CodeCommand& command, std::istream& in,

@@ -143,8 +143,7 @@ int main(int argc, char** argv) {
     cmd->add_option("ID", code_command.id, "Code id (code-...)")->required();
   }
   auto* code_settings = code->add_subcommand(
-      "settings",
-      "Show a lock's keypad settings, or set them (kept by the hub and written back after a reset)");
+      "settings", "Show a lock's settings, or set them (kept by the hub and written back after a reset)");
   code_settings->add_option("LOCK", code_command.id, "Lock id")->required();
   code_settings
       ->add_option("--wrong-code-limit", code_command.wrong_code_limit,
@@ -153,6 +152,12 @@ int main(int argc, char** argv) {
   code_settings
       ->add_option("--lockout-s", code_command.lockout_s, "Seconds the keypad then stays disabled, 1..255")
       ->check(CLI::Range(1, 255));
+  code_settings
+      ->add_option("--auto-relock-s", code_command.auto_relock_s,
+                   "Seconds after an unlock the lock locks itself again, 0 (off)..65535")
+      ->check(CLI::Range(0, 65535));
+  code_settings->add_option("--sound", code_command.sound, "The lock's sound volume")
+      ->check(CLI::IsMember({"silent", "low", "high"}));
   for (auto* cmd : {code_list, code_add, code_show, code_remove, code_retry, code_settings})
     add_client_options(cmd);
 

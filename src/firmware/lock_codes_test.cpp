@@ -182,15 +182,15 @@ TEST_F(LockCodesTest, FactoryResetDropsTheCodesTheCodeKeyAndMakesANewBoxKey) {
 TEST_F(LockCodesTest, KeypadSettingsTakeEffectAreToldInEveryAnswerAndAResetRestoresTheLocksOwn) {
   CodeCommand read;
   read.action = CodeAction::read_codes;
-  EXPECT_EQ(send(read).codes->settings, (core::LockSettings{5, 60})) << "the setup's";
+  EXPECT_EQ(send(read).codes->settings, (core::LockSettings::keypad(5, 60))) << "the setup's";
   CodeCommand set;
   set.action = CodeAction::set_settings;
-  set.settings = core::LockSettings{2, 120};
+  set.settings = core::LockSettings::keypad(2, 120);
   const core::CommandResult r = send(set);
   ASSERT_EQ(r.outcome, CommandOutcome::ok) << r.detail;
-  EXPECT_EQ(r.codes->settings, (core::LockSettings{2, 120}));
+  EXPECT_EQ(r.codes->settings, (core::LockSettings::keypad(2, 120)));
   EXPECT_EQ(send(set_code(1, 1, "2468", CodeSchedule::always())).codes->settings,
-            (core::LockSettings{2, 120}));
+            (core::LockSettings::keypad(2, 120)));
 
   // Two wrong PINs now disable the keypad, for two minutes: even the right one is refused.
   EXPECT_EQ(lock_.enter_pin("0000", core::LockAction::unlock, kStart + 2s).front().alarm, "wrong_code");
@@ -201,8 +201,17 @@ TEST_F(LockCodesTest, KeypadSettingsTakeEffectAreToldInEveryAnswerAndAResetResto
   ASSERT_FALSE(opened.empty());
   EXPECT_EQ(opened.front().operation, core::LockAction::unlock);
 
+  // One given: the other stays. A Zigbee lock's setting is not this lock's.
+  set.settings = {std::nullopt, 30, std::nullopt, std::nullopt};
+  EXPECT_EQ(send(set).codes->settings, (core::LockSettings::keypad(2, 30)));
+  set.settings = {std::nullopt, std::nullopt, 45, std::nullopt};
+  const core::CommandResult zigbee = send(set);
+  EXPECT_EQ(zigbee.outcome, CommandOutcome::refused);
+  EXPECT_EQ(zigbee.detail, "settings.auto_relock_s: this lock has no such setting");
+  EXPECT_EQ(zigbee.codes->settings, (core::LockSettings::keypad(2, 30)));
+
   lock_.factory_reset(kStart + 200s);
-  EXPECT_EQ(lock_.settings(), (core::LockSettings{5, 60}));
+  EXPECT_EQ(lock_.settings(), (core::LockSettings::keypad(5, 60)));
 }
 
 }  // namespace

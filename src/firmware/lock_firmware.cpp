@@ -392,9 +392,10 @@ Result<std::vector<core::DeviceEvent>> LockFirmware::program_code(int slot, User
 
 core::LockSettings LockFirmware::settings() const {
   const KeypadPolicy& p = credentials_.policy();
-  return {p.wrong_code_entry_limit,
-          static_cast<int>(
-              std::chrono::duration_cast<std::chrono::seconds>(p.user_code_temporary_disable_time).count())};
+  return core::LockSettings::keypad(
+      p.wrong_code_entry_limit,
+      static_cast<int>(
+          std::chrono::duration_cast<std::chrono::seconds>(p.user_code_temporary_disable_time).count()));
 }
 
 core::CodeReadback LockFirmware::read_codes(int from_slot, int limit) const {
@@ -467,12 +468,23 @@ void LockFirmware::handle_code(const core::CodeCommand& code, core::CommandResul
       answer(1, 0);
       return;
     }
-    case core::CodeAction::set_settings:
-      // The decoder checked the ranges.
-      credentials_.set_policy({code.settings.wrong_code_entry_limit,
-                               std::chrono::seconds(code.settings.user_code_temporary_disable_s)});
+    case core::CodeAction::set_settings: {
+      // The decoder checked the ranges; this lock has the keypad's two settings only.
+      const core::LockSettings& want = code.settings;
+      if (want.auto_relock_s || want.sound_volume) {
+        result.outcome = core::CommandOutcome::refused;
+        result.detail = want.auto_relock_s ? "settings.auto_relock_s: this lock has no such setting"
+                                           : "settings.sound_volume: this lock has no such setting";
+        break;
+      }
+      const KeypadPolicy& now_policy = credentials_.policy();
+      credentials_.set_policy({want.wrong_code_entry_limit.value_or(now_policy.wrong_code_entry_limit),
+                               want.user_code_temporary_disable_s
+                                   ? std::chrono::seconds(*want.user_code_temporary_disable_s)
+                                   : now_policy.user_code_temporary_disable_time});
       answer(1, 0);
       return;
+    }
   }
   answer(1, 0);
 }

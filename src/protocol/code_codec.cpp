@@ -112,19 +112,36 @@ Result<core::CodeSchedule> decode_schedule(const boost::json::value& value, cons
 }
 
 boost::json::object settings_json(const core::LockSettings& s) {
-  return {{"wrong_code_entry_limit", s.wrong_code_entry_limit},
-          {"user_code_temporary_disable_s", s.user_code_temporary_disable_s}};
+  boost::json::object o;
+  if (s.wrong_code_entry_limit) o["wrong_code_entry_limit"] = *s.wrong_code_entry_limit;
+  if (s.user_code_temporary_disable_s) o["user_code_temporary_disable_s"] = *s.user_code_temporary_disable_s;
+  if (s.auto_relock_s) o["auto_relock_s"] = *s.auto_relock_s;
+  if (s.sound_volume) o["sound_volume"] = core::to_string(*s.sound_volume);
+  return o;
 }
 
 Result<core::LockSettings> decode_settings(const boost::json::value& value, const std::string& path) {
   const boost::json::object* o = value.if_object();
   if (o == nullptr) return invalid_argument(path, "must be an object");
   const FieldReader f(*o, path);
-  auto limit = f.integer("wrong_code_entry_limit", 1, 255);
-  if (!limit) return limit.error();
-  auto disable = f.integer("user_code_temporary_disable_s", 1, 255);
-  if (!disable) return disable.error();
-  return core::LockSettings{static_cast<int>(*limit), static_cast<int>(*disable)};
+  core::LockSettings s;
+  auto number = [&](std::string_view name, int lo, int hi, std::optional<int>& into) -> Result<void> {
+    auto v = f.optional_integer(name, lo, hi);
+    if (!v) return v.error();
+    if (*v) into = static_cast<int>(**v);
+    return ok();
+  };
+  if (auto r = number("wrong_code_entry_limit", 1, 255, s.wrong_code_entry_limit); !r) return r.error();
+  if (auto r = number("user_code_temporary_disable_s", 1, 255, s.user_code_temporary_disable_s); !r) {
+    return r.error();
+  }
+  if (auto r = number("auto_relock_s", 0, 65535, s.auto_relock_s); !r) return r.error();
+  auto volume =
+      f.optional_enum<core::SoundVolume>("sound_volume", core::parse_sound_volume, "silent, low, high");
+  if (!volume) return volume.error();
+  s.sound_volume = *volume;
+  if (auto valid = core::validate(s, path); !valid) return valid.error();
+  return s;
 }
 
 void add_code_fields(boost::json::object& body, const core::CodeCommand& c) {

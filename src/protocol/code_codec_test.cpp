@@ -71,17 +71,28 @@ TEST(CodeCodec, SetSettingsBodyOfTheDocDecodesAndEncodesByteForByte) {
   ASSERT_TRUE(c) << c.error().message;
   ASSERT_TRUE(c->code.has_value());
   EXPECT_EQ(c->code->action, CodeAction::set_settings);
-  EXPECT_EQ(c->code->settings, (core::LockSettings{3, 120}));
+  EXPECT_EQ(c->code->settings, (core::LockSettings::keypad(3, 120)));
   EXPECT_EQ(encode_command_body(*c), doc_examples::kSetSettingsBody);
   auto r = decode_result(doc_examples::kResultCodes);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->codes->settings, (core::LockSettings{3, 120}))
+  EXPECT_EQ(r->codes->settings, (core::LockSettings::keypad(3, 120)))
       << "every code answer tells the lock's settings";
   const std::string_view set = doc_examples::kSetSettingsBody;
   EXPECT_EQ(body_error(with(set, R"("wrong_code_entry_limit":3)", R"("wrong_code_entry_limit":0)")),
             "cmd.body.settings.wrong_code_entry_limit: must be an integer 1..255");
-  EXPECT_EQ(body_error(with(set, R"(,"user_code_temporary_disable_s":120)", "")),
-            "cmd.body.settings.user_code_temporary_disable_s: missing");
+  auto one = decode_command_body(with(set, R"(,"user_code_temporary_disable_s":120)", ""));
+  ASSERT_TRUE(one) << "a setting left out is left as the lock has it";
+  EXPECT_EQ(one->code->settings.wrong_code_entry_limit, 3);
+  EXPECT_FALSE(one->code->settings.user_code_temporary_disable_s);
+  EXPECT_EQ(body_error(with(set, R"("wrong_code_entry_limit":3,"user_code_temporary_disable_s":120)",
+                            R"("auto_relock_s":-1)")),
+            "cmd.body.settings.auto_relock_s: must be an integer 0..65535");
+  EXPECT_EQ(body_error(with(set, R"("wrong_code_entry_limit":3,"user_code_temporary_disable_s":120)",
+                            R"("sound_volume":"loud")")),
+            "cmd.body.settings.sound_volume: must be one of silent, low, high");
+  EXPECT_EQ(body_error(with(set, R"("wrong_code_entry_limit":3,"user_code_temporary_disable_s":120)", "")),
+            "cmd.body.settings: names no setting (wrong_code_entry_limit, user_code_temporary_disable_s, "
+            "auto_relock_s, sound_volume)");
   EXPECT_EQ(body_error(with(set, R"("settings":{)", R"("options":{)")), "cmd.body.settings: missing");
   auto broken = decode_result(with(doc_examples::kResultCodes, R"("user_code_temporary_disable_s":120)",
                                    R"("user_code_temporary_disable_s":256)"));

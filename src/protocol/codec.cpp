@@ -451,4 +451,15 @@ Result<core::CodeSchedule> decode_schedule(std::string_view json, const std::str
   return detail::decode_schedule(v, path);
 }
 
+std::string encode_settings(const core::LockSettings& settings) {
+  return boost::json::serialize(detail::settings_json(settings));
+}
+
+Result<core::LockSettings> decode_settings(std::string_view json, const std::string& path) {
+  boost::json::error_code ec;
+  boost::json::value v = boost::json::parse(json, ec);
+  if (ec) return invalid_argument(path, "must be a JSON object");
+  return detail::decode_settings(v, path);
+}
+
 }  // namespace lw::protocol

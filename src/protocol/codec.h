@@ -81,6 +81,13 @@ std::string encode_schedule(const core::CodeSchedule& schedule);
 /// ("schedule.days: must be a list of day names mon..sun").
 Result<core::CodeSchedule> decode_schedule(std::string_view json, const std::string& path);
 
+/// A lock's settings as the JSON object of docs/protocol.md 8.2
+/// ({"auto_relock_s":30,"sound_volume":"low"}): the ones present.
+std::string encode_settings(const core::LockSettings& settings);
+/// Reads such an object. Errors name the field under `path`
+/// ("settings.auto_relock_s: must be an integer 0..65535").
+Result<core::LockSettings> decode_settings(std::string_view json, const std::string& path);
+
 /// The Last Will payload a lock registers for its status topic.
 inline constexpr std::string_view kLastWillPayload = R"({"v":1,"status":"offline"})";
 

@@ -153,6 +153,11 @@ struct Lock {
   std::map<int, bool> z2m_users;  // slot -> occupied, as last answered to a get
   std::int64_t z2m_pin_saved_ms{0};
   std::int64_t z2m_pin_cleared_ms{0};
+  // Its ZCL settings (a reset restores these defaults), and whether
+  // Zigbee2MQTT's cache holds them yet (after a read or a write).
+  int zigbee_auto_relock_s{0};
+  core::SoundVolume zigbee_sound{core::SoundVolume::low};
+  bool z2m_settings_cached{false};
 
   // the world around the firmware
   bool updating{false};  // installing firmware: offline for the install window
@@ -361,8 +366,13 @@ class World {
     Lock* l = zigbee_lock(base, name);
     if (l == nullptr || !l->bridge->online) return;
     auto request = protocol::decode_z2m_set(payload);
-    if (!request || (!request->lock && !request->pin_code)) return;
-    const std::string key = request->lock ? "state" : "pin_code";
+    if (!request ||
+        (!request->lock && !request->pin_code && !request->auto_relock_time && !request->sound_volume))
+      return;
+    const std::string key = request->lock               ? "state"
+                            : request->pin_code         ? "pin_code"
+                            : request->auto_relock_time ? "auto_relock_time"
+                                                        : "sound_volume";
     if (request->pin_code && request->pin_code->user >= kZigbeePinSlots) {
       z2m_failure(*l, "set", key, "user must be in range for device");  // Z2M checks before sending
       return;
@@ -374,6 +384,13 @@ class World {
     }
     if (request->lock) {
       operate(*l, *request->lock, core::OperationSource::remote, std::nullopt);
+      return;
+    }
+    if (!request->pin_code) {  // the attribute writes; Z2M publishes the values it wrote
+      if (request->auto_relock_time) l->zigbee_auto_relock_s = *request->auto_relock_time;
+      if (request->sound_volume) l->zigbee_sound = *request->sound_volume;
+      l->z2m_settings_cached = true;
+      report(*l, true);
       return;
     }
     const protocol::Z2mPinCode& pin = *request->pin_code;
@@ -394,8 +411,18 @@ class World {
     Lock* l = zigbee_lock(base, name);
     if (l == nullptr) return;
     auto request = protocol::decode_z2m_get(payload);
-    if (!request || !request->pin_user) return probe(l->cfg->id);
+    if (!request || (!request->pin_user && !request->settings)) return probe(l->cfg->id);
     if (!l->bridge->online) return;
+    if (!request->pin_user) {  // the settings' attributes
+      apply_standby(*l);
+      if (!(l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true))) {
+        z2m_failure(*l, "get", "auto_relock_time", "Data request failed with error: 'MAC no ack' (233)");
+        return;
+      }
+      l->z2m_settings_cached = true;
+      report(*l, true);
+      return;
+    }
     const int user = *request->pin_user;
     if (user >= kZigbeePinSlots) {
       z2m_failure(*l, "get", "pin_code", "userId must be in range for device");
@@ -634,6 +661,10 @@ class World {
           p += R"(,"last_successful_pincode_save":)" + std::to_string(l.z2m_pin_saved_ms);
         if (l.z2m_pin_cleared_ms != 0)
           p += R"(,"last_successful_pincode_clear":)" + std::to_string(l.z2m_pin_cleared_ms);
+        if (l.z2m_settings_cached) {
+          p += R"(,"auto_relock_time":)" + std::to_string(l.zigbee_auto_relock_s) + R"(,"sound_volume":")" +
+               std::string(protocol::z2m_sound_volume(l.zigbee_sound)) + '"';
+        }
         if (!l.z2m_users.empty()) {
           p += R"(,"users":{)";
           for (const auto& [slot, occupied] : l.z2m_users) {
@@ -1463,6 +1494,11 @@ class World {
     if (f.kind == FaultKind::factory_reset) {  // someone holds the reset button
       if (!l->alive()) return;
       l->fw->factory_reset(now_);
+      if (l->transport() == Transport::zigbee) {  // the ZCL lock's own state goes with it
+        l->zigbee_pins.clear();
+        l->zigbee_auto_relock_s = 0;
+        l->zigbee_sound = core::SoundVolume::low;
+      }
       if (l->connected) report(*l, true);
       return;
     }

@@ -203,5 +203,91 @@ TEST_F(Zigbee2Mqtt, APinCodeIsWrittenThroughSetConfirmedByTheLockAndOpensTheDoor
   EXPECT_EQ(log.find("drift:"), std::string::npos) << "the read-backs agree with the lock: " << log;
 }
 
+constexpr std::string_view kResetZigbee = R"(
+seed = 5
+
+[[site]]
+id = "house"
+
+[[bridge]]
+id = "coordinator"
+site = "house"
+kind = "zigbee"
+
+[[lock]]
+id = "gate"
+site = "house"
+name = "Gate"
+transport = "zigbee"
+bridge = "coordinator"
+heartbeat = "5s"
+
+[[fault]]
+at = "10s"
+lock = "gate"
+kind = "factory_reset"
+
+[[fault]]
+at = "11s"
+lock = "gate"
+kind = "silence"
+
+[[fault]]
+at = "24s"
+lock = "gate"
+kind = "resume"
+)";
+
+TEST_F(Zigbee2Mqtt, AZigbeeLocksAutoRelockAndVolumeAreHeldAndWrittenBackAfterAReset) {
+  start_hub(kZigbee);
+  start_sim(kResetZigbee);
+  ASSERT_TRUE(eventually([&] { return lock_is("gate", "connectivity", "online"); }, 15s)) << logs();
+  auto settings = [&] { return get("/api/v1/locks/gate/settings").at("settings"); };
+  // The first read-back read the ZCL attributes: the lock's own, kept to write back.
+  ASSERT_TRUE(eventually([&] { return settings().at("known") == true; }, 15s))
+      << json::serialize(settings()) << logs();
+  EXPECT_EQ(field(settings(), "source"), "lock");
+  EXPECT_EQ(field(settings(), "text"), "no auto-relock, sound low");
+  // A Zigbee lock has no keypad lockout to set: the field is named.
+  Reply keypad = call("PUT", "/api/v1/locks/gate/settings", R"({"wrong_code_entry_limit":3})", auth());
+  EXPECT_EQ(keypad.status, 400);
+  EXPECT_NE(json::serialize(keypad.body).find("wrong_code_entry_limit: lock 'gate' has no such setting"),
+            std::string::npos)
+      << json::serialize(keypad.body);
+
+  auto set = cli({"code", "settings", "gate", "--auto-relock-s", "45", "--sound", "silent"});
+  ASSERT_EQ(set.exit_code, 0) << set.output << logs();
+  ASSERT_TRUE(eventually([&] { return field(settings(), "state") == "set"; }, 10s))
+      << json::serialize(settings()) << logs();
+  EXPECT_EQ(settings().at("settings"), json::parse(R"({"auto_relock_s":45,"sound_volume":"silent"})"));
+  auto shown = cli({"code", "settings", "gate"});
+  EXPECT_NE(shown.output.find("gate  relocks after 45 s, sound silent  (set through the hub)  [set]"),
+            std::string::npos)
+      << shown.output;
+
+  // At 10 s the lock is reset to its factory settings and drops; back at 24 s,
+  // its read-back finds them and the hub writes the owner's again.
+  auto drift_told = [&] {
+    json::value page = get("/api/v1/locks/gate/events?limit=200");
+    if (!page.is_object()) return false;
+    for (const auto& e : page.at("events").as_array()) {
+      if (field(e, "kind") == "access_code" &&
+          field(e, "detail").find("drift: the lock keeps other settings (no auto-relock, sound low)") !=
+              std::string::npos)
+        return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(eventually(drift_told, 60s))
+      << json::serialize(get("/api/v1/locks/gate/events?limit=200")) << logs();
+  ASSERT_TRUE(eventually(
+      [&] {
+        return field(settings(), "state") == "set" &&
+               settings().at("settings") == json::parse(R"({"auto_relock_s":45,"sound_volume":"silent"})");
+      },
+      20s))
+      << json::serialize(settings()) << logs();
+}
+
 }  // namespace
 }  // namespace lw::e2e

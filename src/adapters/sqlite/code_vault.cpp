@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <utility>
@@ -61,16 +62,19 @@ constexpr Sql kLoadSync{
 constexpr Sql kSaveSettings{
     "save lock settings",
     "INSERT INTO lock_settings (site_id, lock_id, wrong_code_entry_limit, user_code_temporary_disable_s, "
-    "from_hub, state, attempts, since_ms, reason, updated_at_ms) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "auto_relock_s, sound_volume, from_hub, state, attempts, since_ms, reason, updated_at_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
     "ON CONFLICT (site_id, lock_id) DO UPDATE SET wrong_code_entry_limit = excluded.wrong_code_entry_limit, "
-    "user_code_temporary_disable_s = excluded.user_code_temporary_disable_s, from_hub = excluded.from_hub, "
+    "user_code_temporary_disable_s = excluded.user_code_temporary_disable_s, "
+    "auto_relock_s = excluded.auto_relock_s, sound_volume = excluded.sound_volume, from_hub = "
+    "excluded.from_hub, "
     "state = excluded.state, attempts = excluded.attempts, since_ms = excluded.since_ms, "
     "reason = excluded.reason, updated_at_ms = excluded.updated_at_ms"};
 constexpr Sql kLoadSettings{
     "load lock settings",
-    "SELECT site_id, lock_id, wrong_code_entry_limit, user_code_temporary_disable_s, from_hub, state, "
-    "attempts, since_ms, reason, updated_at_ms FROM lock_settings ORDER BY site_id, lock_id"};
+    "SELECT site_id, lock_id, wrong_code_entry_limit, user_code_temporary_disable_s, auto_relock_s, "
+    "sound_volume, from_hub, state, attempts, since_ms, reason, updated_at_ms FROM lock_settings "
+    "ORDER BY site_id, lock_id"};
 
 Error corrupt(std::string_view table, std::string_view column, const std::string& why,
               const std::string& id) {
@@ -353,16 +357,24 @@ Result<void> CodeVault::remove_sync(const std::string& code_id, const core::Lock
 Result<void> CodeVault::save_settings(const core::SettingsEntry& e) {
   auto q = db_.query(kSaveSettings);
   if (!q) return q.error();
+  auto wide = [](const std::optional<int>& v) -> std::optional<std::int64_t> {
+    if (!v) return std::nullopt;
+    return std::int64_t{*v};
+  };
+  std::optional<std::string_view> volume;
+  if (e.settings.sound_volume) volume = core::to_string(*e.settings.sound_volume);
   return q->bind(1, e.lock.site)
       .bind(2, e.lock.lock)
-      .bind(3, std::int64_t{e.settings.wrong_code_entry_limit})
-      .bind(4, std::int64_t{e.settings.user_code_temporary_disable_s})
-      .bind(5, std::int64_t{e.from_hub ? 1 : 0})
-      .bind(6, core::to_string(e.state))
-      .bind(7, std::int64_t{e.attempts})
-      .bind(8, to_epoch_ms(e.since))
-      .bind(9, e.reason)
-      .bind(10, to_epoch_ms(e.updated_at))
+      .bind(3, wide(e.settings.wrong_code_entry_limit))
+      .bind(4, wide(e.settings.user_code_temporary_disable_s))
+      .bind(5, wide(e.settings.auto_relock_s))
+      .bind(6, volume)
+      .bind(7, std::int64_t{e.from_hub ? 1 : 0})
+      .bind(8, core::to_string(e.state))
+      .bind(9, std::int64_t{e.attempts})
+      .bind(10, to_epoch_ms(e.since))
+      .bind(11, e.reason)
+      .bind(12, to_epoch_ms(e.updated_at))
       .finish();
 }
 
@@ -382,23 +394,39 @@ Result<std::vector<core::SettingsEntry>> CodeVault::load_settings() {
       message.append(column).append(": ").append(why).append(" (lock '").append(who).append("')");
       return Error{ErrorCode::corruption, std::move(message)};
     };
-    const std::int64_t limit = q->int64(2);
-    const std::int64_t disable = q->int64(3);
-    if (limit < 1 || limit > 255) return fail("wrong_code_entry_limit", "out of range");
-    if (disable < 1 || disable > 255) return fail("user_code_temporary_disable_s", "out of range");
-    e.settings = core::LockSettings{static_cast<int>(limit), static_cast<int>(disable)};
-    e.from_hub = q->int64(4) != 0;
-    const std::string state = q->text(5);
+    auto number = [&](int column) -> std::optional<int> {
+      if (q->is_null(column)) return std::nullopt;
+      // Clamped into int: a value out of the setting's range is for validate() to name.
+      return static_cast<int>(std::clamp<std::int64_t>(q->int64(column), -1, 1'000'000));
+    };
+    e.settings.wrong_code_entry_limit = number(2);
+    e.settings.user_code_temporary_disable_s = number(3);
+    e.settings.auto_relock_s = number(4);
+    if (!q->is_null(5)) {
+      const std::string volume = q->text(5);
+      e.settings.sound_volume = core::parse_sound_volume(volume);
+      if (!e.settings.sound_volume) return fail("sound_volume", "unknown value '" + volume + "'");
+    }
+    if (auto valid = core::validate(e.settings, "lock_settings"); !valid) {
+      std::string why = valid.error().message;  // "lock_settings.<column>: ..." or "lock_settings: ..."
+      const auto colon = why.find(": ");
+      const std::string column = why.starts_with("lock_settings.") && colon != std::string::npos
+                                     ? why.substr(14, colon - 14)
+                                     : std::string("settings");
+      return fail(column, colon == std::string::npos ? why : why.substr(colon + 2));
+    }
+    e.from_hub = q->int64(6) != 0;
+    const std::string state = q->text(7);
     auto parsed = core::parse_sync_state(state);
     if (!parsed || *parsed == core::SyncState::removing || *parsed == core::SyncState::removed)
       return fail("state", "unknown value '" + state + "'");
     e.state = *parsed;
-    const std::int64_t attempts = q->int64(6);
+    const std::int64_t attempts = q->int64(8);
     if (attempts < 0 || attempts > std::numeric_limits<int>::max()) return fail("attempts", "out of range");
     e.attempts = static_cast<int>(attempts);
-    e.since = from_epoch_ms(q->int64(7));
-    e.reason = q->text(8);
-    e.updated_at = from_epoch_ms(q->int64(9));
+    e.since = from_epoch_ms(q->int64(9));
+    e.reason = q->text(10);
+    e.updated_at = from_epoch_ms(q->int64(11));
     out.push_back(std::move(e));
   }
   return out;

@@ -1,6 +1,6 @@
 // CodeVault: the hub's keypad codes at rest — the `access_codes` and
 // `code_sync` tables (docs/storage.md, "Schema version 6 (access codes)"),
-// with the locks' `lock_settings` (schema version 14), of
+// with the locks' `lock_settings` (schema version 15), of
 // the hub's database file, and the key file that seals the PINs.
 //
 // A PIN is stored only sealed: crypto_secretbox (XSalsa20-Poly1305) under the

@@ -116,7 +116,7 @@ TEST_F(CodeVaultTest, CodesAndSyncStatesSurviveARestart) {
 TEST_F(CodeVaultTest, ALocksSettingsSurviveARestartAndADamagedRowIsNamed) {
   core::SettingsEntry e;
   e.lock = {"home", "front-door"};
-  e.settings = core::LockSettings{3, 120};
+  e.settings = core::LockSettings::keypad(3, 120);
   e.from_hub = true;
   e.state = core::SyncState::pending;
   e.attempts = 2;
@@ -134,17 +134,27 @@ TEST_F(CodeVaultTest, ALocksSettingsSurviveARestartAndADamagedRowIsNamed) {
   ASSERT_TRUE(kept) << kept.error().to_string();
   ASSERT_EQ(kept->size(), 1U);
   EXPECT_EQ(kept->front(), e);
+  core::SettingsEntry bridged = e;  // a Zigbee lock's: no keypad settings
+  bridged.lock = {"home", "garage"};
+  bridged.settings = {std::nullopt, std::nullopt, 45, core::SoundVolume::silent};
+  ASSERT_TRUE(vault->save_settings(bridged));
   vault.reset();
+  kept = open()->load_settings();
+  ASSERT_TRUE(kept) << kept.error().to_string();
+  ASSERT_EQ(kept->size(), 2U);
+  EXPECT_EQ(kept->back(), bridged) << "by lock: front-door, then garage";
+
   {
     auto db_handle = Connection::open(db(), 1000);
     ASSERT_TRUE(db_handle);
-    ASSERT_TRUE(db_handle->exec("UPDATE lock_settings SET wrong_code_entry_limit = 0", "damage a row"));
+    ASSERT_TRUE(db_handle->exec(
+        "UPDATE lock_settings SET wrong_code_entry_limit = 0 WHERE lock_id = 'front-door'", "damage a row"));
   }
   auto damaged = open()->load_settings();
   ASSERT_FALSE(damaged);
   EXPECT_EQ(damaged.error().code, ErrorCode::corruption);
   EXPECT_EQ(damaged.error().message,
-            "lock_settings.wrong_code_entry_limit: out of range (lock 'home/front-door')");
+            "lock_settings.wrong_code_entry_limit: must be an integer 1..255 (lock 'home/front-door')");
 }
 
 TEST_F(CodeVaultTest, AnotherKeyFileCannotOpenThePinsAndAGroupReadableOneIsRefused) {

@@ -297,7 +297,34 @@ CREATE TABLE lock_settings (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 14> kMigrations{{
+// docs/storage.md, "Schema version 15 (every lock's settings)": a bridged
+// lock's auto-relock time and sound volume beside a native lock's keypad
+// settings; each column is NULL for a lock that has no such setting.
+constexpr std::string_view kVersion15 = R"sql(
+CREATE TABLE lock_settings_15 (
+  site_id                       TEXT NOT NULL,
+  lock_id                       TEXT NOT NULL,
+  wrong_code_entry_limit        INTEGER,
+  user_code_temporary_disable_s INTEGER,
+  auto_relock_s                 INTEGER,
+  sound_volume                  TEXT,
+  from_hub                      INTEGER NOT NULL,
+  state                         TEXT NOT NULL,
+  attempts                      INTEGER NOT NULL,
+  since_ms                      INTEGER NOT NULL,
+  reason                        TEXT NOT NULL,
+  updated_at_ms                 INTEGER NOT NULL,
+  PRIMARY KEY (site_id, lock_id)
+) STRICT;
+INSERT INTO lock_settings_15 (site_id, lock_id, wrong_code_entry_limit, user_code_temporary_disable_s,
+                              from_hub, state, attempts, since_ms, reason, updated_at_ms)
+  SELECT site_id, lock_id, wrong_code_entry_limit, user_code_temporary_disable_s,
+         from_hub, state, attempts, since_ms, reason, updated_at_ms FROM lock_settings;
+DROP TABLE lock_settings;
+ALTER TABLE lock_settings_15 RENAME TO lock_settings;
+)sql";
+
+constexpr std::array<Migration, 15> kMigrations{{
     {1, "sites, locks, events, actions, command_counters", kVersion1},
     {2, "hubs", kVersion2},
     {3, "telemetry", kVersion3},
@@ -312,6 +339,7 @@ constexpr std::array<Migration, 14> kMigrations{{
     {12, "doctor_lessons.lock_id", kVersion12},
     {13, "doctor_lessons.case_opened_ms", kVersion13},
     {14, "lock_settings", kVersion14},
+    {15, "lock_settings: auto_relock_s, sound_volume; every setting optional", kVersion15},
 }};
 
 constexpr bool numbered_from_one(const auto& steps) {

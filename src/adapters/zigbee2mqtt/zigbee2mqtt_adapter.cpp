@@ -338,9 +338,9 @@ void Zigbee2MqttAdapter::bridge_logging(std::string_view payload) {
   const core::LockAddress& from = t->device.address;
   if (auto radio = protocol::z2m_radio_status(*line))
     complain(from.lock, hub_.on_bridge_log(from, *radio), "a log line");
-  if (failed->key == "pin_code") {
+  if (failed->key == "pin_code" || failed->key == "auto_relock_time" || failed->key == "sound_volume") {
     const bool radio = line->mac_status.has_value() || line->timed_out;
-    code_failed(*t, failed->type, line->message, radio);
+    code_failed(*t, failed->type, failed->key, line->message, radio);
     if (!radio) return;  // the lock refused the slot (out of range, not a number): no word on its radio
   }
   if (t->pending && failed->type == "set" && failed->key == "state") {
@@ -518,6 +518,11 @@ Result<void> Zigbee2MqttAdapter::start_code(Tracked& t) {
       return sent;
     }
     case core::CodeAction::read_codes: {
+      // The first page reads the settings too: Z2M answers in order, so they
+      // are in its state before the last slot's answer ends the read-back.
+      if (c.slot <= 1) {
+        if (auto sent = publish_(base + "/get", protocol::encode_z2m_settings_read()); !sent) return sent;
+      }
       const int last = std::min(c.slot + core::kSlotsPerReadback - 1, t.slot_count);
       for (int s = std::max(c.slot, 1); s <= last; ++s) {
         if (auto sent = publish_(base + "/get", *protocol::encode_z2m_pin_read(s)); !sent) return sent;
@@ -532,10 +537,14 @@ Result<void> Zigbee2MqttAdapter::start_code(Tracked& t) {
                   taken ? std::string() : taken.error().message, {});
       return ok();
     }
-    case core::CodeAction::set_settings:
-      finish_code(t, core::CommandOutcome::unsupported,
-                  "settings: Zigbee2MQTT has no such command for this lock", {});
-      return ok();
+    case core::CodeAction::set_settings: {
+      auto payload = protocol::encode_z2m_settings(c.settings);
+      if (!payload) {
+        finish_code(t, core::CommandOutcome::unsupported, payload.error().message, {});
+        return ok();
+      }
+      return publish_(base + "/set", *payload);
+    }
   }
   return ok();
 }
@@ -569,6 +578,7 @@ void Zigbee2MqttAdapter::finish_code(Tracked& t, core::CommandOutcome outcome, s
   result.outcome = outcome;
   result.detail = clipped(std::move(detail));
   result.codes = endpoint_.readback(t.device.id, slots, 1, core::kMaxCodeSlots);
+  if (!t.settings.empty()) result.codes->settings = t.settings;
   if (c.action == core::CodeAction::read_codes && !op.asked.empty() && !op.out_of_range &&
       op.asked.back() < t.slot_count) {
     result.codes->next_slot = op.asked.back() + 1;
@@ -584,6 +594,8 @@ void Zigbee2MqttAdapter::code_report(Tracked& t, const protocol::Z2mDeviceReport
   }
   if (r.pincode_saved_ms) t.pincode_saved_ms = r.pincode_saved_ms;
   if (r.pincode_cleared_ms) t.pincode_cleared_ms = r.pincode_cleared_ms;
+  if (r.auto_relock_time) t.settings.auto_relock_s = r.auto_relock_time;
+  if (r.sound_volume) t.settings.sound_volume = r.sound_volume;
   if (t.codes.empty() || !t.codes.front().started) return;
   CodeOp& op = t.codes.front();
   const core::CodeCommand& c = *op.command.code;
@@ -607,20 +619,31 @@ void Zigbee2MqttAdapter::code_report(Tracked& t, const protocol::Z2mDeviceReport
       if (op.reports + op.failed < static_cast<int>(op.asked.size())) return;
       finish_code(t, core::CommandOutcome::ok, {}, held(t, op.asked.front(), op.asked.back()));
       break;
-    case core::CodeAction::set_code_key:
-    case core::CodeAction::set_settings: return;
+    case core::CodeAction::set_settings:
+      // Z2M publishes the values it wrote.
+      if (!t.settings.holds(c.settings)) return;
+      finish_code(t, core::CommandOutcome::ok, {}, {});
+      break;
+    case core::CodeAction::set_code_key: return;
   }
   advance(t);
 }
 
-void Zigbee2MqttAdapter::code_failed(Tracked& t, const std::string& type, const std::string& message,
-                                     bool radio) {
+void Zigbee2MqttAdapter::code_failed(Tracked& t, const std::string& type, const std::string& key,
+                                     const std::string& message, bool radio) {
   if (t.codes.empty() || !t.codes.front().started) return;
   CodeOp& op = t.codes.front();
   const core::CodeCommand& c = *op.command.code;
   const bool range = message.find("in range") != std::string::npos;
-  if (c.action == core::CodeAction::read_codes) {
-    if (type != "get") return;
+  if (c.action == core::CodeAction::set_settings) {
+    if (type != "set" || key == "pin_code") return;
+    if (radio) {
+      t.codes.erase(t.codes.begin());  // not delivered: the sync sends it again after its back-off
+    } else {
+      finish_code(t, core::CommandOutcome::refused, "Zigbee2MQTT: " + message, {});
+    }
+  } else if (c.action == core::CodeAction::read_codes) {
+    if (type != "get" || key != "pin_code") return;  // a lock without the settings' attributes says so here
     ++op.failed;
     if (range) {
       op.out_of_range = true;

@@ -178,6 +178,8 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
     std::optional<std::int64_t> pincode_saved_ms;
     std::optional<std::int64_t> pincode_cleared_ms;
     int slot_count{core::kMaxCodeSlots};  ///< lowered when Z2M says a slot is out of range
+    /// auto_relock_time and sound_volume as Z2M's state last told them (empty: never).
+    core::LockSettings settings;
     bool jammed{false};
     bool updating{false};
     bool battery_low{false};
@@ -220,8 +222,10 @@ class Zigbee2MqttAdapter final : public ClaimingLink {
   /// Starts queued code commands until one waits for the lock.
   void advance(Tracked& t);
   void code_report(Tracked& t, const protocol::Z2mDeviceReport& r);
-  /// A pin_code request failed; `radio`: for want of a route (retried), not refused.
-  void code_failed(Tracked& t, const std::string& type, const std::string& message, bool radio);
+  /// A pin_code or settings request (`key`) failed; `radio`: for want of a
+  /// route (retried), not refused.
+  void code_failed(Tracked& t, const std::string& type, const std::string& key, const std::string& message,
+                   bool radio);
   /// Answers the first code command with `slots` as what the lock holds.
   void finish_code(Tracked& t, core::CommandOutcome outcome, std::string detail,
                    const std::vector<codes::PlainSlot>& slots);

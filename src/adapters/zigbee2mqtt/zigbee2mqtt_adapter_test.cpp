@@ -100,7 +100,7 @@ class Z2mAdapterTest : public ::testing::Test {
     read.slot = 1;
     published_.clear();
     send(read);
-    EXPECT_EQ(published_.size(), 12U);
+    EXPECT_EQ(published_.size(), 13U) << "the settings, then the 12 slots";
     for (int slot = 1; slot <= 12; ++slot) {
       auto u = users.find(slot);
       hear(kLockTopic, R"({"lock_state":"locked","users":{")" + std::to_string(slot) + R"(":)" +
@@ -680,10 +680,12 @@ TEST_F(Z2mAdapterTest, AReadBackAsksEachSlotOfThePageAndReportsTheOccupiedOnes) 
   read.action = core::CodeAction::read_codes;
   read.slot = 1;
   send(read);
-  ASSERT_EQ(published_.size(), 12U);
+  ASSERT_EQ(published_.size(), 13U);
   EXPECT_EQ(published_[0].first, "zigbee2mqtt/house/Main Door Lock/get");
-  EXPECT_EQ(published_[0].second, R"({"pin_code":{"user":1}})");
-  EXPECT_EQ(published_[11].second, R"({"pin_code":{"user":12}})");
+  EXPECT_EQ(published_[0].second, R"({"auto_relock_time":"","sound_volume":""})")
+      << "the first page reads the settings' attributes too";
+  EXPECT_EQ(published_[1].second, R"({"pin_code":{"user":1}})");
+  EXPECT_EQ(published_[12].second, R"({"pin_code":{"user":12}})");
   // Eleven answers are not the page.
   for (int slot = 1; slot <= 11; ++slot) {
     hear(kLockTopic, R"({"users":{")" + std::to_string(slot) + R"(":{"status":")" +
@@ -837,6 +839,72 @@ TEST_F(Z2mAdapterTest, CodeCommandsToOneLockGoOneAtATime) {
   clock_.advance(std::chrono::seconds(31));
   adapter_.tick();
   EXPECT_EQ(published_.size(), 4U);
+}
+
+// The lock's own settings: auto_relock_time and sound_volume, as
+// zigbee-herdsman-converters' lock_auto_relock_time and lock_sound_volume
+// write them and Z2M publishes them (research notes 1.2, 1.3).
+
+TEST_F(Z2mAdapterTest, EveryReadBackTellsTheSettingsZ2msStateHolds) {
+  discover();
+  EXPECT_FALSE(read_page({}).codes->settings) << "none told yet: none claimed";
+  // A lock without those attributes says so in the log; the page still ends.
+  core::CodeCommand read;
+  read.action = core::CodeAction::read_codes;
+  read.slot = 1;
+  send(read);
+  hear(
+      "zigbee2mqtt/bridge/logging",
+      R"({"level":"error","message":"Publish 'get' 'auto_relock_time' to 'house/Main Door Lock' failed: 'Error: Read 0x000d6f000a1b2c3d/1 closuresDoorLock([\"autoRelockTime\"]) failed (Status 'UNSUPPORTED_ATTRIBUTE')'"})");
+  for (int slot = 1; slot <= 12; ++slot)
+    hear(kLockTopic, R"({"users":{")" + std::to_string(slot) + R"(":{"status":"available"}}})");
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U) << "a settings get that fails is no slot";
+  EXPECT_FALSE(got[0].codes->settings);
+
+  hear(kLockTopic, R"({"auto_relock_time":30,"lock_state":"locked","sound_volume":"silent_mode"})");
+  const auto told = read_page({}).codes->settings;
+  ASSERT_TRUE(told);
+  EXPECT_EQ(*told, (core::LockSettings{std::nullopt, std::nullopt, 30, core::SoundVolume::silent}));
+}
+
+TEST_F(Z2mAdapterTest, SettingsAreWrittenAsTheirAttributesAndDoneWhenZ2mPublishesThem) {
+  discover();
+  core::CodeCommand set;
+  set.action = core::CodeAction::set_settings;
+  set.settings = {std::nullopt, std::nullopt, 45, core::SoundVolume::high};
+  published_.clear();
+  send(set);
+  ASSERT_EQ(published_.size(), 1U);
+  EXPECT_EQ(published_[0].first, "zigbee2mqtt/house/Main Door Lock/set");
+  EXPECT_EQ(published_[0].second, R"({"auto_relock_time":45,"sound_volume":"high_volume"})");
+  hear(kLockTopic, R"({"auto_relock_time":45,"lock_state":"locked"})");
+  EXPECT_TRUE(answers().empty()) << "the volume is not written yet";
+  hear(kLockTopic, R"({"auto_relock_time":45,"lock_state":"locked","sound_volume":"high_volume"})");
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::ok);
+  ASSERT_TRUE(got[0].codes->settings);
+  EXPECT_TRUE(got[0].codes->settings->holds(set.settings));
+
+  // A write Z2M could not deliver is sent again by the sync, not answered.
+  set.settings = {std::nullopt, std::nullopt, 0, std::nullopt};
+  send(set);
+  hear(
+      "zigbee2mqtt/bridge/logging",
+      R"({"level":"error","message":"Publish 'set' 'auto_relock_time' to 'house/Main Door Lock' failed: 'Error: Write 0x000d6f000a1b2c3d/1 closuresDoorLock({\"autoRelockTime\":0}) failed (Data request failed with error: 'MAC no ack' (233))'"})");
+  EXPECT_TRUE(answers().empty());
+
+  // A keypad setting is not a Zigbee lock's: refused before anything is sent.
+  set.settings = core::LockSettings::keypad(3, 120);
+  published_.clear();
+  send(set);
+  EXPECT_TRUE(published_.empty());
+  got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::unsupported);
+  EXPECT_EQ(got[0].detail,
+            "settings.wrong_code_entry_limit: a Zigbee door lock behind Zigbee2MQTT has no such setting");
 }
 
 }  // namespace

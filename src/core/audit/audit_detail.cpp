@@ -33,6 +33,10 @@ std::string json_quote(std::string_view text) {
 }
 
 std::string audit_detail(std::initializer_list<AuditField> fields) {
+  return audit_detail(std::span<const AuditField>(fields.begin(), fields.size()));
+}
+
+std::string audit_detail(std::span<const AuditField> fields) {
   std::string out = "{";
   bool first = true;
   for (const auto& [key, value] : fields) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,7 @@ using AuditField = std::pair<std::string_view, std::string_view>;
 /// A JSON object with these fields as string members (RFC 8259 escaping:
 /// quotes, backslashes and control characters; other bytes are kept).
 std::string audit_detail(std::initializer_list<AuditField> fields);
+std::string audit_detail(std::span<const AuditField> fields);
 
 /// `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);

@@ -343,7 +343,7 @@ void CodeSync::heard_settings(const LockAddress& lock, const CommandResult& resu
     SettingsEntry& e = it->second;
     e.in_flight.reset();
     e.updated_at = now;
-    if (result.outcome == CommandOutcome::ok && told && *told == e.settings) {
+    if (result.outcome == CommandOutcome::ok && told && told->holds(e.settings)) {
       e.state = SyncState::set;
       e.reason.clear();
       notice(CodeNoticeKind::settings_set, "the lock keeps its settings: " + describe(e.settings));
@@ -367,7 +367,8 @@ void CodeSync::heard_settings(const LockAddress& lock, const CommandResult& resu
     return;
   }
   SettingsEntry& e = it->second;
-  if (e.state != SyncState::set || *told == e.settings) return;  // a write under way, or failed: it says
+  if (e.state != SyncState::set) return;  // a write under way, or failed: it says
+  if (e.from_hub ? told->holds(e.settings) : *told == e.settings) return;
   if (!e.from_hub) {
     e.settings = *told;  // changed at the lock, which is where they live
     e.updated_at = now;

@@ -95,10 +95,11 @@ struct SyncEntry {
   Timestamp updated_at{};
 };
 
-/// What the hub keeps of a lock's settings (the keypad's wrong-PIN limit and
-/// lockout): set through the hub, the lock is held to them; otherwise they are
-/// the lock's own as its read-backs tell them. Either way they are written
-/// back after a factory reset.
+/// What the hub keeps of a lock's settings (LockSettings: the keypad's
+/// wrong-PIN limit and lockout, the auto-relock time, the sound volume): set
+/// through the hub, the lock is held to them (it may tell more); otherwise
+/// they are the lock's own as its read-backs tell them. Either way they are
+/// written back after a factory reset.
 struct SettingsEntry {
   LockAddress lock;
   LockSettings settings{};
@@ -119,8 +120,8 @@ struct CodeBackup {
   Timestamp checked_at{};    ///< that read-back
   int codes{0};              ///< codes the hub would write back
   std::vector<int> unknown;  ///< slots of the last read-back the hub did not write (not restorable)
-  /// The settings it would write back; absent for a lock that tells none (a
-  /// bridged one). A lock that tells them is verified only once the hub holds them.
+  /// The settings it would write back; absent for a lock that tells none. A
+  /// lock that tells them is verified only once the hub holds them.
   std::optional<LockSettings> settings;
 };
 

@@ -179,14 +179,14 @@ std::vector<CodeNotice> read_back(CodeSync& sync, const std::string& id, const s
 
 TEST(CodeSync, ALocksOwnSettingsAreLearntFromItsReadBacksAndHeldInItsBackup) {
   CodeSync sync(options());
-  EXPECT_TRUE(read_back(sync, "rb-1", "box", LockSettings{3, 30}, kT0).empty());
+  EXPECT_TRUE(read_back(sync, "rb-1", "box", LockSettings::keypad(3, 30), kT0).empty());
   const CodeBackup b = sync.backup(kFront, kT0 + 2s);
   EXPECT_TRUE(b.verified);
-  EXPECT_EQ(b.settings, (LockSettings{3, 30}));
+  EXPECT_EQ(b.settings, (LockSettings::keypad(3, 30)));
   EXPECT_FALSE(sync.settings(kFront)->from_hub);
   // Changed at the lock's own menu: the lock is where they live, so the hub follows.
-  EXPECT_TRUE(read_back(sync, "rb-2", "box", LockSettings{4, 30}, kT0 + 1h).empty());
-  EXPECT_EQ(sync.backup(kFront, kT0 + 1h).settings, (LockSettings{4, 30}));
+  EXPECT_TRUE(read_back(sync, "rb-2", "box", LockSettings::keypad(4, 30), kT0 + 1h).empty());
+  EXPECT_EQ(sync.backup(kFront, kT0 + 1h).settings, (LockSettings::keypad(4, 30)));
   // A lock behind a bridge tells none: its backup is its codes.
   CodeSync bridged(options());
   EXPECT_TRUE(read_back(bridged, "rb-1", "box", std::nullopt, kT0).empty());
@@ -196,32 +196,33 @@ TEST(CodeSync, ALocksOwnSettingsAreLearntFromItsReadBacksAndHeldInItsBackup) {
 
 TEST(CodeSync, SettingsSetThroughTheHubAreWrittenConfirmedAndHeldTo) {
   CodeSync sync(options());
-  (void)read_back(sync, "rb-1", "box", LockSettings{5, 60}, kT0);
-  sync.want_settings(kFront, LockSettings{2, 120}, kT0 + 1min);
+  (void)read_back(sync, "rb-1", "box", LockSettings::keypad(5, 60), kT0);
+  sync.want_settings(kFront, LockSettings::keypad(2, 120), kT0 + 1min);
   std::vector<CodeSend> due = sync.due(kT0 + 1min);
   ASSERT_EQ(due.size(), 1U);
   EXPECT_EQ(due[0].command.action, CodeAction::set_settings);
-  EXPECT_EQ(due[0].command.settings, (LockSettings{2, 120}));
+  EXPECT_EQ(due[0].command.settings, (LockSettings::keypad(2, 120)));
   sync.sent(due[0], "set-1", kT0 + 1min);
   // An answer to an earlier command still shows the old ones: no drift while the write is out.
-  EXPECT_TRUE(sync.on_result(kFront, answer("old", "box", LockSettings{5, 60}), kT0 + 1min).empty());
-  std::vector<CodeNotice> n = sync.on_result(kFront, answer("set-1", "box", LockSettings{2, 120}), kT0 + 61s);
+  EXPECT_TRUE(sync.on_result(kFront, answer("old", "box", LockSettings::keypad(5, 60)), kT0 + 1min).empty());
+  std::vector<CodeNotice> n =
+      sync.on_result(kFront, answer("set-1", "box", LockSettings::keypad(2, 120)), kT0 + 61s);
   ASSERT_EQ(n.size(), 1U);
   EXPECT_EQ(n[0].kind, CodeNoticeKind::settings_set);
   EXPECT_EQ(sync.settings(kFront)->state, SyncState::set);
 
   // Someone set them back at the lock: the hub reports it and writes its own again.
-  n = read_back(sync, "rb-2", "box", LockSettings{5, 60}, kT0 + 2h);
+  n = read_back(sync, "rb-2", "box", LockSettings::keypad(5, 60), kT0 + 2h);
   ASSERT_EQ(n.size(), 1U);
   EXPECT_EQ(n[0].kind, CodeNoticeKind::settings_differ);
   EXPECT_NE(n[0].detail.find("keypad off for 60 s after 5 wrong PINs"), std::string::npos) << n[0].detail;
   due = sync.due(kT0 + 2h + 2s);
   ASSERT_EQ(due.size(), 1U);
-  EXPECT_EQ(due[0].command.settings, (LockSettings{2, 120}));
+  EXPECT_EQ(due[0].command.settings, (LockSettings::keypad(2, 120)));
 
   // A lock that will not take them says why, and is not asked again and again.
   sync.sent(due[0], "set-2", kT0 + 2h + 2s);
-  n = sync.on_result(kFront, answer("set-2", "box", LockSettings{5, 60}, CommandOutcome::unsupported),
+  n = sync.on_result(kFront, answer("set-2", "box", LockSettings::keypad(5, 60), CommandOutcome::unsupported),
                      kT0 + 2h + 3s);
   ASSERT_EQ(n.size(), 1U);
   EXPECT_EQ(n[0].kind, CodeNoticeKind::settings_failed);
@@ -231,12 +232,12 @@ TEST(CodeSync, SettingsSetThroughTheHubAreWrittenConfirmedAndHeldTo) {
 
 TEST(CodeSync, AResetLocksSettingsAreNotTakenFromItAndAreWrittenBackOncePairedAgain) {
   CodeSync sync(options());
-  (void)read_back(sync, "rb-1", "old-box", LockSettings{3, 30}, kT0);
+  (void)read_back(sync, "rb-1", "old-box", LockSettings::keypad(3, 30), kT0);
   // Reset: another box key, and the factory's settings.
-  const std::vector<CodeNotice> n = read_back(sync, "rb-2", "new-box", LockSettings{5, 60}, kT0 + 1h);
+  const std::vector<CodeNotice> n = read_back(sync, "rb-2", "new-box", LockSettings::keypad(5, 60), kT0 + 1h);
   ASSERT_EQ(n.size(), 1U);
   EXPECT_EQ(n[0].kind, CodeNoticeKind::box_key_changed);
-  EXPECT_EQ(sync.settings(kFront)->settings, (LockSettings{3, 30})) << "what is to be restored stays";
+  EXPECT_EQ(sync.settings(kFront)->settings, (LockSettings::keypad(3, 30))) << "what is to be restored stays";
   const std::vector<CodeNotice> restored = sync.accept_box_key(kFront, kT0 + 1h + 1min);
   ASSERT_EQ(restored.size(), 1U);
   EXPECT_NE(restored[0].detail.find("with its settings (keypad off for 30 s after 3 wrong PINs)"),
@@ -244,20 +245,21 @@ TEST(CodeSync, AResetLocksSettingsAreNotTakenFromItAndAreWrittenBackOncePairedAg
       << restored[0].detail;
   bool written = false;
   for (const CodeSend& s : sync.due(kT0 + 1h + 1min))
-    written |= s.command.action == CodeAction::set_settings && s.command.settings == LockSettings{3, 30};
+    written |=
+        s.command.action == CodeAction::set_settings && s.command.settings == LockSettings::keypad(3, 30);
   EXPECT_TRUE(written);
 }
 
 TEST(CodeSync, KeptSettingsSurviveARestart) {
   CodeSync sync(options());
-  sync.want_settings(kFront, LockSettings{2, 120}, kT0);
+  sync.want_settings(kFront, LockSettings::keypad(2, 120), kT0);
   std::vector<SettingsEntry> kept = sync.settings_entries();
   ASSERT_EQ(kept.size(), 1U);
   CodeSync restarted(options());
   restarted.restore_settings(kept, kT0 + 1h);
   const std::vector<CodeSend> due = restarted.due(kT0 + 1h);
   ASSERT_EQ(due.size(), 1U) << "a write the lock never confirmed goes again";
-  EXPECT_EQ(due[0].command.settings, (LockSettings{2, 120}));
+  EXPECT_EQ(due[0].command.settings, (LockSettings::keypad(2, 120)));
 }
 
 }  // namespace

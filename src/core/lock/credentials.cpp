@@ -1,7 +1,10 @@
 #include "core/lock/credentials.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+
+#include "base/enum_names.h"
 
 namespace lw::core {
 namespace {
@@ -138,19 +141,97 @@ std::string describe(const CodeSchedule& s) {
   return "always";
 }
 
+namespace {
+constexpr EnumNames<SoundVolume, 3> kSoundVolumes{
+    {{{SoundVolume::silent, "silent"}, {SoundVolume::low, "low"}, {SoundVolume::high, "high"}}}};
+}  // namespace
+
+std::string_view to_string(SoundVolume v) noexcept { return kSoundVolumes.name(v); }
+
+std::optional<SoundVolume> parse_sound_volume(std::string_view s) noexcept { return kSoundVolumes.parse(s); }
+
+bool LockSettings::holds(const LockSettings& want) const {
+  auto held = [](const auto& mine, const auto& wanted) { return !wanted || mine == wanted; };
+  return held(wrong_code_entry_limit, want.wrong_code_entry_limit) &&
+         held(user_code_temporary_disable_s, want.user_code_temporary_disable_s) &&
+         held(auto_relock_s, want.auto_relock_s) && held(sound_volume, want.sound_volume);
+}
+
+LockSettings LockSettings::merged(const LockSettings& other) const {
+  LockSettings out = *this;
+  if (other.wrong_code_entry_limit) out.wrong_code_entry_limit = other.wrong_code_entry_limit;
+  if (other.user_code_temporary_disable_s)
+    out.user_code_temporary_disable_s = other.user_code_temporary_disable_s;
+  if (other.auto_relock_s) out.auto_relock_s = other.auto_relock_s;
+  if (other.sound_volume) out.sound_volume = other.sound_volume;
+  return out;
+}
+
 Result<void> validate(const LockSettings& s, std::string_view prefix) {
-  auto fail = [&](std::string_view field) {
-    return invalid_argument(std::string(prefix) + "." + std::string(field), "must be an integer 1..255");
+  auto fail = [&](std::string_view field, std::string_view range) {
+    return invalid_argument(std::string(prefix) + "." + std::string(field),
+                            "must be an integer " + std::string(range));
   };
-  if (s.wrong_code_entry_limit < 1 || s.wrong_code_entry_limit > 255) return fail("wrong_code_entry_limit");
-  if (s.user_code_temporary_disable_s < 1 || s.user_code_temporary_disable_s > 255)
-    return fail("user_code_temporary_disable_s");
+  auto out_of = [](const std::optional<int>& v, int lo, int hi) { return v && (*v < lo || *v > hi); };
+  if (out_of(s.wrong_code_entry_limit, 1, 255)) return fail("wrong_code_entry_limit", "1..255");
+  if (out_of(s.user_code_temporary_disable_s, 1, 255)) return fail("user_code_temporary_disable_s", "1..255");
+  if (out_of(s.auto_relock_s, 0, 65535)) return fail("auto_relock_s", "0..65535");
+  if (s.empty()) {
+    return invalid_argument(std::string(prefix),
+                            "names no setting (wrong_code_entry_limit, user_code_temporary_disable_s, "
+                            "auto_relock_s, sound_volume)");
+  }
   return ok();
 }
 
+std::vector<std::pair<std::string, std::string>> settings_fields(const LockSettings& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto number = [&](std::string_view name, const std::optional<int>& v) {
+    if (v) out.emplace_back(std::string(name), std::to_string(*v));
+  };
+  number(kLockSettingNames[0], s.wrong_code_entry_limit);
+  number(kLockSettingNames[1], s.user_code_temporary_disable_s);
+  number(kLockSettingNames[2], s.auto_relock_s);
+  if (s.sound_volume)
+    out.emplace_back(std::string(kLockSettingNames[3]), std::string(to_string(*s.sound_volume)));
+  return out;
+}
+
+std::optional<std::string> settings_it_lacks(const LockSettings& have, const LockSettings& want) {
+  const auto had = settings_fields(have);
+  for (const auto& field : settings_fields(want)) {
+    if (std::none_of(had.begin(), had.end(), [&](const auto& h) { return h.first == field.first; }))
+      return field.first;
+  }
+  return std::nullopt;
+}
+
+std::string settings_names(const LockSettings& s) {
+  std::string out;
+  for (const auto& [name, value] : settings_fields(s)) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 std::string describe(const LockSettings& s) {
-  return "keypad off for " + std::to_string(s.user_code_temporary_disable_s) + " s after " +
-         std::to_string(s.wrong_code_entry_limit) + " wrong PIN" + (s.wrong_code_entry_limit == 1 ? "" : "s");
+  std::vector<std::string> parts;
+  if (s.wrong_code_entry_limit || s.user_code_temporary_disable_s) {
+    std::string keypad = "keypad off";
+    if (s.user_code_temporary_disable_s)
+      keypad += " for " + std::to_string(*s.user_code_temporary_disable_s) + " s";
+    if (s.wrong_code_entry_limit) {
+      keypad += " after " + std::to_string(*s.wrong_code_entry_limit) + " wrong PIN" +
+                (*s.wrong_code_entry_limit == 1 ? "" : "s");
+    }
+    parts.push_back(std::move(keypad));
+  }
+  if (s.auto_relock_s) {
+    parts.push_back(*s.auto_relock_s == 0 ? "no auto-relock"
+                                          : "relocks after " + std::to_string(*s.auto_relock_s) + " s");
+  }
+  if (s.sound_volume) parts.push_back("sound " + std::string(to_string(*s.sound_volume)));
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out.empty() ? "no settings" : out;
 }
 
 std::string_view to_string(CodeAction v) noexcept {

@@ -13,10 +13,12 @@
 // Threading: plain values and pure functions.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -79,21 +81,57 @@ inline constexpr int kMaxCodeSlots = 64;
 /// At most this many slots in one read-back answer (the result stays under 4096 bytes).
 inline constexpr int kSlotsPerReadback = 12;
 
-/// What a lock's keypad does after wrong PINs (Matter DoorLock's
-/// WrongCodeEntryLimit and UserCodeTemporaryDisableTime). The lock keeps them
-/// until a factory reset, which restores its own defaults; the hub keeps them
-/// with the codes to write them back (docs/protocol.md 8.2).
+/// The sounds a lock makes (ZCL DoorLock SoundVolume; Zigbee2MQTT's
+/// `sound_volume`).
+enum class SoundVolume { silent, low, high };
+std::string_view to_string(SoundVolume v) noexcept;
+std::optional<SoundVolume> parse_sound_volume(std::string_view s) noexcept;
+
+/// A lock's own settings that a factory reset or a re-pair wipes, and that the
+/// hub keeps with the codes to write them back (docs/protocol.md 8.2). Each is
+/// present only for a lock that has it: a native lock tells the keypad's two
+/// (Matter DoorLock's WrongCodeEntryLimit and UserCodeTemporaryDisableTime), a
+/// Zigbee lock behind Zigbee2MQTT its auto-relock time and sound volume (ZCL
+/// DoorLock autoRelockTime, soundVolume).
 struct LockSettings {
-  int wrong_code_entry_limit{5};          ///< 1..255 wrong PINs in a row disable the keypad
-  int user_code_temporary_disable_s{60};  ///< 1..255 seconds it then stays disabled
+  std::optional<int> wrong_code_entry_limit;         ///< 1..255 wrong PINs in a row disable the keypad
+  std::optional<int> user_code_temporary_disable_s;  ///< 1..255 seconds it then stays disabled
+  std::optional<int> auto_relock_s;                  ///< 0..65535 s after an unlock it locks again; 0 off
+  std::optional<SoundVolume> sound_volume;
+  /// A native lock's factory defaults: 5 wrong PINs, 60 s.
+  static LockSettings keypad(int wrong_code_entry_limit = 5, int user_code_temporary_disable_s = 60) {
+    return {wrong_code_entry_limit, user_code_temporary_disable_s, std::nullopt, std::nullopt};
+  }
+  [[nodiscard]] bool empty() const {
+    return !wrong_code_entry_limit && !user_code_temporary_disable_s && !auto_relock_s && !sound_volume;
+  }
+  /// Every setting of `want` is held here with its value (others may be too).
+  [[nodiscard]] bool holds(const LockSettings& want) const;
+  /// These settings with those `other` has put over them.
+  [[nodiscard]] LockSettings merged(const LockSettings& other) const;
   friend bool operator==(const LockSettings&, const LockSettings&) = default;
 };
 
-/// Checks the ranges. Errors (invalid_argument) name the field under
-/// `prefix`: "<prefix>.wrong_code_entry_limit: must be an integer 1..255".
+/// Checks the ranges and that one setting at least is present. Errors
+/// (invalid_argument) name the field under `prefix`:
+/// "<prefix>.wrong_code_entry_limit: must be an integer 1..255".
 Result<void> validate(const LockSettings& settings, std::string_view prefix);
 
-/// Short human words: "keypad off for 60 s after 5 wrong PINs".
+/// The settings' wire names (docs/protocol.md 8.2), in order.
+inline constexpr std::array<std::string_view, 4> kLockSettingNames{
+    "wrong_code_entry_limit", "user_code_temporary_disable_s", "auto_relock_s", "sound_volume"};
+
+/// The settings present, as (wire name, value as text), in kLockSettingNames' order.
+std::vector<std::pair<std::string, std::string>> settings_fields(const LockSettings& settings);
+
+/// The first setting `want` names that `have` lacks (by wire name).
+std::optional<std::string> settings_it_lacks(const LockSettings& have, const LockSettings& want);
+
+/// "wrong_code_entry_limit, user_code_temporary_disable_s": the ones present.
+std::string settings_names(const LockSettings& settings);
+
+/// Short human words: "keypad off for 60 s after 5 wrong PINs", "relocks
+/// after 30 s, sound low".
 std::string describe(const LockSettings& settings);
 
 enum class CodeAction {

@@ -78,5 +78,34 @@ TEST(CodeSchedule, DescribesItselfInShortWords) {
   EXPECT_EQ(describe(CodeSchedule::one_time()), "one time");
 }
 
+TEST(LockSettingsTest, EachSettingIsThereOnlyForALockThatHasItAndIsNamedWhenWrong) {
+  const LockSettings zigbee{std::nullopt, std::nullopt, 30, SoundVolume::low};
+  EXPECT_EQ(describe(LockSettings::keypad()), "keypad off for 60 s after 5 wrong PINs");
+  EXPECT_EQ(describe(zigbee), "relocks after 30 s, sound low");
+  EXPECT_EQ(describe(LockSettings{std::nullopt, std::nullopt, 0, std::nullopt}), "no auto-relock");
+  EXPECT_EQ(describe(LockSettings{}), "no settings");
+
+  // A lock holds what it was asked for when each asked setting matches; it may tell more.
+  EXPECT_TRUE(zigbee.holds({std::nullopt, std::nullopt, 30, std::nullopt}));
+  EXPECT_FALSE(zigbee.holds({std::nullopt, std::nullopt, 45, std::nullopt}));
+  EXPECT_FALSE(zigbee.holds(LockSettings::keypad()));
+  EXPECT_EQ(zigbee.merged({std::nullopt, std::nullopt, std::nullopt, SoundVolume::silent}),
+            (LockSettings{std::nullopt, std::nullopt, 30, SoundVolume::silent}));
+
+  EXPECT_EQ(settings_it_lacks(zigbee, LockSettings::keypad()), "wrong_code_entry_limit");
+  EXPECT_FALSE(settings_it_lacks(zigbee, {std::nullopt, std::nullopt, 0, std::nullopt}));
+  EXPECT_EQ(settings_names(zigbee), "auto_relock_s, sound_volume");
+
+  EXPECT_EQ(
+      validate(LockSettings{std::nullopt, std::nullopt, 65536, std::nullopt}, "settings").error().message,
+      "settings.auto_relock_s: must be an integer 0..65535");
+  EXPECT_EQ(validate(LockSettings::keypad(0, 60), "settings").error().message,
+            "settings.wrong_code_entry_limit: must be an integer 1..255");
+  EXPECT_FALSE(validate(LockSettings{}, "settings"));
+  EXPECT_TRUE(validate(zigbee, "settings"));
+  EXPECT_EQ(parse_sound_volume("high"), SoundVolume::high);
+  EXPECT_FALSE(parse_sound_volume("high_volume"));
+}
+
 }  // namespace
 }  // namespace lw::core

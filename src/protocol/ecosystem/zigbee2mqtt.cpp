@@ -39,6 +39,9 @@ constexpr EnumNames<core::DoorState, 6> kDoorStates{{{{core::DoorState::open, "o
                                                       {core::DoorState::forced_open, "error_forced_open"},
                                                       {core::DoorState::unknown, "error_unspecified"},
                                                       {core::DoorState::unknown, "undefined"}}}};
+constexpr EnumNames<core::SoundVolume, 3> kSoundVolumes{{{{core::SoundVolume::silent, "silent_mode"},
+                                                          {core::SoundVolume::low, "low_volume"},
+                                                          {core::SoundVolume::high, "high_volume"}}}};
 constexpr EnumNames<Z2mUpdateState, 4> kUpdateStates{{{{Z2mUpdateState::idle, "idle"},
                                                        {Z2mUpdateState::available, "available"},
                                                        {Z2mUpdateState::updating, "updating"},
@@ -362,6 +365,12 @@ std::optional<Z2mTopic> Z2mTopics::classify(std::string_view topic) const {
 
 // --- device -------------------------------------------------------------------
 
+std::string_view z2m_sound_volume(core::SoundVolume v) noexcept { return kSoundVolumes.name(v); }
+
+std::optional<core::SoundVolume> parse_z2m_sound_volume(std::string_view s) noexcept {
+  return kSoundVolumes.parse(s);
+}
+
 Result<Z2mDeviceReport> decode_z2m_device(std::string_view payload) {
   auto v = parse_object("device", payload, 64 * kKiB, 16);
   if (!v) return v.error();
@@ -394,6 +403,8 @@ Result<Z2mDeviceReport> decode_z2m_device(std::string_view payload) {
   d.last_seen = last_seen(f);
   d.pincode_saved_ms = f.integer64("last_successful_pincode_save", 0, detail::kMaxEpochMs);
   d.pincode_cleared_ms = f.integer64("last_successful_pincode_clear", 0, detail::kMaxEpochMs);
+  d.auto_relock_time = f.integer("auto_relock_time", 0, 65'535);
+  d.sound_volume = f.one_of("sound_volume", kSoundVolumes, "silent_mode, low_volume, high_volume");
   if (const json::object* users = f.object("users")) {
     for (const auto& [key, value] : *users) {
       const std::string name = "users." + std::string(key);

@@ -22,6 +22,7 @@
 
 #include "base/result.h"
 #include "base/time.h"
+#include "core/lock/credentials.h"
 #include "core/lock/messages.h"
 #include "core/lock/vocabulary.h"
 
@@ -129,7 +130,16 @@ struct Z2mDeviceReport {
   /// lock last confirmed a setPinCode / clearPinCode with status 0.
   std::optional<std::int64_t> pincode_saved_ms;
   std::optional<std::int64_t> pincode_cleared_ms;
+  /// "auto_relock_time": the ZCL autoRelockTime, seconds (0: off).
+  std::optional<int> auto_relock_time;
+  /// "sound_volume": silent_mode, low_volume, high_volume.
+  std::optional<core::SoundVolume> sound_volume;
 };
+
+/// Z2M's names of the sound volumes (constants.lockSoundVolume):
+/// "silent_mode", "low_volume", "high_volume".
+std::string_view z2m_sound_volume(core::SoundVolume v) noexcept;
+std::optional<core::SoundVolume> parse_z2m_sound_volume(std::string_view s) noexcept;
 
 /// `payload`: the JSON object on <base>/<name>, at most 64 KiB. Besides Z2M's
 /// three lock_state names, lock_state accepts lockwarden's others (jammed,

@@ -117,6 +117,20 @@ Result<std::string> encode_z2m_pin_read(int user) {
   return json::serialize(body);
 }
 
+Result<std::string> encode_z2m_settings(const core::LockSettings& settings) {
+  if (auto valid = core::validate(settings, "settings"); !valid) return valid.error();
+  const core::LockSettings zigbee{std::nullopt, std::nullopt, 0, core::SoundVolume::low};
+  if (auto lacking = core::settings_it_lacks(zigbee, settings))
+    return invalid_argument("settings." + *lacking,
+                            "a Zigbee door lock behind Zigbee2MQTT has no such setting");
+  json::object body;
+  if (settings.auto_relock_s) body["auto_relock_time"] = *settings.auto_relock_s;
+  if (settings.sound_volume) body["sound_volume"] = z2m_sound_volume(*settings.sound_volume);
+  return json::serialize(body);
+}
+
+std::string encode_z2m_settings_read() { return R"({"auto_relock_time":"","sound_volume":""})"; }
+
 Result<Z2mGetRequest> decode_z2m_get(std::string_view payload) {
   auto v = ecosystem::parse_json("get", payload, 4096, 8);
   if (!v) return v.error();
@@ -124,6 +138,7 @@ Result<Z2mGetRequest> decode_z2m_get(std::string_view payload) {
   if (o == nullptr) return invalid_argument("get", "must be a JSON object");
   Z2mGetRequest request;
   request.state = o->contains("state");
+  request.settings = o->contains("auto_relock_time") || o->contains("sound_volume");
   if (const json::value* pin = o->if_contains("pin_code"); pin != nullptr && !pin->is_null()) {
     const json::object* p = pin->if_object();
     if (p == nullptr) return invalid_argument("get.pin_code", "must be a JSON object");
@@ -186,6 +201,17 @@ Result<Z2mSetRequest> decode_z2m_set(std::string_view payload) {
     auto code = read_pin_code(*pin);
     if (!code) return code.error();
     request.pin_code = std::move(*code);
+  }
+  if (const json::value* t = o->if_contains("auto_relock_time"); t != nullptr && !t->is_null()) {
+    if (!t->is_int64() || t->get_int64() < 0 || t->get_int64() > 65'535)
+      return invalid_argument("set.auto_relock_time", "must be an integer 0..65535");
+    request.auto_relock_time = static_cast<int>(t->get_int64());
+  }
+  if (const json::value* volume = o->if_contains("sound_volume"); volume != nullptr && !volume->is_null()) {
+    const json::string* text = volume->if_string();
+    if (text != nullptr) request.sound_volume = parse_z2m_sound_volume(std::string_view(*text));
+    if (!request.sound_volume)
+      return invalid_argument("set.sound_volume", "must be one of silent_mode, low_volume, high_volume");
   }
   return request;
 }

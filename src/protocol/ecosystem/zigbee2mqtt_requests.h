@@ -18,6 +18,7 @@
 
 #include "base/result.h"
 #include "core/diagnosis/bridge_log.h"
+#include "core/lock/credentials.h"
 #include "core/lock/vocabulary.h"
 #include "protocol/ecosystem/zigbee2mqtt.h"
 
@@ -59,10 +60,24 @@ Result<std::string> encode_z2m_pin_code(const Z2mPinCode& code);
 /// `users`. Errors: invalid_argument ("pin_code.user: must be an integer 0..65535").
 Result<std::string> encode_z2m_pin_read(int user);
 
-/// What a /get payload asks: the lock state, or one PIN slot.
+/// {"auto_relock_time":30,"sound_volume":"low_volume"}, for <base>/<name>/set:
+/// the lock's settings a ZCL door lock has (zigbee-herdsman-converters
+/// `lock_auto_relock_time`, `lock_sound_volume`); Z2M writes the attributes
+/// and publishes the new values in the device's state. Errors:
+/// invalid_argument naming the setting a Zigbee lock lacks
+/// ("settings.wrong_code_entry_limit: a Zigbee door lock behind Zigbee2MQTT
+/// has no such setting"), or "settings: names no setting".
+Result<std::string> encode_z2m_settings(const core::LockSettings& settings);
+
+/// {"auto_relock_time":"","sound_volume":""}, for <base>/<name>/get: Z2M reads
+/// both attributes, and the answers arrive in the device's state.
+std::string encode_z2m_settings_read();
+
+/// What a /get payload asks: the lock state, one PIN slot, the settings.
 struct Z2mGetRequest {
   bool state{false};            ///< "state" is present
   std::optional<int> pin_user;  ///< "pin_code": {"user": N}
+  bool settings{false};         ///< "auto_relock_time" or "sound_volume" is present
 };
 /// Reads a /get payload (at most 4 KiB). Errors: invalid_argument naming the
 /// field ("get.pin_code.user: missing").
@@ -72,10 +87,13 @@ Result<Z2mGetRequest> decode_z2m_get(std::string_view payload);
 struct Z2mSetRequest {
   std::optional<core::LockAction> lock;  ///< "state": LOCK / UNLOCK
   std::optional<Z2mPinCode> pin_code;
+  std::optional<int> auto_relock_time;  ///< seconds, 0..65535
+  std::optional<core::SoundVolume> sound_volume;
 };
-/// Reads a /set payload (at most 4 KiB). Fields other than state and pin_code
-/// are ignored. Errors: invalid_argument naming the field ("set.state: must
-/// be LOCK or UNLOCK", "set.pin_code.user: missing").
+/// Reads a /set payload (at most 4 KiB). Fields other than state, pin_code,
+/// auto_relock_time and sound_volume are ignored. Errors: invalid_argument
+/// naming the field ("set.state: must be LOCK or UNLOCK", "set.pin_code.user:
+/// missing", "set.sound_volume: must be one of silent_mode, low_volume, high_volume").
 Result<Z2mSetRequest> decode_z2m_set(std::string_view payload);
 
 // --- OTA updates (ecosystem-formats.md 1.6) ----------------------------------------

@@ -85,12 +85,37 @@ TEST(Z2mRequests, TheSetDecoderTakesTheDocumentedForms) {
   auto volume = decode_z2m_set(R"({"sound_volume": "low_volume"})");
   ASSERT_TRUE(volume);
   EXPECT_FALSE(volume->lock);
+  EXPECT_EQ(volume->sound_volume, core::SoundVolume::low);
+  EXPECT_EQ(decode_z2m_set(R"({"sound_volume": "loud"})").error().message,
+            "set.sound_volume: must be one of silent_mode, low_volume, high_volume");
+  EXPECT_EQ(decode_z2m_set(R"({"auto_relock_time": -5})").error().message,
+            "set.auto_relock_time: must be an integer 0..65535");
   auto bad = decode_z2m_set(R"({"state": "OPEN"})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message, "set.state: must be LOCK or UNLOCK");
   auto no_user = decode_z2m_set(R"({"pin_code": {"pin_code": "1234"}})");
   ASSERT_FALSE(no_user);
   EXPECT_EQ(no_user.error().message, "set.pin_code.user: missing");
+}
+
+// zigbee-herdsman-converters lock_auto_relock_time and lock_sound_volume.
+TEST(Z2mRequests, ALocksSettingsAreWrittenAsTheirAttributesAndAKeypadOneIsNamed) {
+  EXPECT_EQ(*encode_z2m_settings({std::nullopt, std::nullopt, 45, core::SoundVolume::silent}),
+            R"({"auto_relock_time":45,"sound_volume":"silent_mode"})");
+  EXPECT_EQ(*encode_z2m_settings({std::nullopt, std::nullopt, std::nullopt, core::SoundVolume::high}),
+            R"({"sound_volume":"high_volume"})");
+  EXPECT_EQ(encode_z2m_settings(core::LockSettings::keypad()).error().message,
+            "settings.wrong_code_entry_limit: a Zigbee door lock behind Zigbee2MQTT has no such setting");
+  EXPECT_EQ(encode_z2m_settings({}).error().message.substr(0, 30), "settings: names no setting (wr");
+  auto read = decode_z2m_get(encode_z2m_settings_read());
+  ASSERT_TRUE(read);
+  EXPECT_TRUE(read->settings);
+  EXPECT_FALSE(read->pin_user);
+  auto set =
+      decode_z2m_set(*encode_z2m_settings({std::nullopt, std::nullopt, 45, core::SoundVolume::silent}));
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->auto_relock_time, 45);
+  EXPECT_EQ(set->sound_volume, core::SoundVolume::silent);
 }
 
 // Research notes 1.7, real failure lines.

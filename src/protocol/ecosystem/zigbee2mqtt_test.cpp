@@ -106,6 +106,8 @@ TEST(Z2mDevice, KwiksetManualUnlockDecodesEveryField) {
   EXPECT_EQ(d->lock_state, LockState::locked);
   EXPECT_EQ(d->state, Z2mStateWord::lock);
   EXPECT_EQ(d->voltage_mv, 5000);
+  EXPECT_EQ(d->sound_volume, core::SoundVolume::silent);
+  EXPECT_FALSE(d->auto_relock_time);
 
   const Z2mLockView view = to_lock_view(*d, from_epoch_ms(1'800'000'000'000));
   EXPECT_EQ(view.lock_state, LockState::locked);
