@@ -271,5 +271,41 @@ TEST_F(ZwaveJs, AKeypadCodeIsWrittenToTheLocksUserCodeSlotAndReadBack) {
   EXPECT_EQ(log.find("drift:"), std::string::npos) << log;
 }
 
+TEST_F(ZwaveJs, TheLocksAutoRelockTimeIsHeldAndWrittenBackWhenTheLockComesBackWithoutIt) {
+  ASSERT_TRUE(eventually([&] { return lock_is("zwave-2", "connectivity", "online"); }, 60s)) << zwave_logs();
+  auto settings = [&] { return get("/api/v1/locks/zwave-2/settings").at("settings"); };
+  // Its first read-back asked the Door Lock configuration: the lock's own, kept to write back.
+  ASSERT_TRUE(eventually([&] { return settings().at("known") == true; }, 60s))
+      << json::serialize(settings()) << zwave_logs();
+  EXPECT_EQ(settings().at("settings"), json::parse(R"({"auto_relock_s":0})"));
+  Reply volume = call("PUT", "/api/v1/locks/zwave-2/settings", R"({"sound_volume":"low"})", auth());
+  EXPECT_EQ(volume.status, 400) << json::serialize(volume.body);
+
+  auto set = cli({"code", "settings", "zwave-2", "--auto-relock-s", "45"});
+  ASSERT_EQ(set.exit_code, 0) << set.output << zwave_logs();
+  ASSERT_TRUE(eventually([&] { return field(settings(), "state") == "set"; }, 30s))
+      << json::serialize(settings()) << zwave_logs();
+  EXPECT_EQ(control_text("/relock"), "45") << "Configuration Set reached the lock";
+
+  // The lock loses it (reset at the door) and drops off; when it is back, its
+  // read-back finds 0 and the hub writes 45 again.
+  ASSERT_EQ(control_text("/relock/0"), "0");
+  ASSERT_TRUE(control("/silent"));
+  (void)cli({"lock", "zwave-2", "--json"});
+  ASSERT_TRUE(eventually([&] { return lock_is("zwave-2", "connectivity", "offline"); }, 20s)) << zwave_logs();
+  ASSERT_TRUE(control("/answer"));
+  (void)cli({"lock", "zwave-2", "--json"});
+  ASSERT_TRUE(eventually([&] { return lock_is("zwave-2", "connectivity", "online"); }, 20s)) << zwave_logs();
+  ASSERT_TRUE(eventually([&] { return control_text("/relock") == "45"; }, 30s))
+      << json::serialize(settings()) << zwave_logs();
+  bool drift = false;
+  for (const auto& e : events()) {
+    drift |=
+        field(e, "kind") == "access_code" &&
+        field(e, "detail").find("drift: the lock keeps other settings (no auto-relock)") != std::string::npos;
+  }
+  EXPECT_TRUE(drift) << json::serialize(events());
+}
+
 }  // namespace
 }  // namespace lw::e2e

@@ -155,6 +155,8 @@ void ZwaveJsAdapter::on_result(const protocol::ZwsResult& r) {
       return;
     case Waiting::Kind::code_write:
     case Waiting::Kind::code_get:
+    case Waiting::Kind::config_write:
+    case Waiting::Kind::config_get:
       if (t != nullptr) code_answer(*t, w, r);
       return;
     case Waiting::Kind::action: break;
@@ -322,6 +324,7 @@ void ZwaveJsAdapter::apply(Tracked& t, const protocol::ZwaveLockUpdate& u) {
     if (*u.battery_low && !t.battery_low) alarm(t, "low_battery");
     t.battery_low = *u.battery_low;
   }
+  if (u.auto_relock_s) t.settings.auto_relock_s = u.auto_relock_s;
   if (u.event) access_event(t, *u.event);
   if (u.jammed && !*u.jammed) t.jammed = false;
   if (u.lock_state || u.door_state) report_state(t, u.lock_state, u.door_state);
@@ -459,11 +462,15 @@ Result<void> ZwaveJsAdapter::start_code(Tracked& t) {
       return sent;
     }
     case core::CodeAction::read_codes: {
+      // The first page reads the lock's configuration too: its settings.
+      if (c.slot <= 1) {
+        if (auto sent = get_configuration(t); !sent) return sent;
+      }
       const int last = std::min(c.slot + core::kSlotsPerReadback - 1, t.slot_count);
       for (int s = std::max(c.slot, 1); s <= last; ++s) {
         if (auto sent = get_slot(t, s); !sent) return sent;
       }
-      if (op.asked.empty()) finish_code(t, core::CommandOutcome::ok, {});
+      if (op.asked.empty() && !op.config_pending) finish_code(t, core::CommandOutcome::ok, {});
       return ok();
     }
     case core::CodeAction::set_code_key: {
@@ -472,11 +479,35 @@ Result<void> ZwaveJsAdapter::start_code(Tracked& t) {
                   taken ? std::string() : taken.error().message);
       return ok();
     }
-    case core::CodeAction::set_settings:
-      finish_code(t, core::CommandOutcome::unsupported,
-                  "settings: Z-Wave JS has no such command for this lock");
-      return ok();
+    case core::CodeAction::set_settings: {
+      const core::LockSettings zwave{std::nullopt, std::nullopt, 0, std::nullopt};
+      if (auto lacking = core::settings_it_lacks(zwave, c.settings)) {
+        finish_code(t, core::CommandOutcome::unsupported,
+                    "settings." + *lacking + ": a Z-Wave lock behind Z-Wave JS has no such setting");
+        return ok();
+      }
+      const std::string id = next_id();
+      auto sent =
+          send(protocol::encode_zws_auto_relock_set(id, t.node_id, c.settings.auto_relock_s.value_or(0)));
+      if (sent) {
+        Waiting w = Waiting::of(Waiting::Kind::config_write, t.node_id);
+        w.expires_at = op.command.expires_at;
+        waiting_[id] = w;
+      }
+      return sent;
+    }
   }
+  return ok();
+}
+
+Result<void> ZwaveJsAdapter::get_configuration(Tracked& t) {
+  CodeOp& op = t.codes.front();
+  const std::string id = next_id();
+  if (auto sent = send(protocol::encode_zws_door_lock_configuration_get(id, t.node_id)); !sent) return sent;
+  Waiting get = Waiting::of(Waiting::Kind::config_get, t.node_id);
+  get.expires_at = op.command.expires_at;
+  waiting_[id] = get;
+  op.config_pending = true;
   return ok();
 }
 
@@ -503,16 +534,46 @@ void ZwaveJsAdapter::drop_code(Tracked& t, const std::string& why) {
   t.codes.erase(t.codes.begin());
   std::erase_if(waiting_, [&](const auto& w) {
     return w.second.node_id == t.node_id &&
-           (w.second.kind == Waiting::Kind::code_write || w.second.kind == Waiting::Kind::code_get);
+           (w.second.kind == Waiting::Kind::code_write || w.second.kind == Waiting::Kind::code_get ||
+            w.second.kind == Waiting::Kind::config_write || w.second.kind == Waiting::Kind::config_get);
   });
 }
 
 void ZwaveJsAdapter::code_answer(Tracked& t, const Waiting& w, const protocol::ZwsResult& r) {
   if (t.codes.empty() || !t.codes.front().started) return;
   CodeOp& op = t.codes.front();
+  const core::CodeAction action = op.command.code->action;
+  if (w.kind == Waiting::Kind::config_get) {
+    // A lock without the configuration (or an older one) tells no settings; the read goes on.
+    if (r.success && r.auto_relock_time) t.settings.auto_relock_s = r.auto_relock_time;
+    op.config_pending = false;
+    if (action == core::CodeAction::set_settings) {
+      const bool held = t.settings.holds(op.command.code->settings);
+      finish_code(
+          t, held ? core::CommandOutcome::ok : core::CommandOutcome::refused,
+          held ? std::string() : "Z-Wave JS: the lock's configuration does not show the new settings");
+      advance(t);
+    } else if (op.answers.size() == op.asked.size()) {
+      finish_code(t, core::CommandOutcome::ok, {});
+      advance(t);
+    }
+    return;
+  }
   if (!r.success) {
     drop_code(t, r.error_message);
     advance(t);
+    return;
+  }
+  if (w.kind == Waiting::Kind::config_write) {
+    const int status = r.set_value_status.value_or(kSetValueSuccessUnsupervised);
+    if (status != kSetValueWorking && status != kSetValueSuccessUnsupervised && status != kSetValueSuccess) {
+      finish_code(t, core::CommandOutcome::refused,
+                  "Z-Wave JS: " + (r.error_message.empty() ? set_value_failure(status) : r.error_message));
+      advance(t);
+    } else if (auto sent = get_configuration(t); !sent) {  // what the lock keeps now is the answer
+      drop_code(t, sent.error().message);
+      advance(t);
+    }
     return;
   }
   if (w.kind == Waiting::Kind::code_write) {
@@ -531,7 +592,7 @@ void ZwaveJsAdapter::code_answer(Tracked& t, const Waiting& w, const protocol::Z
   const protocol::ZwsUserCode answer = r.user_code.value_or(protocol::ZwsUserCode{});
   op.answers[w.slot] = answer;
   if (answer.status == 254) t.slot_count = std::min(t.slot_count, w.slot - 1);  // no such user
-  if (op.answers.size() < op.asked.size()) return;
+  if (op.answers.size() < op.asked.size() || op.config_pending) return;
   finish_code(t, core::CommandOutcome::ok, {});
   advance(t);
 }
@@ -550,6 +611,7 @@ void ZwaveJsAdapter::finish_code(Tracked& t, core::CommandOutcome outcome, std::
   result.outcome = outcome;
   result.detail = std::move(detail);
   result.codes = endpoint_.readback(t.id, held, 1, core::kMaxCodeSlots);
+  if (!t.settings.empty()) result.codes->settings = t.settings;
   const core::CodeCommand& c = *op.command.code;
   if (c.action == core::CodeAction::read_codes && !op.asked.empty() && op.asked.back() < t.slot_count)
     result.codes->next_slot = op.asked.back() + 1;

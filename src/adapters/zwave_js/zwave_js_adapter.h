@@ -132,6 +132,7 @@ class ZwaveJsAdapter final : public ClaimingLink {
     bool started{false};
     std::vector<int> asked;                        ///< slots whose Get went out
     std::map<int, protocol::ZwsUserCode> answers;  ///< what the lock said of them
+    bool config_pending{false};                    ///< a Door Lock getConfiguration is on its way
   };
   struct Tracked {
     LockId id;
@@ -148,6 +149,8 @@ class ZwaveJsAdapter final : public ClaimingLink {
     std::optional<std::string> update;       ///< the update offered (its updateInfo), if any
     bool updates_answered{false};            ///< the service's offer was heard once
     bool installing{false};                  ///< controller.firmware_update_ota is on its way
+    /// Its own settings as its values and last configuration told them (autoRelockTime).
+    core::LockSettings settings;
   };
   /// What a message id we sent is waiting for.
   struct Waiting {
@@ -158,6 +161,8 @@ class ZwaveJsAdapter final : public ClaimingLink {
       ping,
       code_write,
       code_get,
+      config_write,  ///< a setting (autoRelockTime) written
+      config_get,    ///< the Door Lock configuration read
       soft_reset,
       firmware_check,
       firmware_install
@@ -200,6 +205,8 @@ class ZwaveJsAdapter final : public ClaimingLink {
   // Keypad codes.
   Result<void> start_code(Tracked& t);
   void advance(Tracked& t);
+  /// Sends a Door Lock getConfiguration for the first code command (its settings).
+  Result<void> get_configuration(Tracked& t);
   Result<void> get_slot(Tracked& t, int slot);
   void code_answer(Tracked& t, const Waiting& w, const protocol::ZwsResult& r);
   // Firmware updates.

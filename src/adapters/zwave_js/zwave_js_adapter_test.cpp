@@ -125,9 +125,11 @@ class ZwaveJsAdapterTest : public ::testing::Test {
     read.slot = 1;
     const std::size_t first = sent_.size();
     send_code(read);
-    EXPECT_EQ(sent_.size(), first + 12);
-    for (std::size_t i = first; i < sent_.size(); ++i)
-      answer_with(i, user_codes_.at(i - first >= 10 ? 3 : 2));
+    EXPECT_EQ(sent_.size(), first + 13) << "its Door Lock configuration, then 12 slots";
+    EXPECT_EQ(command(first).at("methodName"), "getConfiguration");
+    answer_with(first, std::string(kConfiguration));
+    for (std::size_t i = first + 1; i < sent_.size(); ++i)
+      answer_with(i, user_codes_.at(i - first - 1 >= 10 ? 3 : 2));
     auto got = answers();
     EXPECT_EQ(got.size(), 1U);
     EXPECT_TRUE(got.at(0).codes->slots.empty());
@@ -136,6 +138,11 @@ class ZwaveJsAdapterTest : public ::testing::Test {
   }
 
   const std::vector<std::string> user_codes_ = lw::testing::fixture_lines("zwave_js_server/user_codes.jsonl");
+  /// Door Lock "getConfiguration" (DoorLockCCAPI.getConfiguration's pick of the report), auto-relock off.
+  static constexpr std::string_view kConfiguration =
+      R"({"type":"result","success":true,"messageId":"1","result":{"response":{"operationType":1,)"
+      R"("outsideHandlesCanOpenDoorConfiguration":[true,true,true,true],)"
+      R"("insideHandlesCanOpenDoorConfiguration":[true,true,true,true],"autoRelockTime":0}}})";
   std::vector<std::string> sent_;
   std::vector<core::CommandResult> answers_;
   int commands_{0};
@@ -317,10 +324,11 @@ TEST_F(ZwaveJsAdapterTest, UnlatchIsRefusedAndACodeCommandIsNeverABoltMove) {
   code.action = core::LockAction::unlock;
   code.code = core::CodeCommand{};
   ASSERT_TRUE(adapter_.send_command(code));
-  ASSERT_GT(sent_.size(), 3U);
+  ASSERT_GT(sent_.size(), 4U);
+  EXPECT_EQ(command(3).at("methodName"), "getConfiguration") << "the lock's settings: a read too";
   for (std::size_t i = 3; i < sent_.size(); ++i) {
     EXPECT_EQ(command(i).at("command"), "endpoint.invoke_cc_api") << sent_[i];
-    EXPECT_EQ(command(i).at("commandClass"), 99) << sent_[i];
+    EXPECT_EQ(command(i).at("commandClass"), i == 3 ? 98 : 99) << sent_[i];
   }
 }
 
@@ -534,7 +542,7 @@ TEST_F(ZwaveJsAdapterTest, ACodeCommandWaitsForTheNodesInterviewToEnd) {
   EXPECT_TRUE(answers().empty());
 
   adapter_.handle(ready);
-  ASSERT_EQ(sent_.size(), before + 12) << "its interview ended: the read-back goes out";
+  ASSERT_EQ(sent_.size(), before + 13) << "its interview ended: the read-back goes out";
   EXPECT_EQ(command(before).at("command"), "endpoint.invoke_cc_api");
 }
 
@@ -595,6 +603,49 @@ TEST_F(ZwaveJsAdapterTest, ARefusedWriteSaysWhyAndAnUnansweredOneLetsTheNextGo) 
   ASSERT_EQ(got.size(), 1U);
   EXPECT_EQ(got[0].outcome, core::CommandOutcome::refused);
   EXPECT_NE(got[0].detail.find("slot 12: the lock has 10 user codes"), std::string::npos) << got[0].detail;
+}
+
+TEST_F(ZwaveJsAdapterTest, TheAutoRelockTimeIsReadWithTheSlotsAndWrittenAsItsValue) {
+  connect();
+  read_empty_lock();
+  core::CodeCommand set;
+  set.action = core::CodeAction::set_settings;
+  set.settings = {std::nullopt, std::nullopt, 45, std::nullopt};
+  std::size_t at = sent_.size();
+  send_code(set);
+  ASSERT_EQ(sent_.size(), at + 1);
+  EXPECT_EQ(command(at).at("command"), "node.set_value");
+  EXPECT_EQ(command(at).at("valueId").at("property"), "autoRelockTime");
+  EXPECT_EQ(command(at).at("value"), 45);
+  answer_with(at, user_codes_[0]);  // SetValueStatus 254: sent, unsupervised
+  ASSERT_EQ(sent_.size(), at + 2) << "what the lock keeps now is read back";
+  EXPECT_TRUE(answers().empty());
+  std::string told(kConfiguration);
+  told.replace(told.find(R"("autoRelockTime":0)"), 18, R"("autoRelockTime":45)");
+  answer_with(at + 1, told);
+  auto got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::ok);
+  EXPECT_EQ(got[0].codes->settings, set.settings);
+
+  // A lock that keeps the old value after the write: refused, with the reason.
+  at = sent_.size();
+  send_code(set);
+  answer_with(at, user_codes_[0]);
+  answer_with(at + 1, std::string(kConfiguration));
+  got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::refused);
+
+  // What a Z-Wave lock does not have is named, and nothing is sent.
+  at = sent_.size();
+  set.settings = {std::nullopt, std::nullopt, std::nullopt, core::SoundVolume::low};
+  send_code(set);
+  EXPECT_EQ(sent_.size(), at);
+  got = answers();
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].outcome, core::CommandOutcome::unsupported);
+  EXPECT_EQ(got[0].detail, "settings.sound_volume: a Z-Wave lock behind Z-Wave JS has no such setting");
 }
 
 }  // namespace

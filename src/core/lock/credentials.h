@@ -92,7 +92,8 @@ std::optional<SoundVolume> parse_sound_volume(std::string_view s) noexcept;
 /// present only for a lock that has it: a native lock tells the keypad's two
 /// (Matter DoorLock's WrongCodeEntryLimit and UserCodeTemporaryDisableTime), a
 /// Zigbee lock behind Zigbee2MQTT its auto-relock time and sound volume (ZCL
-/// DoorLock autoRelockTime, soundVolume).
+/// DoorLock autoRelockTime, soundVolume), a Z-Wave lock its auto-relock time
+/// (Door Lock CC v4 autoRelockTime).
 struct LockSettings {
   std::optional<int> wrong_code_entry_limit;         ///< 1..255 wrong PINs in a row disable the keypad
   std::optional<int> user_code_temporary_disable_s;  ///< 1..255 seconds it then stays disabled

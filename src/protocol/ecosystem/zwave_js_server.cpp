@@ -264,6 +264,13 @@ Result<ZwsMessage> result_of(const json::object& o) {
         return bad("result.response.userCode", "must be digits");
       r.user_code = ZwsUserCode{static_cast<int>(**status), code->value_or("")};
     }
+    // Door Lock "getConfiguration": {"response":{"operationType":1,...,"autoRelockTime":30}}.
+    if (u.contains("operationType")) {
+      r.door_lock_configuration = true;
+      auto relock = optional_int(u, "autoRelockTime", "result.response", 0, 65535);
+      if (!relock) return relock.error();
+      if (*relock) r.auto_relock_time = static_cast<int>(**relock);
+    }
   }
   r.responded = optional_bool(b, "responded");
   return ZwsMessage{std::move(r)};
@@ -431,6 +438,24 @@ std::string encode_zws_user_code_get(std::string_view message_id, int node_id, i
                               {"commandClass", kZwaveUserCodeCc},
                               {"methodName", "get"},
                               {"args", json::array{user_id}}});
+}
+
+std::string encode_zws_door_lock_configuration_get(std::string_view message_id, int node_id) {
+  return command(message_id, {{"command", "endpoint.invoke_cc_api"},
+                              {"nodeId", node_id},
+                              {"endpoint", 0},
+                              {"commandClass", kZwaveDoorLockCc},
+                              {"methodName", "getConfiguration"},
+                              {"args", json::array{}}});
+}
+
+std::string encode_zws_auto_relock_set(std::string_view message_id, int node_id, int seconds) {
+  return command(
+      message_id,
+      {{"command", "node.set_value"},
+       {"nodeId", node_id},
+       {"valueId", {{"commandClass", kZwaveDoorLockCc}, {"endpoint", 0}, {"property", "autoRelockTime"}}},
+       {"value", seconds}});
 }
 
 std::string encode_zws_ping(std::string_view message_id, int node_id) {

@@ -122,6 +122,10 @@ struct ZwsResult {
   std::optional<bool> responded;
   /// endpoint.invoke_cc_api of User Code "get": the slot asked.
   std::optional<ZwsUserCode> user_code;
+  /// endpoint.invoke_cc_api of Door Lock "getConfiguration": whether it
+  /// answered, and its autoRelockTime (v4; absent from an older lock).
+  bool door_lock_configuration{false};
+  std::optional<int> auto_relock_time;
   /// controller.get_available_firmware_updates: what the firmware update
   /// service offers the node, as listed.
   std::optional<std::vector<ZwsFirmwareUpdate>> firmware_updates;
@@ -187,5 +191,11 @@ std::string encode_zws_user_code_set(std::string_view message_id, int node_id, i
                                      std::string_view pin);
 std::string encode_zws_user_code_clear(std::string_view message_id, int node_id, int user_id);
 std::string encode_zws_user_code_get(std::string_view message_id, int node_id, int user_id);
+/// Door Lock CC (98) configuration of a node: endpoint.invoke_cc_api
+/// "getConfiguration" (answered {"response":{"operationType":..,"autoRelockTime":..}}),
+/// and node.set_value of autoRelockTime (the driver sends a Configuration Set
+/// with the other parameters as it last knew them).
+std::string encode_zws_door_lock_configuration_get(std::string_view message_id, int node_id);
+std::string encode_zws_auto_relock_set(std::string_view message_id, int node_id, int seconds);
 
 }  // namespace lw::protocol

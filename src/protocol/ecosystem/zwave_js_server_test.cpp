@@ -176,6 +176,30 @@ TEST(ZwaveJsServer, UserCodeGetsAndRefusedWritesAreRead) {
             "result.response.userCode: must be digits");
 }
 
+// Door Lock getConfiguration: DoorLockCCAPI.getConfiguration's pick of the report.
+TEST(ZwaveJsServer, TheDoorLockConfigurationTellsTheAutoRelockTime) {
+  auto v4 = decode_zws_message(
+      R"({"type":"result","success":true,"messageId":"1","result":{"response":{"operationType":1,)"
+      R"("outsideHandlesCanOpenDoorConfiguration":[true,true,true,true],"autoRelockTime":30}}})");
+  ASSERT_TRUE(v4) << v4.error().message;
+  EXPECT_TRUE(std::get<ZwsResult>(*v4).door_lock_configuration);
+  EXPECT_EQ(std::get<ZwsResult>(*v4).auto_relock_time, 30);
+  EXPECT_FALSE(std::get<ZwsResult>(*v4).user_code);
+  auto v1 = decode_zws_message(
+      R"({"type":"result","success":true,"messageId":"1","result":{"response":{"operationType":1}}})");
+  ASSERT_TRUE(v1);
+  EXPECT_TRUE(std::get<ZwsResult>(*v1).door_lock_configuration);
+  EXPECT_FALSE(std::get<ZwsResult>(*v1).auto_relock_time) << "an older lock has none";
+  EXPECT_EQ(decode_zws_message(R"({"type":"result","success":true,"messageId":"1","result":{"response":)"
+                               R"({"operationType":1,"autoRelockTime":-1}}})")
+                .error()
+                .message,
+            "result.response.autoRelockTime: must be an integer 0..65535");
+  EXPECT_EQ(encode_zws_auto_relock_set("7", 2, 45),
+            R"({"command":"node.set_value","nodeId":2,"valueId":{"commandClass":98,"endpoint":0,)"
+            R"("property":"autoRelockTime"},"value":45,"messageId":"7"})");
+}
+
 // Firmware updates, in the shapes zwave-js-server documents for schema 32 and later.
 TEST(ZwaveJsServer, TheFirmwareUpdatesOfferedAndAnInstallsOutcomeAreRead) {
   const auto offered = as<ZwsResult>(

@@ -425,6 +425,10 @@ Result<ZwaveLockUpdate> interpret_zwave_lock_value(const ZwaveValueAddress& addr
       auto open = word("open", "closed");
       if (!open) return open.error();
       u.door_state = *open ? core::DoorState::open : core::DoorState::closed;
+    } else if (property == "autoRelockTime") {
+      auto seconds = integer(0, 65535);
+      if (!seconds) return seconds.error();
+      u.auto_relock_s = *seconds;
     }
   } else if (cc == kZwaveBatteryCc && !null) {
     if (property == "level") {

@@ -163,9 +163,13 @@ struct ZwaveLockUpdate {
   std::optional<int> battery_pct;   ///< Battery CC level 0..100
   std::optional<bool> battery_low;  ///< Battery CC isLow, or Power Management replace battery soon/now
   std::optional<ZwaveAccessEvent> event;
+  /// Door Lock CC v4 autoRelockTime, seconds (0: off): one of the lock's own
+  /// settings (core::LockSettings::auto_relock_s).
+  std::optional<int> auto_relock_s;
 };
 
-/// Reads a lock's value: door_lock currentMode / boltStatus / doorStatus,
+/// Reads a lock's value: door_lock currentMode / boltStatus / doorStatus /
+/// autoRelockTime,
 /// battery level / isLow, notification Access_Control (the event code as
 /// value, with or without a "Lock_state", "Door_state", "Keypad_state" key,
 /// or an event label as key) and Power_Management battery maintenance. Other

@@ -1,5 +1,5 @@
 // A mock Z-Wave network for zwave-js's `mock-server`: the controller and one
-// door lock (node 2: Door Lock, User Code, Battery, Notification). The test
+// door lock (node 2: Door Lock v4 with auto-relock, User Code, Battery, Notification). The test
 // drives the lock through a small HTTP control port (LW_ZWAVE_MOCK_CONTROL):
 //   POST /ready                  answers 200 once the mock runs
 //   POST /battery/<pct>          a new battery level, reported unsolicited
@@ -8,6 +8,9 @@
 //   POST /silent, POST /answer   the node stops (starts) answering: it dies
 //   POST /usercode/<slot>        answers "<userIdStatus> <userCode>": what the
 //                                lock holds in that User Code slot
+//   POST /relock[/<seconds>]     answers the Door Lock autoRelockTime the lock
+//                                keeps; with <seconds>, it is set first (at the
+//                                lock itself: a reset, or its own menu)
 // Format of this file: zwave-js bin/mock-server.cjs (a function of `require`
 // returning {controller, nodes:[{id, capabilities, behaviors}], onInit}).
 const http = require("node:http");
@@ -107,6 +110,10 @@ module.exports.default = function ({ require }) {
             const code = node.state.get(`UserCode_userCode_${n[0]}`) ?? "";
             res.writeHead(200).end(`${status} ${code}`);
             return;
+          } else if (parts[0] === "relock") {
+            if (parts.length > 1) node.state.set("DoorLock_autoRelockTime", n[0]);
+            res.writeHead(200).end(String(node.state.get("DoorLock_autoRelockTime") ?? ""));
+            return;
           } else if (parts[0] === "silent" || parts[0] === "answer") {
             const silent = parts[0] === "silent";
             node.state.set("silent", silent);
@@ -134,7 +141,7 @@ module.exports.default = function ({ require }) {
           commandClasses: [
             CommandClasses.Version,
             CommandClasses["Manufacturer Specific"],
-            { ccId: CommandClasses["Door Lock"], version: 4 },
+            { ccId: CommandClasses["Door Lock"], version: 4, autoRelockSupported: true },
             { ccId: CommandClasses["User Code"], version: 1, numUsers: 10 },
             { ccId: CommandClasses.Battery, version: 1 },
             {
@@ -149,6 +156,7 @@ module.exports.default = function ({ require }) {
       },
     ],
     onInit(controller, nodes) {
+      nodes[0].state.set("DoorLock_autoRelockTime", 0); // the lock's default: off
       control(controller, nodes[0]);
     },
   };
