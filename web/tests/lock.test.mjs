@@ -53,6 +53,13 @@ test('lock and unlock round trip, and a failure that says why', async () => {
     assert.match(await status.innerText(), /lock/i);
     assert.equal((await home.api('/api/v1/locks/door-a')).lock_state, 'locked');
     await screenshot(page, 'lock-1-locked-phone');
+    // The keypad's own settings, which the hub keeps to write back after a reset.
+    await eventually(async () => {
+      const text = await page.getByTestId('lock-settings').innerText();
+      if (/Keypad off for 60 s after 5 wrong PINs\. The lock’s own; the lock holds them\./.test(text)) return true;
+      await page.reload();
+      return false;
+    }, 15_000, 'the lock settings shown');
 
     await page.getByTestId('btn-unlock').click();
     await state.filter({ hasText: /unlocked/i }).waitFor({ timeout: 10_000 });

@@ -18,6 +18,7 @@ import type {
   Hub,
   Lock,
   LockHealth,
+  LockSettingsView,
   NewCode,
   PairedKey,
   Pairing,
@@ -189,6 +190,8 @@ export const api = {
   locks: () => getJson<{ locks: Lock[] }>('/locks').then((r) => r.locks),
   lock: (id: string) => getJson<Lock>(`/locks/${enc(id)}`),
   health: (id: string) => getJson<{ lock: string; health: LockHealth }>(`/locks/${enc(id)}/health`).then((r) => r.health),
+  settings: (id: string) =>
+    getJson<{ settings: LockSettingsView }>(`/locks/${enc(id)}/settings`).then((r) => r.settings),
   events: (id: string, before?: number | null, limit = 50) =>
     getJson<EventPage>(`/locks/${enc(id)}/events?limit=${limit}${before ? `&before=${before}` : ''}`),
   history: (id: string, days: number, points: number) =>

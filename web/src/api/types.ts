@@ -169,6 +169,19 @@ export interface LockHealth {
   service?: { day?: ServiceFigures; week?: ServiceFigures; month?: ServiceFigures };
 }
 
+/** A lock's own settings as the hub keeps them (GET /locks/{id}/settings). */
+export interface LockSettingsView {
+  lock: string;
+  known: boolean;
+  settings?: Record<string, number | string>;
+  /** "keypad off for 60 s after 5 wrong PINs", "relocks after 45 s, sound silent" */
+  text?: string;
+  source?: 'lock' | 'hub';
+  state?: 'pending' | 'set' | 'failed';
+  reason?: string | null;
+  updated_ms?: number;
+}
+
 export interface HistoryPoint {
   t_ms: number;
   samples?: number;

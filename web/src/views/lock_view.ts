@@ -3,7 +3,7 @@
 // banner to its case. Kept current from the stream's `lock` and `event` events.
 
 import { api, ApiError } from '../api/client';
-import type { Lock, LockEvent, LockHealth } from '../api/types';
+import type { Lock, LockEvent, LockHealth, LockSettingsView } from '../api/types';
 import { dayTime, duration, relative } from '../format';
 import { href } from '../router';
 import { locks, sites } from '../state/fleet';
@@ -79,6 +79,7 @@ export function mountLock(root: HTMLElement, id: string): () => void {
   const notice = h('div', { class: 'notice-slot' });
   const caseBanner = h('div', { class: 'case-slot' });
   const healthBody = h('div', { class: 'health-body' }, loadingPanel('the health summary'));
+  const settingsBody = h('p', { class: 'muted', 'data-testid': 'lock-settings' }, 'Loading…');
   const eventsList = h('ol', { class: 'events-list', 'data-testid': 'events-list', 'aria-label': 'Events, newest first', tabindex: '0' });
   const eventsEmpty = h('p', { class: 'empty', hidden: true }, 'No events yet.');
   const moreBtn = h('button', { type: 'button', class: 'btn btn-quiet', hidden: true, 'data-testid': 'events-more' }, 'Show older events');
@@ -174,6 +175,29 @@ export function mountLock(root: HTMLElement, id: string): () => void {
     }
   }
 
+  /** "Relocks after 45 s, sound silent. Set through the hub; the lock holds them." */
+  function settingsWords(v: LockSettingsView): string {
+    if (!v.known || !v.text) return 'The lock has told no settings of its own yet.';
+    const text = v.text.charAt(0).toUpperCase() + v.text.slice(1);
+    const whose = v.source === 'hub' ? 'Set through the hub' : 'The lock’s own';
+    const state =
+      v.state === 'pending'
+        ? 'being written to the lock'
+        : v.state === 'failed'
+          ? `the lock did not take them${v.reason ? ` (${v.reason})` : ''}`
+          : 'the lock holds them';
+    return `${text}. ${whose}; ${state}. The hub keeps them and writes them back after a reset.`;
+  }
+
+  async function loadSettings(): Promise<void> {
+    try {
+      settingsBody.textContent = settingsWords(await api.settings(id));
+    } catch (e) {
+      settingsBody.textContent =
+        e instanceof ApiError && e.kind !== 'unreachable' ? 'This lock keeps no settings the hub can see.' : 'The settings could not be loaded.';
+    }
+  }
+
   function addEvents(events: LockEvent[], atTop: boolean): void {
     const fresh = events.filter((e) => !eventIds.has(e.id));
     for (const e of fresh) eventIds.add(e.id);
@@ -236,7 +260,13 @@ export function mountLock(root: HTMLElement, id: string): () => void {
         h(
           'div',
           { class: 'lock-grid' },
-          h('div', { class: 'col' }, actions.element, h('section', { class: 'panel health', 'aria-labelledby': 'health-title' }, h('h2', { id: 'health-title' }, 'Health'), healthBody)),
+          h(
+            'div',
+            { class: 'col' },
+            actions.element,
+            h('section', { class: 'panel health', 'aria-labelledby': 'health-title' }, h('h2', { id: 'health-title' }, 'Health'), healthBody),
+            h('section', { class: 'panel settings', 'aria-labelledby': 'settings-title' }, h('h2', { id: 'settings-title' }, 'Settings'), settingsBody),
+          ),
           h(
             'div',
             { class: 'col' },
@@ -255,6 +285,7 @@ export function mountLock(root: HTMLElement, id: string): () => void {
     );
     renderLock();
     void loadHealth();
+    void loadSettings();
     void loadEvents(false);
   }
 
@@ -270,6 +301,7 @@ export function mountLock(root: HTMLElement, id: string): () => void {
       else {
         renderLock();
         void loadHealth();
+        void loadSettings();
         void loadEvents(false);
         history?.reload();
       }
@@ -305,6 +337,8 @@ export function mountLock(root: HTMLElement, id: string): () => void {
   cleanups.push(
     onEvent.on((e) => {
       if (e.lock === id && actions) addEvents([e], true);
+      // Settings written, refused or found changed come as access_code events.
+      if (e.lock === id && actions && e.kind === 'access_code') void loadSettings();
     }),
   );
   cleanups.push(onResync.on(() => void load(false)));
