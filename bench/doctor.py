@@ -64,7 +64,8 @@ def main():
         "its keypad settings, when the lock tells them) once a complete read-back finds nothing it did not "
         "write (every 6 hours, valid for 12), and writes them back after a re-pair or reset in person. The "
         "planner proposes a reset only after every cheaper step with any chance, and only when it is at least "
-        "as likely to fix it as not. At a case's first look the lock was heard minutes before "
+        "as likely to fix it as not, counting a trouble none of the causes names (prior 2 %), which the failed "
+        "steps leave as it was and only support ends. At a case's first look the lock was heard minutes before "
         "and the simulated fleet holds only codes the hub wrote, so the replay holds a backup of every lock: "
         "the doctor may plan a re-pair or a reset, and a lock's codes are lost only if it does so without "
         "one. The guide's walk keeps no backup and loses a lock's codes whenever it reaches its re-pair or "
@@ -72,7 +73,10 @@ def main():
         "tried (contacting support is no such repair: it is the last resort, after a reset, as the guide "
         "orders them); `lockwarden bench doctor --explain` lists each with the steps walked.",
         "- **Top-1 / top-3**: the true cause first / among the first three of the ranking. The guide names no "
-        "cause.",
+        "cause. The true cause is the label of the latest fault that struck one of the case's locks from a minute "
+        "before it opened until two hours after the fault ended, the case's own lock first; a case opened for a "
+        "lock that was still online (a state mismatch, a jam) is not explained by a drop of its link the world "
+        "itself caused (its `n` labels of weak signal, interference or a crowded network).",
         "",
         "By cause (the true one):",
         "",

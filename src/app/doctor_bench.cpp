@@ -42,6 +42,7 @@ struct Kept {
   std::vector<LockId> members;
   core::Transport transport{core::Transport::wifi};
   Timestamp opened_at{};
+  bool misbehaviour{false};  ///< opened for a lock still online (no incident)
   bool back_by_look{false};
   std::vector<std::pair<Cause, double>> ranking;
   core::PlanContext context;
@@ -60,9 +61,21 @@ std::string clue_words(const core::Clues& c) {
   return out.empty() ? "no clue seen" : out;
 }
 
-/// Whether `label` explains a case about these locks opened at `opened`.
-bool explains(const FaultLabel& label, const std::vector<LockId>& members, Timestamp opened) {
+/// A drop of a lock's link that arose in the world itself (WorldEngine's
+/// link labels: the session was lost on a weak, jammed or crowded link).
+bool link_drop(const FaultLabel& label) {
+  return label.id.starts_with("n") && (label.kind == core::to_string(Cause::weak_signal) ||
+                                       label.kind == core::to_string(Cause::interference) ||
+                                       label.kind == core::to_string(Cause::network_overloaded));
+}
+
+/// Whether `label` explains a case about these locks opened at `opened`. A
+/// case opened for a lock that was still online (a state mismatch, a jam, a
+/// refused command) is not explained by a drop of its link nearby in time.
+bool explains(const FaultLabel& label, const std::vector<LockId>& members, Timestamp opened,
+              bool misbehaviour) {
   if (!core::parse_cause(label.kind)) return false;
+  if (misbehaviour && link_drop(label)) return false;
   if (label.onset > opened + kBeforeOnset) return false;
   if (label.fixed && *label.fixed + kAfterFix < opened) return false;
   for (const LockId& m : members) {
@@ -78,7 +91,7 @@ const FaultLabel* truth_of(const Kept& k, const std::vector<FaultLabel>& labels)
     return std::find(l->devices.begin(), l->devices.end(), k.lock) != l->devices.end();
   };
   for (const FaultLabel& l : labels) {
-    if (!explains(l, k.members, k.opened_at)) continue;
+    if (!explains(l, k.members, k.opened_at, k.misbehaviour)) continue;
     if (best == nullptr || (own(&l) && !own(best)) || (own(&l) == own(best) && l.onset > best->onset))
       best = &l;
   }
@@ -108,7 +121,7 @@ class Run final : public sim::LabelSink {
     if (!cause) return;
     const Timestamp at = l.fixed.value_or(l.onset);
     for (const Kept& k : kept_) {
-      if (explains(l, k.members, k.opened_at)) ears_.doctor().confirm(k.id, *cause, at);
+      if (explains(l, k.members, k.opened_at, k.misbehaviour)) ears_.doctor().confirm(k.id, *cause, at);
     }
     (void)ears_.doctor().take_lessons();  // learnt already; nothing keeps them here
   }
@@ -127,6 +140,7 @@ class Run final : public sim::LabelSink {
     k.members = c.members;
     k.transport = c.transport;
     k.opened_at = c.opened_at;
+    k.misbehaviour = c.misbehaviour.has_value() && !c.incident.has_value();
     k.back_by_look = c.back_at.has_value();
     for (const core::Hypothesis& h : c.hypotheses) k.ranking.emplace_back(h.cause, h.p);
     k.context = ears_.doctor().context(c, ears_.monitor());

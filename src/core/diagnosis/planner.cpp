@@ -8,7 +8,16 @@ namespace lw::core {
 namespace {
 
 constexpr std::size_t kCauseCount = 20;
-using Weights = std::array<double, kCauseCount>;  // per cause, in declaration order
+/// Per cause, in declaration order, and last the trouble none of them names
+/// (a cause nobody listed, two at once, a wrong report): only support ends it.
+/// It is what makes the planner humble after every step has failed: the
+/// catalogue's causes lose weight with each failure, it keeps its own, and a
+/// factory reset that only fits a cause the failures have all but ruled out
+/// gives way to support.
+using Weights = std::array<double, kCauseCount + 1>;
+constexpr std::size_t kUnexplained = kCauseCount;
+/// Its prior: one trouble in fifty.
+constexpr double kUnexplainedPrior = 0.02;
 using StepSet = std::array<bool, kStepCount>;
 
 /// A chance at or below this counts as none.
@@ -210,9 +219,16 @@ double mass(const Weights& w) {
 
 /// Weight of the causes `s` ends: mass(w) x P(s fixes it).
 double fix_mass(Step s, const Weights& w) {
-  double m = 0;
+  double m = s == Step::contact_support ? w[kUnexplained] : 0;
   for (const CauseInfo& c : causes()) m += w[index(c.cause)] * effectiveness(s, c.cause);
   return m;
+}
+
+/// P(yes) of an observation for the unnamed trouble: that of a cause picked at random.
+double p_yes_unexplained(Step s) {
+  double sum = 0;
+  for (const CauseInfo& c : causes()) sum += p_yes(s, c.cause);
+  return sum / static_cast<double>(kCauseCount);
 }
 
 /// `s` was tried and did not help (or, for an observation, the answer).
@@ -221,6 +237,8 @@ Weights condition(Step s, Weights w, bool yes) {
     const double p = p_yes(s, c.cause);
     w[index(c.cause)] *= yes ? p : 1 - p;
   }
+  const double p = is_observation(s) ? p_yes_unexplained(s) : (s == Step::contact_support ? 1.0 : 0.0);
+  w[kUnexplained] *= yes ? p : 1 - p;
   return w;
 }
 
@@ -231,7 +249,8 @@ Weights prior(const std::vector<std::pair<Cause, double>>& hypotheses) {
   }
   const double m = mass(w);
   const bool known = m > 0 && std::isfinite(m);
-  for (double& x : w) x = known ? x / m : 1.0 / kCauseCount;
+  for (double& x : w) x = (1 - kUnexplainedPrior) * (known ? x / m : 1.0 / kCauseCount);
+  w[kUnexplained] = kUnexplainedPrior;
   return w;
 }
 
@@ -441,16 +460,18 @@ Plan plan(const std::vector<std::pair<Cause, double>>& hypotheses, const PlanCon
     }
   }
   const double total = mass(w);
+  const double named = total - w[kUnexplained];
   if (total > 0) {
     for (double& x : w) x /= total;
+    // The posterior over the named causes, as the ranking is.
     for (const CauseInfo& c : causes()) {
-      if (w[index(c.cause)] > 0) out.posterior.emplace_back(c.cause, w[index(c.cause)]);
+      if (w[index(c.cause)] > 0) out.posterior.emplace_back(c.cause, w[index(c.cause)] * total / named);
     }
     std::stable_sort(out.posterior.begin(), out.posterior.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
   }
   if (out.fixed_by) return out;
-  if (!(total > 0)) {
+  if (!(named > 0)) {
     out.notes.emplace_back(
         "None of the suspected causes fits the outcomes so far: contact the maker's support.");
     if (!tried[index(Step::contact_support)]) {
