@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <limits>
 #include <utility>
 
 #include "base/enum_names.h"
@@ -167,13 +168,14 @@ void DrainTracker::sample(Timestamp at, std::optional<double> loaded_mv, std::op
   if (!loaded_mv && pct) loaded_mv = gauge_to_cell_v(*pct) * n * 1000.0;
   Day* b = bucket(at);
   if (b == nullptr) return;
-  if (loaded_mv) {
+  constexpr std::uint16_t kFull = std::numeric_limits<std::uint16_t>::max();
+  if (loaded_mv && b->volt_samples < kFull) {
     ++b->volt_samples;
-    b->sum_mv += *loaded_mv;
+    b->sum_mv += static_cast<float>(*loaded_mv);
   }
-  if (pct) {
+  if (pct && b->pct_samples < kFull) {
     ++b->pct_samples;
-    b->sum_pct += *pct;
+    b->sum_pct += static_cast<float>(*pct);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <limits>
 #include <span>
 #include <utility>
 
@@ -278,15 +279,17 @@ void BatteryForecaster::add(const Held& s) {
   const std::int64_t day = note_day(s.at);
   Day* b = day_entry(days_, day);
   if (b == nullptr) return;
-  ++b->samples;
-  b->sum_v20 += s.v20;
-  b->sum_raw += s.raw;
-  b->sum_offset += days_between(utc_day_start(day), s.at);
+  if (b->samples < std::numeric_limits<std::uint16_t>::max()) {  // the day's mean is known by then
+    ++b->samples;
+    b->sum_v20 += static_cast<float>(s.v20);
+    b->sum_raw += static_cast<float>(s.raw);
+    b->sum_offset += static_cast<float>(days_between(utc_day_start(day), s.at));
+  }
   if (s.temperature_c) {
     b->heated = true;
     if (ActivityDay* a = day_entry(activity_days_, day); a != nullptr) {
       ++a->temp_samples;
-      a->sum_temp += *s.temperature_c;
+      a->sum_temp += static_cast<float>(*s.temperature_c);
     }
   }
   if (fitted_at_ && s.measured && !s.temperature_c && s.at - *fitted_at_ <= kFreshWindow) {
@@ -304,11 +307,11 @@ void BatteryForecaster::motor_sample(Timestamp at, double motor_mv) {
   const std::int64_t day = note_day(at);
   MotorDay* b = day_entry(motor_days_, day);
   if (b == nullptr) return;
-  const double v = motor_mv / 1000.0 / cells();
+  const auto v = static_cast<float>(motor_mv / 1000.0 / cells());
   b->min_motor = b->motor_samples == 0 ? v : std::min(b->min_motor, v);
   ++b->motor_samples;
   b->sum_motor += v;
-  b->sum_motor_offset += days_between(utc_day_start(day), at);
+  b->sum_motor_offset += static_cast<float>(days_between(utc_day_start(day), at));
 }
 
 void BatteryForecaster::operation(Timestamp at) {

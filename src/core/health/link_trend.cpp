@@ -87,8 +87,9 @@ void LinkTrend::signal(Timestamp at, double value) {
   const std::int64_t day = floor_div(t, kMsPerDay);
   if (Day* d = day_entry(days_, day); d != nullptr) {
     ++d->n;
-    d->sum += value;
-    d->sum_fraction += static_cast<double>(t - day * kMsPerDay) / static_cast<double>(kMsPerDay);
+    d->sum += static_cast<float>(value);
+    d->sum_fraction +=
+        static_cast<float>(static_cast<double>(t - day * kMsPerDay) / static_cast<double>(kMsPerDay));
   }
 
   // Exponentially weighted level and spread; a reading out of order counts as
@@ -116,9 +117,14 @@ void LinkTrend::signal(Timestamp at, double value) {
 
 void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
   const std::int64_t hour = floor_div(to_epoch_ms(at), kMsPerHour);
+  if (!newest_hour_ || hour > *newest_hour_) {
+    // Moving on: the hours between are empty (at most a whole ring of them).
+    const std::int64_t from = newest_hour_ ? std::max(*newest_hour_ + 1, hour - (kLossHours - 1)) : hour;
+    for (std::int64_t h = from; h <= hour; ++h) loss_[ring_slot(h, kLossHours)] = LossHour{};
+    newest_hour_ = hour;
+  }
+  if (hour <= *newest_hour_ - kLossHours) return;  // older than the grid
   LossHour& cell = loss_[ring_slot(hour, kLossHours)];
-  if (cell.hour < hour) cell = LossHour{static_cast<std::int32_t>(hour)};
-  if (cell.hour != hour) return;  // older than the grid
   if (cell.slots == std::numeric_limits<std::uint16_t>::max()) return;
   if (!first_slot_) first_slot_ = at;
   ++cell.slots;
@@ -178,6 +184,11 @@ LinkTrend::Trend LinkTrend::fit_trend(Timestamp now) const {
   return trend;
 }
 
+const LinkTrend::LossHour* LinkTrend::loss_cell(std::int64_t hour) const {
+  if (!newest_hour_ || hour > *newest_hour_ || hour <= *newest_hour_ - kLossHours) return nullptr;
+  return &loss_[ring_slot(hour, kLossHours)];
+}
+
 std::optional<LinkTrend::Recurring> LinkTrend::find_recurring(std::int64_t now_hour) const {
   if (!last_loss_hour_ || *last_loss_hour_ <= now_hour - kLossHours) return std::nullopt;
   std::array<std::uint64_t, 24> slots{};
@@ -186,18 +197,19 @@ std::optional<LinkTrend::Recurring> LinkTrend::find_recurring(std::int64_t now_h
   std::array<int, 24> lossy_days{};
   std::uint64_t total_slots = 0;
   std::uint64_t total_lost = 0;
-  for (const LossHour& cell : loss_) {
-    if (cell.hour > now_hour || cell.hour <= now_hour - kLossHours || cell.slots == 0) continue;
+  for (std::int64_t hour = now_hour - (kLossHours - 1); hour <= now_hour; ++hour) {
+    const LossHour* cell = loss_cell(hour);
+    if (cell == nullptr || cell->slots == 0) continue;
     // Each hour of the day occurs once per day in the 7-day grid: its cells are distinct days.
-    const std::size_t h = ring_slot(cell.hour, 24);
-    slots[h] += cell.slots;
-    lost[h] += cell.lost;
+    const std::size_t h = ring_slot(hour, 24);
+    slots[h] += cell->slots;
+    lost[h] += cell->lost;
     ++observed_days[h];
-    if (cell.lost > 0 && static_cast<double>(cell.lost) >= options_.recurring_min_rate * cell.slots) {
+    if (cell->lost > 0 && static_cast<double>(cell->lost) >= options_.recurring_min_rate * cell->slots) {
       ++lossy_days[h];
     }
-    total_slots += cell.slots;
-    total_lost += cell.lost;
+    total_slots += cell->slots;
+    total_lost += cell->lost;
   }
   if (total_lost == 0) return std::nullopt;
 
@@ -288,14 +300,14 @@ LinkReport LinkTrend::report(Timestamp now) const {
   Count recent;
   Count before;
   for (std::int64_t h = now_hour - (kLossHours - 1); h <= now_hour; ++h) {
-    const LossHour& cell = loss_[ring_slot(h, kLossHours)];
-    if (cell.hour != h) continue;
+    const LossHour* cell = loss_cell(h);
+    if (cell == nullptr) continue;
     Count& c = h > now_hour - 2 ? recent : before;
-    c.slots += cell.slots;
-    c.lost += cell.lost;
+    c.slots += cell->slots;
+    c.lost += cell->lost;
     if (h > now_hour - 24) {
-      day.slots += cell.slots;
-      day.lost += cell.lost;
+      day.slots += cell->slots;
+      day.lost += cell->lost;
     }
   }
   r.loss_rate_recent = recent.rate();

@@ -162,15 +162,14 @@ class LinkTrend {
   [[nodiscard]] const Options& options() const { return options_; }
 
  private:
-  struct Day {
+  struct Day {                                                   // 16 bytes
     std::int32_t day{std::numeric_limits<std::int32_t>::min()};  // days since the epoch, UTC
-    int n{0};
-    double sum{0};
-    double sum_fraction{0};  // sum of the readings' times of day, in days (0..1)
+    std::int32_t n{0};
+    float sum{0};           // a day's readings keep their mean to within 0.01 dB
+    float sum_fraction{0};  // sum of the readings' times of day, in days (0..1)
   };
-  struct LossHour {                                               // 8 bytes: 168 of them per lock
-    std::int32_t hour{std::numeric_limits<std::int32_t>::min()};  // hours since the epoch
-    std::uint16_t slots{0};                                       // saturates (a 55 ms heartbeat)
+  struct LossHour {          // 4 bytes: 168 of them per lock; its hour is its place in the ring
+    std::uint16_t slots{0};  // saturates (a 55 ms heartbeat)
     std::uint16_t lost{0};
   };
   struct Trend {
@@ -187,6 +186,8 @@ class LinkTrend {
 
   [[nodiscard]] Trend fit_trend(Timestamp now) const;
   [[nodiscard]] std::optional<Recurring> find_recurring(std::int64_t now_hour) const;
+  /// The cell of `hour` (hours since the epoch) if the ring holds that hour, else nullptr.
+  [[nodiscard]] const LossHour* loss_cell(std::int64_t hour) const;
   /// "-82 dBm" or "45": a value in the scale's unit.
   [[nodiscard]] std::string value_words(double value) const;
 
@@ -206,6 +207,7 @@ class LinkTrend {
 
   std::array<Day, kDays> days_{};
   std::array<LossHour, kLossHours> loss_{};
+  std::optional<std::int64_t> newest_hour_;     // the ring holds the kLossHours hours up to it
   std::optional<std::int64_t> last_loss_hour_;  // the newest hour with a loss: none, no scan
   std::optional<Timestamp> first_slot_;         // the first heartbeat slot counted
 };
