@@ -36,24 +36,30 @@ HealthMonitor::HealthMonitor() : HealthMonitor(Options{}) {}
 HealthMonitor::HealthMonitor(Options options) : options_(options), liveness_(options.liveness) {}
 
 HealthMonitor::PerLock* HealthMonitor::find(const LockId& lock) {
-  auto it = locks_.find(lock);
-  return it == locks_.end() ? nullptr : &it->second;
+  auto it = index_.find(lock);
+  return it == index_.end() ? nullptr : &locks_[it->second];
+}
+
+const HealthMonitor::PerLock* HealthMonitor::find(const LockId& lock) const {
+  auto it = index_.find(lock);
+  return it == index_.end() ? nullptr : &locks_[it->second];
 }
 
 void HealthMonitor::place(const LockId& lock, const DevicePlace& place, const BatteryProfile& battery,
                           Transport transport) {
   liveness_.place(lock, place);
   const SignalScale scale = transport == Transport::zigbee ? SignalScale::lqi : SignalScale::rssi_dbm;
-  auto it = locks_.find(lock);
-  if (it == locks_.end()) {
-    locks_.emplace(lock, PerLock{place.site, place.cadence, BatteryForecaster(battery), DrainTracker(battery),
-                                 LinkTrend(scale)});
+  PerLock* l = find(lock);
+  if (l == nullptr) {
+    index_.emplace(lock, locks_.size());
+    locks_.push_back(PerLock{lock, place.site, place.cadence, BatteryForecaster(battery),
+                             DrainTracker(battery), LinkTrend(scale)});
     return;
   }
-  it->second.site = place.site;
-  it->second.cadence = place.cadence;
-  it->second.battery.set_profile(battery);
-  it->second.drain.set_profile(battery);
+  l->site = place.site;
+  l->cadence = place.cadence;
+  l->battery.set_profile(battery);
+  l->drain.set_profile(battery);
 }
 
 void HealthMonitor::heard(const LockId& lock, Timestamp at) {
@@ -149,7 +155,7 @@ void HealthMonitor::tick(Timestamp now) {
   liveness_.tick(now);
   if (next_check_ && now < *next_check_) return;
   next_check_ = now + options_.check_every;
-  for (auto& [id, l] : locks_) check(id, l, now);
+  for (PerLock& l : locks_) check(l.id, l, now);
 }
 
 void HealthMonitor::notice(const LockId& lock, Timestamp at, HealthNotice::Kind kind, std::string words,
@@ -224,14 +230,14 @@ std::vector<ConnectivityChange> HealthMonitor::take_changes() {
 std::vector<HealthNotice> HealthMonitor::take_notices() { return std::exchange(notices_, {}); }
 
 BatteryForecast HealthMonitor::forecast(const LockId& lock, Timestamp now) const {
-  auto it = locks_.find(lock);
-  return it == locks_.end() ? BatteryForecast{} : it->second.battery.forecast(now);
+  const PerLock* l = find(lock);
+  return l == nullptr ? BatteryForecast{} : l->battery.forecast(now);
 }
 
 std::optional<LinkReport> HealthMonitor::link(const LockId& lock, Timestamp now) const {
-  auto it = locks_.find(lock);
-  if (it == locks_.end()) return std::nullopt;
-  return it->second.link.report(now);
+  const PerLock* l = find(lock);
+  if (l == nullptr) return std::nullopt;
+  return l->link.report(now);
 }
 
 LockHealth HealthMonitor::health(const LockId& lock, Timestamp now) const {
@@ -239,11 +245,11 @@ LockHealth HealthMonitor::health(const LockId& lock, Timestamp now) const {
   h.connectivity = liveness_.state(lock);
   h.incident = liveness_.incident_of(lock);
   h.last_heard = liveness_.last_heard(lock);
-  auto it = locks_.find(lock);
-  if (it == locks_.end()) return h;
-  h.battery = it->second.battery.forecast(now);
-  h.drain = it->second.drain.report(now);
-  h.link = it->second.link.report(now);
+  const PerLock* l = find(lock);
+  if (l == nullptr) return h;
+  h.battery = l->battery.forecast(now);
+  h.drain = l->drain.report(now);
+  h.link = l->link.report(now);
   return h;
 }
 

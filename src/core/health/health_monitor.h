@@ -16,9 +16,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/ids.h"
@@ -122,10 +123,11 @@ class HealthMonitor {
     return service_.for_site(site, w, now);
   }
   [[nodiscard]] const LivenessEngine& liveness() const { return liveness_; }
-  [[nodiscard]] bool knows(const LockId& lock) const { return locks_.contains(lock); }
+  [[nodiscard]] bool knows(const LockId& lock) const { return index_.contains(lock); }
 
  private:
   struct PerLock {
+    LockId id;
     SiteId site;
     Duration cadence{};
     BatteryForecaster battery;
@@ -140,13 +142,17 @@ class HealthMonitor {
     std::optional<int> loss_hour_told{};
   };
   PerLock* find(const LockId& lock);
+  [[nodiscard]] const PerLock* find(const LockId& lock) const;
   void check(const LockId& id, PerLock& l, Timestamp now);
   void notice(const LockId& lock, Timestamp at, HealthNotice::Kind kind, std::string words, int days = 0);
 
   Options options_;
   LivenessEngine liveness_;
   ServiceTracker service_;
-  std::map<LockId, PerLock> locks_;
+  // Looked up per message: the small index stays in cache, the large states
+  // are read only for the lock at hand (and checked in the order placed).
+  std::deque<PerLock> locks_;                      // stable addresses, no spare capacity
+  std::unordered_map<LockId, std::size_t> index_;  // into locks_
   std::vector<HealthNotice> notices_;
   std::vector<ConnectivityChange> changes_;
   std::optional<Timestamp> next_check_;

@@ -45,6 +45,7 @@
 #include <queue>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/ids.h"
@@ -228,7 +229,7 @@ class LivenessEngine {
 
   Options options_;
   std::vector<Device> devices_;
-  std::map<LockId, std::size_t> index_;
+  std::unordered_map<LockId, std::size_t> index_;  // into devices_
   std::map<std::string, Via> vias_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
   std::map<std::uint64_t, Incident> open_;
