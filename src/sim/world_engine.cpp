@@ -405,35 +405,30 @@ class World {
     report(*l, true);
   }
 
-  /// The hub's /get for a Zigbee lock: the lock state (a probe), or one PIN
-  /// slot (getPinCode: Zigbee2MQTT publishes what the lock says under `users`).
+  /// The hub's /get for a Zigbee lock: the lock state (a probe), one PIN slot
+  /// (getPinCode: Zigbee2MQTT publishes what the lock says under `users`), or
+  /// the settings' attributes (auto_relock_time, sound_volume in its state).
   void zigbee_get(std::string_view base, std::string_view name, std::string_view payload) {
     Lock* l = zigbee_lock(base, name);
     if (l == nullptr) return;
     auto request = protocol::decode_z2m_get(payload);
     if (!request || (!request->pin_user && !request->settings)) return probe(l->cfg->id);
     if (!l->bridge->online) return;
-    if (!request->pin_user) {  // the settings' attributes
-      apply_standby(*l);
-      if (!(l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true))) {
-        z2m_failure(*l, "get", "auto_relock_time", "Data request failed with error: 'MAC no ack' (233)");
-        return;
-      }
-      l->z2m_settings_cached = true;
-      report(*l, true);
-      return;
-    }
-    const int user = *request->pin_user;
-    if (user >= kZigbeePinSlots) {
-      z2m_failure(*l, "get", "pin_code", "userId must be in range for device");
+    const std::string_view key = request->pin_user ? "pin_code" : "auto_relock_time";
+    if (request->pin_user && *request->pin_user >= kZigbeePinSlots) {
+      z2m_failure(*l, "get", key, "userId must be in range for device");
       return;
     }
     apply_standby(*l);
     if (!(l->connected && l->alive() && !l->hung() && path_exists(*l) && deliver(*l, true))) {
-      z2m_failure(*l, "get", "pin_code", "Data request failed with error: 'MAC no ack' (233)");
+      z2m_failure(*l, "get", key, "Data request failed with error: 'MAC no ack' (233)");
       return;
     }
-    l->z2m_users[user] = l->zigbee_pins.count(user) != 0;
+    if (request->pin_user) {
+      l->z2m_users[*request->pin_user] = l->zigbee_pins.count(*request->pin_user) != 0;
+    } else {  // the settings' attributes
+      l->z2m_settings_cached = true;
+    }
     report(*l, true);
   }
 
