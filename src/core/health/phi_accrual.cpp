@@ -1,6 +1,7 @@
 #include "core/health/phi_accrual.h"
 
 #include <algorithm>
+#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 
 namespace lw::core {
@@ -98,12 +99,36 @@ double PhiAccrual::phi(Timestamp now) const {
 
 std::optional<Timestamp> PhiAccrual::crosses(double threshold) const {
   if (!last_) return std::nullopt;
+  const double pause = ms(options_.acceptable_pause);
+  const double t = ms(period_);
+  const double sigma = sigma_ms();
+  const double p = loss_rate();
+  const double per_miss = -std::log10(p);  // φ added by each report missed for sure
+  // φ reaches the threshold while the j-th report is due: the j − 1 before it
+  // are lost for sure and the j-th term supplies the rest, r. Solving
+  // p + (1 − p)·Q(z) = 10^−r for z puts the crossing at j·T + z·σ. It is exact
+  // when the reports' arrival spreads do not overlap (σ well under T); the two
+  // checks below find out, and bisection takes over when they do.
+  const double j = std::max(1.0, std::ceil(threshold / per_miss));
+  const double rest = std::pow(10.0, -(threshold - (j - 1) * per_miss));
+  const double tail = std::clamp((rest - p) / (1 - p), 1e-15, 1 - 1e-15);
+  const double z = std::sqrt(2.0) * boost::math::erfc_inv(2 * tail);
+  const double guess = pause + j * t + z * sigma;
+  constexpr double kResolution = 250;  // ms: the deadline is at most this late
+  const double hi = std::ceil(guess + kResolution / 2);
+  if (hi - kResolution > 0 && phi(*last_ + from_ms(hi)) >= threshold &&
+      phi(*last_ + from_ms(hi - kResolution)) < threshold) {
+    return *last_ + from_ms(hi);
+  }
+  return bisect(threshold);
+}
+
+std::optional<Timestamp> PhiAccrual::bisect(double threshold) const {
   const double t = ms(period_);
   double lo = 0;
   double hi =
       ms(options_.acceptable_pause) + t * (threshold / -std::log10(loss_rate()) + 2) + 10 * sigma_ms();
-  // φ is increasing in the silence: bisect on it, to a quarter second (the
-  // deadline is at most that late).
+  // φ is increasing in the silence: bisect on it, to a quarter second.
   for (int i = 0; i < 50 && hi - lo > 250; ++i) {
     const double mid = (lo + hi) / 2;
     if (phi(*last_ + from_ms(mid)) < threshold) {

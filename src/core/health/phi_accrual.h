@@ -74,6 +74,8 @@ class PhiAccrual {
   };
   void push(Interval interval);
   [[nodiscard]] double sigma_ms() const;
+  /// crosses() by bisection on φ, for spreads too wide for its closed form.
+  [[nodiscard]] std::optional<Timestamp> bisect(double threshold) const;
 
   Options options_;
   Duration period_{};

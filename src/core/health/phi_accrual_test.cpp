@@ -79,6 +79,43 @@ TEST(PhiAccrual, CrossingTimeIsWherePhiReachesTheThreshold) {
   EXPECT_GE(d.phi(*when + 1s), 8.0);
 }
 
+// The deadline the liveness engine sleeps until: never before φ reaches the
+// threshold, and at most a quarter second after, for regular, jittery and
+// lossy devices, with and without a pause, at suspect- and offline-like
+// thresholds.
+TEST(PhiAccrual, TheCrossingIsWithinAQuarterSecondAfterPhiReachesTheThreshold) {
+  struct Device {
+    const char* name;
+    double period_s;
+    double jitter_s;  // alternating early and late by this much
+    int lose_every;   // every n-th report lost; 0: none
+    Duration pause;
+  };
+  const Device devices[] = {
+      {"regular", 10, 0, 0, Duration::zero()},
+      {"slow and jittery", 600, 20, 0, Duration::zero()},
+      {"lossy", 60, 1, 4, Duration::zero()},
+      {"very jittery", 10, 4, 0, Duration::zero()},
+      {"very lossy and jittery", 30, 9, 2, Duration::zero()},
+      {"installing", 600, 20, 20, std::chrono::minutes(15)},
+  };
+  for (const Device& dev : devices) {
+    PhiAccrual::Options options;
+    options.acceptable_pause = dev.pause;
+    PhiAccrual d(std::chrono::milliseconds(static_cast<std::int64_t>(dev.period_s * 1000)), options);
+    for (int i = 0; i < 100; ++i) {
+      if (dev.lose_every > 0 && i % dev.lose_every == 1) continue;
+      d.heard(at_s(i * dev.period_s + (i % 2 == 0 ? -dev.jitter_s : dev.jitter_s)));
+    }
+    for (const double threshold : {0.5, 1.0, 3.0, 8.0, 12.0, 40.0}) {
+      const auto when = d.crosses(threshold);
+      ASSERT_TRUE(when);
+      EXPECT_GE(d.phi(*when), threshold) << dev.name << " at " << threshold;
+      EXPECT_LT(d.phi(*when - 250ms), threshold) << dev.name << " at " << threshold;
+    }
+  }
+}
+
 TEST(PhiAccrual, DeclaringASlowerCadenceReseedsTheHistory) {
   PhiAccrual d(10s);
   for (int i = 0; i < 20; ++i) d.heard(at_s(i * 10.0));
