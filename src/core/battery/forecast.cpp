@@ -195,6 +195,9 @@ std::string fixed(double v, int decimals) {
 
 }  // namespace
 
+double alkaline_loaded_v20(double depth) noexcept { return alkaline_v20_at(depth); }
+double alkaline_depth(double loaded_v20) noexcept { return interpolate(kAlkalineDepth, loaded_v20); }
+
 double motor_cutoff_loaded_v(Chemistry c, double temp_c, const MotorLoad& motor,
                              double resistance_scale) noexcept {
   const CellModel& m = cell(c);
@@ -610,18 +613,26 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     std::string steady;
     if (k >= 5 && tx[k - 1] - tx[0] >= 4) {
       const auto line = theil_sen(std::span(tx).first(k), std::span(ty).first(k), 0.25);
-      if (line && line->slope < -1e-4) {
-        const auto px = std::span(tx).first(k);
-        const auto py = std::span(ty).first(k);
-        const double x_dies = (cut - line->intercept) / line->slope;
-        const double low_intercept = median_intercept(px, py, line->low);
-        const double x_early = (cut_early - low_intercept) / line->low;
-        const double x_alert = (cut - low_intercept) / line->low;
+      // The voltage falls faster as the cell empties; the depth of discharge
+      // it reads (kAlkalineDepth) falls steadily at a steady drain, so the
+      // line is drawn through the depths.
+      std::array<double, kDays> td{};
+      for (std::size_t i = 0; i < k; ++i) td[i] = alkaline_depth(ty[i]);
+      const auto px = std::span(tx).first(k);
+      const auto pd = std::span(td).first(k);
+      const auto deep = theil_sen(px, pd, 0.25);
+      if (line && line->slope < -1e-4 && deep && deep->slope > 1e-5) {
+        const double x_dies = (alkaline_depth(cut) - deep->intercept) / deep->slope;
+        const double steep_intercept = median_intercept(px, pd, deep->high);
+        const double x_early = (alkaline_depth(cut_early) - steep_intercept) / deep->high;
+        const double x_alert = (alkaline_depth(cut) - steep_intercept) / deep->high;
         std::optional<Timestamp> latest;
-        if (line->high < -1e-5) latest = at_x((cut_late - median_intercept(px, py, line->high)) / line->high);
+        if (deep->low > 1e-6)
+          latest = at_x((alkaline_depth(cut_late) - median_intercept(px, pd, deep->low)) / deep->low);
         finish(ForecastMethod::voltage_trend, at_x(x_dies), at_x(x_early), latest,
                "voltage trend over " + std::to_string(k) + " days: " + fixed(line->slope * 1000, 1) +
-                   " mV/day per cell, " + now_words,
+                   " mV/day per cell (" + fixed(deep->slope * 100, 2) + " % of the charge a day), " +
+                   now_words,
                at_x(x_alert));
         return fit;
       }

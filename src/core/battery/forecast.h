@@ -22,10 +22,12 @@
 //
 // Methods, by chemistry:
 //   alkaline (and unknown, taken as alkaline, 4 cells unless inferred):
-//     the voltage falls steadily, so a Theil–Sen line through the daily mean
-//     loaded voltage per cell of the last 30 days (normalised to 20 °C when
-//     temperatures come in) is extrapolated to the cut-off; the band comes
-//     from Sen's 90 % slope band and ±25 % on the resistance estimate. Days
+//     the daily mean loaded voltage per cell of the last 30 days (normalised
+//     to 20 °C when temperatures come in) is read as a depth of discharge
+//     along the cell's curve (alkaline_depth: the voltage falls faster as the
+//     cell empties, the depth steadily at a steady drain); a Theil–Sen line
+//     through the depths is extrapolated to the cut-off's depth; the band
+//     comes from Sen's 90 % slope band and ±25 % on the resistance estimate. Days
 //     above 1.45 V/cell (a fresh cell's fast first drop) are left out. With
 //     fewer than 5 days, the voltage level is read as a state of charge and
 //     the remaining charge divided by the activity's drain.
@@ -127,6 +129,12 @@ struct MotorLoad {
 /// `resistance_scale` scales the modelled internal resistance (for bands).
 double motor_cutoff_loaded_v(Chemistry c, double temp_c, const MotorLoad& motor = {},
                              double resistance_scale = 1.0) noexcept;
+
+/// An alkaline cell's loaded voltage per cell at 20 °C (under the radio's
+/// load) at `depth` of discharge (0..1), from Energizer E91's curve, and the
+/// depth a reading shows: the curve the voltage trend is drawn along.
+double alkaline_loaded_v20(double depth) noexcept;
+double alkaline_depth(double loaded_v20) noexcept;
 
 /// How a forecast was made.
 enum class ForecastMethod {

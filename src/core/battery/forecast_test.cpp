@@ -85,13 +85,36 @@ std::function<double(double)> line(double start, double per_day, double day0 = 0
   return [=](double day) { return start - per_day * (day - day0); };
 }
 
-TEST(BatteryForecaster, AlkalineLockDiesWhereItsVoltageLineMeetsTheCutOff) {
+/// An alkaline cell drained steadily: `per_day` of its charge a day from
+/// `depth0` at `day0`, its voltage following the cell's curve (it falls
+/// faster as the cell empties).
+std::function<double(double)> steady(double depth0, double per_day, double day0 = 0) {
+  return [=](double day) { return alkaline_loaded_v20(depth0 + per_day * (day - day0)); };
+}
+/// The day such a cell reaches the motor cut-off at 20 °C.
+double steady_death(double depth0, double per_day, double day0 = 0) {
+  return day0 + (alkaline_depth(motor_cutoff_loaded_v(Chemistry::alkaline, 20)) - depth0) / per_day;
+}
+
+TEST(BatteryForecaster, AlkalineCellsCurveIsItsDepthOfDischargeReadBackwards) {
+  EXPECT_NEAR(alkaline_loaded_v20(0), 1.55, 1e-9) << "a fresh cell under the radio's load";
+  for (const double depth : {0.1, 0.3, 0.5, 0.65, 0.8}) {
+    EXPECT_NEAR(alkaline_depth(alkaline_loaded_v20(depth)), depth, 1e-9);
+    EXPECT_GT(alkaline_loaded_v20(depth - 0.05) - alkaline_loaded_v20(depth),
+              alkaline_loaded_v20(0.35) - alkaline_loaded_v20(0.40) - 1e-9)
+        << "the voltage falls at least as fast near the end as at the middle";
+  }
+}
+
+TEST(BatteryForecaster, AlkalineLockDiesWhereItsSteadyDischargeMeetsTheCutOff) {
   Lock lock{alkaline_wifi()};
-  lock.run(0, 100, line(1.45, 0.002));  // 1.45 -> 1.15 V/cell over 150 days
+  // 0.4 % of the charge a day: 1.46 -> 1.30 V/cell over 100 days, falling
+  // faster as it goes (a straight line through the voltages would be late).
+  lock.run(0, 100, steady(0.10, 0.004));
   const BatteryForecast f = lock.forecaster.forecast(at_day(100));
 
   const double cut = motor_cutoff_loaded_v(Chemistry::alkaline, 20);
-  const double crossing_day = (1.45 - cut) / 0.002;
+  const double crossing_day = steady_death(0.10, 0.004);
   ASSERT_TRUE(f.dies_at.has_value()) << f.basis;
   EXPECT_EQ(f.method, ForecastMethod::voltage_trend) << f.basis;
   EXPECT_NEAR(day_of(*f.dies_at), crossing_day, 3.0) << f.basis;
@@ -119,8 +142,8 @@ TEST(BatteryForecaster, AlertsFireOnceEachInOrderAndAgainAfterABatteryChange) {
   const auto collect = [&](double day) {
     for (int h : lock.forecaster.due_alerts(at_day(day))) fired.emplace_back(day, h);
   };
-  lock.run(0, 147, line(1.45, 0.002), collect);
-  const double death = (1.45 - motor_cutoff_loaded_v(Chemistry::alkaline, 20)) / 0.002;
+  lock.run(0, 147, steady(0.10, 0.004), collect);
+  const double death = steady_death(0.10, 0.004);
 
   ASSERT_EQ(fired.size(), 4U);
   const std::vector<int> order{30, 14, 7, 3};
@@ -130,8 +153,8 @@ TEST(BatteryForecaster, AlertsFireOnceEachInOrderAndAgainAfterABatteryChange) {
     EXPECT_GE(death - fired[i].first, order[i] - 2.0) << "not late: horizon " << order[i];
   }
 
-  // New cells (1.55 V/cell), falling 3 mV/day: the alerts are armed again.
-  lock.run(147, 300, line(1.55, 0.003, 147), collect);
+  // New cells (1.55 V/cell), drained 0.5 % a day: the alerts are armed again.
+  lock.run(147, 300, steady(0, 0.005, 147), collect);
   ASSERT_TRUE(lock.forecaster.fitted_at().has_value());
   EXPECT_NEAR(day_of(*lock.forecaster.fitted_at()), 147, 0.1);
   ASSERT_EQ(fired.size(), 8U);
@@ -142,12 +165,13 @@ TEST(BatteryForecaster, AlertsFireOnceEachInOrderAndAgainAfterABatteryChange) {
 }
 
 TEST(BatteryForecaster, AFreshAlkalineCellsFastFirstDropDoesNotShortenTheForecast) {
-  // Fresh cells lose their first 0.1 V in days, then fall 2 mV/day.
-  const auto fresh = [](double day) { return day < 5 ? 1.55 - 0.02 * day : 1.45 - 0.002 * (day - 5); };
+  // Fresh cells lose their first 0.1 V in days, then drain 0.4 % a day.
+  const auto drained = steady(alkaline_depth(1.45), 0.004, 5);
+  const auto fresh = [&](double day) { return day < 5 ? 1.55 - 0.02 * day : drained(day); };
   Lock lock{alkaline_wifi()};
   lock.run(0, 20, fresh);
   const BatteryForecast f = lock.forecaster.forecast(at_day(20));
-  const double crossing_day = 5 + (1.45 - motor_cutoff_loaded_v(Chemistry::alkaline, 20)) / 0.002;
+  const double crossing_day = steady_death(alkaline_depth(1.45), 0.004, 5);
   ASSERT_TRUE(f.dies_at.has_value()) << f.basis;
   EXPECT_NEAR(day_of(*f.dies_at), crossing_day, 5.0) << f.basis;
 }
