@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 namespace lw::core {
 namespace {
@@ -67,16 +68,30 @@ LinkTrend::Options LinkTrend::Options::for_scale(SignalScale scale) {
   return o;
 }
 
-LinkTrend::LinkTrend(SignalScale scale) : LinkTrend(scale, Options::for_scale(scale)) {}
+namespace {
 
-LinkTrend::LinkTrend(SignalScale scale, Options options) : scale_(scale), options_(options) {
-  options_.trend_max_days = std::clamp(options_.trend_max_days, 2, kDays);
-  options_.trend_min_days = std::clamp(options_.trend_min_days, 2, options_.trend_max_days);
-  options_.min_samples_per_day = std::max(options_.min_samples_per_day, 1);
-  options_.recurring_min_days = std::max(options_.recurring_min_days, 1);
-  options_.level_time_constant = std::max(options_.level_time_constant, Duration{1});
-  options_.spread_time_constant = std::max(options_.spread_time_constant, Duration{1});
+LinkTrend::Options clamped(LinkTrend::Options o) {
+  o.trend_max_days = std::clamp(o.trend_max_days, 2, LinkTrend::kDays);
+  o.trend_min_days = std::clamp(o.trend_min_days, 2, o.trend_max_days);
+  o.min_samples_per_day = std::max(o.min_samples_per_day, 1);
+  o.recurring_min_days = std::max(o.recurring_min_days, 1);
+  o.level_time_constant = std::max(o.level_time_constant, Duration{1});
+  o.spread_time_constant = std::max(o.spread_time_constant, Duration{1});
+  return o;
 }
+
+}  // namespace
+
+LinkTrend::LinkTrend(SignalScale scale) : scale_(scale) {
+  // Every lock on a scale shares its defaults: one copy, not one per lock.
+  static const auto rssi =
+      std::make_shared<const Options>(clamped(Options::for_scale(SignalScale::rssi_dbm)));
+  static const auto lqi = std::make_shared<const Options>(clamped(Options::for_scale(SignalScale::lqi)));
+  options_ = scale == SignalScale::lqi ? lqi : rssi;
+}
+
+LinkTrend::LinkTrend(SignalScale scale, Options options)
+    : scale_(scale), options_(std::make_shared<const Options>(clamped(options))) {}
 
 void LinkTrend::signal(Timestamp at, double value) {
   if (std::isnan(value)) return;
@@ -96,8 +111,8 @@ void LinkTrend::signal(Timestamp at, double value) {
   // if it came with the last one.
   if (last_signal_ && at > *last_signal_) {
     const double dt = ms(at - *last_signal_);
-    level_weight_ *= std::exp(-dt / ms(options_.level_time_constant));
-    const double f = std::exp(-dt / ms(options_.spread_time_constant));
+    level_weight_ *= std::exp(-dt / ms(options_->level_time_constant));
+    const double f = std::exp(-dt / ms(options_->spread_time_constant));
     spread_weight_ *= f;
     spread_m2_ *= f;
     spread_weight_sq_ *= f * f;
@@ -125,7 +140,11 @@ void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
   }
   if (hour <= *newest_hour_ - kLossHours) return;  // older than the grid
   LossHour& cell = loss_[ring_slot(hour, kLossHours)];
-  if (cell.slots == std::numeric_limits<std::uint16_t>::max()) return;
+  if (cell.slots == std::numeric_limits<std::uint8_t>::max()) {
+    // A fast heartbeat: the hour's counts are halved, its loss rate kept.
+    cell.slots = static_cast<std::uint8_t>(cell.slots / 2);
+    cell.lost = static_cast<std::uint8_t>((cell.lost + 1) / 2);
+  }
   if (!first_slot_) first_slot_ = at;
   ++cell.slots;
   if (lost) {
@@ -137,14 +156,14 @@ void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
 LinkTrend::Trend LinkTrend::fit_trend(Timestamp now) const {
   const std::int64_t t_now = to_epoch_ms(now);
   const std::int64_t today = floor_div(t_now, kMsPerDay);
-  const std::int64_t first = today - (options_.trend_max_days - 1);
+  const std::int64_t first = today - (options_->trend_max_days - 1);
 
   // Daily means against the mean time of their readings, in days from today's start.
   std::array<double, kDays> x{};
   std::array<double, kDays> y{};
   int k = 0;
   for (const Day& d : days_) {
-    if (d.day < first || d.day > today || d.n < options_.min_samples_per_day) continue;
+    if (d.day < first || d.day > today || d.n < options_->min_samples_per_day) continue;
     const auto n = static_cast<double>(d.n);
     x[k] = static_cast<double>(d.day - today) + d.sum_fraction / n;
     y[k] = d.sum / n;
@@ -205,7 +224,7 @@ std::optional<LinkTrend::Recurring> LinkTrend::find_recurring(std::int64_t now_h
     slots[h] += cell->slots;
     lost[h] += cell->lost;
     ++observed_days[h];
-    if (cell->lost > 0 && static_cast<double>(cell->lost) >= options_.recurring_min_rate * cell->slots) {
+    if (cell->lost > 0 && static_cast<double>(cell->lost) >= options_->recurring_min_rate * cell->slots) {
       ++lossy_days[h];
     }
     total_slots += cell->slots;
@@ -214,13 +233,13 @@ std::optional<LinkTrend::Recurring> LinkTrend::find_recurring(std::int64_t now_h
   if (total_lost == 0) return std::nullopt;
 
   const double overall = static_cast<double>(total_lost) / static_cast<double>(total_slots);
-  const double alpha = options_.recurring_significance / 24.0;  // Bonferroni over the hours
+  const double alpha = options_->recurring_significance / 24.0;  // Bonferroni over the hours
   std::optional<Recurring> best;
   double best_rate = 0;
   for (std::size_t h = 0; h < 24; ++h) {
-    if (lossy_days[h] < options_.recurring_min_days || slots[h] == 0) continue;
+    if (lossy_days[h] < options_->recurring_min_days || slots[h] == 0) continue;
     const double rate = static_cast<double>(lost[h]) / static_cast<double>(slots[h]);
-    if (rate < options_.recurring_min_rate || rate < options_.recurring_factor * overall) continue;
+    if (rate < options_->recurring_min_rate || rate < options_->recurring_factor * overall) continue;
     // Against the rest of the day's rate; with no loss elsewhere, against
     // one loss in the whole grid rather than zero (which would make any loss certain).
     const std::uint64_t other_slots = total_slots - slots[h];
@@ -251,31 +270,31 @@ LinkReport LinkTrend::report(Timestamp now) const {
         (scale_ == SignalScale::rssi_dbm ? "signal " : "link quality ") + value_words(level_);
     r.level = level_;
     r.latest = latest_;
-    r.latest_weak = latest_ < options_.weak_below;
+    r.latest_weak = latest_ < options_->weak_below;
     const double effective = spread_weight_ - spread_weight_sq_ / spread_weight_;
     r.std_dev = effective > 0 ? std::sqrt(std::max(0.0, spread_m2_ / effective)) : 0.0;
-    r.weak = r.level < options_.weak_below;
-    if (r.level < options_.failing_below) {
-      r.evidence.push_back(level_words + format(", failing (under %.0f)", options_.failing_below));
+    r.weak = r.level < options_->weak_below;
+    if (r.level < options_->failing_below) {
+      r.evidence.push_back(level_words + format(", failing (under %.0f)", options_->failing_below));
     } else if (r.weak) {
-      r.evidence.push_back(level_words + format(", weak (under %.0f)", options_.weak_below));
+      r.evidence.push_back(level_words + format(", weak (under %.0f)", options_->weak_below));
     }
   }
 
   const Trend trend = fit_trend(now);
   r.slope_per_day = trend.slope;
   const double fall = -trend.slope;
-  if (trend.days >= options_.trend_min_days && fall >= options_.min_slope_per_day &&
-      fall > options_.slope_sigmas * trend.std_error) {
-    const double days_left = std::max(0.0, (trend.fitted_now - options_.failing_below) / fall);
-    if (days_left <= days(options_.fail_horizon)) {
+  if (trend.days >= options_->trend_min_days && fall >= options_->min_slope_per_day &&
+      fall > options_->slope_sigmas * trend.std_error) {
+    const double days_left = std::max(0.0, (trend.fitted_now - options_->failing_below) / fall);
+    if (days_left <= days(options_->fail_horizon)) {
       r.degrading = true;
       r.fails_at = now + from_days(days_left);
       r.evidence.push_back(format("falling %.1f%s a day for %d days", fall, unit, trend.days));
       if (days_left <= 0) {
-        r.evidence.push_back("already under " + value_words(options_.failing_below));
+        r.evidence.push_back("already under " + value_words(options_->failing_below));
       } else {
-        r.evidence.push_back("projected under " + value_words(options_.failing_below) +
+        r.evidence.push_back("projected under " + value_words(options_->failing_below) +
                              format(" in about %.1f days", days_left));
       }
     }
@@ -314,7 +333,7 @@ LinkReport LinkTrend::report(Timestamp now) const {
   r.loss_rate_before = before.rate();
   r.loss_rate_24h = day.rate().value_or(0);
   if (first_slot_ && now > *first_slot_) r.counted_for = now - *first_slot_;
-  if (day.slots > 0 && r.loss_rate_24h >= options_.notable_loss_rate) {
+  if (day.slots > 0 && r.loss_rate_24h >= options_->notable_loss_rate) {
     r.evidence.push_back(
         format("lost %.0f %% of expected heartbeats in the last 24 h", 100 * r.loss_rate_24h));
   }

@@ -37,7 +37,7 @@
 //   if (r.degrading) warn(r.evidence);   // "falling 1.5 dB a day for 9 days"
 //
 // Pure: no I/O, no clock; time comes in as a parameter. Fixed memory per
-// device (kDays daily aggregates and a 7 x 24 hourly loss grid, ~3 KB); inputs
+// device (kDays daily aggregates and a 7 x 24 hourly loss grid, under 1 KB); inputs
 // are O(1), a report is O(kDays + 168).
 // Threading: not thread-safe; one owner.
 #pragma once
@@ -45,6 +45,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -159,7 +160,7 @@ class LinkTrend {
   [[nodiscard]] LinkReport report(Timestamp now) const;
 
   [[nodiscard]] SignalScale scale() const { return scale_; }
-  [[nodiscard]] const Options& options() const { return options_; }
+  [[nodiscard]] const Options& options() const { return *options_; }
 
  private:
   struct Day {                                                   // 16 bytes
@@ -168,9 +169,10 @@ class LinkTrend {
     float sum{0};           // a day's readings keep their mean to within 0.01 dB
     float sum_fraction{0};  // sum of the readings' times of day, in days (0..1)
   };
-  struct LossHour {          // 4 bytes: 168 of them per lock; its hour is its place in the ring
-    std::uint16_t slots{0};  // saturates (a 55 ms heartbeat)
-    std::uint16_t lost{0};
+  struct LossHour {         // 2 bytes: 168 of them per lock; its hour is its place in the ring
+    std::uint8_t slots{0};  // halved with `lost` when full (a heartbeat under 14 s: the
+                            // hour's later minutes then weigh more)
+    std::uint8_t lost{0};
   };
   struct Trend {
     int days{0};
@@ -192,7 +194,7 @@ class LinkTrend {
   [[nodiscard]] std::string value_words(double value) const;
 
   SignalScale scale_;
-  Options options_;
+  std::shared_ptr<const Options> options_;  // the scale's defaults are shared by every lock
 
   // Level: weighted mean with weights exp(-age / level_time_constant).
   double level_weight_{0};

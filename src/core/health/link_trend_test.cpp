@@ -179,6 +179,26 @@ TEST(LinkTrend, LossAtSixInTheEveningOnFiveDaysIsRecurringAtHour18) {
   EXPECT_THAT(r.evidence, Contains(HasSubstr("loss at 18:00-19:00 UTC on 5 of the last 7 days")));
 }
 
+TEST(LinkTrend, AHeartbeatEveryTwoSecondsKeepsEachHoursLossRate) {
+  LinkTrend link(SignalScale::rssi_dbm);
+  for (int slot = 0; slot < 7 * 24 * 1800; ++slot) {  // 1,800 heartbeats an hour for 7 days
+    const Timestamp at = kT0 + std::chrono::seconds(2 * slot);
+    const int day = slot / (24 * 1800);
+    const int hour = (slot / 1800) % 24;
+    // From 18:30 on five days 60 % are lost (30 % of the hour), 2 % elsewhere:
+    // the hour's counts fill up long before the interference starts.
+    const bool interference = hour == 18 && day >= 2 && slot % 1800 >= 900;
+    link.heartbeat_slot(at, interference ? slot % 10 < 6 : slot % 50 == 0);
+  }
+  const LinkReport r = link.report(at_days(7) - 1ms);
+  ASSERT_TRUE(r.recurring_loss_hour.has_value());
+  EXPECT_EQ(*r.recurring_loss_hour, 18);
+  // The true rate is 3.2 %; a full hour's counts are halved, so its later
+  // minutes weigh more (here the lossy ones): 4.6 %.
+  EXPECT_GT(r.loss_rate_24h, 0.03);
+  EXPECT_LT(r.loss_rate_24h, 0.05);
+}
+
 TEST(LinkTrend, UniformFivePercentLossIsNotRecurring) {
   LinkTrend link(SignalScale::rssi_dbm);
   Noise random(1.0, 11);
