@@ -33,23 +33,35 @@ void PhiAccrual::declare(Duration interval) {
   residual_n_ = 0;
 }
 
-void PhiAccrual::push(Interval interval) {
-  auto add = [this](const Interval& i, double sign) {
-    slots_ += sign * i.slots;
-    if (i.slots >= 1) {
-      misses_ += sign * (i.slots - 1);
-      residual_sq_ += sign * static_cast<double>(i.residual) * i.residual;
+std::int16_t PhiAccrual::to_units(double residual_ms) const {
+  return static_cast<std::int16_t>(
+      std::clamp(std::round(residual_ms / ms(period_) * 65536), -32767.0, 32767.0));
+}
+
+double PhiAccrual::from_units(std::int16_t units) const { return units * ms(period_) / 65536; }
+
+void PhiAccrual::push(double slots, double residual_ms) {
+  // The sums take what the window holds, so what leaves it cancels exactly.
+  const auto add = [this](std::uint16_t due, std::int16_t units, double sign) {
+    slots_ += sign * due;
+    if (due >= 1) {
+      const double residual = from_units(units);
+      misses_ += sign * (due - 1);
+      residual_sq_ += sign * residual * residual;
       residual_n_ += sign;
     }
   };
   if (count_ == kWindow) {
-    add(window_[next_], -1);
+    add(window_slots_[next_], window_residual_[next_], -1);
   } else {
     ++count_;
   }
-  window_[next_] = interval;
-  next_ = (next_ + 1) % kWindow;
-  add(interval, +1);
+  const auto due = static_cast<std::uint16_t>(std::min(slots, 65535.0));
+  const std::int16_t units = to_units(residual_ms);
+  window_slots_[next_] = due;
+  window_residual_[next_] = units;
+  next_ = static_cast<std::uint8_t>((next_ + 1) % kWindow);
+  add(due, units, +1);
 }
 
 void PhiAccrual::heard(Timestamp at) {
@@ -58,7 +70,7 @@ void PhiAccrual::heard(Timestamp at) {
     const double t = ms(period_);
     // A gap shorter than half a period is an extra message (an event), not a report.
     const double slots = gap < 0.5 * t ? 0 : std::max(1.0, std::round(gap / t));
-    push({static_cast<float>(slots), static_cast<float>(slots >= 1 ? gap - slots * t : 0)});
+    push(slots, slots >= 1 ? gap - slots * t : 0);
   }
   if (!last_ || at > *last_) last_ = at;
 }

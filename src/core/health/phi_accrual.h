@@ -25,6 +25,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include "base/time.h"
@@ -68,20 +69,24 @@ class PhiAccrual {
   [[nodiscard]] std::optional<Timestamp> last_heard() const { return last_; }
 
  private:
-  struct Interval {
-    float slots;     // reports due in it (0 when shorter than half a period)
-    float residual;  // ms from the nearest expected arrival
-  };
-  void push(Interval interval);
+  /// An interval with `slots` reports due in it (0 when shorter than half a
+  /// period), `residual_ms` from the nearest expected arrival.
+  void push(double slots, double residual_ms);
+  /// An interval's residual in the window's units (1/65536 of the period), and back.
+  [[nodiscard]] std::int16_t to_units(double residual_ms) const;
+  [[nodiscard]] double from_units(std::int16_t units) const;
   [[nodiscard]] double sigma_ms() const;
   /// crosses() by bisection on φ, for spreads too wide for its closed form.
   [[nodiscard]] std::optional<Timestamp> bisect(double threshold) const;
 
   Options options_;
   Duration period_{};
-  std::array<Interval, kWindow> window_{};
-  std::size_t count_{0};
-  std::size_t next_{0};
+  // The last kWindow intervals, 4 bytes each: the reports due in each
+  // (saturating) and its residual, within ±half a period.
+  std::array<std::uint16_t, kWindow> window_slots_{};
+  std::array<std::int16_t, kWindow> window_residual_{};
+  std::uint8_t count_{0};
+  std::uint8_t next_{0};
   double slots_{0};
   double misses_{0};
   double residual_sq_{0};
