@@ -1,7 +1,6 @@
 #include "core/health/phi_accrual.h"
 
 #include <algorithm>
-#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 
 namespace lw::core {
@@ -14,6 +13,16 @@ Duration from_ms(double v) {
 
 /// Upper tail of the standard normal.
 double q(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+
+/// The z with q(z) = y, 0 < y < 1, within 4.5e-4 (Abramowitz and Stegun
+/// 26.2.23): a thousandth of σ, well inside crosses()'s quarter second.
+double q_inverse(double y) {
+  const double tail = std::min(y, 1 - y);
+  const double t = std::sqrt(-2 * std::log(tail));
+  double z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) /
+                     (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+  return y > 0.5 ? -z : z;
+}
 
 }  // namespace
 
@@ -124,7 +133,7 @@ std::optional<Timestamp> PhiAccrual::crosses(double threshold) const {
   const double j = std::max(1.0, std::ceil(threshold / per_miss));
   const double rest = std::pow(10.0, -(threshold - (j - 1) * per_miss));
   const double tail = std::clamp((rest - p) / (1 - p), 1e-15, 1 - 1e-15);
-  const double z = std::sqrt(2.0) * boost::math::erfc_inv(2 * tail);
+  const double z = q_inverse(tail);
   const double guess = pause + j * t + z * sigma;
   constexpr double kResolution = 250;  // ms: the deadline is at most this late
   const double hi = std::ceil(guess + kResolution / 2);
