@@ -237,6 +237,7 @@ int run_demo(const DemoOptions& options) {
     lock.name = l.name.empty() ? l.id : l.name;
     lock.transport = l.transport;
     lock.battery = l.battery;
+    lock.ambient_c = l.ambient_c;
     config->locks.push_back(std::move(lock));
   }
 

@@ -230,6 +230,11 @@ Result<HubConfig> read(Result<adapters::StrictTable> doc) {
         lock.battery != "nimh") {
       l.fail("battery", "must be one of alkaline, lithium, nimh, unknown");
     }
+    if (l.has("ambient_c")) {
+      double ambient = 20;
+      l.get("ambient_c", ambient, -40, 70);
+      lock.ambient_c = ambient;
+    }
     c.locks.push_back(lock);
   }
   for (auto& w : root.tables("webhook")) c.webhooks.push_back(read_webhook(w, c.webhooks));

@@ -68,6 +68,18 @@ TEST(HubConfig, TheLivenessWatchIsOffUnlessSetAndIsBounded) {
   EXPECT_NE(bad.error().message.find("liveness.watch_after"), std::string::npos) << bad.error().message;
 }
 
+TEST(HubConfig, ALocksAmbientTemperatureIsOptionalAndChecked) {
+  auto none = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\n", "hub.toml");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(none->locks.at(0).ambient_c.has_value());
+  auto gate = parse_hub_config("[[lock]]\nid = \"gate\"\nsite = \"s\"\nambient_c = -5\n", "hub.toml");
+  ASSERT_TRUE(gate) << gate.error().message;
+  EXPECT_EQ(gate->locks.at(0).ambient_c, -5.0);
+  auto bad = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\nambient_c = 120\n", "hub.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("lock[0].ambient_c"), std::string::npos) << bad.error().message;
+}
+
 TEST(HubConfig, ALocksBatteryChemistryIsReadAndCheckedByName) {
   auto good = parse_hub_config("[[lock]]\nid = \"a\"\nsite = \"s\"\nbattery = \"lithium\"\n", "hub.toml");
   ASSERT_TRUE(good) << good.error().message;

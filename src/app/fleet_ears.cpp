@@ -32,7 +32,7 @@ Roster roster_of(const sim::Scenario& s) {
   for (const sim::ScenarioLock& l : s.locks) {
     r.locks.push_back({l.id, l.site, l.name, l.transport,
                        l.heartbeat.value_or(firmware::heartbeat_interval(l.transport, false)), l.bridge,
-                       l.battery});
+                       l.battery, l.ambient_c});
   }
   return r;
 }
@@ -78,6 +78,7 @@ std::size_t FleetEars::add(RosterLock l) {
   // The installer tells the hub which batteries went in (the app asks).
   profile.chemistry = core::parse_chemistry(l.battery).value_or(core::Chemistry::unknown);
   profile.standby_ma = core::standby_ma(l.transport);
+  profile.ambient_c = l.ambient_c;
   monitor_.place(l.id, place, profile, l.transport);
   doctor_.place(l.id, l.transport);
   // The running hub's code sync reads each lock back every readback_interval
@@ -149,7 +150,8 @@ void FleetEars::native(Timestamp ts, std::string_view topic, std::string_view pa
              Transport::wifi,
              std::chrono::minutes(10),
              {},
-             "alkaline"});
+             "alkaline",
+             std::nullopt});
   }
   const LockId& id = locks_[i].id;
   switch (t->channel) {
@@ -293,7 +295,7 @@ void FleetEars::zigbee(Timestamp ts, const std::string& bridge, const std::strin
       if (i == locks_.size()) {
         if (!options_.discover) return;
         i = add({t.friendly_name, base, t.friendly_name, Transport::zigbee, std::chrono::hours(1), bridge,
-                 "alkaline"});
+                 "alkaline", std::nullopt});
       }
       auto r = protocol::decode_z2m_device(payload);
       if (!r) return count_bad();

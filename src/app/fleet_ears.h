@@ -41,6 +41,7 @@ struct RosterLock {
   Duration cadence{std::chrono::minutes(10)};
   std::string bridge;  ///< zigbee / zwave / ble: the bridge id
   std::string battery{"alkaline"};
+  std::optional<double> ambient_c;  ///< the installer's word on the temperature around it
 };
 
 struct RosterBridge {

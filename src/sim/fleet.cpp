@@ -160,6 +160,9 @@ class Generator {
       l.battery = rng_.chance(0.7) ? "alkaline" : rng_.chance(0.7) ? "lithium" : "nimh";
       l.battery_pct = 15 + static_cast<int>(rng_.next_u64() % 86);
       l.temperature_c = rng_.chance(0.2) ? -5 + rng_.uniform() * 10 : 15 + rng_.uniform() * 10;
+      // The installer knows a lock is outdoors, not its exact temperature:
+      // "around freezing".
+      if (l.temperature_c < 5) l.ambient_c = 0;
       l.traffic_per_day = 2 + rng_.uniform() * 18;
       l.keepalive_s = 60;
       l.name = l.id;

@@ -291,6 +291,11 @@ ScenarioLock read_lock(StrictTable t) {
   check_chemistry(t, "battery", lock.battery);
   t.get("cells", lock.cells, 1, 8);
   t.get("temperature_c", lock.temperature_c, -40, 70);
+  if (t.has("ambient_c")) {
+    double ambient = 20;
+    t.get("ambient_c", ambient, -40, 70);
+    lock.ambient_c = ambient;
+  }
   t.get("traffic_per_day", lock.traffic_per_day, 0, 1000);
 
   if (t.has("heartbeat")) {

@@ -138,6 +138,9 @@ struct ScenarioLock {
   std::string battery{"alkaline"};   // alkaline, lithium, nimh
   int cells{4};
   double temperature_c{20};
+  // What the installer told the hub of the temperature around the lock (an
+  // outdoor gate, an unheated garage); the world's is temperature_c.
+  std::optional<double> ambient_c;
   double traffic_per_day{0};  // door operations per day, by the hour-of-day profile
   std::string firmware{"1.0.0"};
   core::LockState lock_state{core::LockState::locked};

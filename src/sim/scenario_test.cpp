@@ -231,6 +231,8 @@ transport = "zigbee"
 bridge = "zb"
 via = ["plug-2"]
 traffic_per_day = 6
+temperature_c = -3
+ambient_c = 0
 
 [[interference]]
 id = "microwave"
@@ -267,6 +269,9 @@ TEST(Scenario, ReadsTheWorld) {
   EXPECT_EQ(s->locks[0].walls.size(), 2U);
   EXPECT_EQ(s->locks[0].battery, "lithium");
   EXPECT_EQ(s->locks[1].via, std::vector<std::string>{"plug-2"});
+  EXPECT_EQ(s->locks[1].temperature_c, -3.0) << "the world's";
+  EXPECT_EQ(s->locks[1].ambient_c, 0.0) << "what the installer told the hub";
+  EXPECT_FALSE(s->locks[0].ambient_c.has_value());
   ASSERT_EQ(s->interference.size(), 1U);
   EXPECT_EQ(s->interference[0].windows[1], (std::pair<int, int>{18 * 60, 18 * 60 + 20}));
   ASSERT_EQ(s->faults.size(), 2U);
@@ -299,6 +304,8 @@ TEST(Scenario, BadWorldValuesNameTheirField) {
             std::string::npos);
   EXPECT_NE(with("battery = \"lithium\"", "battery = \"potato\"")
                 .find("lock[0].battery: unknown battery chemistry"),
+            std::string::npos);
+  EXPECT_NE(with("battery = \"lithium\"", "battery = \"lithium\"\nambient_c = -80").find("lock[0].ambient_c"),
             std::string::npos);
   EXPECT_NE(with("via = [\"plug-2\"]", "via = [\"plug-9\"]").find("lock[1].via: names no [[repeater]]"),
             std::string::npos);

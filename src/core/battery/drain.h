@@ -57,6 +57,9 @@ struct BatteryProfile {
   std::optional<int> cells;
   /// Average standby current of the lock's transport, mA (standby_ma()).
   double standby_ma{0.25};
+  /// The temperature around the lock, °C, as the installer gave it (an
+  /// outdoor gate: its winter low). Used when the lock reports none.
+  std::optional<double> ambient_c;
 };
 
 /// Charge per message sent: 220 mA for 40 ms, mAh.

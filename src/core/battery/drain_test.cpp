@@ -62,7 +62,9 @@ void feed(DrainTracker& t, double from, double to, const Activity& a, Noise& noi
   }
 }
 
-BatteryProfile ble_alkaline() { return {Chemistry::alkaline, 4, standby_ma(Transport::ble_bridge)}; }
+BatteryProfile ble_alkaline() {
+  return {Chemistry::alkaline, 4, standby_ma(Transport::ble_bridge), std::nullopt};
+}
 
 TEST(DrainTracker, HeartbeatChangeThatSendsSixTimesMoreMessagesIsAJumpNamingTheChange) {
   DrainTracker t(ble_alkaline());
@@ -100,7 +102,7 @@ TEST(DrainTracker, AJumpWithNoReportedChangeNamesTheActivityThatRose) {
 TEST(DrainTracker, ARiseBelowTheRuleIsNoJump) {
   // A Wi-Fi lock going from a 10-minute to a 1-minute heartbeat: standby
   // dominates, so its drain rises by about a quarter only.
-  DrainTracker t(BatteryProfile{Chemistry::alkaline, 4, standby_ma(Transport::wifi)});
+  DrainTracker t(BatteryProfile{Chemistry::alkaline, 4, standby_ma(Transport::wifi), std::nullopt});
   Noise noise(9);
   feed(t, 0, 10, {.message_every_s = 600}, noise);
   t.change(at_day(10), "heartbeat 600s -> 60s");

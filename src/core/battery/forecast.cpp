@@ -29,6 +29,10 @@ constexpr Duration kMotorDropout = std::chrono::seconds(60);
 constexpr Duration kSameIncident = std::chrono::minutes(15);
 constexpr Duration kEvidenceWindow = std::chrono::days(7);
 constexpr int kMinMotorDays = 3;  // days with motor readings before the motor path speaks
+// The resistance scale: the last week's days with both readings, at least 3.
+constexpr std::int64_t kMeasuredDays = 7;
+constexpr std::size_t kMinMeasuredDays = 3;
+constexpr double kMotorSureDays = 10;  // with it, the motor line speaks this close to its brown-out
 constexpr double kMotorWindowDays = BatteryForecaster::kMotorDays;  // the motor line: the last 21 days ...
 constexpr double kMotorRecentDays = 10;                             // ... and the last 10 (see apply_motor)
 
@@ -120,10 +124,18 @@ double radio_sag_20(const CellModel& m, double v20, double scale) {
 
 /// The loaded voltage this cell would show at 20 °C (the cold raises the
 /// resistance and so lowers what the radio load reads).
-double to_v20(const CellModel& m, double raw, double temp_c) {
+double to_v20(const CellModel& m, double raw, double temp_c, double scale = 1.0) {
   const double extra = cold(m, temp_c) - 1;
   double v = raw;
-  for (int i = 0; i < 3; ++i) v = raw + radio_sag_20(m, v, 1.0) * extra;
+  for (int i = 0; i < 3; ++i) v = raw + radio_sag_20(m, v, scale) * extra;
+  return v;
+}
+/// A day's reading normalised with resistance `scale` when it was normalised
+/// with the model's (to_v20 at scale 1 gave `v20` for `raw`).
+double rescaled_v20(const CellModel& m, double raw, double v20, double scale) {
+  const double extra = (v20 - raw) / radio_sag_20(m, v20, 1.0);  // cold − 1 of that day
+  double v = v20;
+  for (int i = 0; i < 3; ++i) v = raw + radio_sag_20(m, v, scale) * extra;
   return v;
 }
 double from_v20(const CellModel& m, double v20, double temp_c, double scale) {
@@ -321,7 +333,7 @@ void BatteryForecaster::operation(Timestamp at) {
   if (stopped_at_v_ && last_at_) {
     const Day* today = find_day_entry(days_, utc_day(*last_at_));
     if (today != nullptr && today->samples > 0 && !today->heated &&
-        today->sum_raw / today->samples < *stopped_at_v_ - kStillRunsBelowV) {
+        static_cast<double>(today->sum_raw) / today->samples < *stopped_at_v_ - kStillRunsBelowV) {
       stopped_at_v_.reset();  // this pack runs where the last one stopped: it was not the cold
     }
   }
@@ -407,7 +419,7 @@ void BatteryForecaster::learn_where_it_stopped() {
   // alert earlier still.
   const BatteryForecast expected = forecast(*last_at_);
   if (!expected.days_left || *expected.days_left <= kUnforeseenDays) return;
-  const double end = last->sum_raw / last->samples;
+  const double end = static_cast<double>(last->sum_raw) / last->samples;
   if (end >= kFreshCellV) return;  // changed while fresh: says nothing of where it stops
   stopped_at_v_ = static_cast<float>(end);
 }
@@ -421,6 +433,31 @@ std::optional<double> BatteryForecaster::learnt_temperature() const {
   };
   if (!too_warm(20)) return std::nullopt;
   return coldest_fit(too_warm);
+}
+
+std::optional<double> BatteryForecaster::measured_resistance_scale(double temp_c) const {
+  const CellModel& m = cell(chemistry());
+  // What the model says separates the two readings, per ohm of its resistance.
+  const auto sag = [&](double amps) { return amps * (1 + m.polarisation_per_a * amps); };
+  const double per_ohm = sag(motor_.inrush_a) - sag(kRadioA);
+  std::array<double, kMeasuredDays> ratios{};
+  std::size_t n = 0;
+  for (std::int64_t d = last_day_ - kMeasuredDays + 1; d <= last_day_ && last_day_ >= 0; ++d) {
+    const MotorDay* motor = find_day_entry(motor_days_, d);
+    const Day* radio = find_day_entry(days_, d);
+    if (motor == nullptr || radio == nullptr || motor->motor_samples == 0 || radio->samples == 0) continue;
+    const double v20 = static_cast<double>(radio->sum_v20) / radio->samples;
+    const double measured = static_cast<double>(radio->sum_raw) / radio->samples -
+                            static_cast<double>(motor->sum_motor) / motor->motor_samples;
+    const double model = r20(m, v20) * cold(m, temp_c) * per_ohm;
+    if (measured > 0 && model > 0) ratios[n++] = measured / model;
+  }
+  if (n < kMinMeasuredDays) return std::nullopt;
+  for (std::size_t i = 1; i < n; ++i) {  // insertion sort: a week at most
+    for (std::size_t j = i; j > 0 && ratios[j - 1] > ratios[j]; --j) std::swap(ratios[j - 1], ratios[j]);
+  }
+  const double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+  return std::clamp(median, 0.25, 4.0);
 }
 
 BatteryForecaster::Fit BatteryForecaster::refit() const {
@@ -457,13 +494,13 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   for (std::int64_t d = last_day_ - kDays + 1; d <= last_day_ && last_day_ >= 0; ++d) {
     const Day* b = find_day_entry(days_, d);
     if (b == nullptr || b->samples == 0) continue;
-    xs[n] = static_cast<double>(d - last_day_) + b->sum_offset / b->samples;
-    ys[n] = b->sum_v20 / b->samples;
+    xs[n] = static_cast<double>(d - last_day_) + static_cast<double>(b->sum_offset) / b->samples;
+    ys[n] = static_cast<double>(b->sum_v20) / b->samples;
     unheated[n] = !b->heated;
-    raws[n++] = b->sum_raw / b->samples;
+    raws[n++] = static_cast<double>(b->sum_raw) / b->samples;
     const ActivityDay* a = d > last_day_ - 7 ? find_day_entry(activity_days_, d) : nullptr;
     if (a != nullptr && a->temp_samples > 0) {
-      const double t = a->sum_temp / a->temp_samples;
+      const double t = static_cast<double>(a->sum_temp) / a->temp_samples;
       temp_sum += t;
       temp_min = std::min(temp_min, t);
       ++temp_days;
@@ -505,12 +542,16 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
 
   const std::optional<double> fresh = temp_days > 0 ? std::nullopt : inferred_temperature();
   const std::optional<double> learnt = temp_days > 0 || fresh ? std::nullopt : learnt_temperature();
+  // The place's temperature, as given, for an alkaline pack (lithium and
+  // NiMH are counted by charge; the cold moves their cut-off little).
+  const std::optional<double> declared =
+      temp_days > 0 || fresh || learnt || chem != Chemistry::alkaline ? std::nullopt : profile_.ambient_c;
   // Without either: the charge counted since a seen change puts the cells at
   // a depth, which reads a known voltage at 20 °C; reading well under it is the cold.
   std::optional<double> counted;
   double counted_expect = 0;
   double counted_read = 0;
-  if (temp_days == 0 && !fresh && !learnt && chem == Chemistry::alkaline && fitted_at_ &&
+  if (temp_days == 0 && !fresh && !learnt && !declared && chem == Chemistry::alkaline && fitted_at_ &&
       elapsed >= kCountedMinDays) {
     counted_expect = alkaline_v20_at(used / nominal);
     double sum = 0;
@@ -523,13 +564,21 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
     if (counted_read < counted_expect - kCountedShortfallV)
       counted = temperature_reading(m, counted_expect, counted_read);
   }
-  const std::optional<double> inferred = fresh ? fresh : learnt ? learnt : counted;
-  if (inferred) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (unheated[i]) ys[i] = to_v20(m, raws[i], *inferred);
+  const std::optional<double> inferred = fresh ? fresh : learnt ? learnt : declared ? declared : counted;
+  const double temp = temp_days > 0 ? temp_sum / temp_days : inferred.value_or(20.0);
+  // A lock that measures its motor starts shows its cells' real resistance:
+  // the model's (a datasheet's, and in the cold a guess) is scaled to it.
+  const std::optional<double> scale = measured_resistance_scale(temp);
+  const double s = scale.value_or(1.0);
+  fit.resistance_measured = scale.has_value();
+  out.resistance_scale = scale;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (unheated[i] && inferred) {
+      ys[i] = to_v20(m, raws[i], *inferred, s);
+    } else if (!unheated[i] && scale) {
+      ys[i] = rescaled_v20(m, raws[i], ys[i], s);
     }
   }
-  const double temp = temp_days > 0 ? temp_sum / temp_days : inferred.value_or(20.0);
   const double temp_cold = temp_days > 0 ? temp_min : temp;
   std::string temp_words = " at " + fixed(temp, 0) + " °C";
   if (fresh) {
@@ -538,22 +587,28 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   } else if (learnt) {
     temp_words += " (none reported: the last pack stopped at " + fixed(*stopped_at_v_, 3) +
                   " V/cell, as packs do at that temperature)";
+  } else if (declared) {
+    temp_words += " (none reported: the temperature given for the lock's place)";
   } else if (counted) {
     temp_words += " (none reported: " + fixed(used, 0) + " mAh used since the change would read " +
                   fixed(counted_expect, 3) + " V/cell at 20 °C; it reads " + fixed(counted_read, 3) + ")";
   } else if (temp_days == 0) {
     temp_words += " (no temperature reported)";
   }
+  if (scale)
+    temp_words += ", the cells' resistance " + fixed(s, 2) + "x the model's (measured at motor starts)";
   // The band: ±25 % on the resistance (either way may raise the cut-off: a
   // higher resistance sags more but also means a higher open-circuit voltage
   // behind the same reading) and the coldest recent day.
-  const std::array<double, 3> at_temp{cutoff_v20(m, temp, motor_, 0.75), cutoff_v20(m, temp, motor_, 1.0),
-                                      cutoff_v20(m, temp, motor_, 1.25)};
-  const std::array<double, 3> at_cold = temp_cold == temp
-                                            ? at_temp
-                                            : std::array<double, 3>{cutoff_v20(m, temp_cold, motor_, 0.75),
-                                                                    cutoff_v20(m, temp_cold, motor_, 1.0),
-                                                                    cutoff_v20(m, temp_cold, motor_, 1.25)};
+  // With the resistance measured the margin is the measurement's, ±10 %.
+  const double margin = scale ? 0.10 : 0.25;
+  const std::array<double, 3> scales{s * (1 - margin), s, s * (1 + margin)};
+  const auto cutoffs = [&](double t) {
+    return std::array<double, 3>{cutoff_v20(m, t, motor_, scales[0]), cutoff_v20(m, t, motor_, scales[1]),
+                                 cutoff_v20(m, t, motor_, scales[2])};
+  };
+  const std::array<double, 3> at_temp = cutoffs(temp);
+  const std::array<double, 3> at_cold = temp_cold == temp ? at_temp : cutoffs(temp_cold);
   const double cut = at_temp[1];
   const double cut_early = *std::max_element(at_cold.begin(), at_cold.end());
   const double cut_late = *std::min_element(at_temp.begin(), at_temp.end());
@@ -562,7 +617,7 @@ BatteryForecaster::Fit BatteryForecaster::fit_radio() const {
   const Timestamp day0 = utc_day_start(last_day_);
   const auto at_x = [&](double x) { return plus_days(day0, x); };
   out.loaded_v_per_cell = raws[n - 1];
-  out.cutoff_v_per_cell = from_v20(m, cut, temp, 1.0);
+  out.cutoff_v_per_cell = from_v20(m, cut, temp, s);
   const std::string now_words = fixed(raws[n - 1], 3) + " V/cell now, cut-off " +
                                 fixed(out.cutoff_v_per_cell, 3) + " V/cell" + temp_words;
 
@@ -718,14 +773,15 @@ void BatteryForecaster::apply_motor(Fit& fit) const {
     if (b == nullptr || b->motor_samples == 0) continue;
     out.motor_v_per_cell = b->min_motor;
     if (const Day* v = find_day_entry(days_, d); v != nullptr && v->samples > 0) {
-      const double ohm =
-          (v->sum_raw / v->samples - b->sum_motor / b->motor_samples) / (motor_.inrush_a - kRadioA);
+      const double ohm = (static_cast<double>(v->sum_raw) / v->samples -
+                          static_cast<double>(b->sum_motor) / b->motor_samples) /
+                         (motor_.inrush_a - kRadioA);
       if (ohm > 0) out.measured_cell_ohm = ohm;
     }
     // Every day counts here, a fresh cell's too: in the cold an alkaline cell
     // browns out while its voltage still reads fresh (its resistance, not its
     // charge, ends it), so skipping "fresh" days would hide the whole decline.
-    xs[n] = static_cast<double>(d - last_day_) + b->sum_motor_offset / b->motor_samples;
+    xs[n] = static_cast<double>(d - last_day_) + static_cast<double>(b->sum_motor_offset) / b->motor_samples;
     ys[n++] = b->min_motor;
   }
   if (n < static_cast<std::size_t>(kMinMotorDays)) return;
@@ -766,6 +822,11 @@ void BatteryForecaster::apply_motor(Fit& fit) const {
   if (!best) return;
   const Timestamp dies = std::max(plus_days(day0, best->x), t_last);
   if (out.dies_at && dies >= *out.dies_at) return;  // the motor path only ever brings the date forward
+  // The radio path's cut-off already stands on the resistance the motor
+  // starts measured, and a line through the daily worst starts runs early;
+  // it then speaks only near its end, where a short extrapolation is sure:
+  // a resistance growing faster than the model's.
+  if (fit.resistance_measured && days_between(t_last, dies) > kMotorSureDays) return;
 
   std::string words =
       "motor-start voltage " +

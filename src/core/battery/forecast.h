@@ -43,16 +43,20 @@
 // Motor-start voltage: the lock also reports motor_mv, the pack voltage it
 // measured at its last motor start under the stall current — the very
 // quantity whose fall below brownout_v ends the lock. The cell model above
-// guesses the resistance behind the radio-load reading; in the cold, and as
-// an alkaline cell empties, the real one is far larger, so the radio-load
-// voltage alone hides how close the inrush sag is to the brown-out. When at
-// least 3 days carry motor readings (for every chemistry), a Theil–Sen line
-// through the daily lowest motor-start voltage per cell is extrapolated to
-// brownout_v; the earlier of that and the estimate above is the forecast
-// (method motor_trend when the motor path decides). It can only make the
-// forecast earlier. The same day's two readings also give the cell's real
-// resistance, R = (V_radio − V_motor) / (inrush_a − 0.22 A), shown in the
-// basis.
+// guesses the resistance behind the radio-load reading (a datasheet's; in the
+// cold a guess). The same day's two readings measure it: the model predicts
+// how far apart they are per ohm, and the median over the last week's days
+// with both (at least 3) of measured / predicted scales the model's
+// resistance everywhere — the normalisation to 20 °C and the cut-off, whose
+// brown-out check is then the measured cell's (band ±10 % instead of ±25 %).
+// When at least 3 days carry motor readings (for every chemistry), a
+// Theil–Sen line through the daily lowest motor-start voltage per cell is
+// also extrapolated to brownout_v; the earlier of that and the estimate above
+// is the forecast (method motor_trend when the motor path decides) — with a
+// measured resistance only when even the slope band's shallow end meets the
+// brown-out first (a resistance growing faster than the model's; otherwise
+// the line adds only its own noise). The cell's resistance, R = (V_radio − V_motor) / (inrush_a −
+// 0.22 A), is shown in the forecast either way.
 //
 // Temperature: the lock's own reports, averaged over the last 7 days. A lock
 // that reports none (Zigbee and Z-Wave locks) is taken to be at 20 °C unless
@@ -73,7 +77,12 @@
 // own fresh readings or reported temperatures say more; a pack whose motor
 // still runs 30 mV/cell below that level proves it wrong, and it is forgotten.
 //
-// Failing the fresh pack's readings and the last pack's end, for an alkaline
+// Failing those two, the temperature the installer gave for the lock's place
+// (BatteryProfile::ambient_c: an outdoor gate, an unheated garage) is used.
+// A first pack in the cold says nothing of the cold on its own: its radio-load
+// readings sit only 15–30 mV/cell under a warm cell's, as if 5 % deeper.
+//
+// Failing all of these, for an alkaline
 // pack whose change was seen at least 14 days ago: the charge counted since
 // (standby, messages, motor runs, as for the lithium count) puts the cells at
 // a depth of discharge, which reads a known voltage at 20 °C; a reading more
@@ -164,6 +173,9 @@ struct BatteryForecast {
   /// The cell's internal resistance measured from the last day with both
   /// readings (radio load and motor start), ohms per cell.
   std::optional<double> measured_cell_ohm;
+  /// The cells' resistance over the model's, as measured over the last week
+  /// and used for the cut-off; absent without motor-start readings.
+  std::optional<double> resistance_scale;
   bool low_battery_dropouts{false};
   std::vector<std::string> evidence;  ///< what was seen for low_battery_dropouts
   /// When a battery change was last detected (or told by replaced()), if ever.
@@ -272,6 +284,7 @@ class BatteryForecaster {
     BatteryForecast forecast;
     std::optional<Timestamp> alert_at;  // the instant the alert horizons are measured to
     double recent_slope{0};             // V/day over the last 7 days
+    bool resistance_measured{false};    // the radio path used measured_resistance_scale()
   };
 
   [[nodiscard]] Chemistry chemistry() const;
@@ -285,6 +298,10 @@ class BatteryForecaster {
   /// The temperature whose motor cut-off is where the last pack stopped.
   [[nodiscard]] std::optional<double> learnt_temperature() const;
   void learn_where_it_stopped();
+  /// The cells' resistance over the model's at `temp_c`, from the last
+  /// week's days with a radio-load and a motor-start reading (their
+  /// difference is the resistance's doing); nullopt with fewer than 3.
+  [[nodiscard]] std::optional<double> measured_resistance_scale(double temp_c) const;
   [[nodiscard]] Fit refit() const;
   [[nodiscard]] Fit fit_radio() const;
   void apply_motor(Fit& fit) const;

@@ -62,6 +62,7 @@ void Hub::place(const LockRecord& lock) {
   BatteryProfile battery;
   battery.chemistry = parse_chemistry(lock.battery).value_or(Chemistry::unknown);
   battery.standby_ma = standby_ma(lock.transport);
+  battery.ambient_c = lock.ambient_c;
   health_.place(lock.id, p, battery, lock.transport);
   doctor_.place(lock.id, lock.transport);
 }

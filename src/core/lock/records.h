@@ -50,6 +50,8 @@ struct LockRecord {
   /// The cells that went in, as configured: alkaline, lithium, nimh or
   /// unknown. Not stored: the configuration is its source.
   std::string battery{"unknown"};
+  /// The temperature around the lock, as configured (BatteryProfile::ambient_c).
+  std::optional<double> ambient_c;
   /// Last value of the retained status topic (true = "online", false = offline or Last Will).
   bool link_up{false};
   Connectivity connectivity{Connectivity::unknown};
