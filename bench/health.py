@@ -98,8 +98,11 @@ def main():
             "7 days before. Deaths in the run's first 7 days "
             f"({result.get('deaths_unwarnable', 0)}: packs that were nearly flat when the run began) are left "
             "out, as no warning 7 days ahead was possible. The chemistry is what the installer entered; "
-            "temperatures come from the lock's telemetry, or for a lock that reports none from its fresh "
-            "pack's first readings. The fixed 20 % alert has no date to score.",
+            "temperatures come from the lock's telemetry; for a lock that reports none, from its fresh pack's "
+            "first readings or where its last pack stopped, else from the installer's word (`ambient_c`: the "
+            "fleet's installers give 0 °C for every lock below 5 °C, whose world runs at −5 to 5 °C). A lock "
+            "that measures its motor starts has its cells' resistance measured. The fixed 20 % alert has no "
+            "date to score.",
             "",
             "lockwarden's battery warnings by kind of lock (bridged: Zigbee and Z-Wave locks, whose reports carry "
             "no temperature and no motor-start voltage; cold: below 5 °C). The bias is the forecast's mean error 7 "

@@ -854,12 +854,17 @@ void BatteryForecaster::apply_motor(Fit& fit) const {
   fit.alert_at = std::clamp(fit.alert_at ? std::min(*fit.alert_at, alert) : alert, *out.earliest, dies);
 }
 
-BatteryForecast BatteryForecaster::forecast(Timestamp now) const {
-  if (!cache_ || cache_->day != last_day_ || cache_->epoch != epoch_) cache_ = refit();
-  BatteryForecast out = cache_->forecast;
-  if (out.dies_at) out.days_left = std::max(0.0, days_between(now, *out.dies_at));
-  out.replaced_at = replaced_at_;
+const BatteryForecaster::Fit& BatteryForecaster::fitted() const {
+  if (!cache_ || cache_->day != last_day_ || cache_->epoch != epoch_) keep(refit());
+  return *cache_;
+}
 
+void BatteryForecaster::keep(Fit fit) const {
+  std::string().swap(fit.forecast.basis);  // the words are made again when asked for
+  cache_ = std::move(fit);
+}
+
+int BatteryForecaster::dropout_signs(Timestamp now, const Fit& fit, std::vector<std::string>* words) const {
   int brown_outs = 0;
   int dropouts = 0;
   int seen = 0;
@@ -870,25 +875,41 @@ BatteryForecast BatteryForecaster::forecast(Timestamp now) const {
     brown_outs += e.kind != Incident::motor_dropout ? 1 : 0;
     dropouts += e.kind != Incident::brown_out ? 1 : 0;
   }
-  if (brown_outs > 0) out.evidence.push_back(std::to_string(brown_outs) + " brown-out reboot(s) in 7 days");
-  if (dropouts > 0) {
-    out.evidence.push_back(std::to_string(dropouts) + " drop-out(s) within 60 s of a motor run in 7 days");
+  const std::optional<double> level = fit.forecast.loaded_v_per_cell;
+  const bool falling = level && *level < kLowCellV && fit.recent_slope < 0;
+  if (falling) ++seen;
+  if (words != nullptr) {
+    if (brown_outs > 0) words->push_back(std::to_string(brown_outs) + " brown-out reboot(s) in 7 days");
+    if (dropouts > 0) {
+      words->push_back(std::to_string(dropouts) + " drop-out(s) within 60 s of a motor run in 7 days");
+    }
+    if (falling) {
+      words->push_back("voltage falling below " + fixed(kLowCellV, 2) + " V/cell: " + fixed(*level, 3) +
+                       " V, " + fixed(fit.recent_slope * 1000, 1) + " mV/day");
+    }
   }
-  if (out.loaded_v_per_cell && *out.loaded_v_per_cell < kLowCellV && cache_->recent_slope < 0) {
-    ++seen;
-    out.evidence.push_back("voltage falling below " + fixed(kLowCellV, 2) +
-                           " V/cell: " + fixed(*out.loaded_v_per_cell, 3) + " V, " +
-                           fixed(cache_->recent_slope * 1000, 1) + " mV/day");
-  }
-  out.low_battery_dropouts = seen >= 2;
+  return seen;
+}
+
+BatteryForecast BatteryForecaster::forecast(Timestamp now) const {
+  Fit fit = refit();  // with its words, which the cache does not keep
+  BatteryForecast out = fit.forecast;
+  if (!cache_ || cache_->day != last_day_ || cache_->epoch != epoch_) keep(std::move(fit));
+  if (out.dies_at) out.days_left = std::max(0.0, days_between(now, *out.dies_at));
+  out.replaced_at = replaced_at_;
+  out.low_battery_dropouts = dropout_signs(now, *cache_, &out.evidence) >= 2;
   return out;
+}
+
+bool BatteryForecaster::low_battery_dropouts(Timestamp now) const {
+  return dropout_signs(now, fitted(), nullptr) >= 2;
 }
 
 std::vector<int> BatteryForecaster::due_alerts(Timestamp now) {
   std::vector<int> due;
-  (void)forecast(now);
-  if (!cache_ || !cache_->alert_at) return due;
-  const double left = days_between(now, *cache_->alert_at);
+  const Fit& fit = fitted();
+  if (!fit.alert_at) return due;
+  const double left = days_between(now, *fit.alert_at);
   for (std::size_t i = 0; i < kAlertHorizonsDays.size(); ++i) {
     const auto bit = static_cast<std::uint8_t>(1U << i);
     if ((fired_ & bit) != 0 || left > kAlertHorizonsDays[i]) continue;

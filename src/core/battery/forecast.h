@@ -100,9 +100,9 @@
 // Memory: daily aggregates, each kept as long as it is read — voltages for
 // kDays days, motor starts for kMotorDays, temperatures and activity for
 // kActivityDays — a few counters, the last kMaxIncidents incidents: fixed
-// per lock (about 2.7 KB). sample() is O(1); forecast()
-// refits at most once per day of data (or after a battery change) and
-// caches the fit.
+// per lock (about 2.7 KB). sample() is O(1); the alerts and the drop-out
+// check refit at most once per day of data (or after a battery change) and
+// keep the fit's numbers; forecast() refits for its words each time.
 //
 // Pure: no I/O, no clock; every call takes its time, non-decreasing.
 // Threading: not thread-safe; one owner.
@@ -184,7 +184,9 @@ struct BatteryForecast {
 
 class BatteryForecaster {
  public:
-  static constexpr int kDays = 64;       ///< days of voltage readings (the lithium knee needs them)
+  /// Days of voltage readings: the alkaline line's 30 and a lithium or NiMH
+  /// pack's collapse since its knee (at most the 5 % of its charge left there).
+  static constexpr int kDays = 40;
   static constexpr int kMotorDays = 21;  ///< days of motor-start readings (the motor line's window)
   static constexpr int kActivityDays =
       8;  ///< days of temperatures, messages and operations (the last 7 and today)
@@ -219,8 +221,11 @@ class BatteryForecaster {
   /// Someone says the battery was changed at `at`.
   void replaced(Timestamp at);
 
-  /// The forecast as of `now` (>= the last input).
+  /// The forecast as of `now` (>= the last input), with its words (made
+  /// afresh on each call: the forecaster keeps only the numbers).
   [[nodiscard]] BatteryForecast forecast(Timestamp now) const;
+  /// BatteryForecast::low_battery_dropouts as of `now`, without the words.
+  [[nodiscard]] bool low_battery_dropouts(Timestamp now) const;
 
   /// The horizons of kAlertHorizonsDays (largest first) newly crossed since
   /// the last call: each at most once per battery; a battery change re-arms
@@ -303,6 +308,12 @@ class BatteryForecaster {
   /// difference is the resistance's doing); nullopt with fewer than 3.
   [[nodiscard]] std::optional<double> measured_resistance_scale(double temp_c) const;
   [[nodiscard]] Fit refit() const;
+  /// The fit as of the last input's day, refit at most once a day (or after
+  /// a battery change); kept without its words.
+  [[nodiscard]] const Fit& fitted() const;
+  void keep(Fit fit) const;
+  /// The low-battery drop-out signs seen as of `now`; their words into `words`.
+  int dropout_signs(Timestamp now, const Fit& fit, std::vector<std::string>* words) const;
   [[nodiscard]] Fit fit_radio() const;
   void apply_motor(Fit& fit) const;
 

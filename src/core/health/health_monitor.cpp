@@ -175,12 +175,12 @@ void HealthMonitor::check(const LockId& id, PerLock& l, Timestamp now) {
     notice(id, now, HealthNotice::Kind::battery_forecast, std::move(words),
            *std::min_element(due.begin(), due.end()));
   }
-  const BatteryForecast f = l.battery.forecast(now);
-  if (f.low_battery_dropouts != l.dropouts_told) {
-    l.dropouts_told = f.low_battery_dropouts;
-    if (f.low_battery_dropouts) {
+  const bool dropouts = l.battery.low_battery_dropouts(now);
+  if (dropouts != l.dropouts_told) {
+    l.dropouts_told = dropouts;
+    if (dropouts) {
       std::string words = "drops out on a low battery";
-      for (const std::string& e : f.evidence) words += "; " + e;
+      for (const std::string& e : l.battery.forecast(now).evidence) words += "; " + e;
       notice(id, now, HealthNotice::Kind::low_battery_dropouts, std::move(words));
     }
   }
