@@ -124,19 +124,21 @@ double radio_sag_20(const CellModel& m, double v20, double scale) {
 
 /// The loaded voltage this cell would show at 20 °C (the cold raises the
 /// resistance and so lowers what the radio load reads).
-double to_v20(const CellModel& m, double raw, double temp_c, double scale = 1.0) {
-  const double extra = cold(m, temp_c) - 1;
-  double v = raw;
+/// `raw` plus the extra sag of a resistance `extra` times the 20 °C one
+/// (scaled by `scale`), solved by iteration from `start`.
+double unsagged(const CellModel& m, double raw, double extra, double scale, double start) {
+  double v = start;
   for (int i = 0; i < 3; ++i) v = raw + radio_sag_20(m, v, scale) * extra;
   return v;
+}
+double to_v20(const CellModel& m, double raw, double temp_c, double scale = 1.0) {
+  return unsagged(m, raw, cold(m, temp_c) - 1, scale, raw);
 }
 /// A day's reading normalised with resistance `scale` when it was normalised
 /// with the model's (to_v20 at scale 1 gave `v20` for `raw`).
 double rescaled_v20(const CellModel& m, double raw, double v20, double scale) {
   const double extra = (v20 - raw) / radio_sag_20(m, v20, 1.0);  // cold − 1 of that day
-  double v = v20;
-  for (int i = 0; i < 3; ++i) v = raw + radio_sag_20(m, v, scale) * extra;
-  return v;
+  return unsagged(m, raw, extra, scale, v20);
 }
 double from_v20(const CellModel& m, double v20, double temp_c, double scale) {
   return v20 - radio_sag_20(m, v20, scale) * (cold(m, temp_c) - 1);
@@ -417,8 +419,8 @@ void BatteryForecaster::learn_where_it_stopped() {
   // Changed when the forecast said it was near its end (after an alert, say):
   // where it was then says nothing new, and learning it would bring each next
   // alert earlier still.
-  const BatteryForecast expected = forecast(*last_at_);
-  if (!expected.days_left || *expected.days_left <= kUnforeseenDays) return;
+  const std::optional<Timestamp> expected = fitted().forecast.dies_at;  // the numbers; no words needed
+  if (!expected || days_between(*last_at_, *expected) <= kUnforeseenDays) return;
   const double end = static_cast<double>(last->sum_raw) / last->samples;
   if (end >= kFreshCellV) return;  // changed while fresh: says nothing of where it stops
   stopped_at_v_ = static_cast<float>(end);

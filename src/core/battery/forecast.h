@@ -53,10 +53,11 @@
 // Theil–Sen line through the daily lowest motor-start voltage per cell is
 // also extrapolated to brownout_v; the earlier of that and the estimate above
 // is the forecast (method motor_trend when the motor path decides) — with a
-// measured resistance only when even the slope band's shallow end meets the
-// brown-out first (a resistance growing faster than the model's; otherwise
-// the line adds only its own noise). The cell's resistance, R = (V_radio − V_motor) / (inrush_a −
-// 0.22 A), is shown in the forecast either way.
+// measured resistance only when the line meets the brown-out within 10 days
+// (a resistance growing faster than the model's; further out a line through
+// each day's worst start runs early and adds only its own noise). The cell's
+// resistance, R = (V_radio − V_motor) / (inrush_a − 0.22 A), is shown in the
+// forecast either way.
 //
 // Temperature: the lock's own reports, averaged over the last 7 days. A lock
 // that reports none (Zigbee and Z-Wave locks) is taken to be at 20 °C unless
@@ -100,7 +101,7 @@
 // Memory: daily aggregates, each kept as long as it is read — voltages for
 // kDays days, motor starts for kMotorDays, temperatures and activity for
 // kActivityDays — a few counters, the last kMaxIncidents incidents: fixed
-// per lock (about 2.7 KB). sample() is O(1); the alerts and the drop-out
+// per lock (about 2.3 KB). sample() is O(1); the alerts and the drop-out
 // check refit at most once per day of data (or after a battery change) and
 // keep the fit's numbers; forecast() refits for its words each time.
 //

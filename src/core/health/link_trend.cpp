@@ -141,8 +141,9 @@ void LinkTrend::heartbeat_slot(Timestamp at, bool lost) {
   if (hour <= *newest_hour_ - kLossHours) return;  // older than the grid
   LossHour& cell = loss_[ring_slot(hour, kLossHours)];
   if (cell.slots == std::numeric_limits<std::uint8_t>::max()) {
-    // A fast heartbeat: the hour's counts are halved, its loss rate kept.
-    cell.slots = static_cast<std::uint8_t>(cell.slots / 2);
+    // A fast heartbeat: the hour's counts are halved alike (so never more
+    // lost than due), its loss rate kept.
+    cell.slots = static_cast<std::uint8_t>((cell.slots + 1) / 2);
     cell.lost = static_cast<std::uint8_t>((cell.lost + 1) / 2);
   }
   if (!first_slot_) first_slot_ = at;

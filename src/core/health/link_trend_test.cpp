@@ -194,9 +194,15 @@ TEST(LinkTrend, AHeartbeatEveryTwoSecondsKeepsEachHoursLossRate) {
   ASSERT_TRUE(r.recurring_loss_hour.has_value());
   EXPECT_EQ(*r.recurring_loss_hour, 18);
   // The true rate is 3.2 %; a full hour's counts are halved, so its later
-  // minutes weigh more (here the lossy ones): 4.6 %.
+  // minutes weigh more (here the lossy ones): 4.4 %.
   EXPECT_GT(r.loss_rate_24h, 0.03);
   EXPECT_LT(r.loss_rate_24h, 0.05);
+}
+
+TEST(LinkTrend, AFastHeartbeatLostEntirelyIsAHundredPercentLostNotMore) {
+  LinkTrend link(SignalScale::rssi_dbm);
+  for (int slot = 0; slot < 1800; ++slot) link.heartbeat_slot(kT0 + std::chrono::seconds(2 * slot), true);
+  EXPECT_EQ(link.report(kT0 + std::chrono::hours(1) - 1ms).loss_rate_24h, 1.0);
 }
 
 TEST(LinkTrend, UniformFivePercentLossIsNotRecurring) {

@@ -11,6 +11,8 @@ Duration from_ms(double v) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(v));
 }
 
+constexpr double kResolutionMs = 250;  // crosses(): the deadline is at most this late
+
 /// Upper tail of the standard normal.
 double q(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
@@ -135,10 +137,9 @@ std::optional<Timestamp> PhiAccrual::crosses(double threshold) const {
   const double tail = std::clamp((rest - p) / (1 - p), 1e-15, 1 - 1e-15);
   const double z = q_inverse(tail);
   const double guess = pause + j * t + z * sigma;
-  constexpr double kResolution = 250;  // ms: the deadline is at most this late
-  const double hi = std::ceil(guess + kResolution / 2);
-  if (hi - kResolution > 0 && phi(*last_ + from_ms(hi)) >= threshold &&
-      phi(*last_ + from_ms(hi - kResolution)) < threshold) {
+  const double hi = std::ceil(guess + kResolutionMs / 2);
+  if (hi - kResolutionMs > 0 && phi(*last_ + from_ms(hi)) >= threshold &&
+      phi(*last_ + from_ms(hi - kResolutionMs)) < threshold) {
     return *last_ + from_ms(hi);
   }
   return bisect(threshold);
@@ -149,8 +150,8 @@ std::optional<Timestamp> PhiAccrual::bisect(double threshold) const {
   double lo = 0;
   double hi =
       ms(options_.acceptable_pause) + t * (threshold / -std::log10(loss_rate()) + 2) + 10 * sigma_ms();
-  // φ is increasing in the silence: bisect on it, to a quarter second.
-  for (int i = 0; i < 50 && hi - lo > 250; ++i) {
+  // φ is increasing in the silence: bisect on it, to kResolutionMs.
+  for (int i = 0; i < 50 && hi - lo > kResolutionMs; ++i) {
     const double mid = (lo + hi) / 2;
     if (phi(*last_ + from_ms(mid)) < threshold) {
       lo = mid;
